@@ -22,3 +22,43 @@ export {
 } from './policy.js';
 export { type PollOptions, type PollOutcome, pollUntil } from './poll.js';
 export { backoffDelay, isRetryableError, type RetryOptions, retryWithPolicy } from './retry.js';
+export { recordCallInCurrentStep, withCallSink } from './call-attribution.js';
+export { idempotencyToken } from './idempotency-token.js';
+export { FileJournal, type FileJournalOptions, type Journal, MemoryJournal, readJournalFile } from './journal.js';
+export type {
+  CallCounts,
+  JournalEvent,
+  JournalEventBody,
+  JournalEventType,
+  JournalStepInfo,
+  Operation,
+  OperatorAction,
+  RunStartedEvent,
+  RunStatus,
+  StepStatus,
+} from './journal-events.js';
+export { criticalPath, type CriticalPathEntry, measureRto, type RtoMeasurement } from './measure.js';
+export type { HealthObservation, HealthProbe, Heartbeat, HeartbeatProbe, RpoEvidence, RunProbes } from './probes.js';
+export { buildReport, type ObjectiveResult, reportFromState, type ReportStep, type RunReport } from './report.js';
+export { OperatorError, RunControls } from './run-controls.js';
+export { type RunEventListener, RunEventStream } from './run-events.js';
+export { acquireRunLock, type RunLock, RunLockedError, type RunLockOwner } from './run-lock.js';
+export type { RollbackStrategy } from './run-machine.js';
+export { type ApprovalRecord, applyJournalEvent, foldJournal, type RunState, type StepState } from './run-state.js';
+export { FileRunStore } from './run-store.js';
+export { type ResumeRunOptions, resumeRun, type Run, type RunSubject, startRun, type StartRunOptions } from './run.js';
+export { buildStepGraph, type StepGraph, StepGraphError } from './step-graph.js';
+export type {
+  ActionStep,
+  ApprovalStep,
+  CallPreview,
+  CallRecord,
+  CheckResult,
+  FailoverMode,
+  ManualStep,
+  ProbeStep,
+  StepContext,
+  StepDefinition,
+  StepKind,
+  WaitStep,
+} from './step.js';

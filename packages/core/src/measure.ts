@@ -1,0 +1,66 @@
+import type { RunState, StepState } from './run-state.js';
+
+/** One link of the critical path. */
+export interface CriticalPathEntry {
+  stepId: string;
+  seconds: number;
+}
+
+/** RTO as measured, with where the restoration moment came from. */
+export interface RtoMeasurement {
+  seconds: number | null;
+  source: 'health-probe' | 'step' | 'none';
+}
+
+const seconds = (ms: number): number => Math.round(ms) / 1000;
+
+/**
+ * RTO = t_restored − t_disaster. `t_restored` is the first success of the first unbroken streak of
+ * health probes after the disaster, or — with no health probe — the end of the last step that restores
+ * service. `null` when either moment is missing (a `check`, or a run that never restored service).
+ */
+export function measureRto(state: RunState): RtoMeasurement {
+  if (state.disasterAt === undefined || state.restoredAt === undefined || state.restoredSource === undefined) {
+    return { seconds: null, source: state.restoredSource ?? 'none' };
+  }
+  return { seconds: seconds(Math.max(0, state.restoredAt - state.disasterAt)), source: state.restoredSource };
+}
+
+function lastEndedBefore(state: RunState, limit: number): StepState | undefined {
+  let best: StepState | undefined;
+  for (const step of Object.values(state.steps)) {
+    if (step.endedAt === undefined || step.startedAt === undefined || step.endedAt > limit) continue;
+    if (step.status !== 'succeeded' && step.status !== 'compensated') continue;
+    const info = state.meta.steps.find((s) => s.id === step.id);
+    if (info?.kind === 'probe') continue;
+    if (!best || step.endedAt > best.endedAt!) best = step;
+  }
+  return best;
+}
+
+/**
+ * The chain of dependent steps that set the RTO: start from the step whose end restored service (or the
+ * last step to finish before the health probe saw service back) and walk back, at each step, to the
+ * dependency that finished last — the one that held it up. Without a restoration, the chain that ends the run.
+ */
+export function criticalPath(state: RunState): CriticalPathEntry[] {
+  const deps = new Map(state.meta.steps.map((s) => [s.id, s.dependsOn]));
+  const limit = state.restoredAt ?? Infinity;
+  let current: StepState | undefined =
+    state.restoredByStep !== undefined ? state.steps[state.restoredByStep] : lastEndedBefore(state, limit);
+  const chain: CriticalPathEntry[] = [];
+  const seen = new Set<string>();
+  while (current && !seen.has(current.id)) {
+    seen.add(current.id);
+    if (current.startedAt !== undefined && current.endedAt !== undefined) {
+      chain.push({ stepId: current.id, seconds: seconds(current.endedAt - current.startedAt) });
+    }
+    let gate: StepState | undefined;
+    for (const id of deps.get(current.id) ?? []) {
+      const dep = state.steps[id];
+      if (dep?.endedAt !== undefined && (!gate || dep.endedAt > gate.endedAt!)) gate = dep;
+    }
+    current = gate;
+  }
+  return chain.reverse();
+}

@@ -1,0 +1,55 @@
+/**
+ * Probes measure; they never change the world (a heartbeat's tiny writes aside). Core knows them only as
+ * these interfaces: the sandbox, HTTP, DNS and database probes implement them elsewhere.
+ */
+
+/** One look at the recovery endpoint. */
+export interface HealthObservation {
+  healthy: boolean;
+  /** Status code, reason, or what the sandbox's data plane said. */
+  detail?: string;
+}
+
+/**
+ * Checks the recovery endpoint every `intervalMs` from the moment the disaster is declared. Service counts
+ * as restored at the first success of the first unbroken streak of `consecutive` successes.
+ */
+export interface HealthProbe {
+  /** What is probed (URL, endpoint name), for the report. */
+  readonly target: string;
+  readonly intervalMs: number;
+  readonly consecutive: number;
+  /** A check that takes longer counts as unhealthy. @default intervalMs */
+  readonly timeoutMs?: number;
+  check(signal: AbortSignal): Promise<HealthObservation>;
+}
+
+/** A heartbeat row: sequence number and the time it was written (epoch ms on the run's clock). */
+export interface Heartbeat {
+  seq: number;
+  at: number;
+}
+
+/**
+ * Writes a heartbeat to the primary data store every `intervalMs`, and after failover reads the newest
+ * heartbeat visible on the promoted store. RPO = t_disaster − newest surviving heartbeat, ± one interval.
+ */
+export interface HeartbeatProbe {
+  readonly target: string;
+  readonly intervalMs: number;
+  write(beat: Heartbeat, signal: AbortSignal): Promise<void>;
+  /** The newest heartbeat on the current writer, or `undefined` when none is readable. */
+  readNewest(signal: AbortSignal): Promise<Heartbeat | undefined>;
+}
+
+/** Probes a run uses. */
+export interface RunProbes {
+  health?: HealthProbe;
+  heartbeat?: HeartbeatProbe;
+}
+
+/**
+ * Evidence of data loss a step can return in its result (`{ rpoEvidence: … }`) when no heartbeat is
+ * available: the creation time of the snapshot it restored, or the replica lag it saw before promoting.
+ */
+export type RpoEvidence = { source: 'snapshot'; snapshotCreatedAt: number; snapshotId?: string } | { source: 'replica-lag'; lagMs: number };

@@ -1,0 +1,134 @@
+import type { ErrorInfo } from './errors.js';
+import type { CallCounts, JournalEvent, Operation, RunStatus, StepStatus } from './journal-events.js';
+import { type CriticalPathEntry, criticalPath, measureRto } from './measure.js';
+import { foldJournal, type RunState } from './run-state.js';
+import type { FailoverMode, StepKind } from './step.js';
+
+/** One step in the report. */
+export interface ReportStep {
+  id: string;
+  title: string;
+  kind: StepKind;
+  status: StepStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  seconds: number | null;
+  attempts: number;
+  calls: number;
+  error?: ErrorInfo;
+  skippedReason?: string;
+  by?: string;
+}
+
+/** An objective as measured. `met` is `null` when there is no objective or nothing to measure. */
+export interface ObjectiveResult<S extends string> {
+  seconds: number | null;
+  source: S;
+  objectiveSeconds: number | null;
+  met: boolean | null;
+}
+
+/**
+ * The run report: a stable contract (`schema: firedrill.report/v1`). Times are ISO-8601 UTC. Extra fields
+ * may be added; these names and meanings stay.
+ */
+export interface RunReport {
+  schema: 'firedrill.report/v1';
+  runId: string;
+  plan: string;
+  strategy: string;
+  operation: Operation;
+  mode: FailoverMode;
+  drill?: 'isolated' | 'live';
+  target: string;
+  clock: 'real' | 'virtual';
+  status: RunStatus | 'running';
+  startedAt: string;
+  disasterAt: string | null;
+  restoredAt: string | null;
+  endedAt: string | null;
+  rto: ObjectiveResult<'health-probe' | 'step' | 'none'>;
+  rpo: ObjectiveResult<'heartbeat' | 'snapshot' | 'replica-lag' | 'none'> & { precisionSeconds?: number };
+  criticalPath: CriticalPathEntry[];
+  steps: ReportStep[];
+  approvals: { stepId: string; by: string; at: string; waitedSeconds: number }[];
+  calls: CallCounts;
+  error?: ErrorInfo;
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+const sec = (ms: number | undefined): number | null => (ms === undefined ? null : ms / 1000);
+
+function objective<S extends string>(measured: number | null, source: S, objectiveMs: number | undefined): ObjectiveResult<S> {
+  const objectiveSeconds = sec(objectiveMs);
+  const met = objectiveSeconds === null ? null : measured === null ? false : measured <= objectiveSeconds;
+  return { seconds: measured, source, objectiveSeconds, met };
+}
+
+function totalCalls(state: RunState): CallCounts {
+  const total: CallCounts = { total: 0, throttled: 0, byService: {} };
+  for (const step of Object.values(state.steps)) {
+    if (!step.calls) continue;
+    total.total += step.calls.total;
+    total.throttled += step.calls.throttled;
+    for (const [service, n] of Object.entries(step.calls.byService)) total.byService[service] = (total.byService[service] ?? 0) + n;
+  }
+  return total;
+}
+
+/** Builds the report from a run's folded state. */
+export function reportFromState(state: RunState): RunReport {
+  const meta = state.meta;
+  const rto = measureRto(state);
+  const rpoSeconds = state.rpo ? state.rpo.seconds : null;
+  const rpo = objective(rpoSeconds, state.rpo?.source ?? 'none', meta.objectives.rpoMs);
+  const report: RunReport = {
+    schema: 'firedrill.report/v1',
+    runId: meta.runId,
+    plan: meta.plan,
+    strategy: meta.strategy,
+    operation: meta.operation,
+    mode: state.mode,
+    ...(meta.drill ? { drill: meta.drill } : {}),
+    target: meta.target,
+    clock: meta.clock,
+    status: state.status ?? 'running',
+    startedAt: iso(state.startedAt)!,
+    disasterAt: iso(state.disasterAt),
+    restoredAt: iso(state.restoredAt),
+    endedAt: iso(state.endedAt),
+    rto: objective(rto.seconds, rto.source, meta.objectives.rtoMs),
+    rpo: state.rpo?.source === 'heartbeat' && meta.probes.heartbeat ? { ...rpo, precisionSeconds: meta.probes.heartbeat.interval / 1000 } : rpo,
+    criticalPath: criticalPath(state),
+    steps: meta.steps.map((info) => {
+      const s = state.steps[info.id]!;
+      return {
+        id: info.id,
+        title: info.title,
+        kind: info.kind,
+        status: s.status,
+        startedAt: iso(s.startedAt),
+        endedAt: iso(s.endedAt),
+        seconds: s.startedAt !== undefined && s.endedAt !== undefined ? (s.endedAt - s.startedAt) / 1000 : null,
+        attempts: s.attempts,
+        calls: s.calls?.total ?? 0,
+        ...(s.error ? { error: s.error } : {}),
+        ...(s.skippedReason ? { skippedReason: s.skippedReason } : {}),
+        ...(s.by ? { by: s.by } : {}),
+      };
+    }),
+    approvals: state.approvals.map((a) => ({ stepId: a.stepId, by: a.by, at: iso(a.at)!, waitedSeconds: a.waitedMs / 1000 })),
+    calls: totalCalls(state),
+    ...(state.error ? { error: state.error } : {}),
+  };
+  return report;
+}
+
+/**
+ * Rebuilds a run's report from its journal alone — the same report the run wrote when it ended.
+ * @example
+ * const report = buildReport(readJournalFile('.firedrill/runs/<id>/journal.jsonl'));
+ */
+export function buildReport(events: readonly JournalEvent[]): RunReport {
+  return reportFromState(foldJournal(events));
+}

@@ -1,0 +1,245 @@
+import type { Clock } from './clock.js';
+import { RunAbortedError, toErrorInfo } from './errors.js';
+import type { Journal } from './journal.js';
+import type { JournalEvent, JournalEventBody, RunStatus } from './journal-events.js';
+import { type ResolvedStepPolicy, resolveStepPolicy, type StepPolicy } from './policy.js';
+import type { RpoEvidence, RunProbes } from './probes.js';
+import { retryWithPolicy } from './retry.js';
+import type { RollbackStrategy, RunMachineEngine } from './run-machine.js';
+import { applyJournalEvent, type RunState } from './run-state.js';
+import type { RunEventStream } from './run-events.js';
+import { HeartbeatWriter, HealthWatch } from './run-probes.js';
+import type { StepEnvironment } from './step-executor.js';
+import type { StepGraph } from './step-graph.js';
+import type { StepActorInput } from './step-machine.js';
+import { StepScheduler } from './step-scheduler.js';
+import type { FailoverMode, StepDefinition } from './step.js';
+
+/** Everything a {@link RunEngine} is built from. */
+export interface RunEngineOptions {
+  graph: StepGraph;
+  clock: Clock;
+  journal: Journal;
+  state: RunState;
+  events: RunEventStream;
+  probes: RunProbes;
+  policies: Record<string, StepPolicy>;
+  holdOnFailure: boolean;
+  resumed: boolean;
+  random: () => number;
+  /** How long verification waits for the health probe after all steps ended. */
+  verifyTimeoutMs: number;
+  onFinished: (status: RunStatus) => void;
+}
+
+function rpoEvidenceOf(result: unknown): RpoEvidence | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const evidence = (result as { rpoEvidence?: RpoEvidence }).rpoEvidence;
+  return evidence && (evidence.source === 'snapshot' || evidence.source === 'replica-lag') ? evidence : undefined;
+}
+
+/**
+ * The side-effecting half of a run: journal writes, probes, compensation. The xstate run machine decides
+ * *what* happens next; the engine does it. State is a fold over the journal, updated as each event
+ * becomes durable, so the live run and a resumed one see the same thing.
+ */
+export class RunEngine implements StepEnvironment, RunMachineEngine {
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly state: RunState;
+  readonly scheduler: StepScheduler;
+  readonly concurrency: number;
+  readonly rollback: RollbackStrategy;
+  readonly holdOnFailure: boolean;
+  readonly random: () => number;
+  readonly #abort = new AbortController();
+  readonly #probeStop = new AbortController();
+  readonly #options: RunEngineOptions;
+  readonly #policies = new Map<string, ResolvedStepPolicy>();
+  readonly #recheck = new Set<string>();
+  #heartbeats: HeartbeatWriter | undefined;
+  #health: HealthWatch | undefined;
+
+  constructor(options: RunEngineOptions) {
+    this.#options = options;
+    this.state = options.state;
+    this.runId = options.state.meta.runId;
+    this.clock = options.clock;
+    this.concurrency = options.state.meta.concurrency;
+    this.rollback = options.state.meta.rollback;
+    this.holdOnFailure = options.holdOnFailure;
+    this.random = options.random;
+    const done = new Map<string, 'succeeded' | 'skipped' | 'failed'>();
+    for (const step of Object.values(options.state.steps)) {
+      if (step.status === 'succeeded' || step.status === 'skipped' || step.status === 'failed') done.set(step.id, step.status);
+      else if (step.status === 'compensated') done.set(step.id, 'succeeded');
+      else if (step.status === 'running' || step.status === 'waiting') this.#recheck.add(step.id);
+    }
+    this.scheduler = new StepScheduler(options.graph, done);
+    for (const step of options.graph.steps) {
+      const override = options.policies[step.id];
+      const base = resolveStepPolicy(step.policy ?? {}, undefined, `step ${step.id} policy`);
+      this.#policies.set(step.id, override ? resolveStepPolicy(override, base, `policies.${step.id}`) : base);
+    }
+  }
+
+  get runSignal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Appends to the journal, folds the event into the state once durable, then publishes it. */
+  async record(body: JournalEventBody): Promise<JournalEvent> {
+    const event = await this.#options.journal.append(body);
+    applyJournalEvent(this.state, event);
+    this.#options.events.publish(event);
+    return event;
+  }
+
+  step(stepId: string): StepDefinition {
+    return this.#options.graph.byId.get(stepId)!;
+  }
+  policyOf(stepId: string): ResolvedStepPolicy {
+    return this.#policies.get(stepId)!;
+  }
+  mode(): FailoverMode {
+    return this.state.mode;
+  }
+  needsRecheck(stepId: string): boolean {
+    return this.#recheck.delete(stepId);
+  }
+  stepInput(step: StepDefinition, start: StepActorInput['start'], extra: Partial<StepActorInput> = {}): StepActorInput {
+    return { step, env: this, start, recheck: false, ...extra };
+  }
+
+  /** Aborts every step in flight (operator abort). */
+  abortInFlight(reason: string): void {
+    this.#abort.abort(new RunAbortedError(reason));
+  }
+
+  async preflight(): Promise<void> {
+    if (this.#options.resumed) await this.record({ type: 'run.resumed', pid: process.pid });
+    const { probes } = this.#options;
+    if (probes.heartbeat && !this.state.heartbeats.stopped) {
+      this.#heartbeats = new HeartbeatWriter(this, probes.heartbeat, this.#probeStop.signal);
+      this.#heartbeats.start();
+    }
+    const declaredByStep = this.#options.graph.steps.some((s) => s.declaresDisaster);
+    const op = this.state.meta.operation;
+    if (this.state.disasterAt === undefined && !declaredByStep && op !== 'check') {
+      await this.record({ type: 'disaster.declared', source: 'run-start' });
+    }
+    if (this.state.disasterAt !== undefined) this.#watchHealth();
+    await this.record({ type: 'run.state', state: 'running' });
+  }
+
+  async declareDisaster(stepId: string): Promise<void> {
+    if (this.state.disasterAt !== undefined) return;
+    await this.record({ type: 'disaster.declared', source: 'step', stepId });
+    this.#watchHealth();
+  }
+
+  #watchHealth(): void {
+    const probe = this.#options.probes.health;
+    if (!probe || this.#health || this.state.restoredSource === 'health-probe') return;
+    this.#health = new HealthWatch(this, probe, this.#probeStop.signal);
+    this.#health.start();
+  }
+
+  async stopHeartbeats(reason: string): Promise<void> {
+    await this.#heartbeats?.stop(reason);
+  }
+
+  async afterStepSucceeded(step: StepDefinition, result: unknown): Promise<void> {
+    if (step.restoresService && !this.#options.probes.health) {
+      await this.record({ type: 'service.restored', source: 'step', stepId: step.id, restoredAt: this.clock.now() });
+    }
+    const evidence = rpoEvidenceOf(result);
+    if (evidence && !this.#options.probes.heartbeat) {
+      const disasterAt = this.state.disasterAt ?? this.clock.now();
+      const lossMs = evidence.source === 'snapshot' ? disasterAt - evidence.snapshotCreatedAt : evidence.lagMs;
+      await this.record({ type: 'rpo.measured', seconds: Math.max(0, lossMs) / 1000, source: evidence.source, detail: { ...evidence } });
+    }
+  }
+
+  /** After every step ended: wait for the health probe to confirm service, then measure RPO. */
+  async verify(): Promise<void> {
+    await this.record({ type: 'run.state', state: 'verifying' });
+    if (this.#health) {
+      const restored = await this.#health.restoredWithin(this.#options.verifyTimeoutMs);
+      if (!restored) {
+        throw new Error(
+          `service not restored: ${this.#options.probes.health!.target} never passed ${this.#options.probes.health!.consecutive} consecutive health checks within ${Math.round(this.#options.verifyTimeoutMs / 1000)}s after the last step`,
+        );
+      }
+    }
+    await this.#measureRpoFromHeartbeat();
+  }
+
+  async #measureRpoFromHeartbeat(): Promise<void> {
+    const probe = this.#options.probes.heartbeat;
+    const disasterAt = this.state.disasterAt;
+    if (!probe || disasterAt === undefined || this.state.rpo) return;
+    await this.stopHeartbeats('verifying');
+    const newest = await retryWithPolicy(() => probe.readNewest(this.runSignal), {
+      policy: resolveStepPolicy({ retry: { maximumAttempts: 5 } }).retry,
+      clock: this.clock,
+      signal: this.runSignal,
+      random: this.random,
+    });
+    if (!newest) return;
+    const seconds = Math.max(0, disasterAt - newest.at) / 1000;
+    await this.record({ type: 'rpo.measured', seconds, source: 'heartbeat', detail: { newestSeq: newest.seq, newestAt: new Date(newest.at).toISOString(), lastWrittenSeq: this.state.heartbeats.lastOkSeq ?? null } });
+  }
+
+  /** Runs compensations of completed steps in reverse order of completion. */
+  async compensate(): Promise<void> {
+    await this.record({ type: 'run.state', state: 'compensating' });
+    const signal = new AbortController().signal; // Compensation must finish even after an abort.
+    const failures: unknown[] = [];
+    for (const stepId of [...this.state.completionOrder].reverse()) {
+      const step = this.step(stepId);
+      if (!step?.compensate) continue;
+      await this.record({ type: 'compensation.started', stepId });
+      try {
+        await retryWithPolicy(
+          (attempt) =>
+            step.compensate!({
+              runId: this.runId,
+              stepId,
+              attempt,
+              signal,
+              clock: this.clock,
+              mode: this.mode(),
+              idempotencyToken: (purpose = 'compensate') => `${this.runId}-${stepId}-${purpose}`.slice(0, 64),
+              resultOf: (id) => this.state.steps[id]?.result as never,
+              recordCall: () => {},
+              log: (message) => void this.record({ type: 'step.log', stepId, message }),
+            }),
+          { policy: this.policyOf(stepId).retry, clock: this.clock, random: this.random },
+        );
+        await this.record({ type: 'compensation.succeeded', stepId });
+      } catch (error) {
+        failures.push(error);
+        await this.record({ type: 'compensation.failed', stepId, error: toErrorInfo(error) });
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} compensation(s) failed`);
+  }
+
+  /** On abort: record the steps that were cut off, so the journal never claims they finished. */
+  async interrupt(): Promise<void> {
+    for (const step of Object.values(this.state.steps)) {
+      if (step.status === 'running' || step.status === 'waiting') {
+        await this.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(new RunAbortedError('run aborted while this step was in progress')), attempts: Math.max(1, step.attempts) });
+      }
+    }
+  }
+
+  async finish(status: RunStatus, error?: unknown): Promise<void> {
+    this.#probeStop.abort(new RunAbortedError('run finished'));
+    await this.#heartbeats?.settled();
+    await this.#health?.settled();
+    await this.record({ type: 'run.completed', status, ...(error !== undefined && status !== 'succeeded' ? { error: toErrorInfo(error) } : {}) });
+    this.#options.onFinished(status);
+  }
+}

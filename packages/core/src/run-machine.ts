@@ -1,0 +1,243 @@
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import type { RunStatus } from './journal-events.js';
+import type { StepActorEvent, StepActorInput, StepEndedEvent } from './step-machine.js';
+import { stepMachine } from './step-machine.js';
+import type { StepScheduler } from './step-scheduler.js';
+import type { FailoverMode, StepDefinition } from './step.js';
+
+/** What to do with completed steps when a run fails or ends. */
+export type RollbackStrategy = 'on-failure' | 'always' | 'never';
+
+/** The side of the engine the run machine drives: every side effect lives behind it. */
+export interface RunMachineEngine {
+  readonly scheduler: StepScheduler;
+  readonly concurrency: number;
+  readonly holdOnFailure: boolean;
+  readonly rollback: RollbackStrategy;
+  step(stepId: string): StepDefinition;
+  mode(): FailoverMode;
+  /** Steps that were started before a crash and never finished. */
+  needsRecheck(stepId: string): boolean;
+  stepInput(step: StepDefinition, start: StepActorInput['start'], extra?: Partial<StepActorInput>): StepActorInput;
+  preflight(): Promise<void>;
+  verify(): Promise<void>;
+  compensate(): Promise<void>;
+  interrupt(): Promise<void>;
+  finish(status: RunStatus, error?: unknown): Promise<void>;
+}
+
+/** Operator and internal events of a run. */
+export type RunMachineEvent =
+  | StepEndedEvent
+  | { type: 'PAUSE' }
+  | { type: 'RESUME' }
+  | { type: 'SKIP'; stepId: string; by: string; reason: string }
+  | { type: 'RETRY'; stepId: string }
+  | { type: 'APPROVE'; stepId: string; by: string }
+  | { type: 'MARK_DONE'; stepId: string; by: string }
+  | { type: 'MODE_SWITCHED' }
+  | { type: 'ABORT' };
+
+interface RunMachineContext {
+  engine: RunMachineEngine;
+  /** Child actor id of each step's current execution. */
+  children: Map<string, string>;
+  generation: number;
+  /** Whether the steps all succeeded before any rollback ran. */
+  completed: boolean;
+  aborted: boolean;
+  paused: boolean;
+  status?: RunStatus;
+  error?: unknown;
+}
+
+const childId = (context: RunMachineContext, stepId: string): string => `${stepId}#${++context.generation}`;
+
+/**
+ * The run lifecycle: preflight → running (active ⇄ paused) → verifying → succeeded; on failure →
+ * compensating → rolled back / failed; aborted. Steps run as spawned {@link stepMachine} actors, at most
+ * `concurrency` at a time, in dependency order.
+ */
+export const runMachine = setup({
+  types: {
+    input: {} as { engine: RunMachineEngine },
+    context: {} as RunMachineContext,
+    events: {} as RunMachineEvent,
+  },
+  actors: {
+    step: stepMachine,
+    preflight: fromPromise<void, RunMachineEngine>(({ input }) => input.preflight()),
+    verifyRestoration: fromPromise<void, RunMachineEngine>(({ input }) => input.verify()),
+    compensate: fromPromise<void, RunMachineEngine>(({ input }) => input.compensate()),
+    interrupt: fromPromise<void, RunMachineEngine>(({ input }) => input.interrupt()),
+    finish: fromPromise<void, { engine: RunMachineEngine; status: RunStatus; error?: unknown }>(({ input }) =>
+      input.engine.finish(input.status, input.error),
+    ),
+  },
+  guards: {
+    allStepsDone: ({ context }) => context.engine.scheduler.allDone,
+    failedAndIdle: ({ context }) =>
+      !context.engine.holdOnFailure && context.engine.scheduler.failed > 0 && context.engine.scheduler.running === 0,
+    rollbackNever: ({ context }) => context.engine.rollback === 'never',
+    rollbackAlways: ({ context }) => context.engine.rollback === 'always',
+  },
+  actions: {
+    scheduleReadySteps: enqueueActions(({ context, enqueue }) => {
+      const { engine } = context;
+      const { scheduler } = engine;
+      // A failure stops new work unless a human is driving (they decide: retry, skip or abort).
+      if (context.paused || (scheduler.failed > 0 && !engine.holdOnFailure)) return;
+      while (scheduler.running < engine.concurrency) {
+        const stepId = scheduler.takeReady();
+        if (stepId === undefined) break;
+        const step = engine.step(stepId);
+        const requested = scheduler.skipRequested.get(stepId);
+        const outOfMode = step.modes !== undefined && !step.modes.includes(engine.mode());
+        const id = childId(context, stepId);
+        context.children.set(stepId, id);
+        const input = requested
+          ? engine.stepInput(step, 'skip', { skipReason: requested.reason, by: requested.by })
+          : outOfMode
+            ? engine.stepInput(step, 'skip', { skipReason: `not part of a ${engine.mode()} failover`, by: 'firedrill' })
+            : engine.stepInput(step, 'run', { recheck: engine.needsRecheck(stepId) });
+        enqueue.spawnChild('step', { id, input });
+      }
+    }),
+    recordStepEnd: ({ context, event }) => {
+      if (event.type !== 'STEP.ENDED') return;
+      context.engine.scheduler.ended(event.stepId, event.status);
+      context.children.delete(event.stepId);
+      if (event.status === 'failed') context.error ??= event.error;
+    },
+    forwardToStep: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'SKIP' && event.type !== 'APPROVE' && event.type !== 'MARK_DONE') return;
+      const { scheduler } = context.engine;
+      const status = scheduler.status(event.stepId);
+      const child = context.children.get(event.stepId);
+      if (child !== undefined && status === 'running') {
+        const forwarded: StepActorEvent =
+          event.type === 'SKIP' ? { type: 'SKIP', by: event.by, reason: event.reason } : { type: event.type, by: event.by };
+        enqueue.sendTo(child, forwarded);
+        return;
+      }
+      if (event.type === 'SKIP' && (status === 'blocked' || status === 'ready')) {
+        scheduler.skipRequested.set(event.stepId, { by: event.by, reason: event.reason });
+        return;
+      }
+      if ((event.type === 'SKIP' || event.type === 'MARK_DONE') && status === 'failed') {
+        const step = context.engine.step(event.stepId);
+        scheduler.markRunning(event.stepId);
+        const id = childId(context, event.stepId);
+        context.children.set(event.stepId, id);
+        const extra = event.type === 'SKIP' ? { skipReason: event.reason, by: event.by } : { by: event.by };
+        enqueue.spawnChild('step', { id, input: context.engine.stepInput(step, event.type === 'SKIP' ? 'skip' : 'confirm', extra) });
+      }
+    }),
+    retryStep: ({ context, event }) => {
+      if (event.type === 'RETRY') context.engine.scheduler.retry(event.stepId);
+    },
+    skipOutOfModeSteps: enqueueActions(({ context, enqueue }) => {
+      const mode = context.engine.mode();
+      for (const [stepId, child] of context.children) {
+        const step = context.engine.step(stepId);
+        if (step.modes !== undefined && !step.modes.includes(mode)) {
+          enqueue.sendTo(child, { type: 'SKIP', by: 'firedrill', reason: `switched to ${mode}` });
+        }
+      }
+    }),
+    markCompleted: assign({ completed: true }),
+    markAborted: assign({ aborted: true }),
+    rememberError: assign({ error: ({ event }) => ('error' in event ? event.error : undefined) }),
+  },
+}).createMachine({
+  id: 'run',
+  context: ({ input }) => ({ engine: input.engine, children: new Map(), generation: 0, completed: false, aborted: false, paused: false }),
+  initial: 'preflight',
+  states: {
+    preflight: {
+      invoke: {
+        src: 'preflight',
+        input: ({ context }) => context.engine,
+        onDone: 'running',
+        onError: { target: 'finishing', actions: [assign({ status: 'failed' }), 'rememberError'] },
+      },
+      on: { ABORT: { target: 'finishing', actions: assign({ status: 'aborted' }) } },
+    },
+    running: {
+      initial: 'active',
+      entry: 'scheduleReadySteps',
+      always: [
+        { guard: 'allStepsDone', target: 'verifying' },
+        { guard: 'failedAndIdle', target: 'failing' },
+      ],
+      on: {
+        'STEP.ENDED': { actions: ['recordStepEnd', 'scheduleReadySteps'] },
+        SKIP: { actions: ['forwardToStep', 'scheduleReadySteps'] },
+        APPROVE: { actions: 'forwardToStep' },
+        MARK_DONE: { actions: ['forwardToStep', 'scheduleReadySteps'] },
+        RETRY: { actions: ['retryStep', 'scheduleReadySteps'] },
+        MODE_SWITCHED: { actions: ['skipOutOfModeSteps', 'scheduleReadySteps'] },
+        ABORT: { target: 'aborting', actions: 'markAborted' },
+      },
+      states: {
+        active: { on: { PAUSE: { target: 'paused', actions: assign({ paused: true }) } } },
+        paused: {
+          // Steps in flight finish; nothing new starts until RESUME.
+          on: { RESUME: { target: 'active', actions: [assign({ paused: false }), 'scheduleReadySteps'] } },
+        },
+      },
+    },
+    failing: {
+      always: [
+        { guard: 'rollbackNever', target: 'finishing', actions: assign({ status: 'failed' }) },
+        { target: 'compensating' },
+      ],
+    },
+    verifying: {
+      invoke: {
+        src: 'verifyRestoration',
+        input: ({ context }) => context.engine,
+        onDone: [
+          { guard: 'rollbackAlways', target: 'compensating', actions: 'markCompleted' },
+          { target: 'finishing', actions: ['markCompleted', assign({ status: 'succeeded' })] },
+        ],
+        onError: [
+          { guard: 'rollbackNever', target: 'finishing', actions: [assign({ status: 'failed' }), 'rememberError'] },
+          { target: 'compensating', actions: 'rememberError' },
+        ],
+      },
+      on: { ABORT: { target: 'aborting', actions: 'markAborted' } },
+    },
+    compensating: {
+      invoke: {
+        src: 'compensate',
+        input: ({ context }) => context.engine,
+        onDone: {
+          target: 'finishing',
+          actions: assign({ status: ({ context }) => (context.aborted ? 'aborted' : context.completed ? 'succeeded' : 'rolled-back') }),
+        },
+        onError: { target: 'finishing', actions: [assign({ status: ({ context }) => (context.aborted ? 'aborted' : 'failed') }), 'rememberError'] },
+      },
+    },
+    aborting: {
+      invoke: {
+        src: 'interrupt',
+        input: ({ context }) => context.engine,
+        onDone: [
+          { guard: 'rollbackAlways', target: 'compensating' },
+          { target: 'finishing', actions: assign({ status: 'aborted' }) },
+        ],
+        onError: { target: 'finishing', actions: assign({ status: 'aborted' }) },
+      },
+    },
+    finishing: {
+      invoke: {
+        src: 'finish',
+        input: ({ context }) => ({ engine: context.engine, status: context.status ?? 'failed', error: context.error }),
+        onDone: 'done',
+        onError: 'done',
+      },
+    },
+    done: { type: 'final' },
+  },
+});

@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { createActor } from 'xstate';
+import { type Clock, VirtualClock } from './clock.js';
+import { FileJournal, type Journal, MemoryJournal, readJournalFile } from './journal.js';
+import type { JournalEvent, JournalStepInfo, Operation, RunStartedEvent, RunStatus } from './journal-events.js';
+import type { StepPolicy } from './policy.js';
+import type { RunProbes } from './probes.js';
+import { type RunReport, reportFromState } from './report.js';
+import { acquireRunLock, type RunLock } from './run-lock.js';
+import { RunEngine } from './run-engine.js';
+import { RunEventStream } from './run-events.js';
+import { type RollbackStrategy, runMachine } from './run-machine.js';
+import { foldJournal, initialRunState, type RunState } from './run-state.js';
+import { FileRunStore } from './run-store.js';
+import { buildStepGraph, type StepGraph } from './step-graph.js';
+import type { FailoverMode, StepDefinition } from './step.js';
+import { OperatorError, RunControls } from './run-controls.js';
+
+/** What a run is of: the plan-level facts the journal and the report carry. */
+export interface RunSubject {
+  /** The plan's name (`metadata.name`): one active run per plan. */
+  plan: string;
+  strategy?: string;
+  target?: string;
+  objectives?: { rtoMs?: number; rpoMs?: number };
+  /** The plan as written, journaled so a resume in another process can rebuild the step graph. */
+  planInput?: unknown;
+  /** Anything else the strategy needs to rebuild the graph on resume. */
+  context?: Record<string, unknown>;
+}
+
+/** Options of {@link startRun}. */
+export interface StartRunOptions {
+  subject: RunSubject;
+  operation: Operation;
+  steps: readonly StepDefinition[];
+  clock: Clock;
+  /** @default 'graceful' */
+  mode?: FailoverMode;
+  drill?: 'isolated' | 'live';
+  /** Where journals, reports and locks go; `false` keeps the journal in memory (no lock). @default new FileRunStore() */
+  store?: FileRunStore | false;
+  probes?: RunProbes;
+  /** Steps allowed to run at once. @default 8 */
+  concurrency?: number;
+  /** @default 'on-failure' */
+  rollback?: RollbackStrategy;
+  /** Per-step policy overrides from the plan, by step id. */
+  policies?: Record<string, StepPolicy>;
+  /**
+   * Keep a failed run open for a human to retry, skip or abort instead of rolling back at once
+   * (interactive runbooks). @default false
+   */
+  holdOnFailure?: boolean;
+  /** @default a new id from the plan name and the clock */
+  runId?: string;
+  /** How long, after the last step, to wait for the health probe to confirm service. @default 15 minutes */
+  verifyTimeoutMs?: number;
+  /** Journal tuning (tests). */
+  journal?: { groupCommit?: boolean; fsync?: boolean; onDurable?: (events: readonly JournalEvent[]) => void };
+}
+
+/** A run in progress: its id, its event stream, operator controls and its outcome. */
+export interface Run extends RunControls {
+  readonly runId: string;
+  readonly events: RunEventStream;
+  /** Path of the journal on disk (`undefined` for an in-memory run). */
+  readonly journalPath: string | undefined;
+  /** The run's state: a fold over its journal. */
+  state(): RunState;
+  /** Resolves with the report when the run ends (whatever its status). Never rejects for a step failure. */
+  readonly completion: Promise<RunReport>;
+}
+
+function newRunId(plan: string, clock: Clock): string {
+  const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${plan}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A small deterministic PRNG (mulberry32) seeded from the run id: jitter is reproducible per run. */
+function seededRandom(seedText: string): () => number {
+  let seed = 0;
+  for (const ch of seedText) seed = (Math.imul(seed, 31) + ch.charCodeAt(0)) | 0;
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function stepInfo(graph: StepGraph): JournalStepInfo[] {
+  return graph.steps.map((s) => ({
+    id: s.id,
+    title: s.title,
+    kind: s.kind,
+    dependsOn: [...(s.dependsOn ?? [])],
+    ...(s.restoresService ? { restoresService: true } : {}),
+    ...(s.declaresDisaster ? { declaresDisaster: true } : {}),
+    ...(s.promotesData ? { promotesData: true } : {}),
+    ...(s.modes ? { modes: [...s.modes] } : {}),
+    ...(s.compensate ? { hasCompensation: true } : {}),
+  }));
+}
+
+interface LaunchOptions {
+  graph: StepGraph;
+  clock: Clock;
+  journal: Journal;
+  journalPath: string | undefined;
+  state: RunState;
+  events: RunEventStream;
+  store: FileRunStore | undefined;
+  lock: RunLock | undefined;
+  probes: RunProbes;
+  policies: Record<string, StepPolicy>;
+  holdOnFailure: boolean;
+  verifyTimeoutMs: number;
+  resumed: boolean;
+}
+
+function launch(options: LaunchOptions): Run {
+  let finished!: (status: RunStatus) => void;
+  const ended = new Promise<RunStatus>((resolve) => (finished = resolve));
+  const engine = new RunEngine({
+    graph: options.graph,
+    clock: options.clock,
+    journal: options.journal,
+    state: options.state,
+    events: options.events,
+    probes: options.probes,
+    policies: options.policies,
+    holdOnFailure: options.holdOnFailure,
+    resumed: options.resumed,
+    random: seededRandom(options.state.meta.runId),
+    verifyTimeoutMs: options.verifyTimeoutMs,
+    onFinished: (status) => finished(status),
+  });
+  const actor = createActor(runMachine, { input: { engine } });
+  const completion = (async (): Promise<RunReport> => {
+    try {
+      await ended;
+      const report = reportFromState(engine.state);
+      options.store?.writeReport(engine.runId, report);
+      return report;
+    } finally {
+      actor.stop();
+      options.journal.close();
+      options.lock?.release();
+      options.events.close();
+    }
+  })();
+  actor.start();
+  const controls = new RunControls(engine, actor);
+  return Object.assign(controls, {
+    runId: engine.runId,
+    events: options.events,
+    journalPath: options.journalPath,
+    state: () => engine.state,
+    completion,
+  });
+}
+
+/**
+ * Starts a run of `steps` and returns at once; `completion` resolves with the report. The journal's first
+ * event (`run.started`, holding the step graph and the plan) is durable before anything else happens.
+ *
+ * @throws StepGraphError when the steps are not a DAG of known steps (nothing is journaled).
+ * @throws RunLockedError when the plan already has an active run.
+ * @example
+ * const run = startRun({ subject: { plan: 'tracking-app', objectives: { rtoMs: 900_000 } }, operation: 'drill', steps, clock: new VirtualClock() });
+ * run.events.on('step.succeeded', (e) => console.log(e.stepId));
+ * const report = await run.completion;
+ */
+export async function startRun(options: StartRunOptions): Promise<Run> {
+  const graph = buildStepGraph(options.steps);
+  const { clock } = options;
+  const store = options.store === false ? undefined : (options.store ?? new FileRunStore());
+  const runId = options.runId ?? newRunId(options.subject.plan, clock);
+  const lock = store ? acquireRunLock(store.lockPath(options.subject.plan), { runId, plan: options.subject.plan, since: clock.now() }) : undefined;
+  const events = new RunEventStream();
+  const journalPath = store?.journalPath(runId);
+  const journal: Journal = journalPath
+    ? new FileJournal({ path: journalPath, clock, ...options.journal })
+    : new MemoryJournal(clock);
+  const probes = options.probes ?? {};
+  const started: RunStartedEvent = {
+    type: 'run.started',
+    runId,
+    plan: options.subject.plan,
+    strategy: options.subject.strategy ?? 'custom',
+    operation: options.operation,
+    mode: options.mode ?? 'graceful',
+    ...(options.drill ? { drill: options.drill } : {}),
+    target: options.subject.target ?? 'sandbox',
+    clock: clock.kind,
+    objectives: options.subject.objectives ?? {},
+    concurrency: options.concurrency ?? 8,
+    rollback: options.rollback ?? 'on-failure',
+    probes: {
+      ...(probes.health ? { health: { interval: probes.health.intervalMs, consecutive: probes.health.consecutive } } : {}),
+      ...(probes.heartbeat ? { heartbeat: { interval: probes.heartbeat.intervalMs } } : {}),
+    },
+    steps: stepInfo(graph),
+    ...(options.subject.planInput !== undefined ? { planInput: options.subject.planInput } : {}),
+    ...(options.subject.context ? { context: options.subject.context } : {}),
+  };
+  let first: JournalEvent;
+  try {
+    first = await journal.append(started);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const state = initialRunState(first as RunStartedEvent & JournalEvent);
+  events.publish(first);
+  return launch({
+    graph,
+    clock,
+    journal,
+    journalPath,
+    state,
+    events,
+    store,
+    lock,
+    probes,
+    policies: options.policies ?? {},
+    holdOnFailure: options.holdOnFailure ?? false,
+    verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
+    resumed: false,
+  });
+}
+
+/** What {@link resumeRun} needs to rebuild the step functions the journal cannot hold. */
+export interface ResumeRunOptions {
+  runId: string;
+  store?: FileRunStore;
+  /**
+   * Rebuilds the steps (and probes) from the journaled `run.started` event — in practice, from its plan
+   * and strategy. Step ids must match the journal's.
+   */
+  rebuild: (started: RunStartedEvent) => { steps: readonly StepDefinition[]; probes?: RunProbes; policies?: Record<string, StepPolicy> };
+  /** @default a VirtualClock continuing from the last journaled time for virtual runs; required for real ones */
+  clock?: Clock;
+  holdOnFailure?: boolean;
+  verifyTimeoutMs?: number;
+  journal?: StartRunOptions['journal'];
+}
+
+/**
+ * Continues a run from its journal alone, in any process. Finished steps are not run again; a step that
+ * started and never finished is re-checked through its check-then-act contract before anything is done.
+ *
+ * @throws OperatorError when the run already completed or its journal does not match the rebuilt steps.
+ * @example
+ * const run = await resumeRun({ runId, rebuild: (started) => strategy.rebuild(started) });
+ */
+export async function resumeRun(options: ResumeRunOptions): Promise<Run> {
+  const store = options.store ?? new FileRunStore();
+  const journalPath = store.journalPath(options.runId);
+  const existing = readJournalFile(journalPath);
+  const state = foldJournal(existing);
+  if (state.status !== undefined) throw new OperatorError(`run ${options.runId} already ended (${state.status}); nothing to resume. See its report: ${store.reportPath(options.runId)}`);
+  const rebuilt = options.rebuild(state.meta);
+  const graph = buildStepGraph(rebuilt.steps);
+  const missing = state.meta.steps.filter((s) => !graph.byId.has(s.id)).map((s) => s.id);
+  if (missing.length > 0 || graph.steps.length !== state.meta.steps.length) {
+    throw new OperatorError(`run ${options.runId}: the rebuilt steps do not match the journal (missing: ${missing.join(', ') || 'none'}); was the plan or the strategy changed?`);
+  }
+  let clock = options.clock;
+  if (!clock) {
+    if (state.meta.clock !== 'virtual') throw new OperatorError(`run ${options.runId} ran on the real clock: pass the clock to resume it`);
+    clock = new VirtualClock({ start: state.lastEventAt });
+  }
+  const lock = acquireRunLock(store.lockPath(state.meta.plan), { runId: options.runId, plan: state.meta.plan, since: clock.now() });
+  const journal = new FileJournal({ path: journalPath, clock, existing, ...options.journal });
+  return launch({
+    graph,
+    clock,
+    journal,
+    journalPath,
+    state,
+    events: new RunEventStream(),
+    store,
+    lock,
+    probes: rebuilt.probes ?? {},
+    policies: rebuilt.policies ?? {},
+    holdOnFailure: options.holdOnFailure ?? false,
+    verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
+    resumed: true,
+  });
+}

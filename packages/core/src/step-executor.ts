@@ -1,0 +1,187 @@
+import { withCallSink } from './call-attribution.js';
+import type { Clock } from './clock.js';
+import { StepTimeoutFailure, toErrorInfo } from './errors.js';
+import { idempotencyToken } from './idempotency-token.js';
+import type { CallCounts, JournalEvent, JournalEventBody } from './journal-events.js';
+import { pollUntil } from './poll.js';
+import type { ResolvedStepPolicy } from './policy.js';
+import { isRetryableError, retryWithPolicy } from './retry.js';
+import type { RunState } from './run-state.js';
+import type { ActionStep, CallRecord, FailoverMode, ProbeStep, StepContext, StepDefinition, WaitStep } from './step.js';
+
+/** What the executor needs from the run it belongs to. */
+export interface StepEnvironment {
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly state: RunState;
+  readonly random: () => number;
+  /** Aborted when the whole run aborts. */
+  readonly runSignal: AbortSignal;
+  record(event: JournalEventBody): Promise<JournalEvent>;
+  policyOf(stepId: string): ResolvedStepPolicy;
+  mode(): FailoverMode;
+  /** Called when a step that declares the disaster starts (first time only). */
+  declareDisaster(stepId: string): Promise<void>;
+  /** Called before a step that promotes a new writer starts. */
+  stopHeartbeats(reason: string): Promise<void>;
+  /** Called after a step's result is journaled (for RPO evidence and `restoresService`). */
+  afterStepSucceeded(step: StepDefinition, result: unknown): Promise<void>;
+}
+
+/** Raised inside the executor when the step's signal was aborted by a skip or an abort: not a failure. */
+function isAbort(signal: AbortSignal, error: unknown): boolean {
+  return signal.aborted && (error === signal.reason || (error as Error)?.name === 'AbortError' || signal.reason === error);
+}
+
+/** Attempts made and calls counted while a step runs. */
+class StepTally {
+  attempts = 0;
+  readonly counts: CallCounts = { total: 0, throttled: 0, byService: {} };
+  add(call: CallRecord): void {
+    this.counts.total++;
+    if (call.throttled) this.counts.throttled++;
+    this.counts.byService[call.service] = (this.counts.byService[call.service] ?? 0) + 1;
+  }
+}
+
+function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSignal, attempt: number, calls: StepTally): StepContext {
+  return {
+    runId: env.runId,
+    stepId: step.id,
+    attempt,
+    signal,
+    clock: env.clock,
+    mode: env.mode(),
+    idempotencyToken: (purpose?: string) => idempotencyToken(env.runId, step.id, purpose),
+    resultOf: <T>(id: string) => env.state.steps[id]?.result as T | undefined,
+    recordCall: (call) => calls.add(call),
+    log: (message) => void env.record({ type: 'step.log', stepId: step.id, message }),
+  };
+}
+
+/** Runs `fn` with a per-attempt timeout on the clock; the attempt's signal aborts when it fires. */
+async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: number, parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const timer = new AbortController();
+  const signal = AbortSignal.any([parent, timer.signal]);
+  const timeout = env.clock.sleep(timeoutMs, signal).then(
+    () => {
+      const failure = new StepTimeoutFailure(what, timeoutMs);
+      timer.abort(failure);
+      throw failure;
+    },
+    () => new Promise<never>(() => {}),
+  );
+  try {
+    return await Promise.race([fn(signal), timeout]);
+  } catch (error) {
+    // An abort caused by our own timeout surfaces as the timeout failure, whatever the step threw.
+    if (timer.signal.aborted && !parent.aborted) throw timer.signal.reason;
+    throw error;
+  } finally {
+    if (!timer.signal.aborted) timer.abort('attempt finished');
+  }
+}
+
+async function runAction(env: StepEnvironment, step: ActionStep, signal: AbortSignal, calls: StepTally, recheck: boolean): Promise<unknown> {
+  const policy = env.policyOf(step.id);
+  return retryWithPolicy(
+    async (attempt) => {
+      calls.attempts = attempt;
+      return withTimeout(env, `step ${step.id}`, policy.timeoutMs, signal, async (attemptSignal) => {
+        const ctx = makeContext(env, step, attemptSignal, attempt, calls);
+        if (step.check) {
+          const found = await step.check(ctx);
+          if (found.applied) {
+            await env.record({ type: 'step.checked', stepId: step.id, applied: true, ...(found.note ? { note: found.note } : {}) });
+            return found.result;
+          }
+          if (recheck) await env.record({ type: 'step.checked', stepId: step.id, applied: false });
+        }
+        return step.act(ctx);
+      });
+    },
+    {
+      policy: policy.retry,
+      clock: env.clock,
+      signal,
+      random: env.random,
+      onRetry: async (error, attempt, delayMs) => {
+        await env.record({ type: 'step.attempt-failed', stepId: step.id, attempt, error: toErrorInfo(error), retryInMs: Math.round(delayMs) });
+      },
+    },
+  );
+}
+
+async function runWait(env: StepEnvironment, step: WaitStep, signal: AbortSignal, calls: StepTally): Promise<unknown> {
+  const policy = env.policyOf(step.id);
+  return pollUntil(
+    async (attempt) => {
+      calls.attempts = attempt;
+      const ctx = makeContext(env, step, signal, attempt, calls);
+      try {
+        return await step.poll(ctx);
+      } catch (error) {
+        // A poll that throws a retryable error (throttled, network) is one more look later, not a failure.
+        if (signal.aborted || !isRetryableError(error, policy.retry)) throw error;
+        const info = toErrorInfo(error);
+        return { status: 'retry', progress: `error: ${info.code ?? info.name}` };
+      }
+    },
+    {
+      clock: env.clock,
+      policy: policy.poll,
+      timeoutMs: policy.timeoutMs,
+      what: `wait ${step.id}`,
+      signal,
+      onPoll: ({ outcome }) => {
+        const state = env.state.steps[step.id];
+        if (outcome.status === 'retry' && outcome.progress !== undefined && state?.progress !== outcome.progress) {
+          if (state) state.progress = outcome.progress;
+          void env.record({ type: 'step.progress', stepId: step.id, progress: outcome.progress });
+        }
+      },
+    },
+  );
+}
+
+async function runProbe(env: StepEnvironment, step: ProbeStep, signal: AbortSignal, calls: StepTally): Promise<unknown> {
+  const policy = env.policyOf(step.id);
+  return retryWithPolicy(
+    (attempt) => {
+      calls.attempts = attempt;
+      return withTimeout(env, `probe ${step.id}`, policy.timeoutMs, signal, (s) => step.measure(makeContext(env, step, s, attempt, calls)));
+    },
+    { policy: policy.retry, clock: env.clock, signal, random: env.random },
+  );
+}
+
+/**
+ * Executes an automated step (action, wait or probe) to its end and journals it: `step.started`, attempts,
+ * then `step.succeeded` or `step.failed`. Every journal write completes before the next side effect.
+ * If `signal` is aborted (skip, abort) the executor journals nothing more and rethrows: whoever aborted
+ * it records why.
+ */
+export async function executeAutomatedStep(env: StepEnvironment, step: ActionStep | WaitStep | ProbeStep, signal: AbortSignal, recheck: boolean): Promise<void> {
+  await env.record({ type: 'step.started', stepId: step.id, ...(recheck ? { recheck: true } : {}) });
+  if (step.declaresDisaster) await env.declareDisaster(step.id);
+  if (step.promotesData) await env.stopHeartbeats(`step ${step.id} promotes a new writer`);
+  const calls = new StepTally();
+  try {
+    const result = await withCallSink(
+      (call) => calls.add(call),
+      () =>
+        step.kind === 'action'
+          ? runAction(env, step, signal, calls, recheck)
+          : step.kind === 'wait'
+            ? runWait(env, step, signal, calls)
+            : runProbe(env, step, signal, calls),
+    );
+    const journaled = result === undefined ? {} : { result };
+    await env.record({ type: 'step.succeeded', stepId: step.id, attempts: Math.max(1, calls.attempts), calls: calls.counts, ...journaled });
+    await env.afterStepSucceeded(step, result);
+  } catch (error) {
+    if (isAbort(signal, error)) throw error;
+    await env.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(error), attempts: Math.max(1, calls.attempts), calls: calls.counts });
+    throw error;
+  }
+}
