@@ -39,6 +39,8 @@ interface PendingTimer {
   readonly due: number;
   readonly order: number;
   readonly resolve: () => void;
+  /** Aborted sleeps stay in the queue, marked, and are dropped when reached (cheaper than removal). */
+  cancelled: boolean;
 }
 
 /** Options of {@link VirtualClock}. */
@@ -73,6 +75,7 @@ export class VirtualClock implements Clock {
   readonly kind = 'virtual' as const;
   #now: number;
   #timers: PendingTimer[] = [];
+  #live = 0;
   #order = 0;
   #activity = 0;
   #tickScheduled = false;
@@ -97,24 +100,29 @@ export class VirtualClock implements Clock {
       const timer: PendingTimer = {
         due: this.#now + Math.max(0, ms),
         order: this.#order++,
+        cancelled: false,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
         },
       };
       const onAbort = (): void => {
-        this.#timers = this.#timers.filter((t) => t !== timer);
+        timer.cancelled = true;
+        this.#live--;
+        // Compact once cancelled sleeps (mostly per-attempt timeouts) outnumber live ones.
+        if (this.#timers.length > 64 && this.#live < this.#timers.length / 2) this.#timers = this.#timers.filter((t) => !t.cancelled);
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#insert(timer);
+      this.#live++;
       this.#scheduleTick();
     });
   }
 
   /** Number of sleeps not yet due. */
   get pendingTimers(): number {
-    return this.#timers.length;
+    return this.#live;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
@@ -124,12 +132,22 @@ export class VirtualClock implements Clock {
 
   /** Moves time forward to `time` (epoch ms), firing due timers in order. Never moves backwards. */
   advanceTo(time: number): void {
+    this.#dropCancelled();
     while (this.#timers.length > 0 && this.#timers[0]!.due <= time) {
-      const timer = this.#timers.shift()!;
-      this.#now = Math.max(this.#now, timer.due);
-      timer.resolve();
+      this.#fire(this.#timers.shift()!);
+      this.#dropCancelled();
     }
     this.#now = Math.max(this.#now, time);
+  }
+
+  #fire(timer: PendingTimer): void {
+    this.#now = Math.max(this.#now, timer.due);
+    this.#live--;
+    timer.resolve();
+  }
+
+  #dropCancelled(): void {
+    while (this.#timers.length > 0 && this.#timers[0]!.cancelled) this.#timers.shift();
   }
 
   #insert(timer: PendingTimer): void {
@@ -156,16 +174,19 @@ export class VirtualClock implements Clock {
 
   #tick(seen: number): void {
     this.#tickScheduled = false;
+    this.#dropCancelled();
     if (this.#timers.length === 0) return;
     if (this.#activity !== seen) {
       this.#scheduleTick();
       return;
     }
-    const first = this.#timers.shift()!;
-    this.#now = Math.max(this.#now, first.due);
-    first.resolve();
+    this.#fire(this.#timers.shift()!);
     // Fire every other timer due at the same instant together, in order.
-    while (this.#timers.length > 0 && this.#timers[0]!.due <= this.#now) this.#timers.shift()!.resolve();
-    if (this.#timers.length > 0) this.#scheduleTick();
+    this.#dropCancelled();
+    while (this.#timers.length > 0 && this.#timers[0]!.due <= this.#now) {
+      this.#fire(this.#timers.shift()!);
+      this.#dropCancelled();
+    }
+    if (this.#live > 0) this.#scheduleTick();
   }
 }

@@ -28,11 +28,11 @@ export function measureRto(state: RunState): RtoMeasurement {
 
 function lastEndedBefore(state: RunState, limit: number): StepState | undefined {
   let best: StepState | undefined;
+  const probes = new Set(state.meta.steps.filter((s) => s.kind === 'probe').map((s) => s.id));
   for (const step of Object.values(state.steps)) {
     if (step.endedAt === undefined || step.startedAt === undefined || step.endedAt > limit) continue;
     if (step.status !== 'succeeded' && step.status !== 'compensated') continue;
-    const info = state.meta.steps.find((s) => s.id === step.id);
-    if (info?.kind === 'probe') continue;
+    if (probes.has(step.id)) continue;
     if (!best || step.endedAt > best.endedAt!) best = step;
   }
   return best;

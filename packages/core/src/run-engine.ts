@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
 import { RunAbortedError, toErrorInfo } from './errors.js';
 import type { Journal } from './journal.js';
@@ -11,7 +12,8 @@ import type { RunEventStream } from './run-events.js';
 import { HeartbeatWriter, HealthWatch } from './run-probes.js';
 import type { StepEnvironment } from './step-executor.js';
 import type { StepGraph } from './step-graph.js';
-import type { StepActorInput } from './step-machine.js';
+import { type Actor, createActor } from 'xstate';
+import { type StepActorEvent, type StepActorInput, type StepEndedEvent, stepMachine } from './step-machine.js';
 import { StepScheduler } from './step-scheduler.js';
 import type { FailoverMode, StepDefinition } from './step.js';
 
@@ -57,6 +59,8 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   readonly #options: RunEngineOptions;
   readonly #policies = new Map<string, ResolvedStepPolicy>();
   readonly #recheck = new Set<string>();
+  readonly #stepActors = new Map<string, Actor<typeof stepMachine>>();
+  #runActor: { send(event: StepEndedEvent): void } | undefined;
   #heartbeats: HeartbeatWriter | undefined;
   #health: HealthWatch | undefined;
 
@@ -69,6 +73,8 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     this.rollback = options.state.meta.rollback;
     this.holdOnFailure = options.holdOnFailure;
     this.random = options.random;
+    // Every step in flight listens on the run's signals; a wide run has hundreds at once by design.
+    setMaxListeners(0, this.#abort.signal, this.#probeStop.signal);
     const done = new Map<string, 'succeeded' | 'skipped' | 'failed'>();
     for (const step of Object.values(options.state.steps)) {
       if (step.status === 'succeeded' || step.status === 'skipped' || step.status === 'failed') done.set(step.id, step.status);
@@ -109,6 +115,32 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   }
   stepInput(step: StepDefinition, start: StepActorInput['start'], extra: Partial<StepActorInput> = {}): StepActorInput {
     return { step, env: this, start, recheck: false, ...extra };
+  }
+
+  /** Connects the run actor that step actors report to. */
+  attach(runActor: { send(event: StepEndedEvent): void }): void {
+    this.#runActor = runActor;
+  }
+
+  launchStep(input: StepActorInput): void {
+    const actor = createActor(stepMachine, { input });
+    this.#stepActors.set(input.step.id, actor);
+    actor.start();
+  }
+
+  sendToStep(stepId: string, event: StepActorEvent): boolean {
+    const actor = this.#stepActors.get(stepId);
+    actor?.send(event);
+    return actor !== undefined;
+  }
+
+  runningSteps(): string[] {
+    return [...this.#stepActors.keys()];
+  }
+
+  stepEnded(event: StepEndedEvent): void {
+    this.#stepActors.delete(event.stepId);
+    this.#runActor?.send(event);
   }
 
   /** Aborts every step in flight (operator abort). */
@@ -236,6 +268,8 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   }
 
   async finish(status: RunStatus, error?: unknown): Promise<void> {
+    for (const actor of this.#stepActors.values()) actor.stop();
+    this.#stepActors.clear();
     this.#probeStop.abort(new RunAbortedError('run finished'));
     await this.#heartbeats?.settled();
     await this.#health?.settled();

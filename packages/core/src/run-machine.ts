@@ -1,7 +1,6 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { RunStatus } from './journal-events.js';
 import type { StepActorEvent, StepActorInput, StepEndedEvent } from './step-machine.js';
-import { stepMachine } from './step-machine.js';
 import type { StepScheduler } from './step-scheduler.js';
 import type { FailoverMode, StepDefinition } from './step.js';
 
@@ -19,6 +18,12 @@ export interface RunMachineEngine {
   /** Steps that were started before a crash and never finished. */
   needsRecheck(stepId: string): boolean;
   stepInput(step: StepDefinition, start: StepActorInput['start'], extra?: Partial<StepActorInput>): StepActorInput;
+  /** Starts a step actor (a {@link stepMachine}); it reports back with `STEP.ENDED`. */
+  launchStep(input: StepActorInput): void;
+  /** Delivers an operator event to a step's live actor; false when it has none. */
+  sendToStep(stepId: string, event: StepActorEvent): boolean;
+  /** Ids of steps with a live actor. */
+  runningSteps(): string[];
   preflight(): Promise<void>;
   verify(): Promise<void>;
   compensate(): Promise<void>;
@@ -40,9 +45,6 @@ export type RunMachineEvent =
 
 interface RunMachineContext {
   engine: RunMachineEngine;
-  /** Child actor id of each step's current execution. */
-  children: Map<string, string>;
-  generation: number;
   /** Whether the steps all succeeded before any rollback ran. */
   completed: boolean;
   aborted: boolean;
@@ -51,12 +53,12 @@ interface RunMachineContext {
   error?: unknown;
 }
 
-const childId = (context: RunMachineContext, stepId: string): string => `${stepId}#${++context.generation}`;
-
 /**
  * The run lifecycle: preflight → running (active ⇄ paused) → verifying → succeeded; on failure →
- * compensating → rolled back / failed; aborted. Steps run as spawned {@link stepMachine} actors, at most
- * `concurrency` at a time, in dependency order.
+ * compensating → rolled back / failed; aborted. Each step runs as its own step-lifecycle actor, at most
+ * `concurrency` at a time, in dependency order. Step actors are owned by the engine rather than spawned as
+ * children: xstate copies a machine's children map on every spawn and stop, which made 10,000-step runs
+ * quadratic.
  */
 export const runMachine = setup({
   types: {
@@ -65,7 +67,6 @@ export const runMachine = setup({
     events: {} as RunMachineEvent,
   },
   actors: {
-    step: stepMachine,
     preflight: fromPromise<void, RunMachineEngine>(({ input }) => input.preflight()),
     verifyRestoration: fromPromise<void, RunMachineEngine>(({ input }) => input.verify()),
     compensate: fromPromise<void, RunMachineEngine>(({ input }) => input.compensate()),
@@ -93,31 +94,27 @@ export const runMachine = setup({
         const step = engine.step(stepId);
         const requested = scheduler.skipRequested.get(stepId);
         const outOfMode = step.modes !== undefined && !step.modes.includes(engine.mode());
-        const id = childId(context, stepId);
-        context.children.set(stepId, id);
         const input = requested
           ? engine.stepInput(step, 'skip', { skipReason: requested.reason, by: requested.by })
           : outOfMode
             ? engine.stepInput(step, 'skip', { skipReason: `not part of a ${engine.mode()} failover`, by: 'firedrill' })
             : engine.stepInput(step, 'run', { recheck: engine.needsRecheck(stepId) });
-        enqueue.spawnChild('step', { id, input });
+        enqueue(() => engine.launchStep(input));
       }
     }),
     recordStepEnd: ({ context, event }) => {
       if (event.type !== 'STEP.ENDED') return;
       context.engine.scheduler.ended(event.stepId, event.status);
-      context.children.delete(event.stepId);
       if (event.status === 'failed') context.error ??= event.error;
     },
     forwardToStep: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'SKIP' && event.type !== 'APPROVE' && event.type !== 'MARK_DONE') return;
       const { scheduler } = context.engine;
       const status = scheduler.status(event.stepId);
-      const child = context.children.get(event.stepId);
-      if (child !== undefined && status === 'running') {
+      if (status === 'running') {
         const forwarded: StepActorEvent =
           event.type === 'SKIP' ? { type: 'SKIP', by: event.by, reason: event.reason } : { type: event.type, by: event.by };
-        enqueue.sendTo(child, forwarded);
+        enqueue(() => context.engine.sendToStep(event.stepId, forwarded));
         return;
       }
       if (event.type === 'SKIP' && (status === 'blocked' || status === 'ready')) {
@@ -127,21 +124,21 @@ export const runMachine = setup({
       if ((event.type === 'SKIP' || event.type === 'MARK_DONE') && status === 'failed') {
         const step = context.engine.step(event.stepId);
         scheduler.markRunning(event.stepId);
-        const id = childId(context, event.stepId);
-        context.children.set(event.stepId, id);
         const extra = event.type === 'SKIP' ? { skipReason: event.reason, by: event.by } : { by: event.by };
-        enqueue.spawnChild('step', { id, input: context.engine.stepInput(step, event.type === 'SKIP' ? 'skip' : 'confirm', extra) });
+        const input = context.engine.stepInput(step, event.type === 'SKIP' ? 'skip' : 'confirm', extra);
+        enqueue(() => context.engine.launchStep(input));
       }
     }),
     retryStep: ({ context, event }) => {
       if (event.type === 'RETRY') context.engine.scheduler.retry(event.stepId);
     },
     skipOutOfModeSteps: enqueueActions(({ context, enqueue }) => {
-      const mode = context.engine.mode();
-      for (const [stepId, child] of context.children) {
-        const step = context.engine.step(stepId);
+      const { engine } = context;
+      const mode = engine.mode();
+      for (const stepId of engine.runningSteps()) {
+        const step = engine.step(stepId);
         if (step.modes !== undefined && !step.modes.includes(mode)) {
-          enqueue.sendTo(child, { type: 'SKIP', by: 'firedrill', reason: `switched to ${mode}` });
+          enqueue(() => engine.sendToStep(stepId, { type: 'SKIP', by: 'firedrill', reason: `switched to ${mode}` }));
         }
       }
     }),
@@ -151,7 +148,7 @@ export const runMachine = setup({
   },
 }).createMachine({
   id: 'run',
-  context: ({ input }) => ({ engine: input.engine, children: new Map(), generation: 0, completed: false, aborted: false, paused: false }),
+  context: ({ input }) => ({ engine: input.engine, completed: false, aborted: false, paused: false }),
   initial: 'preflight',
   states: {
     preflight: {

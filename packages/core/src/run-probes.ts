@@ -1,3 +1,4 @@
+import { linkAbort } from './abort-link.js';
 import type { HealthProbe, HeartbeatProbe } from './probes.js';
 import type { RunEngine } from './run-engine.js';
 
@@ -7,8 +8,8 @@ const quietly = (signal: AbortSignal): ((error: unknown) => void) => (error) => 
 
 /** Runs `fn` with a timeout on the clock; a late answer counts as a failure. */
 async function within<T>(engine: RunEngine, ms: number, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const timer = new AbortController();
-  const combined = AbortSignal.any([signal, timer.signal]);
+  const { controller: timer, dispose } = linkAbort(signal);
+  const combined = timer.signal;
   const timeout = engine.clock.sleep(ms, combined).then(
     () => {
       timer.abort(new Error(`no answer within ${ms} ms`));
@@ -19,6 +20,7 @@ async function within<T>(engine: RunEngine, ms: number, signal: AbortSignal, fn:
   try {
     return await Promise.race([fn(combined), timeout]);
   } finally {
+    dispose();
     if (!timer.signal.aborted) timer.abort('done');
   }
 }

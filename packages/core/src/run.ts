@@ -137,6 +137,7 @@ function launch(options: LaunchOptions): Run {
     onFinished: (status) => finished(status),
   });
   const actor = createActor(runMachine, { input: { engine } });
+  engine.attach(actor);
   const completion = (async (): Promise<RunReport> => {
     try {
       await ended;

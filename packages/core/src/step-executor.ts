@@ -1,3 +1,4 @@
+import { linkAbort } from './abort-link.js';
 import { withCallSink } from './call-attribution.js';
 import type { Clock } from './clock.js';
 import { StepTimeoutFailure, toErrorInfo } from './errors.js';
@@ -7,6 +8,7 @@ import { pollUntil } from './poll.js';
 import type { ResolvedStepPolicy } from './policy.js';
 import { isRetryableError, retryWithPolicy } from './retry.js';
 import type { RunState } from './run-state.js';
+import type { StepEndedEvent } from './step-machine.js';
 import type { ActionStep, CallRecord, FailoverMode, ProbeStep, StepContext, StepDefinition, WaitStep } from './step.js';
 
 /** What the executor needs from the run it belongs to. */
@@ -24,6 +26,8 @@ export interface StepEnvironment {
   declareDisaster(stepId: string): Promise<void>;
   /** Called before a step that promotes a new writer starts. */
   stopHeartbeats(reason: string): Promise<void>;
+  /** A step actor reached its end; the run decides what comes next. */
+  stepEnded(event: StepEndedEvent): void;
   /** Called after a step's result is journaled (for RPO evidence and `restoresService`). */
   afterStepSucceeded(step: StepDefinition, result: unknown): Promise<void>;
 }
@@ -61,8 +65,8 @@ function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSi
 
 /** Runs `fn` with a per-attempt timeout on the clock; the attempt's signal aborts when it fires. */
 async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: number, parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const timer = new AbortController();
-  const signal = AbortSignal.any([parent, timer.signal]);
+  const { controller: timer, dispose } = linkAbort(parent);
+  const signal = timer.signal;
   const timeout = env.clock.sleep(timeoutMs, signal).then(
     () => {
       const failure = new StepTimeoutFailure(what, timeoutMs);
@@ -78,6 +82,7 @@ async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: num
     if (timer.signal.aborted && !parent.aborted) throw timer.signal.reason;
     throw error;
   } finally {
+    dispose();
     if (!timer.signal.aborted) timer.abort('attempt finished');
   }
 }

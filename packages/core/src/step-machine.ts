@@ -1,4 +1,5 @@
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
+import { linkAbort } from './abort-link.js';
 import type { JournalEvent, JournalEventBody } from './journal-events.js';
 import type { StepEnvironment } from './step-executor.js';
 import { executeAutomatedStep } from './step-executor.js';
@@ -51,10 +52,19 @@ export const stepMachine = setup({
     events: {} as StepActorEvent,
   },
   actors: {
-    executeStep: fromPromise<void, StepActorContext>(({ input, signal }) => {
+    executeStep: fromPromise<void, StepActorContext>(async ({ input, signal }) => {
       const step = input.step;
       if (step.kind === 'manual' || step.kind === 'approval') throw new Error(`step ${step.id} needs a human`);
-      return executeAutomatedStep(input.env, step, AbortSignal.any([signal, input.env.runSignal]), input.recheck);
+      // Stopping this actor (skip, done by hand) or aborting the run both cancel the step's calls.
+      const { controller, dispose } = linkAbort(input.env.runSignal);
+      const forward = (): void => controller.abort(signal.reason);
+      signal.addEventListener('abort', forward, { once: true });
+      try {
+        await executeAutomatedStep(input.env, step, controller.signal, input.recheck);
+      } finally {
+        dispose();
+        signal.removeEventListener('abort', forward);
+      }
     }),
     announceStep: fromPromise<number, StepActorContext>(async ({ input }) => {
       const { step, env } = input;
@@ -94,12 +104,13 @@ export const stepMachine = setup({
   actions: {
     rememberSkip: assign(({ event }) => (event.type === 'SKIP' ? { skipReason: event.reason, by: event.by } : {})),
     rememberConfirmer: assign(({ event }) => ('by' in event ? { by: event.by } : {})),
-    reportEnd: sendParent(({ context }, params: { status: StepEndedEvent['status'] }): StepEndedEvent => ({
-      type: 'STEP.ENDED',
-      stepId: context.step.id,
-      status: params.status,
-      ...(params.status === 'failed' ? { error: context.error } : {}),
-    })),
+    reportEnd: ({ context }, params: { status: StepEndedEvent['status'] }) =>
+      context.env.stepEnded({
+        type: 'STEP.ENDED',
+        stepId: context.step.id,
+        status: params.status,
+        ...(params.status === 'failed' ? { error: context.error } : {}),
+      }),
   },
 }).createMachine({
   id: 'step',
