@@ -10,7 +10,10 @@ import { type Plan, type PlanInput, planSchema } from './plan-schema.js';
 import { checkPlanSemantics } from './plan-semantics.js';
 import { locatePath } from './plan-source-map.js';
 
-/** A plan file as read: its text, the raw input (what the journal records) and the validated plan. */
+/**
+ * A plan file as read: its text, the raw input (what the journal records) and the validated plan.
+ * @example const { input, plan } = await loadPlanSource('plan.yaml');
+ */
 export interface PlanSource {
   file: string;
   text: string;

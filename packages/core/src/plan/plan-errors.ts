@@ -3,7 +3,12 @@
  * what was expected and what was found — readable by an SRE at 3 a.m.
  */
 
-/** One problem in a plan. */
+/**
+ * One problem in a plan.
+ * @example
+ * { file: 'plan.yaml', line: 12, path: 'objectives.rto', expected: 'a duration such as "15m"', found: '"fast"',
+ *   message: 'expected a duration such as "15m", got "fast"' }
+ */
 export interface PlanIssue {
   /** The plan file (or `<plan>` for plans given as objects). */
   file: string;
@@ -62,7 +67,10 @@ export class PlanValidationError extends Error {
   }
 }
 
-/** True for a {@link PlanValidationError}, also one thrown by another copy of this package. */
+/**
+ * True for a {@link PlanValidationError}, also one thrown by another copy of this package.
+ * @example if (isPlanValidationError(error)) process.exitCode = error.exitCode;
+ */
 export function isPlanValidationError(error: unknown): error is PlanValidationError {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'PLAN_INVALID' && Array.isArray((error as { issues?: unknown }).issues);
 }

@@ -4,7 +4,10 @@
 import { z } from 'zod';
 import { planSchema } from './plan-schema.js';
 
-/** Where the schema is published; plans can point at it with `# yaml-language-server: $schema=…`. */
+/**
+ * Where the schema is published; plans can point at it for editor help.
+ * @example `# yaml-language-server: $schema=${PLAN_SCHEMA_ID}`
+ */
 export const PLAN_SCHEMA_ID = 'https://firedrill.dev/schema/plan.json';
 
 /**

@@ -216,7 +216,10 @@ const launchTemplate = z
 /** Every resource schema, in the order documentation lists them. */
 const RESOURCE_SCHEMAS = [rdsInstance, auroraCluster, auroraGlobalCluster, autoScalingGroup, route53Record, ec2Instances, s3Bucket, backups, launchTemplate] as const;
 
-/** The resource kinds a plan can name. */
+/**
+ * The resource kinds a plan can name, in documentation order.
+ * @example RESOURCE_KINDS.includes('rds-instance') // true
+ */
 export const RESOURCE_KINDS = RESOURCE_SCHEMAS.map((schema) => schema.shape.kind.value);
 
 /** Kinds whose data can be snapshotted (a valid `backups.snapshots[].source`). */

@@ -4,6 +4,8 @@
  * checks what spans fields. Validate plans with `parsePlan` / `loadPlanFile`, not with the schema alone.
  */
 import { z } from 'zod';
+import type { parsePlan } from './load-plan.js';
+import type { PlanIssue } from './plan-errors.js';
 import { formatDuration } from '../duration.js';
 import {
   durationField,
@@ -19,10 +21,16 @@ import { probesSchema } from './plan-probes.js';
 import { resourcesSchema } from './plan-resources.js';
 import { scheduleSchema } from './plan-schedule.js';
 
-/** The only `apiVersion` this release reads. */
+/**
+ * The only `apiVersion` this release reads.
+ * @example if (input.apiVersion !== PLAN_API_VERSION) console.warn('not a v1 plan');
+ */
 export const PLAN_API_VERSION = 'firedrill.dev/v1';
 
-/** Strategies shipped with Firedrill; others can be registered (the registry checks the name later). */
+/**
+ * Strategies shipped with Firedrill; others can be registered (the registry checks the name later).
+ * @example KNOWN_STRATEGIES.includes(plan.strategy.name as never)
+ */
 export const KNOWN_STRATEGIES = ['backup-restore', 'pilot-light', 'warm-standby', 'multi-site', 'in-region'] as const;
 
 const metadata = z
@@ -117,7 +125,11 @@ const stepPolicy = z
   })
   .describe('Timeout, retry and polling overrides for one step.');
 
-/** The whole plan. */
+/**
+ * The zod schema of the whole plan (shape only). Prefer {@link parsePlan}, which also runs the
+ * cross-field checks and turns problems into readable {@link PlanIssue}s.
+ * @example const result = planSchema.safeParse(input); // shape only
+ */
 export const planSchema = z
   .strictObject({
     apiVersion: z.literal(PLAN_API_VERSION, { error: `"${PLAN_API_VERSION}"` }).describe('Version of the plan format.'),
@@ -155,9 +167,15 @@ export const planSchema = z
 /**
  * A validated plan, as returned by `parsePlan` and `loadPlanFile`: defaults filled in and every
  * duration in **milliseconds** (a number), under the same field names as the plan file.
+ * @example
+ * const plan: Plan = await loadPlanFile('plan.yaml');
+ * plan.objectives.rto // 900000 for "15m"
  */
 export type Plan = z.output<typeof planSchema>;
-/** A plan as a user writes it (YAML or TypeScript): durations as text such as `"15m"`. Journaled verbatim. */
+/**
+ * A plan as a user writes it (YAML or TypeScript): durations as text such as `"15m"`. Journaled verbatim.
+ * @example const objectives: PlanInput['objectives'] = { rto: '15m', rpo: '1m' };
+ */
 export type PlanInput = z.input<typeof planSchema>;
 /** One resource of a plan (a member of `resources`), discriminated by `kind`. */
 export type PlanResource = Plan['resources'][string];
