@@ -43,7 +43,6 @@ export { buildReport, type ObjectiveResult, reportFromState, type ReportStep, ty
 export { OperatorError, RunControls } from './run-controls.js';
 export { type RunEventListener, RunEventStream } from './run-events.js';
 export { acquireRunLock, type RunLock, RunLockedError, type RunLockOwner } from './run-lock.js';
-export type { RollbackStrategy } from './run-machine.js';
 export { type ApprovalRecord, applyJournalEvent, foldJournal, type RunState, type StepState } from './run-state.js';
 export { FileRunStore } from './run-store.js';
 export { type ResumeRunOptions, resumeRun, type Run, type RunSubject, startRun, type StartRunOptions } from './run.js';
@@ -62,3 +61,4 @@ export type {
   StepKind,
   WaitStep,
 } from './step.js';
+export * from './plan/index.js';

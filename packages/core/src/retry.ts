@@ -54,7 +54,7 @@ export async function retryWithPolicy<T>(attempt: (attemptNumber: number) => Pro
       if (!isRetryableError(error, policy)) return false;
       if (options.isRetryable && !options.isRetryable(error)) return false;
       const base = backoffDelay(policy, attemptNumber);
-      const delay = policy.jitter ? base / 2 + (random() * base) / 2 : base;
+      const delay = Math.round(policy.jitter ? base / 2 + (random() * base) / 2 : base);
       await options.onRetry?.(error, attemptNumber, delay);
       await clock.sleep(delay, signal);
       return true;

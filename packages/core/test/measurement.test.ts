@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, startRun, VirtualClock } from '../src/index.js';
+import { ReplicatedApp } from './fixtures/replicated-app.js';
+
+const objectives = { rtoMs: 15 * 60_000, rpoMs: 60_000 };
+
+describe('RTO and RPO measurement against a known truth', () => {
+  it('measures RTO from the health probe and RPO from heartbeats, to the second', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const app = new ReplicatedApp(clock, 4_500);
+    const run = await startRun({
+      subject: { plan: 'tracking-app', strategy: 'pilot-light', objectives },
+      operation: 'drill',
+      drill: 'live',
+      mode: 'ungraceful',
+      steps: app.drillSteps(),
+      clock,
+      store: false,
+      probes: { health: app.healthProbe(1_000, 3), heartbeat: app.heartbeatProbe(1_000) },
+    });
+    const report = await run.completion;
+
+    expect(report.status).toBe('succeeded');
+    expect(report.disasterAt).toBe('2026-11-22T03:01:00.000Z');
+    // Truth: promote 300 s, then scale 180 s (DNS 60 s in parallel) → healthy 480 s after the outage.
+    const trueRto = (app.trueRestoredAt()! - app.outageAt!) / 1000;
+    expect(trueRto).toBe(480);
+    expect(report.rto).toEqual({ seconds: 480, source: 'health-probe', objectiveSeconds: 900, met: true });
+    expect(report.restoredAt).toBe('2026-11-22T03:09:00.000Z');
+    // Truth: 4.5 s of lag at the outage; heartbeats each second → newest survivor is 5 s old.
+    expect(app.trueRpoMs()).toBe(5_000);
+    expect(report.rpo.seconds).toBe(5);
+    expect(report.rpo.source).toBe('heartbeat');
+    expect(report.rpo.precisionSeconds).toBe(1);
+    expect(Math.abs(report.rpo.seconds! - app.lagMs / 1000)).toBeLessThanOrEqual(1);
+    expect(report.rpo.met).toBe(true);
+    expect(report.criticalPath.map((e) => e.stepId)).toEqual(['steady-state', 'inject-outage', 'promote-replica', 'scale-compute']);
+    expect(report.criticalPath.find((e) => e.stepId === 'promote-replica')?.seconds).toBe(300);
+  });
+
+  it('misses objectives honestly and says so', async () => {
+    const clock = new VirtualClock();
+    const app = new ReplicatedApp(clock, 90_000, { promoteMs: 840_000, scaleMs: 180_000, dnsMs: 60_000 });
+    const run = await startRun({
+      subject: { plan: 'slow-app', objectives },
+      operation: 'drill',
+      steps: app.drillSteps(120_000),
+      clock,
+      store: false,
+      probes: { health: app.healthProbe(5_000, 2), heartbeat: app.heartbeatProbe(2_000) },
+    });
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(report.rto.seconds).toBe(1_020);
+    expect(report.rto.met).toBe(false);
+    // 90 s of lag, heartbeats every 2 s: measured within one interval of the truth, and over the objective.
+    expect(Math.abs(report.rpo.seconds! - app.trueRpoMs() / 1000)).toBeLessThanOrEqual(2);
+    expect(report.rpo.seconds! * 1000).toBeGreaterThanOrEqual(app.lagMs);
+    expect(report.rpo.met).toBe(false);
+  });
+
+  it('uses the last step that restores service when there is no health probe, and says so', async () => {
+    const clock = new VirtualClock();
+    const app = new ReplicatedApp(clock, 0);
+    const run = await startRun({ subject: { plan: 'no-probe', objectives }, operation: 'failover', steps: app.drillSteps(0), clock, store: false });
+    const report = await run.completion;
+    // switch-dns is the step that restores service: it ends 300 + 60 s after the disaster.
+    expect(report.rto).toMatchObject({ seconds: 360, source: 'step' });
+    expect(report.rpo).toMatchObject({ seconds: null, source: 'none', met: false });
+  });
+
+  it('measures snapshot RPO from the restored snapshot age', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T12:00:00Z' });
+    const snapshotCreatedAt = Date.parse('2026-11-22T09:00:00Z');
+    const run = await startRun({
+      subject: { plan: 'backup-app', objectives: { rtoMs: 4 * 3_600_000, rpoMs: 12 * 3_600_000 } },
+      operation: 'failover',
+      clock,
+      store: false,
+      steps: [
+        {
+          id: 'restore-database', title: 'Restore the newest snapshot', kind: 'action', restoresService: true, policy: { timeout: '2h' },
+          act: async (ctx) => {
+            await ctx.clock.sleep(1_800_000, ctx.signal);
+            return { snapshotId: 'snap-1', rpoEvidence: { source: 'snapshot', snapshotCreatedAt } };
+          },
+        },
+      ],
+    });
+    const report = await run.completion;
+    expect(report.rpo).toMatchObject({ seconds: 3 * 3600, source: 'snapshot', met: true });
+    expect(report.rto).toMatchObject({ seconds: 1800, source: 'step', met: true });
+  });
+
+  it('rebuilds the same report from the journal alone', async () => {
+    const clock = new VirtualClock();
+    const app = new ReplicatedApp(clock, 2_000);
+    const run = await startRun({
+      subject: { plan: 'rebuild', objectives }, operation: 'drill', steps: app.drillSteps(), clock, store: false,
+      probes: { health: app.healthProbe(), heartbeat: app.heartbeatProbe() },
+    });
+    const journal: Parameters<typeof buildReport>[0][number][] = [];
+    run.events.subscribe((e) => journal.push(e));
+    const live = await run.completion;
+    // The first event (run.started) was published before we subscribed: take the run's own state for it.
+    const started = { ...run.state().meta, seq: 1, at: Date.parse(live.startedAt) };
+    expect(buildReport([started, ...journal])).toEqual(live);
+  });
+});
