@@ -16,10 +16,12 @@ export class OperatorError extends Error {
 export class RunControls {
   readonly #engine: RunEngine;
   readonly #actor: Actor<typeof runMachine>;
+  readonly #ready: Promise<void>;
 
-  constructor(engine: RunEngine, actor: Actor<typeof runMachine>) {
+  constructor(engine: RunEngine, actor: Actor<typeof runMachine>, ready: Promise<void>) {
     this.#engine = engine;
     this.#actor = actor;
+    this.#ready = ready;
   }
 
   #step(stepId: string): NonNullable<RunEngine['state']['steps'][string]> {
@@ -31,27 +33,28 @@ export class RunControls {
     return step;
   }
 
-  #assertActive(): void {
+  async #assertActive(): Promise<void> {
+    await this.#ready;
     if (this.#engine.state.status !== undefined) throw new OperatorError(`run ${this.#engine.runId} already ended (${this.#engine.state.status})`);
   }
 
   /** Stops starting new steps; steps in flight finish. */
   async pause(by = 'operator'): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     await this.#engine.record({ type: 'operator.action', action: 'pause', by });
     this.#actor.send({ type: 'PAUSE' });
   }
 
   /** Starts ready steps again after {@link pause}. */
   async resume(by = 'operator'): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     await this.#engine.record({ type: 'operator.action', action: 'resume', by });
     this.#actor.send({ type: 'RESUME' });
   }
 
   /** Skips a step: a running one is cancelled, a pending one will not run; its dependants go on. */
   async skip(stepId: string, by = 'operator', reason = 'skipped by operator'): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     const step = this.#step(stepId);
     if (step.status === 'succeeded' || step.status === 'skipped') throw new OperatorError(`step "${stepId}" already ${step.status}; nothing to skip`);
     await this.#engine.record({ type: 'operator.action', action: 'skip', stepId, by, note: reason });
@@ -60,7 +63,7 @@ export class RunControls {
 
   /** Runs a failed step again (runs started with `holdOnFailure`). */
   async retry(stepId: string, by = 'operator'): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     const step = this.#step(stepId);
     if (step.status !== 'failed') throw new OperatorError(`step "${stepId}" is ${step.status}; only a failed step can be retried`);
     await this.#engine.record({ type: 'operator.action', action: 'retry', stepId, by });
@@ -69,7 +72,7 @@ export class RunControls {
 
   /** Approves an approval step that is waiting. */
   async approve(stepId: string, by: string): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     const step = this.#step(stepId);
     const def = this.#engine.step(stepId);
     if (def.kind !== 'approval') throw new OperatorError(`step "${stepId}" is a ${def.kind} step, not an approval`);
@@ -83,7 +86,7 @@ export class RunControls {
 
   /** Marks a manual step (or a running or failed step the operator finished by hand) as done. */
   async markDone(stepId: string, by: string, note?: string): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     const step = this.#step(stepId);
     const def = this.#engine.step(stepId);
     if (def.kind === 'approval') throw new OperatorError(`step "${stepId}" is an approval: use approve`);
@@ -94,7 +97,7 @@ export class RunControls {
 
   /** Switches a running failover from graceful to ungraceful: graceful-only steps are skipped. */
   async switchToUngraceful(by: string, note?: string): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     const from = this.#engine.state.mode;
     if (from === 'ungraceful') throw new OperatorError('the run is already ungraceful');
     await this.#engine.record({ type: 'operator.action', action: 'switch-mode', by, ...(note ? { note } : {}) });
@@ -104,7 +107,7 @@ export class RunControls {
 
   /** Stops the run: calls in flight are cancelled; compensations run only with rollback `always`. */
   async abort(by = 'operator', reason = 'aborted by operator'): Promise<void> {
-    this.#assertActive();
+    await this.#assertActive();
     await this.#engine.record({ type: 'operator.action', action: 'abort', by, note: reason });
     this.#engine.abortInFlight(reason);
     this.#actor.send({ type: 'ABORT' });

@@ -10,24 +10,35 @@ export type RunEventListener<E extends JournalEvent = JournalEvent> = (event: E)
  *
  * @example
  * run.events.on('step.failed', (e) => notify(`${e.stepId}: ${e.error.message}`));
- * for await (const event of run.events) console.log(event.type);
+ * for await (const event of run.events) console.log(event.type); // from run.started to run.completed
  */
 export class RunEventStream implements AsyncIterable<JournalEvent> {
   readonly #listeners = new Set<RunEventListener>();
   readonly #wakers = new Set<() => void>();
   #closed = false;
 
-  /** Calls `listener` for every event; returns a function that unsubscribes. */
-  subscribe(listener: RunEventListener): () => void {
+  #history: () => readonly JournalEvent[] = () => [];
+
+  /**
+   * Calls `listener` for every event; returns a function that unsubscribes. With `replay`, the events
+   * journaled before subscribing are delivered first, so nothing is missed whenever you subscribe.
+   */
+  subscribe(listener: RunEventListener, options: { replay?: boolean } = {}): () => void {
+    if (options.replay) for (const event of this.#history()) listener(event);
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
+  /** @internal Where replayed events come from (the journal). */
+  attachHistory(history: () => readonly JournalEvent[]): void {
+    this.#history = history;
+  }
+
   /** Calls `listener` for events of one type. */
-  on<T extends JournalEventType>(type: T, listener: RunEventListener<Extract<JournalEvent, { type: T }>>): () => void {
+  on<T extends JournalEventType>(type: T, listener: RunEventListener<Extract<JournalEvent, { type: T }>>, options: { replay?: boolean } = {}): () => void {
     return this.subscribe((event) => {
       if (event.type === type) listener(event as Extract<JournalEvent, { type: T }>);
-    });
+    }, options);
   }
 
   /** @internal Publishes an event to every listener. A throwing listener never breaks the run. */
@@ -50,10 +61,13 @@ export class RunEventStream implements AsyncIterable<JournalEvent> {
   async *[Symbol.asyncIterator](): AsyncIterator<JournalEvent> {
     const queue: JournalEvent[] = [];
     let wake: (() => void) | undefined;
-    const unsubscribe = this.subscribe((event) => {
-      queue.push(event);
-      wake?.();
-    });
+    const unsubscribe = this.subscribe(
+      (event) => {
+        queue.push(event);
+        wake?.();
+      },
+      { replay: true },
+    );
     try {
       while (true) {
         while (queue.length > 0) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createActor } from 'xstate';
+import { createActor, waitFor } from 'xstate';
 import { type Clock, VirtualClock } from './clock.js';
 import { FileJournal, type Journal, MemoryJournal, readJournalFile } from './journal.js';
 import type { JournalEvent, JournalStepInfo, Operation, RunStartedEvent, RunStatus } from './journal-events.js';
@@ -151,8 +151,12 @@ function launch(options: LaunchOptions): Run {
       options.events.close();
     }
   })();
+  options.events.attachHistory(() => options.journal.events());
   actor.start();
-  const controls = new RunControls(engine, actor);
+  // Operator commands wait until the run is past preflight (its journal header is durable and the probes
+  // are running), so a command sent right after start is applied, never lost.
+  const ready = waitFor(actor, (snapshot) => !snapshot.matches('preflight'), { timeout: Infinity }).then(() => undefined);
+  const controls = new RunControls(engine, actor, ready);
   return Object.assign(controls, {
     runId: engine.runId,
     events: options.events,

@@ -18,6 +18,8 @@ export class StepScheduler {
   #finished = 0;
   /** Steps whose skip was asked for before they were ready. */
   readonly skipRequested = new Map<string, { by: string; reason: string }>();
+  /** Steps whose retry was asked for while their failure was still being reported. */
+  readonly retryRequested = new Set<string>();
 
   /** `done` holds steps that already ended (from the journal): succeeded or skipped ones release their dependants. */
   constructor(graph: StepGraph, done: ReadonlyMap<string, 'succeeded' | 'skipped' | 'failed'> = new Map()) {
@@ -74,10 +76,18 @@ export class StepScheduler {
   ended(stepId: string, status: 'succeeded' | 'failed' | 'skipped'): void {
     if (this.#status.get(stepId) === 'running') this.#running--;
     this.#end(stepId, status);
+    if (this.retryRequested.delete(stepId) && status === 'failed') this.retry(stepId);
   }
 
-  /** Puts a failed step back in the ready queue. */
+  /**
+   * Puts a failed step back in the ready queue. A retry asked for while the step's failure is journaled
+   * but its actor has not reported yet is remembered and applied when it does.
+   */
   retry(stepId: string): boolean {
+    if (this.#status.get(stepId) === 'running') {
+      this.retryRequested.add(stepId);
+      return true;
+    }
     if (this.#status.get(stepId) !== 'failed') return false;
     this.#failed--;
     this.#makeReady(stepId);

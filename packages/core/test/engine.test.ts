@@ -1,0 +1,269 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  FileRunStore,
+  type JournalEvent,
+  type Run,
+  RunLockedError,
+  startRun,
+  type StartRunOptions,
+  type StepContext,
+  type StepDefinition,
+  StepFailure,
+  StepGraphError,
+  VirtualClock,
+} from '../src/index.js';
+
+const sleepStep = (id: string, ms: number, extra: Partial<StepDefinition> = {}): StepDefinition =>
+  ({ id, title: id, kind: 'action', act: async (ctx: StepContext) => ctx.clock.sleep(ms, ctx.signal), ...extra }) as StepDefinition;
+
+function begin(steps: StepDefinition[], options: Partial<StartRunOptions> = {}): Promise<Run> {
+  return startRun({ subject: { plan: 'engine-test' }, operation: 'failover', steps, clock: new VirtualClock(), store: false, ...options });
+}
+
+/** Resolves when an event matching `predicate` is published. */
+function when(run: Run, predicate: (e: JournalEvent) => boolean): Promise<JournalEvent> {
+  return new Promise((resolve) => {
+    let done = false;
+    const off = run.events.subscribe(
+      (e) => {
+        if (!done && predicate(e)) {
+          done = true;
+          queueMicrotask(() => off());
+          resolve(e);
+        }
+      },
+      { replay: true },
+    );
+  });
+}
+
+describe('step graph', () => {
+  it('rejects cycles, unknown dependencies and duplicate ids, naming all of them', async () => {
+    const steps: StepDefinition[] = [
+      sleepStep('a', 1, { dependsOn: ['c'] }),
+      sleepStep('b', 1, { dependsOn: ['a'] }),
+      sleepStep('c', 1, { dependsOn: ['b'] }),
+      sleepStep('d', 1, { dependsOn: ['nowhere'] }),
+      sleepStep('d', 1),
+    ];
+    const error = await begin(steps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepGraphError);
+    const message = (error as Error).message;
+    expect(message).toContain('step "d" depends on unknown step "nowhere"');
+    expect(message).toContain('step "d" is defined twice');
+    expect(message).toMatch(/dependency cycle: (a → c → b → a|a → b → c → a|b → a → c → b|c → b → a → c)/);
+  });
+});
+
+describe('run engine', () => {
+  it('runs ready steps concurrently up to the limit, in dependency order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const order: string[] = [];
+    const step = (id: string, dependsOn: string[] = []): StepDefinition => ({
+      id, title: id, kind: 'action', dependsOn,
+      act: async (ctx) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await ctx.clock.sleep(10_000, ctx.signal);
+        inFlight--;
+        order.push(id);
+      },
+    });
+    const steps = [step('a'), step('b'), step('c'), step('d'), step('e'), step('f', ['a', 'b', 'c', 'd', 'e'])];
+    const clock = new VirtualClock();
+    const run = await begin(steps, { concurrency: 2, clock });
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(peak).toBe(2);
+    expect(order.at(-1)).toBe('f');
+    // Five 10 s steps two at a time take 30 s, then f 10 s.
+    expect((Date.parse(report.endedAt!) - Date.parse(report.startedAt)) / 1000).toBe(40);
+  });
+
+  it('retries retryable failures with backoff on the clock and stops at once on non-retryable ones', async () => {
+    let flaky = 0;
+    let denied = 0;
+    const steps: StepDefinition[] = [
+      {
+        id: 'flaky', title: 'flaky', kind: 'action', policy: { retry: { initialInterval: '2s', backoffCoefficient: 2, jitter: false, maximumAttempts: 4 } },
+        act: async () => {
+          if (++flaky < 3) throw new StepFailure('throttled', { code: 'ThrottlingException' });
+          return 'ok';
+        },
+      },
+      {
+        id: 'denied', title: 'denied', kind: 'action', dependsOn: ['flaky'],
+        policy: { retry: { nonRetryable: ['AccessDenied'], maximumAttempts: 5 } },
+        act: async () => {
+          denied++;
+          throw Object.assign(new Error('User is not authorized to perform rds:PromoteReadReplica'), { name: 'AccessDenied' });
+        },
+      },
+    ];
+    const run = await begin(steps, { rollback: 'never' });
+    const report = await run.completion;
+    expect(flaky).toBe(3);
+    expect(denied).toBe(1);
+    const flakyStep = report.steps.find((s) => s.id === 'flaky')!;
+    expect(flakyStep).toMatchObject({ status: 'succeeded', attempts: 3, seconds: 6 }); // 2 s + 4 s of backoff
+    expect(report.steps.find((s) => s.id === 'denied')).toMatchObject({ status: 'failed', attempts: 1, error: { name: 'AccessDenied' } });
+    expect(report.status).toBe('failed');
+  });
+
+  it('times out an attempt on the clock', async () => {
+    const run = await begin([sleepStep('stuck', 3_600_000, { policy: { timeout: '30s', retry: { maximumAttempts: 2, jitter: false, initialInterval: '1s' } } })], { rollback: 'never' });
+    const report = await run.completion;
+    expect(report.steps[0]).toMatchObject({ status: 'failed', attempts: 2, error: { name: 'StepTimeoutFailure' } });
+    expect(report.steps[0]!.seconds).toBe(61);
+  });
+
+  it('compensates completed steps in reverse order of completion on failure', async () => {
+    const undone: string[] = [];
+    const compensated = (id: string, ms: number, dependsOn: string[] = []): StepDefinition => ({
+      id, title: id, kind: 'action', dependsOn,
+      act: async (ctx) => ctx.clock.sleep(ms, ctx.signal),
+      compensate: async () => void undone.push(id),
+    });
+    const steps: StepDefinition[] = [
+      compensated('slow', 30_000),
+      compensated('fast', 10_000),
+      compensated('after-fast', 5_000, ['fast']),
+      { id: 'boom', title: 'boom', kind: 'action', dependsOn: ['slow', 'after-fast'], act: async () => { throw new StepFailure('replica not found', { retryable: false }); } },
+    ];
+    const report = await (await begin(steps)).completion;
+    expect(report.status).toBe('rolled-back');
+    // Completed: fast (10 s), after-fast (15 s), slow (30 s) → undone slow, after-fast, fast.
+    expect(undone).toEqual(['slow', 'after-fast', 'fast']);
+    expect(report.steps.filter((s) => s.status === 'compensated').map((s) => s.id).sort()).toEqual(['after-fast', 'fast', 'slow']);
+    expect(report.error?.message).toContain('replica not found');
+  });
+
+  it('honours rollback always (even on success) and never', async () => {
+    const undone: string[] = [];
+    const steps = (): StepDefinition[] => [{ id: 'create-drill-copy', title: 'c', kind: 'action', act: async () => 'copy', compensate: async () => void undone.push('create-drill-copy') }];
+    expect((await (await begin(steps(), { rollback: 'always' })).completion).status).toBe('succeeded');
+    expect(undone).toEqual(['create-drill-copy']);
+    const failing: StepDefinition[] = [...steps(), { id: 'fail', title: 'f', kind: 'action', dependsOn: ['create-drill-copy'], act: async () => { throw new StepFailure('no', { retryable: false }); } }];
+    expect((await (await begin(failing, { rollback: 'never' })).completion).status).toBe('failed');
+    expect(undone).toEqual(['create-drill-copy']);
+  });
+
+  it('pauses and resumes: steps in flight finish, nothing new starts while paused', async () => {
+    const clock = new VirtualClock();
+    const run = await begin([sleepStep('first', 10_000), sleepStep('second', 10_000, { dependsOn: ['first'] })], { clock });
+    await run.pause('alice');
+    const firstDone = await when(run, (e) => e.type === 'step.succeeded' && e.stepId === 'first');
+    await clock.sleep(60_000);
+    expect(run.state().steps['second']!.status).toBe('pending');
+    await run.resume('alice');
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(Date.parse(report.steps[1]!.startedAt!) - firstDone.at).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('skips a running step (cancelling its calls) and a pending one; dependants go on', async () => {
+    let cancelled = false;
+    const clock = new VirtualClock();
+    const steps: StepDefinition[] = [
+      { id: 'hang', title: 'hang', kind: 'action', act: async (ctx) => { ctx.signal.addEventListener('abort', () => (cancelled = true)); await ctx.clock.sleep(3_600_000, ctx.signal); } },
+      sleepStep('later', 1_000, { dependsOn: ['hang'] }),
+      sleepStep('last', 1_000, { dependsOn: ['later'] }),
+    ];
+    const run = await begin(steps, { clock });
+    await run.skip('later', 'bob', 'done in the console already');
+    await when(run, (e) => e.type === 'step.started' && e.stepId === 'hang');
+    await run.skip('hang', 'bob');
+    const report = await run.completion;
+    expect(cancelled).toBe(true);
+    expect(report.steps.map((s) => [s.id, s.status])).toEqual([['hang', 'skipped'], ['later', 'skipped'], ['last', 'succeeded']]);
+    expect(report.steps[1]).toMatchObject({ skippedReason: 'done in the console already', by: 'bob' });
+  });
+
+  it('holds a failed step for the operator to retry', async () => {
+    let tries = 0;
+    const steps: StepDefinition[] = [{ id: 'promote', title: 'p', kind: 'action', policy: { retry: { maximumAttempts: 1 } }, act: async () => { if (++tries === 1) throw new StepFailure('InvalidDBInstanceState', { retryable: false }); } }];
+    const run = await begin(steps, { holdOnFailure: true });
+    await when(run, (e) => e.type === 'step.failed');
+    await run.retry('promote', 'carol');
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(tries).toBe(2);
+  });
+
+  it('records approvals with who, when and how long they waited; rejects the wrong approver', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const steps: StepDefinition[] = [
+      { id: 'approve-failover', title: 'Approve the failover', kind: 'approval', approvers: ['dana'] },
+      { id: 'fence-writers', title: 'Fence writers by hand', kind: 'manual', instruction: 'Revoke app writes', dependsOn: ['approve-failover'] },
+      sleepStep('promote', 1_000, { dependsOn: ['fence-writers'] }),
+    ];
+    const run = await begin(steps, { clock });
+    await when(run, (e) => e.type === 'approval.requested');
+    await clock.sleep(12_000);
+    await expect(run.approve('approve-failover', 'mallory')).rejects.toThrow(/mallory may not approve "approve-failover"; approvers: dana/);
+    await run.approve('approve-failover', 'dana');
+    await when(run, (e) => e.type === 'step.waiting' && e.stepId === 'fence-writers');
+    await run.markDone('fence-writers', 'erin', 'revoked in IAM');
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(report.approvals).toEqual([{ stepId: 'approve-failover', by: 'dana', at: '2026-11-22T03:00:12.000Z', waitedSeconds: 12 }]);
+    expect(report.steps[1]).toMatchObject({ status: 'succeeded', by: 'erin' });
+  });
+
+  it('switches a graceful failover to ungraceful: graceful-only steps are skipped, running ones cancelled', async () => {
+    const clock = new VirtualClock();
+    const steps: StepDefinition[] = [
+      sleepStep('wait-for-catch-up', 3_600_000, { modes: ['graceful'] }),
+      sleepStep('fence-primary', 1_000, { modes: ['graceful'], dependsOn: ['wait-for-catch-up'] }),
+      sleepStep('promote', 1_000, { dependsOn: ['fence-primary'] }),
+    ];
+    const run = await begin(steps, { clock, mode: 'graceful' });
+    await when(run, (e) => e.type === 'step.started' && e.stepId === 'wait-for-catch-up');
+    await clock.sleep(30_000);
+    await run.switchToUngraceful('frank', 'primary region unreachable');
+    const report = await run.completion;
+    expect(report.mode).toBe('ungraceful');
+    expect(report.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'succeeded']);
+  });
+
+  it('aborts: calls in flight are cancelled and the journal says the step was cut off', async () => {
+    const clock = new VirtualClock();
+    const run = await begin([sleepStep('long', 3_600_000), sleepStep('never', 1, { dependsOn: ['long'] })], { clock });
+    await when(run, (e) => e.type === 'step.started');
+    await run.abort('gina', 'wrong plan');
+    const report = await run.completion;
+    expect(report.status).toBe('aborted');
+    expect(report.steps[0]).toMatchObject({ status: 'failed', error: { name: 'RunAbortedError' } });
+    expect(report.steps[1]!.status).toBe('pending');
+  });
+
+  it('publishes a typed event stream', async () => {
+    const run = await begin([sleepStep('a', 1_000)]);
+    const seen: string[] = [];
+    for await (const event of run.events) seen.push(event.type);
+    expect(seen[0]).toBe('run.started');
+    expect(seen).toContain('step.started');
+    expect(seen).toContain('step.succeeded');
+    expect(seen.at(-1)).toBe('run.completed');
+  });
+
+  it('allows one active run per plan, and takes over a lock whose owner died', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-lock-'));
+    const store = new FileRunStore(dir);
+    const clock = new VirtualClock();
+    const run = await begin([sleepStep('a', 60_000)], { store, clock });
+    await expect(begin([sleepStep('a', 1)], { store, clock })).rejects.toBeInstanceOf(RunLockedError);
+    await run.completion;
+    const again = await begin([sleepStep('a', 1)], { store, clock });
+    expect((await again.completion).status).toBe('succeeded');
+    // A lock left by a process that no longer exists is stale.
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'locks'), { recursive: true });
+    writeFileSync(store.lockPath('engine-test'), JSON.stringify({ runId: 'old', plan: 'engine-test', pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 0 }));
+    expect((await (await begin([sleepStep('a', 1)], { store, clock })).completion).status).toBe('succeeded');
+  });
+});
