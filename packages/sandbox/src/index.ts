@@ -1,0 +1,1 @@
+export { Sandbox, type SandboxOptions, type SandboxClientClass, type AttachableClient } from './sandbox.js';

@@ -1,0 +1,3 @@
+import type { ServiceHandlers } from '../operation-context.js';
+
+export const autoScalingHandlers: ServiceHandlers = {};

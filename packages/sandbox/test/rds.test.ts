@@ -1,0 +1,74 @@
+import {
+  CreateDBInstanceCommand,
+  CreateDBInstanceReadReplicaCommand,
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  InvalidDBInstanceStateFault,
+  PromoteReadReplicaCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { VirtualClock } from './virtual-clock.js';
+import { describe, expect, it } from 'vitest';
+import { Sandbox } from '../src/index.js';
+
+const MINUTE = 60_000;
+
+async function primaryWithReplica(): Promise<{ sandbox: Sandbox; clock: VirtualClock; east: RDSClient; west: RDSClient; sourceArn: string }> {
+  const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+  const sandbox = new Sandbox({ clock, seed: 7, latencies: { 'rds.createDBInstance': 5 * MINUTE, 'rds.createDBInstanceReadReplica': 10 * MINUTE } });
+  const east = sandbox.client(RDSClient, 'us-east-1');
+  const west = sandbox.client(RDSClient, 'us-west-2');
+  const created = await east.send(
+    new CreateDBInstanceCommand({ DBInstanceIdentifier: 'orders', DBInstanceClass: 'db.r6g.large', Engine: 'postgres', MasterUsername: 'app', AllocatedStorage: 100, BackupRetentionPeriod: 7 }),
+  );
+  expect(created.DBInstance?.DBInstanceStatus).toBe('creating');
+  await clock.sleep(5 * MINUTE);
+  const sourceArn = created.DBInstance!.DBInstanceArn!;
+  await west.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica', SourceDBInstanceIdentifier: sourceArn, SourceRegion: 'us-east-1' }));
+  await clock.sleep(10 * MINUTE);
+  return { sandbox, clock, east, west, sourceArn };
+}
+
+describe('RDS', () => {
+  it('answers DescribeDBInstances for an unknown identifier with DBInstanceNotFound', async () => {
+    const clock = new VirtualClock();
+    const sandbox = new Sandbox({ clock });
+    const error = await sandbox.client(RDSClient, 'us-east-1').send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DBInstanceNotFoundFault);
+    expect(error).toMatchObject({ name: 'DBInstanceNotFoundFault', Code: 'DBInstanceNotFound', $fault: 'client', $metadata: { httpStatusCode: 404 } });
+  });
+
+  it('refuses to promote an instance that is not a read replica (InvalidDBInstanceState)', async () => {
+    const { east } = await primaryWithReplica();
+    const error = await east.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidDBInstanceStateFault);
+    expect(error).toMatchObject({ name: 'InvalidDBInstanceStateFault', Code: 'InvalidDBInstanceState', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('promotes a cross-region replica to a standalone writer after the promotion latency', async () => {
+    const { sandbox, clock, west } = await primaryWithReplica();
+    const before = (await west.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-replica' }))).DBInstances![0]!;
+    expect(before.DBInstanceStatus).toBe('available');
+    expect(before.ReadReplicaSourceDBInstanceIdentifier).toMatch(/^arn:aws:rds:us-east-1:\d{12}:db:orders$/);
+    expect(before.StatusInfos?.[0]).toMatchObject({ StatusType: 'read replication', Status: 'replicating' });
+
+    const start = clock.now();
+    await west.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica' }));
+    const seen: { at: number; status: string }[] = [];
+    for (;;) {
+      const db = (await west.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-replica' }))).DBInstances![0]!;
+      if (seen.at(-1)?.status !== db.DBInstanceStatus) seen.push({ at: clock.now() - start, status: db.DBInstanceStatus! });
+      if (db.DBInstanceStatus === 'available') {
+        expect(db.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+        expect(db.StatusInfos).toBeUndefined();
+        break;
+      }
+      await clock.sleep(10_000);
+    }
+    expect(seen.map((s) => s.status)).toEqual(['modifying', 'rebooting', 'available']);
+    expect(seen.at(-1)!.at).toBeGreaterThanOrEqual(3 * MINUTE);
+    expect(seen.at(-1)!.at).toBeLessThanOrEqual(6 * MINUTE + 15_000);
+    const source = (await sandbox.client(RDSClient, 'us-east-1').send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }))).DBInstances![0]!;
+    expect(source.ReadReplicaDBInstanceIdentifiers).toEqual([]);
+  });
+});
