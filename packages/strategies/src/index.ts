@@ -29,3 +29,39 @@ export {
 export { type RateBucketDraw, rateBucketsFor, type TokenBucketSpec } from './aws/rate-limits.js';
 export { type RateLimitedCall, RateLimiter, type RateLimiterOptions, type RateLimiterStats } from './aws/rate-limiter.js';
 export { RATE_LIMIT_MIDDLEWARE_NAME, rateLimitPlugin, type RateLimitPluginOptions } from './aws/rate-limit-plugin.js';
+export {
+  type Acceptor,
+  type AcceptorResult,
+  type AcceptorState,
+  defineWaiter,
+  type WaiterDefinition,
+} from './aws/waiters/acceptor.js';
+export { nextPollDelay, type PollScheduleInput } from './aws/waiters/poll-schedule.js';
+export { PollCounter } from './aws/waiters/poll-counter.js';
+export { type WaiterName, type WaiterOutput, type WaiterParams, waiters } from './aws/waiters/waiter-registry.js';
+export { waitFor, waitForDefinition, type WaitForOptions, type WaitPoll, type WaitResult } from './aws/waiters/wait-for.js';
+export {
+  dbClusterAvailable,
+  dbClusterFailoverComplete,
+  type DbClusterFailoverParams,
+  dbInstanceAvailable,
+  dbInstanceDeleted,
+  dbInstancePromoted,
+  dbSnapshotAvailable,
+  type GlobalClusterSwitchParams,
+  globalClusterWriterMoved,
+  type RdsResourceParams,
+} from './aws/waiters/rds-waiters.js';
+export {
+  type Ec2ImageParams,
+  type Ec2InstancesParams,
+  type Ec2SnapshotsParams,
+  imageAvailable,
+  instancesRunning,
+  instancesStopped,
+  instancesTerminated,
+  snapshotsCompleted,
+} from './aws/waiters/ec2-waiters.js';
+export { type AutoScalingGroupParams, groupInService, groupScaledIn } from './aws/waiters/auto-scaling-waiters.js';
+export { changeInSync, type HealthCheckParams, healthCheckHealthy, type Route53ChangeParams } from './aws/waiters/route53-waiters.js';
+export { objectReplicated, type S3ObjectParams } from './aws/waiters/s3-waiters.js';

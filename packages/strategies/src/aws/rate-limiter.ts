@@ -87,6 +87,8 @@ export class RateLimiter {
     });
     this.#stats.acquired++;
     if (waitMs <= 0) return 0;
+    // Whole milliseconds, rounded up: a call never leaves a fraction of a token early.
+    waitMs = Math.ceil(waitMs);
     this.#stats.delayed++;
     this.#stats.waitedMs += waitMs;
     try {
@@ -107,7 +109,7 @@ export class RateLimiter {
       const deficit = draw.cost - state.tokens;
       if (deficit > 0) waitMs = Math.max(waitMs, (deficit / state.spec.refillPerSecond) * 1000);
     }
-    return waitMs;
+    return Math.ceil(waitMs);
   }
 
   /**
