@@ -40,7 +40,7 @@ export type SandboxClientClass<C> = new (config: SandboxClientConfig) => C;
 
 /** Anything with a middleware stack and a config with region and credential providers (every SDK v3 client). */
 export interface AttachableClient {
-  middlewareStack: { use(plugin: Pluggable<never, never>): void };
+  middlewareStack: { use(pluggable: never): void };
   config: { region: unknown; credentials?: unknown };
 }
 
@@ -143,7 +143,7 @@ export class Sandbox {
         return this.#identityOf(creds?.accessKeyId);
       },
     };
-    client.middlewareStack.use(createSandboxPlugin(this.#runtime, binding) as unknown as Pluggable<never, never>);
+    client.middlewareStack.use(createSandboxPlugin(this.#runtime, binding) as never);
     return client;
   }
 

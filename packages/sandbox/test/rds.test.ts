@@ -24,7 +24,7 @@ async function primaryWithReplica(): Promise<{ sandbox: Sandbox; clock: VirtualC
   expect(created.DBInstance?.DBInstanceStatus).toBe('creating');
   await clock.sleep(5 * MINUTE);
   const sourceArn = created.DBInstance!.DBInstanceArn!;
-  await west.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica', SourceDBInstanceIdentifier: sourceArn, SourceRegion: 'us-east-1' }));
+  await west.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica', SourceDBInstanceIdentifier: sourceArn}));
   await clock.sleep(10 * MINUTE);
   return { sandbox, clock, east, west, sourceArn };
 }
