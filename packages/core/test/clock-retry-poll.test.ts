@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration, pollUntil, resolveStepPolicy, retryWithPolicy, StepFailure, StepTimeoutFailure, VirtualClock } from '../src/index.js';
+
+describe('VirtualClock', () => {
+  it('fires sleeps in time order and costs no real time', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T00:00:00Z' });
+    const fired: string[] = [];
+    const started = performance.now();
+    await Promise.all([
+      clock.sleep(600_000).then(() => fired.push(`b@${clock.now()}`)),
+      clock.sleep(1_000).then(() => fired.push(`a@${clock.now()}`)),
+    ]);
+    const t0 = Date.parse('2026-11-22T00:00:00Z');
+    expect(fired).toEqual([`a@${t0 + 1_000}`, `b@${t0 + 600_000}`]);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('rejects a sleep when its signal aborts, without moving time', async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    const start = clock.now();
+    const sleeping = clock.sleep(60_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(sleeping).rejects.toThrow('stop');
+    expect(clock.now()).toBe(start);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('can be driven by hand', async () => {
+    const clock = new VirtualClock({ autoAdvance: false });
+    let done = false;
+    void clock.sleep(5_000).then(() => (done = true));
+    clock.advance(4_999);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    clock.advance(1);
+    await Promise.resolve();
+    expect(done).toBe(true);
+  });
+});
+
+describe('durations', () => {
+  it('parses and formats the forms plans use', () => {
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration(42)).toBe(42);
+    expect(() => parseDuration('fast')).toThrow('expected a duration such as "15m", got "fast"');
+    expect(formatDuration(412_300)).toBe('6m52s');
+    expect(formatDuration(2_100)).toBe('2.1s');
+  });
+});
+
+describe('policies', () => {
+  it('rejects a wrong option at once, naming the field', () => {
+    expect(() => resolveStepPolicy({ retry: { maximumAttempts: 0 } }, undefined, 'policies.promote-database')).toThrow(
+      'policies.promote-database.retry.maximumAttempts: expected a number ≥ 1, got 0',
+    );
+    expect(() => resolveStepPolicy({ poll: { initialInterval: '10s', maximumInterval: '1s' } })).toThrow(/maximumInterval/);
+    expect(() => resolveStepPolicy({ timeout: 'soon' })).toThrow('policy.timeout: expected a duration such as "15m", got "soon"');
+  });
+
+  it('retries with exponential backoff capped at the maximum interval, on the clock', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const attemptsAt: number[] = [];
+    const policy = resolveStepPolicy({ retry: { initialInterval: '1s', backoffCoefficient: 3, maximumInterval: '5s', maximumAttempts: 5, jitter: false } }).retry;
+    await expect(
+      retryWithPolicy(async () => {
+        attemptsAt.push(clock.now() - start);
+        throw new StepFailure('busy', { code: 'ThrottlingException' });
+      }, { policy, clock }),
+    ).rejects.toThrow('busy');
+    expect(attemptsAt).toEqual([0, 1_000, 4_000, 9_000, 14_000]);
+  });
+
+  it('never retries an error marked non-retryable or listed in nonRetryable', async () => {
+    const clock = new VirtualClock();
+    const policy = resolveStepPolicy({ retry: { nonRetryable: ['InvalidDBInstanceState'] } }).retry;
+    let calls = 0;
+    await expect(retryWithPolicy(async () => { calls++; throw Object.assign(new Error('x'), { name: 'InvalidDBInstanceState' }); }, { policy, clock })).rejects.toThrow();
+    await expect(retryWithPolicy(async () => { calls++; throw new StepFailure('gone', { retryable: false }); }, { policy, clock })).rejects.toThrow('gone');
+    expect(calls).toBe(2);
+  });
+});
+
+describe('pollUntil', () => {
+  it('backs off while nothing changes and polls fast again when progress changes', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const pollsAt: number[] = [];
+    const states = ['creating', 'creating', 'creating', 'creating', 'modifying', 'modifying', 'available'];
+    const value = await pollUntil(
+      async (attempt) => {
+        pollsAt.push((clock.now() - start) / 1000);
+        const state = states[attempt - 1]!;
+        return state === 'available' ? { status: 'success', value: state } : { status: 'retry', progress: state };
+      },
+      { clock, policy: resolveStepPolicy({ poll: { initialInterval: '1s', maximumInterval: '4s', backoffCoefficient: 2 } }).poll },
+    );
+    expect(value).toBe('available');
+    // 1, 2, 4 s gaps while "creating", back to 1 s on "modifying", then 2 s.
+    expect(pollsAt).toEqual([0, 1, 3, 7, 11, 12, 14]);
+  });
+
+  it('times out on the clock and fails fast on a failure outcome', async () => {
+    const clock = new VirtualClock();
+    const policy = resolveStepPolicy({ poll: { initialInterval: '5s', maximumInterval: '5s' } }).poll;
+    await expect(pollUntil(async () => ({ status: 'retry' }), { clock, policy, timeoutMs: 30_000, what: 'replica promotion' })).rejects.toBeInstanceOf(StepTimeoutFailure);
+    let polls = 0;
+    await expect(pollUntil(async () => { polls++; return { status: 'failure', error: new Error('incompatible-parameters') }; }, { clock, policy })).rejects.toThrow('incompatible-parameters');
+    expect(polls).toBe(1);
+  });
+});
