@@ -41,7 +41,8 @@ function lastEndedBefore(state: RunState, limit: number): StepState | undefined 
 /**
  * The chain of dependent steps that set the RTO: start from the step whose end restored service (or the
  * last step to finish before the health probe saw service back) and walk back, at each step, to the
- * dependency that finished last — the one that held it up. Without a restoration, the chain that ends the run.
+ * dependency that finished last — the one that held it up — until the disaster. Without a restoration, the
+ * chain that ends the run.
  */
 export function criticalPath(state: RunState): CriticalPathEntry[] {
   const deps = new Map(state.meta.steps.map((s) => [s.id, s.dependsOn]));
@@ -50,7 +51,9 @@ export function criticalPath(state: RunState): CriticalPathEntry[] {
     state.restoredByStep !== undefined ? state.steps[state.restoredByStep] : lastEndedBefore(state, limit);
   const chain: CriticalPathEntry[] = [];
   const seen = new Set<string>();
-  while (current && !seen.has(current.id)) {
+  // Steps that ended by the disaster (steady state, the injection itself) take no part in the RTO.
+  const from = state.disasterAt ?? -Infinity;
+  while (current && !seen.has(current.id) && (current.endedAt ?? Infinity) > from) {
     seen.add(current.id);
     if (current.startedAt !== undefined && current.endedAt !== undefined) {
       chain.push({ stepId: current.id, seconds: seconds(current.endedAt - current.startedAt) });
