@@ -65,3 +65,44 @@ export {
 export { type AutoScalingGroupParams, groupInService, groupScaledIn } from './aws/waiters/auto-scaling-waiters.js';
 export { changeInSync, type HealthCheckParams, healthCheckHealthy, type Route53ChangeParams } from './aws/waiters/route53-waiters.js';
 export { objectReplicated, type S3ObjectParams } from './aws/waiters/s3-waiters.js';
+export { type ActionOutcome, type AdapterCallOptions } from './aws/aws-call.js';
+export {
+  createCrossRegionReadReplica,
+  type CreateReadReplicaOptions,
+  deleteDbInstance,
+  type DeleteDbInstanceOptions,
+  describeDbInstance,
+  type DbInstanceOptions,
+  type DbInstanceSummary,
+  failoverMultiAzInstance,
+  modifyDbInstance,
+  type ModifyDbInstanceOptions,
+  promoteReadReplica,
+  type PromoteReadReplicaOptions,
+} from './aws/rds-instances.js';
+export {
+  copyDbSnapshot,
+  type CopyDbSnapshotOptions,
+  createDbSnapshot,
+  type CreateDbSnapshotOptions,
+  type DbSnapshotSummary,
+  describeDbSnapshot,
+  describeNewestSnapshot,
+  type NewestSnapshotOptions,
+  restoreDbInstanceFromSnapshot,
+  type RestoreDbInstanceOptions,
+} from './aws/rds-snapshots.js';
+export {
+  type DbClusterOptions,
+  type DbClusterSummary,
+  describeDbCluster,
+  describeGlobalCluster,
+  failoverDbCluster,
+  type FailoverDbClusterOptions,
+  failoverGlobalCluster,
+  type FailoverGlobalClusterOptions,
+  type GlobalClusterMember,
+  type GlobalClusterMoveOptions,
+  type GlobalClusterSummary,
+  switchoverGlobalCluster,
+} from './aws/rds-clusters.js';

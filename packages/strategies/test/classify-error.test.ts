@@ -106,3 +106,10 @@ describe('toStepFailure', () => {
     expect(failure.message).toContain('Add s3:GetReplicationConfiguration to the role');
   });
 });
+
+describe('classifyAwsError on a StepFailure', () => {
+  it('keeps the code and retryability an adapter already decided', () => {
+    expect(classifyAwsError(new StepFailure('x', { code: 'InvalidDBInstanceState', retryable: false }))).toMatchObject({ category: 'permanent', code: 'InvalidDBInstanceState', reason: 'invalid-state' });
+    expect(classifyAwsError(new StepFailure('x', { code: 'Throttling', retryable: true }))).toMatchObject({ category: 'throttling' });
+  });
+});

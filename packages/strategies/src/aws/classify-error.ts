@@ -164,7 +164,8 @@ export function classifyAwsError(error: unknown): ClassifiedAwsError {
   if (typeof error !== 'object' || error === null) {
     return { category: 'permanent', code: 'UnknownError', reason: 'unknown', message: String(error) };
   }
-  const e = error as ErrorShape;
+  const e = error as ErrorShape & { retryable?: unknown };
+  if (typeof e.retryable === 'boolean' && typeof e.code === 'string' && !('$metadata' in e)) return classifyStepFailure(e.code, e.retryable, stringField(e.message));
   const code = codeOf(e);
   const name = stringField(e.name);
   const message = stringField(e.message) ?? code;
@@ -194,6 +195,14 @@ export function classifyAwsError(error: unknown): ClassifiedAwsError {
     return { ...base, category: 'permanent', reason: 'unknown' };
   }
   return { ...base, category: 'transient', reason: /Timeout/.test(code) ? 'timeout' : 'network' };
+}
+
+/** A Firedrill `StepFailure` (already classified, e.g. by an adapter) keeps its own code and retryability. */
+function classifyStepFailure(code: string, retryable: boolean, message: string | undefined): ClassifiedAwsError {
+  const base = { code, message: message ?? code };
+  if (!retryable) return { ...base, category: 'permanent', reason: classifyClientError(code, undefined) };
+  if (THROTTLING_CODES.has(code)) return { ...base, category: 'throttling', reason: 'throttling' };
+  return { ...base, category: 'transient', reason: NETWORK_CODES.has(code) ? 'network' : 'server-error' };
 }
 
 /** True unless the error is permanent; the `isRetryable` for core's `retryWithPolicy` around AWS calls. */
