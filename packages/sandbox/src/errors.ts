@@ -73,6 +73,8 @@ const MODELED: Record<ServiceName, Record<string, ExceptionClass>> = {
     NoSuchChange: asCtor(route53.NoSuchChange),
     InvalidInput: asCtor(route53.InvalidInput),
     HealthCheckAlreadyExists: asCtor(route53.HealthCheckAlreadyExists),
+    HealthCheckInUse: asCtor(route53.HealthCheckInUse),
+    HostedZoneAlreadyExists: asCtor(route53.HostedZoneAlreadyExists),
   },
   s3: {
     NoSuchBucket: asCtor(s3.NoSuchBucket),
