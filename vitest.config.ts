@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests run against the packages' TypeScript sources: the `firedrill-source` export condition points each
+// workspace package at `src/index.ts` (published builds resolve `default` → `dist/`). Vitest resolves test
+// imports in Vite's server-side environment, which takes its conditions from `ssr.resolve`.
+const conditions = ['firedrill-source'];
+
 export default defineConfig({
-  resolve: { conditions: ['firedrill-source'] },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,

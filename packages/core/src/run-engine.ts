@@ -140,7 +140,9 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
 
   stepEnded(event: StepEndedEvent): void {
     this.#stepActors.delete(event.stepId);
-    this.#runActor?.send(event);
+    // Delivered after the step actor's own transition completes: xstate must not run the run machine's
+    // transition (and its assigns) nested inside the step machine's action.
+    queueMicrotask(() => this.#runActor?.send(event));
   }
 
   /** Aborts every step in flight (operator abort). */
