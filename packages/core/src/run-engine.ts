@@ -59,7 +59,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   readonly #options: RunEngineOptions;
   readonly #policies = new Map<string, ResolvedStepPolicy>();
   readonly #recheck = new Set<string>();
-  readonly #stepActors = new Map<string, Actor<typeof stepMachine>>();
+  readonly #stepActors = new Map<string, Actor<typeof stepMachine> | undefined>();
   #runActor: { send(event: StepEndedEvent): void } | undefined;
   #heartbeats: HeartbeatWriter | undefined;
   #health: HealthWatch | undefined;
@@ -122,16 +122,24 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     this.#runActor = runActor;
   }
 
+  // Step actors are started and sent to in a microtask: the run machine calls these from its actions, and
+  // xstate must not run a step machine's transition nested inside the run machine's.
   launchStep(input: StepActorInput): void {
-    const actor = createActor(stepMachine, { input });
-    this.#stepActors.set(input.step.id, actor);
-    actor.start();
+    const stepId = input.step.id;
+    this.#stepActors.set(stepId, undefined);
+    queueMicrotask(() => {
+      if (!this.#stepActors.has(stepId)) return;
+      const actor = createActor(stepMachine, { input });
+      this.#stepActors.set(stepId, actor);
+      actor.start();
+    });
   }
 
   sendToStep(stepId: string, event: StepActorEvent): boolean {
-    const actor = this.#stepActors.get(stepId);
-    actor?.send(event);
-    return actor !== undefined;
+    if (!this.#stepActors.has(stepId)) return false;
+    // Queued after the launch microtask (FIFO), so the actor exists by then.
+    queueMicrotask(() => this.#stepActors.get(stepId)?.send(event));
+    return true;
   }
 
   runningSteps(): string[] {
@@ -270,7 +278,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   }
 
   async finish(status: RunStatus, error?: unknown): Promise<void> {
-    for (const actor of this.#stepActors.values()) actor.stop();
+    for (const actor of this.#stepActors.values()) actor?.stop();
     this.#stepActors.clear();
     this.#probeStop.abort(new RunAbortedError('run finished'));
     await this.#heartbeats?.settled();
