@@ -22,6 +22,7 @@ export {
 } from './policy.js';
 export { type PollOptions, type PollOutcome, pollUntil } from './poll.js';
 export { backoffDelay, isRetryableError, type RetryOptions, retryWithPolicy } from './retry.js';
+export { approvalStepId, withApprovalGates } from './approval-gates.js';
 export { recordCallInCurrentStep, withCallSink } from './call-attribution.js';
 export { idempotencyToken } from './idempotency-token.js';
 export { FileJournal, type FileJournalOptions, type Journal, MemoryJournal, readJournalFile } from './journal.js';

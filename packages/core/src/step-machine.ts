@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { linkAbort } from './abort-link.js';
+import { StepFailure, toErrorInfo } from './errors.js';
 import type { JournalEvent, JournalEventBody } from './journal-events.js';
 import type { StepEnvironment } from './step-executor.js';
 import { executeAutomatedStep } from './step-executor.js';
@@ -87,6 +88,15 @@ export const stepMachine = setup({
       await record(env, { type: 'step.succeeded', stepId: step.id, attempts: 1, by });
       await env.afterStepSucceeded(step, undefined);
     }),
+    approvalDeadline: fromPromise<void, StepActorContext>(async ({ input, signal }) => {
+      const step = input.step;
+      if (step.kind !== 'approval' || step.expiresAfterMs === undefined) return new Promise<void>(() => {});
+      const waited = input.env.clock.now() - (input.waitingSince ?? input.env.clock.now());
+      await input.env.clock.sleep(Math.max(0, step.expiresAfterMs - waited), signal);
+      const error = new StepFailure(`nobody approved "${step.title}" within ${Math.round(step.expiresAfterMs / 60_000)}m`, { code: 'ApprovalExpired', retryable: false });
+      await record(input.env, { type: 'step.failed', stepId: step.id, error: toErrorInfo(error), attempts: 1 });
+      throw error;
+    }),
     recordSkip: fromPromise<void, StepActorContext>(async ({ input }) => {
       await record(input.env, { type: 'step.skipped', stepId: input.step.id, reason: input.skipReason ?? 'skipped', ...(input.by ? { by: input.by } : {}) });
     }),
@@ -146,6 +156,11 @@ export const stepMachine = setup({
       },
     },
     waiting: {
+      invoke: {
+        src: 'approvalDeadline',
+        input: ({ context }) => context,
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      },
       on: {
         APPROVE: { guard: 'mayApprove', target: 'confirming', actions: 'rememberConfirmer' },
         MARK_DONE: { guard: 'isManualOrRunning', target: 'confirming', actions: 'rememberConfirmer' },

@@ -115,6 +115,8 @@ export interface ApprovalStep extends StepBase {
   kind: 'approval';
   /** Who may approve; empty means anyone. */
   approvers?: readonly string[];
+  /** Fail the step (and so the run) when nobody approves within this many milliseconds. */
+  expiresAfterMs?: number;
 }
 
 /** A step that measures; its result is kept in the report. A probe step that returns `rpo` sets the RPO. */

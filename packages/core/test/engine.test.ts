@@ -267,3 +267,35 @@ describe('run engine', () => {
     expect((await (await begin([sleepStep('a', 1)], { store, clock })).completion).status).toBe('succeeded');
   });
 });
+
+describe('approval gates from the plan', () => {
+  it('gates the run and a step, asks when the step could start, and fails the run when nobody approves in time', async () => {
+    const { withApprovalGates } = await import('../src/index.js');
+    const base: StepDefinition[] = [sleepStep('fence-primary', 10_000), sleepStep('promote-database', 60_000, { dependsOn: ['fence-primary'] })];
+    const steps = withApprovalGates(base, [
+      { before: 'run', approvers: ['alice'] },
+      { before: 'promote-database', timeout: 1_800_000 },
+    ]);
+    expect(steps.find((s) => s.id === 'approve-promote-database')!.dependsOn).toEqual(['fence-primary']);
+    expect(steps.find((s) => s.id === 'fence-primary')!.dependsOn).toEqual(['approve-run']);
+
+    const clock = new VirtualClock();
+    const run = await begin(steps, { clock, rollback: 'never' });
+    await when(run, (e) => e.type === 'approval.requested' && e.stepId === 'approve-run');
+    expect(run.state().steps['fence-primary']!.status).toBe('pending');
+    await run.approve('approve-run', 'alice');
+    await when(run, (e) => e.type === 'approval.requested' && e.stepId === 'approve-promote-database');
+    const report = await run.completion;
+    expect(report.status).toBe('failed');
+    const gate = report.steps.find((s) => s.id === 'approve-promote-database')!;
+    expect(gate).toMatchObject({ status: 'failed', error: { code: 'ApprovalExpired' }, seconds: 1800 });
+    expect(report.steps.find((s) => s.id === 'promote-database')!.status).toBe('pending');
+  });
+
+  it('names an approval gate that points at no step', async () => {
+    const { withApprovalGates } = await import('../src/index.js');
+    expect(() => withApprovalGates([sleepStep('a', 1)], [{ before: 'promote-databse' }])).toThrow(
+      'approvals[0].before: no step "promote-databse" in this operation; steps: a',
+    );
+  });
+});
