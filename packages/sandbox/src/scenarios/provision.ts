@@ -1,0 +1,100 @@
+/**
+ * Provisioning for scenario builders: runs the real service handlers through an "instant" context in
+ * which every operation has already completed, so a scenario starts in a steady, ready state at the
+ * clock's current time. Replication lags keep their real (sampled) values. Nothing is written to the
+ * call log: the log starts with the caller's first command.
+ */
+import { nodeKey } from '../database-nodes.js';
+import { createOperationContext, type OperationContext } from '../operation-context.js';
+import type { Sandbox } from '../sandbox.js';
+import { autoScalingHandlers } from '../services/auto-scaling.js';
+import { ec2Handlers } from '../services/ec2.js';
+import { rdsHandlers } from '../services/rds.js';
+import { route53Handlers } from '../services/route53.js';
+import { s3Handlers } from '../services/s3.js';
+import type { ServiceName } from '../errors.js';
+
+const HANDLERS = { rds: rdsHandlers, ec2: ec2Handlers, autoscaling: autoScalingHandlers, route53: route53Handlers, s3: s3Handlers } as const;
+
+/** A context at `at` where operations complete at once (replication lags excepted). */
+export function instantContext(sandbox: Sandbox, region: string, at = sandbox.clock.now()): OperationContext {
+  const ctx = createOperationContext(sandbox.world, region, at);
+  return {
+    ...ctx,
+    latency: (key) => (key.endsWith('Lag') ? ctx.latency(key) : 0),
+    completesAt: () => at,
+  };
+}
+
+/** Runs one simulated command instantly and returns its output. */
+export async function provision<T = Record<string, unknown>>(
+  sandbox: Sandbox,
+  service: Exclude<ServiceName, 'sts'>,
+  region: string,
+  command: string,
+  input: Record<string, unknown>,
+  at?: number,
+): Promise<T> {
+  const handler = HANDLERS[service][command];
+  if (!handler) throw new Error(`provision: no handler for ${service} ${command}`);
+  return (await handler(instantContext(sandbox, region, at), input)) as T;
+}
+
+/** Names of an application's compute in one region. */
+export interface ComputeNames {
+  region: string;
+  imageId: string;
+  launchTemplateId: string;
+  launchTemplateName: string;
+  autoScalingGroupName: string;
+}
+
+/** An AMI (available), a launch template using it and an Auto Scaling group whose instances are InService. */
+export async function provisionCompute(
+  sandbox: Sandbox,
+  region: string,
+  options: { app: string; imageId?: string; sizes: [min: number, desired: number, max: number] },
+): Promise<ComputeNames> {
+  const imageId = options.imageId ?? (await provisionImage(sandbox, region, `${options.app}-app`));
+  const templateName = `${options.app}-${region}`;
+  const lt = await provision<{ LaunchTemplate: { LaunchTemplateId: string } }>(sandbox, 'ec2', region, 'CreateLaunchTemplate', {
+    LaunchTemplateName: templateName,
+    LaunchTemplateData: { ImageId: imageId, InstanceType: 'm6i.large', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: options.app }] }] },
+  });
+  const [min, desired, max] = options.sizes;
+  const groupName = `${options.app}-asg-${region}`;
+  await provision(sandbox, 'autoscaling', region, 'CreateAutoScalingGroup', {
+    AutoScalingGroupName: groupName, MinSize: min, DesiredCapacity: desired, MaxSize: max,
+    LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Version: '$Latest' },
+    AvailabilityZones: [`${region}a`, `${region}b`], HealthCheckType: 'ELB', HealthCheckGracePeriod: 120,
+    Tags: [{ Key: 'app', Value: options.app }],
+  });
+  return { region, imageId, launchTemplateId: lt.LaunchTemplate.LaunchTemplateId, launchTemplateName: templateName, autoScalingGroupName: groupName };
+}
+
+/** An available AMI in `region`, registered directly (the sandbox has no CreateImage). */
+export async function provisionImage(sandbox: Sandbox, region: string, name: string, at = sandbox.clock.now()): Promise<string> {
+  const ctx = instantContext(sandbox, region, at);
+  const n = (ctx.world.counters['ami'] = (ctx.world.counters['ami'] ?? 0) + 1);
+  const id = `ami-${(0x0a000000 + n).toString(16).padStart(17, '0')}`;
+  const snap = (ctx.world.counters['snap'] = (ctx.world.counters['snap'] ?? 0) + 1);
+  ctx.world.ec2[region]!.images[id] = {
+    id, region, name, description: `${name} golden image`, state: [{ at, value: 'available' }], createdAt: at,
+    snapshotIds: [`snap-${(0x0a000000 + snap).toString(16).padStart(17, '0')}`], tags: [{ Key: 'Name', Value: name }],
+  };
+  return id;
+}
+
+/** A Postgres RDS instance, available, with automated backups. */
+export async function provisionDatabase(sandbox: Sandbox, region: string, id: string, at?: number): Promise<{ region: string; identifier: string; arn: string }> {
+  const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
+    DBInstanceIdentifier: id, DBInstanceClass: 'db.r6g.large', Engine: 'postgres', EngineVersion: '16.4', MasterUsername: 'app',
+    AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: 7, DBName: 'app',
+  }, at);
+  return { region, identifier: id, arn: out.DBInstance.DBInstanceArn };
+}
+
+/** The data-plane key of an RDS instance (for `defineApplication`). */
+export const instanceNode = (region: string, id: string): string => nodeKey('instance', region, id);
+/** The data-plane key of an Aurora cluster. */
+export const clusterNode = (region: string, id: string): string => nodeKey('cluster', region, id);
