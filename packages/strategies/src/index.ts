@@ -106,3 +106,63 @@ export {
   type GlobalClusterSummary,
   switchoverGlobalCluster,
 } from './aws/rds-clusters.js';
+export {
+  Route53ChangeQueue,
+  type Route53ChangeQueueOptions,
+  type Route53ChangeQueueStats,
+  type Route53ChangeReceipt,
+  type Route53ChangeSubmission,
+} from './aws/route53-change-queue.js';
+export {
+  createHealthCheck,
+  type CreateHealthCheckOptions,
+  getChangeStatus,
+  getHealthCheckStatus,
+  type HealthCheckStatus,
+  listRecordSets,
+  type RecordChangeOptions,
+  type RecordChangeOutcome,
+  type RecordSetOptions,
+  setRecordWeights,
+  type SetRecordWeightsOptions,
+  submitRecordChanges,
+  switchDnsFailover,
+  type SwitchDnsFailoverOptions,
+} from './aws/route53.js';
+export {
+  type AutoScalingGroupOptions,
+  type AutoScalingGroupSummary,
+  describeAutoScalingGroup,
+  scaleAutoScalingGroup,
+  type ScaleAutoScalingGroupOptions,
+} from './aws/auto-scaling.js';
+export {
+  copyEbsSnapshot,
+  type CopyEbsSnapshotOptions,
+  copyImage,
+  type CopyImageOptions,
+  createTags,
+  describeInstances,
+  describeLaunchTemplateImage,
+  describeNewestImage,
+  type Ec2InstanceSummary,
+  IDEMPOTENCY_TAG,
+  type ImageSummary,
+  runInstancesFromAmi,
+  type RunInstancesOptions,
+  startInstances,
+  stopInstances,
+  terminateInstances,
+} from './aws/ec2.js';
+export {
+  type BucketOptions,
+  type BucketReplicationStatus,
+  enableBucketVersioning,
+  getBucketReplicationStatus,
+  getBucketVersioning,
+  getObjectReplicationStatus,
+  headObject,
+  type ObjectOptions,
+  putObject,
+  type ReplicationRuleSummary,
+} from './aws/s3.js';
