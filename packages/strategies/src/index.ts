@@ -166,3 +166,4 @@ export {
   putObject,
   type ReplicationRuleSummary,
 } from './aws/s3.js';
+export { CALL_RECORDER_MIDDLEWARE_NAME, callRecorderPlugin, type CallRecorderOptions, type RecordedAwsCall } from './aws/call-recorder.js';

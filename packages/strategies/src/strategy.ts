@@ -1,0 +1,66 @@
+import type { FailoverMode, Operation, Plan, PlanIssue, RunProbes, StepDefinition } from '@firedrill/core';
+import type { AwsEnvironment } from './aws-environment.js';
+
+/** The outcome of one readiness check. */
+export type FindingStatus = 'pass' | 'warn' | 'fail';
+
+/**
+ * One readiness finding: what was checked, on which resource in which region, what was found and — when it
+ * is not a pass — what to do. `check` changes nothing.
+ */
+export interface Finding {
+  status: FindingStatus;
+  /** Short id of the check, e.g. `replication-lag`, `newest-backup`, `ami-in-recovery-region`. */
+  check: string;
+  /** The resource, e.g. `rds:tracking-db-replica`. */
+  resource: string;
+  region: string;
+  message: string;
+  /** What to do about a warn or fail. */
+  action?: string;
+}
+
+/** Everything a strategy needs to build an operation's steps. */
+export interface StrategyContext {
+  plan: Plan;
+  operation: Exclude<Operation, 'check'>;
+  mode: FailoverMode;
+  /** For drills: `isolated` (copies in the recovery region, cleaned up) or `live` (failover, then failback). */
+  drill?: 'isolated' | 'live';
+  aws: AwsEnvironment;
+  /** The run id: drill resources are named and tagged with it. */
+  runId: string;
+}
+
+/** What a strategy hands the engine for one operation. */
+export interface StrategyRun {
+  steps: StepDefinition[];
+  /** Probes the strategy knows how to build for this target (the sandbox's data plane, HTTP, databases). */
+  probes?: RunProbes;
+}
+
+/**
+ * A DR strategy: a value that turns a plan and an operation into a step graph, and checks readiness. The four
+ * built in are `backup-restore`, `pilot-light`, `warm-standby` and `multi-site`; `in-region` drives an
+ * in-region writer failover. Register your own with {@link registerStrategy}.
+ *
+ * @example
+ * const myStrategy: Strategy = {
+ *   name: 'blue-green-db',
+ *   description: 'Switch the app between two databases',
+ *   validate: () => [],
+ *   build: (ctx) => ({ steps: [...] }),
+ *   check: async (ctx) => [],
+ * };
+ * registerStrategy(myStrategy);
+ */
+export interface Strategy {
+  readonly name: string;
+  readonly description: string;
+  /** Plan checks of this strategy (roles and kinds it needs), reported like schema errors. */
+  validate(plan: Plan, file: string): PlanIssue[];
+  /** The steps of a failover, failback or drill. Pure: makes no AWS call. */
+  build(ctx: StrategyContext): StrategyRun;
+  /** Readiness findings. Reads only: makes no mutating call. */
+  check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Promise<Finding[]>;
+}
