@@ -26,3 +26,4 @@ export { buildPilotLightScenario } from './scenarios/pilot-light.js';
 export { buildWarmStandbyScenario } from './scenarios/warm-standby.js';
 export { type DnsNames, type Scenario, type ScenarioNames, type ScenarioOptions } from './scenarios/scenario.js';
 export { type ComputeNames } from './scenarios/provision.js';
+export { sandboxHealthProbe, type SandboxHealthProbeOptions, sandboxHeartbeatProbe, type SandboxHeartbeatProbeOptions } from './sandbox-probes.js';

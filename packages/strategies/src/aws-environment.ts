@@ -1,5 +1,6 @@
 import { type Clock, type Plan, recordCallInCurrentStep } from '@firedrill/core';
-import { type AwsClientPlugin, type AwsClients, AwsClientPool, type AwsCredentials, type AwsEndpoints } from './aws/client-factory.js';
+import type { AwsClientPlugin } from './aws/aws-pluggable.js';
+import { type AwsClients, AwsClientPool, type AwsCredentials, type AwsEndpoints } from './aws/client-factory.js';
 import { RateLimiter } from './aws/rate-limiter.js';
 import { Route53ChangeQueue } from './aws/route53-change-queue.js';
 import { callRecorderPlugin } from './aws/call-recorder.js';
@@ -41,7 +42,7 @@ export class AwsEnvironment {
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.endpoints ? { endpoints: options.endpoints } : {}),
       rateLimit: { limiter: this.limiter },
-      plugins: [callRecorderPlugin((call) => recordCallInCurrentStep(call)), ...(options.plugins ?? [])],
+      plugins: [callRecorderPlugin({ onCall: (call) => recordCallInCurrentStep(call), clock: options.clock }), ...(options.plugins ?? [])],
     });
   }
 
