@@ -40,11 +40,11 @@ export type {
 } from './journal-events.js';
 export { criticalPath, type CriticalPathEntry, measureRto, type RtoMeasurement } from './measure.js';
 export type { HealthObservation, HealthProbe, Heartbeat, HeartbeatProbe, RpoEvidence, RunProbes } from './probes.js';
-export { buildReport, type ObjectiveResult, reportFromState, type ReportStep, type RunReport } from './report.js';
+export { buildReport, type ObjectiveResult, reportFromState, type ReportPhase, type ReportStep, type RunReport } from './report.js';
 export { OperatorError, RunControls } from './run-controls.js';
 export { type RunEventListener, RunEventStream } from './run-events.js';
 export { acquireRunLock, type RunLock, RunLockedError, type RunLockOwner } from './run-lock.js';
-export { type ApprovalRecord, applyJournalEvent, foldJournal, type RunState, type StepState } from './run-state.js';
+export { type ApprovalRecord, applyJournalEvent, foldJournal, type PhaseState, type RunState, type StepState } from './run-state.js';
 export { FileRunStore } from './run-store.js';
 export { type ResumeRunOptions, resumeRun, type Run, type RunSubject, startRun, type StartRunOptions } from './run.js';
 export { buildStepGraph, type StepGraph, StepGraphError } from './step-graph.js';

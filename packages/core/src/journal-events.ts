@@ -19,6 +19,7 @@ export interface JournalStepInfo {
   restoresService?: boolean;
   declaresDisaster?: boolean;
   promotesData?: boolean;
+  beginsPhase?: string;
   modes?: FailoverMode[];
   hasCompensation?: boolean;
 }
@@ -37,7 +38,7 @@ export interface RunStartedEvent {
   objectives: { rtoMs?: number; rpoMs?: number };
   concurrency: number;
   rollback: 'on-failure' | 'always' | 'never';
-  probes: { health?: { interval: number; consecutive: number }; heartbeat?: { interval: number } };
+  probes: { health?: { interval: number; consecutive: number }; heartbeat?: { interval: number }; phaseHealth?: Record<string, { interval: number; consecutive: number }> };
   steps: JournalStepInfo[];
   /** The plan as the user wrote it, so a resume in another process can rebuild the step graph. */
   planInput?: unknown;
@@ -60,6 +61,7 @@ export type JournalEventBody =
   | { type: 'operator.action'; action: OperatorAction; stepId?: string; by: string; note?: string }
   | { type: 'mode.switched'; from: FailoverMode; to: FailoverMode; by: string }
   | { type: 'disaster.declared'; source: 'run-start' | 'step'; stepId?: string }
+  | { type: 'phase.started'; phase: string; stepId?: string }
   | { type: 'step.started'; stepId: string; recheck?: boolean }
   | { type: 'step.checked'; stepId: string; applied: boolean; note?: string }
   | { type: 'step.attempt-failed'; stepId: string; attempt: number; error: ErrorInfo; retryInMs?: number }
@@ -75,7 +77,7 @@ export type JournalEventBody =
   | { type: 'compensation.succeeded'; stepId: string }
   | { type: 'compensation.failed'; stepId: string; error: ErrorInfo }
   | { type: 'probe.health'; healthy: boolean; detail?: string }
-  | { type: 'service.restored'; source: 'health-probe' | 'step'; stepId?: string; restoredAt: number }
+  | { type: 'service.restored'; source: 'health-probe' | 'step'; stepId?: string; restoredAt: number; phase?: string }
   | { type: 'heartbeat.written'; seq: number; ok: boolean; error?: string }
   | { type: 'heartbeat.stopped'; reason: string }
   | { type: 'rpo.measured'; seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };

@@ -1,4 +1,4 @@
-import type { RunState, StepState } from './run-state.js';
+import type { PhaseState, RunState, StepState } from './run-state.js';
 
 /** One link of the critical path. */
 export interface CriticalPathEntry {
@@ -19,11 +19,11 @@ const seconds = (ms: number): number => Math.round(ms) / 1000;
  * health probes after the disaster, or — with no health probe — the end of the last step that restores
  * service. `null` when either moment is missing (a `check`, or a run that never restored service).
  */
-export function measureRto(state: RunState): RtoMeasurement {
-  if (state.disasterAt === undefined || state.restoredAt === undefined || state.restoredSource === undefined) {
-    return { seconds: null, source: state.restoredSource ?? 'none' };
+export function measureRto(state: RunState, phase: PhaseState | undefined = state.phases[0]): RtoMeasurement {
+  if (phase === undefined || phase.restoredAt === undefined || phase.restoredSource === undefined) {
+    return { seconds: null, source: phase?.restoredSource ?? 'none' };
   }
-  return { seconds: seconds(Math.max(0, state.restoredAt - state.disasterAt)), source: state.restoredSource };
+  return { seconds: seconds(Math.max(0, phase.restoredAt - phase.startedAt)), source: phase.restoredSource };
 }
 
 function lastEndedBefore(state: RunState, limit: number): StepState | undefined {
@@ -44,15 +44,15 @@ function lastEndedBefore(state: RunState, limit: number): StepState | undefined 
  * dependency that finished last — the one that held it up — until the disaster. Without a restoration, the
  * chain that ends the run.
  */
-export function criticalPath(state: RunState): CriticalPathEntry[] {
+export function criticalPath(state: RunState, phase: PhaseState | undefined = state.phases[0]): CriticalPathEntry[] {
   const deps = new Map(state.meta.steps.map((s) => [s.id, s.dependsOn]));
-  const limit = state.restoredAt ?? Infinity;
+  const limit = phase?.restoredAt ?? Infinity;
   let current: StepState | undefined =
-    state.restoredByStep !== undefined ? state.steps[state.restoredByStep] : lastEndedBefore(state, limit);
+    phase?.restoredByStep !== undefined ? state.steps[phase.restoredByStep] : lastEndedBefore(state, limit);
   const chain: CriticalPathEntry[] = [];
   const seen = new Set<string>();
   // Steps that ended by the disaster (steady state, the injection itself) take no part in the RTO.
-  const from = state.disasterAt ?? -Infinity;
+  const from = phase?.startedAt ?? -Infinity;
   while (current && !seen.has(current.id) && (current.endedAt ?? Infinity) > from) {
     seen.add(current.id);
     if (current.startedAt !== undefined && current.endedAt !== undefined) {

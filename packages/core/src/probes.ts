@@ -44,8 +44,11 @@ export interface HeartbeatProbe {
 
 /** Probes a run uses. */
 export interface RunProbes {
+  /** Watches the first phase (the failover) from the disaster on. */
   health?: HealthProbe;
   heartbeat?: HeartbeatProbe;
+  /** Health probes of later phases, by phase name (for example `failback`: the primary serving again). */
+  phaseHealth?: Record<string, HealthProbe>;
 }
 
 /**

@@ -28,6 +28,15 @@ export interface ObjectiveResult<S extends string> {
   met: boolean | null;
 }
 
+/** One measured phase of a run. */
+export interface ReportPhase {
+  name: string;
+  startedAt: string;
+  restoredAt: string | null;
+  rto: ObjectiveResult<'health-probe' | 'step' | 'none'>;
+  criticalPath: CriticalPathEntry[];
+}
+
 /**
  * The run report: a stable contract (`schema: firedrill.report/v1`). Times are ISO-8601 UTC. Extra fields
  * may be added; these names and meanings stay.
@@ -50,6 +59,11 @@ export interface RunReport {
   rto: ObjectiveResult<'health-probe' | 'step' | 'none'>;
   rpo: ObjectiveResult<'heartbeat' | 'snapshot' | 'replica-lag' | 'none'> & { precisionSeconds?: number };
   criticalPath: CriticalPathEntry[];
+  /**
+   * Every measured phase, when a run has more than one (a live drill: `failover`, then `failback`). The
+   * top-level `rto`, `restoredAt` and `criticalPath` are the first phase's.
+   */
+  phases?: ReportPhase[];
   steps: ReportStep[];
   approvals: { stepId: string; by: string; at: string; waitedSeconds: number }[];
   calls: CallCounts;
@@ -100,6 +114,20 @@ export function reportFromState(state: RunState): RunReport {
     rto: objective(rto.seconds, rto.source, meta.objectives.rtoMs),
     rpo: state.rpo?.source === 'heartbeat' && meta.probes.heartbeat ? { ...rpo, precisionSeconds: meta.probes.heartbeat.interval / 1000 } : rpo,
     criticalPath: criticalPath(state),
+    ...(state.phases.length > 1
+      ? {
+          phases: state.phases.map((phase) => {
+            const measured = measureRto(state, phase);
+            return {
+              name: phase.name,
+              startedAt: iso(phase.startedAt)!,
+              restoredAt: iso(phase.restoredAt),
+              rto: objective(measured.seconds, measured.source, meta.objectives.rtoMs),
+              criticalPath: criticalPath(state, phase),
+            };
+          }),
+        }
+      : {}),
     steps: meta.steps.map((info) => {
       const s = state.steps[info.id]!;
       return {

@@ -4,7 +4,7 @@ import { RunAbortedError, toErrorInfo } from './errors.js';
 import type { Journal } from './journal.js';
 import type { JournalEvent, JournalEventBody, RunStatus } from './journal-events.js';
 import { type ResolvedStepPolicy, resolveStepPolicy, type StepPolicy } from './policy.js';
-import type { RpoEvidence, RunProbes } from './probes.js';
+import type { HealthProbe, RpoEvidence, RunProbes } from './probes.js';
 import { retryWithPolicy } from './retry.js';
 import type { RollbackStrategy, RunMachineEngine } from './run-machine.js';
 import { applyJournalEvent, type RunState } from './run-state.js';
@@ -62,7 +62,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   readonly #stepActors = new Map<string, Actor<typeof stepMachine> | undefined>();
   #runActor: { send(event: StepEndedEvent): void } | undefined;
   #heartbeats: HeartbeatWriter | undefined;
-  #health: HealthWatch | undefined;
+  readonly #healthWatches = new Map<string, HealthWatch>();
 
   constructor(options: RunEngineOptions) {
     this.#options = options;
@@ -170,21 +170,35 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     if (this.state.disasterAt === undefined && !declaredByStep && op !== 'check') {
       await this.record({ type: 'disaster.declared', source: 'run-start' });
     }
-    if (this.state.disasterAt !== undefined) this.#watchHealth();
+    // After a resume, phases that started and were not yet restored are watched again.
+    for (const phase of this.state.phases) this.#watchHealth(phase.name);
     await this.record({ type: 'run.state', state: 'running' });
   }
 
   async declareDisaster(stepId: string): Promise<void> {
     if (this.state.disasterAt !== undefined) return;
     await this.record({ type: 'disaster.declared', source: 'step', stepId });
-    this.#watchHealth();
+    this.#watchHealth(this.state.phases[0]!.name);
   }
 
-  #watchHealth(): void {
-    const probe = this.#options.probes.health;
-    if (!probe || this.#health || this.state.restoredSource === 'health-probe') return;
-    this.#health = new HealthWatch(this, probe, this.#probeStop.signal);
-    this.#health.start();
+  async beginPhase(phase: string, stepId: string): Promise<void> {
+    if (this.state.phases.some((p) => p.name === phase)) return;
+    await this.record({ type: 'phase.started', phase, stepId });
+    this.#watchHealth(phase);
+  }
+
+  #probeForPhase(phase: string): HealthProbe | undefined {
+    const { probes } = this.#options;
+    return phase === this.state.phases[0]?.name ? probes.health : probes.phaseHealth?.[phase];
+  }
+
+  #watchHealth(phase: string): void {
+    const probe = this.#probeForPhase(phase);
+    const state = this.state.phases.find((p) => p.name === phase);
+    if (!probe || this.#healthWatches.has(phase) || state?.restoredSource === 'health-probe') return;
+    const watch = new HealthWatch(this, probe, phase, this.#probeStop.signal);
+    this.#healthWatches.set(phase, watch);
+    watch.start();
   }
 
   async stopHeartbeats(reason: string): Promise<void> {
@@ -192,8 +206,10 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   }
 
   async afterStepSucceeded(step: StepDefinition, result: unknown): Promise<void> {
-    if (step.restoresService && !this.#options.probes.health) {
-      await this.record({ type: 'service.restored', source: 'step', stepId: step.id, restoredAt: this.clock.now() });
+    // A step restores service for the phase it ran in, unless a health probe measures that phase.
+    const phase = this.state.phases.at(-1);
+    if (step.restoresService && phase && !this.#probeForPhase(phase.name)) {
+      await this.record({ type: 'service.restored', source: 'step', stepId: step.id, restoredAt: this.clock.now(), phase: phase.name });
     }
     const evidence = rpoEvidenceOf(result);
     if (evidence && !this.#options.probes.heartbeat) {
@@ -206,11 +222,11 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   /** After every step ended: wait for the health probe to confirm service, then measure RPO. */
   async verify(): Promise<void> {
     await this.record({ type: 'run.state', state: 'verifying' });
-    if (this.#health) {
-      const restored = await this.#health.restoredWithin(this.#options.verifyTimeoutMs);
+    for (const watch of this.#healthWatches.values()) {
+      const restored = await watch.restoredWithin(this.#options.verifyTimeoutMs);
       if (!restored) {
         throw new Error(
-          `service not restored: ${this.#options.probes.health!.target} never passed ${this.#options.probes.health!.consecutive} consecutive health checks within ${Math.round(this.#options.verifyTimeoutMs / 1000)}s after the last step`,
+          `service not restored (${watch.phase}): ${watch.probe.target} never passed ${watch.probe.consecutive} consecutive health checks within ${Math.round(this.#options.verifyTimeoutMs / 1000)}s after the last step`,
         );
       }
     }
@@ -282,7 +298,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     this.#stepActors.clear();
     this.#probeStop.abort(new RunAbortedError('run finished'));
     await this.#heartbeats?.settled();
-    await this.#health?.settled();
+    for (const watch of this.#healthWatches.values()) await watch.settled();
     await this.record({ type: 'run.completed', status, ...(error !== undefined && status !== 'succeeded' ? { error: toErrorInfo(error) } : {}) });
     this.#options.onFinished(status);
   }

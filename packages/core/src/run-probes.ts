@@ -75,8 +75,9 @@ export class HeartbeatWriter {
 }
 
 /**
- * Probes the recovery endpoint every interval from the disaster on. Service is restored at the first
- * success of the first unbroken streak of `consecutive` successes; the watch then stops.
+ * Probes the recovery endpoint every interval from the start of its phase (the disaster, or a later phase such
+ * as a live drill's failback). Service is restored at the first success of the first unbroken streak of
+ * `consecutive` successes; the watch then stops.
  */
 export class HealthWatch {
   readonly #signal: AbortSignal;
@@ -84,15 +85,20 @@ export class HealthWatch {
   #restored: Promise<boolean>;
   #markRestored!: (restored: boolean) => void;
 
-  constructor(readonly engine: RunEngine, readonly probe: HealthProbe, runEnd: AbortSignal) {
+  constructor(readonly engine: RunEngine, readonly probe: HealthProbe, readonly phase: string, runEnd: AbortSignal) {
     this.#signal = runEnd;
     this.#restored = new Promise((resolve) => (this.#markRestored = resolve));
+  }
+
+  /** Whether this watch's phase was restored by the probe. */
+  get restored(): boolean {
+    return this.engine.state.phases.find((p) => p.name === this.phase)?.restoredSource === 'health-probe';
   }
 
   start(): void {
     this.#loop = this.#run()
       .catch(quietly(this.#signal))
-      .finally(() => this.#markRestored(this.engine.state.restoredSource === 'health-probe'));
+      .finally(() => this.#markRestored(this.restored));
   }
 
   async #run(): Promise<void> {
@@ -116,7 +122,7 @@ export class HealthWatch {
         streakStart ??= at;
         streak++;
         if (streak >= probe.consecutive) {
-          await engine.record({ type: 'service.restored', source: 'health-probe', restoredAt: streakStart });
+          await engine.record({ type: 'service.restored', source: 'health-probe', restoredAt: streakStart, phase: this.phase });
           return;
         }
       } else {
@@ -129,7 +135,7 @@ export class HealthWatch {
 
   /** Resolves `true` once restored, `false` if not within `ms` (from now) or the watch stopped. */
   async restoredWithin(ms: number): Promise<boolean> {
-    if (this.engine.state.restoredSource === 'health-probe') return true;
+    if (this.restored) return true;
     const timeout = new AbortController();
     const deadline = this.engine.clock.sleep(ms, timeout.signal).then(
       () => false,

@@ -37,6 +37,15 @@ export interface ApprovalRecord {
   waitedMs: number;
 }
 
+/** A measured phase of a run: the failover, and in a live drill the failback. */
+export interface PhaseState {
+  name: string;
+  startedAt: number;
+  restoredAt?: number;
+  restoredSource?: 'health-probe' | 'step';
+  restoredByStep?: string;
+}
+
 /** The state of a run: a pure fold over its journal. */
 export interface RunState {
   meta: RunStartedEvent;
@@ -47,6 +56,8 @@ export interface RunState {
   /** Steps in the order they succeeded: compensations run in reverse. */
   completionOrder: string[];
   disasterAt?: number;
+  /** Measured phases, the first one starting at the disaster. Top-level `restored*` mirror the first. */
+  phases: PhaseState[];
   restoredAt?: number;
   restoredSource?: 'health-probe' | 'step';
   restoredByStep?: string;
@@ -72,6 +83,7 @@ export function initialRunState(started: RunStartedEvent & { at: number; seq: nu
     mode: started.mode,
     steps,
     completionOrder: [],
+    phases: [],
     approvals: [],
     heartbeats: { written: 0, failed: 0, lastSeq: 0, stopped: false },
     healthChecks: [],
@@ -110,7 +122,12 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
       state.mode = event.to;
       break;
     case 'disaster.declared':
-      state.disasterAt ??= event.at;
+      if (state.disasterAt !== undefined) break;
+      state.disasterAt = event.at;
+      state.phases.unshift({ name: state.meta.operation === 'failback' ? 'failback' : 'failover', startedAt: event.at });
+      break;
+    case 'phase.started':
+      if (!state.phases.some((p) => p.name === event.phase)) state.phases.push({ name: event.phase, startedAt: event.at });
       break;
     case 'step.started':
       if (!step) break;
@@ -168,13 +185,20 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
     case 'probe.health':
       state.healthChecks.push({ at: event.at, healthy: event.healthy });
       break;
-    case 'service.restored':
+    case 'service.restored': {
+      const phase = event.phase === undefined ? state.phases[0] : state.phases.find((p) => p.name === event.phase);
       // A health probe's first restoration stands; without one, the last step that restores service sets it.
-      if (state.restoredSource === 'health-probe') break;
-      state.restoredAt = event.restoredAt;
-      state.restoredSource = event.source;
-      if (event.stepId) state.restoredByStep = event.stepId;
+      if (!phase || phase.restoredSource === 'health-probe') break;
+      phase.restoredAt = event.restoredAt;
+      phase.restoredSource = event.source;
+      if (event.stepId) phase.restoredByStep = event.stepId;
+      if (phase === state.phases[0]) {
+        state.restoredAt = phase.restoredAt;
+        state.restoredSource = phase.restoredSource;
+        if (event.stepId) state.restoredByStep = event.stepId;
+      }
       break;
+    }
     case 'heartbeat.written':
       state.heartbeats.lastSeq = Math.max(state.heartbeats.lastSeq, event.seq);
       if (event.ok) {

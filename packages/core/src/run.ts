@@ -98,6 +98,7 @@ function stepInfo(graph: StepGraph): JournalStepInfo[] {
     ...(s.restoresService ? { restoresService: true } : {}),
     ...(s.declaresDisaster ? { declaresDisaster: true } : {}),
     ...(s.promotesData ? { promotesData: true } : {}),
+    ...(s.beginsPhase ? { beginsPhase: s.beginsPhase } : {}),
     ...(s.modes ? { modes: [...s.modes] } : {}),
     ...(s.compensate ? { hasCompensation: true } : {}),
   }));
@@ -205,6 +206,9 @@ export async function startRun(options: StartRunOptions): Promise<Run> {
     probes: {
       ...(probes.health ? { health: { interval: probes.health.intervalMs, consecutive: probes.health.consecutive } } : {}),
       ...(probes.heartbeat ? { heartbeat: { interval: probes.heartbeat.intervalMs } } : {}),
+      ...(probes.phaseHealth
+        ? { phaseHealth: Object.fromEntries(Object.entries(probes.phaseHealth).map(([phase, p]) => [phase, { interval: p.intervalMs, consecutive: p.consecutive }])) }
+        : {}),
     },
     steps: stepInfo(graph),
     ...(options.subject.planInput !== undefined ? { planInput: options.subject.planInput } : {}),

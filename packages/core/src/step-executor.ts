@@ -24,6 +24,8 @@ export interface StepEnvironment {
   mode(): FailoverMode;
   /** Called when a step that declares the disaster starts (first time only). */
   declareDisaster(stepId: string): Promise<void>;
+  /** Called when a step that begins a measured phase starts (first time only). */
+  beginPhase(phase: string, stepId: string): Promise<void>;
   /** Called before a step that promotes a new writer starts. */
   stopHeartbeats(reason: string): Promise<void>;
   /** A step actor reached its end; the run decides what comes next. */
@@ -169,6 +171,7 @@ async function runProbe(env: StepEnvironment, step: ProbeStep, signal: AbortSign
 export async function executeAutomatedStep(env: StepEnvironment, step: ActionStep | WaitStep | ProbeStep, signal: AbortSignal, recheck: boolean): Promise<void> {
   await env.record({ type: 'step.started', stepId: step.id, ...(recheck ? { recheck: true } : {}) });
   if (step.declaresDisaster) await env.declareDisaster(step.id);
+  if (step.beginsPhase) await env.beginPhase(step.beginsPhase, step.id);
   if (step.promotesData) await env.stopHeartbeats(`step ${step.id} promotes a new writer`);
   const calls = new StepTally();
   try {

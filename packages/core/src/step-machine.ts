@@ -71,6 +71,7 @@ export const stepMachine = setup({
       const { step, env } = input;
       const started = await record(env, { type: 'step.started', stepId: step.id });
       if (step.declaresDisaster) await env.declareDisaster(step.id);
+      if (step.beginsPhase) await env.beginPhase(step.beginsPhase, step.id);
       await record(env, { type: 'step.waiting', stepId: step.id, reason: step.kind === 'approval' ? 'approval' : 'manual' });
       if (step.kind === 'approval') {
         const approvers = step.approvers && step.approvers.length > 0 ? { approvers: [...step.approvers] } : {};

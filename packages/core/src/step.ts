@@ -72,6 +72,13 @@ interface StepBase {
   restoresService?: boolean;
   /** The disaster is declared (or injected) when this step starts: t_disaster for RTO and RPO. */
   declaresDisaster?: boolean;
+  /**
+   * Starts a new measured phase when this step starts (a live drill's `failback`): its start is the phase's
+   * t_disaster, and the phase's own health probe (`probes.phaseHealth[phase]`) or its last `restoresService`
+   * step gives its t_restored. The first phase (`failover`, or `failback` for a failback run) begins with the
+   * disaster.
+   */
+  beginsPhase?: string;
   /** Heartbeats stop before this step starts (it promotes a new writer; later writes would mask loss). */
   promotesData?: boolean;
   /** Exact calls this step makes, for `plan` and `render`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, startRun, VirtualClock } from '../src/index.js';
+import { buildReport, type HealthProbe, startRun, type StepDefinition, VirtualClock } from '../src/index.js';
 import { ReplicatedApp } from '../examples/tabletop-app.js';
 
 const objectives = { rtoMs: 15 * 60_000, rpoMs: 60_000 };
@@ -104,5 +104,44 @@ describe('RTO and RPO measurement against a known truth', () => {
     const live = await run.completion;
     expect(journal[0]!.type).toBe('run.started');
     expect(buildReport(journal)).toEqual(live);
+  });
+});
+
+describe('phases of a live drill', () => {
+  it('measures the failover and the failback separately', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const app = new ReplicatedApp(clock, 1_000);
+    let primaryBackAt: number | undefined;
+    const failback: StepDefinition[] = [
+      {
+        id: 'resync-primary', title: 'Rebuild the primary from the recovery region', kind: 'action', dependsOn: ['scale-compute', 'switch-dns'], beginsPhase: 'failback',
+        act: async (ctx) => ctx.clock.sleep(240_000, ctx.signal),
+      },
+      {
+        id: 'switch-dns-back', title: 'Point DNS back at the primary', kind: 'action', dependsOn: ['resync-primary'],
+        act: async (ctx) => {
+          await ctx.clock.sleep(60_000, ctx.signal);
+          primaryBackAt = clock.now();
+        },
+      },
+    ];
+    const primaryServing: HealthProbe = {
+      target: 'primary region through DNS', intervalMs: 1_000, consecutive: 2,
+      check: async () => ({ healthy: primaryBackAt !== undefined && clock.now() >= primaryBackAt }),
+    };
+    const run = await startRun({
+      subject: { plan: 'live-drill', objectives }, operation: 'drill', drill: 'live', clock, store: false,
+      steps: [...app.drillSteps(), ...failback],
+      probes: { health: app.healthProbe(), heartbeat: app.heartbeatProbe(), phaseHealth: { failback: primaryServing } },
+    });
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(report.rto.seconds).toBe(480);
+    expect(report.phases?.map((p) => [p.name, p.rto.seconds, p.rto.source])).toEqual([
+      ['failover', 480, 'health-probe'],
+      ['failback', 300, 'health-probe'],
+    ]);
+    expect(report.phases?.[1]?.criticalPath.map((e) => e.stepId)).toEqual(['resync-primary', 'switch-dns-back']);
+    expect(report.phases?.[1]?.startedAt).toBe('2026-11-22T03:09:00.000Z');
   });
 });
