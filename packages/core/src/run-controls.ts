@@ -53,7 +53,7 @@ export class RunControls {
   }
 
   /** Skips a step: a running one is cancelled, a pending one will not run; its dependants go on. */
-  async skip(stepId: string, by = 'operator', reason = 'skipped by operator'): Promise<void> {
+  async skipStep(stepId: string, by = 'operator', reason = 'skipped by operator'): Promise<void> {
     await this.#assertActive();
     const step = this.#step(stepId);
     if (step.status === 'succeeded' || step.status === 'skipped') throw new OperatorError(`step "${stepId}" already ${step.status}; nothing to skip`);
@@ -62,7 +62,7 @@ export class RunControls {
   }
 
   /** Runs a failed step again (runs started with `holdOnFailure`). */
-  async retry(stepId: string, by = 'operator'): Promise<void> {
+  async retryStep(stepId: string, by = 'operator'): Promise<void> {
     await this.#assertActive();
     const step = this.#step(stepId);
     if (step.status !== 'failed') throw new OperatorError(`step "${stepId}" is ${step.status}; only a failed step can be retried`);

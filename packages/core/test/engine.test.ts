@@ -174,9 +174,9 @@ describe('run engine', () => {
       sleepStep('last', 1_000, { dependsOn: ['later'] }),
     ];
     const run = await begin(steps, { clock });
-    await run.skip('later', 'bob', 'done in the console already');
+    await run.skipStep('later', 'bob', 'done in the console already');
     await when(run, (e) => e.type === 'step.started' && e.stepId === 'hang');
-    await run.skip('hang', 'bob');
+    await run.skipStep('hang', 'bob');
     const report = await run.completion;
     expect(cancelled).toBe(true);
     expect(report.steps.map((s) => [s.id, s.status])).toEqual([['hang', 'skipped'], ['later', 'skipped'], ['last', 'succeeded']]);
@@ -188,7 +188,7 @@ describe('run engine', () => {
     const steps: StepDefinition[] = [{ id: 'promote', title: 'p', kind: 'action', policy: { retry: { maximumAttempts: 1 } }, act: async () => { if (++tries === 1) throw new StepFailure('InvalidDBInstanceState', { retryable: false }); } }];
     const run = await begin(steps, { holdOnFailure: true });
     await when(run, (e) => e.type === 'step.failed');
-    await run.retry('promote', 'carol');
+    await run.retryStep('promote', 'carol');
     const report = await run.completion;
     expect(report.status).toBe('succeeded');
     expect(tries).toBe(2);
