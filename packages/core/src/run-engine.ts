@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
 import { RunAbortedError, toErrorInfo } from './errors.js';
+import { idempotencyToken } from './idempotency-token.js';
 import type { Journal } from './journal.js';
 import type { JournalEvent, JournalEventBody, RunStatus } from './journal-events.js';
 import { type ResolvedStepPolicy, resolveStepPolicy, type StepPolicy } from './policy.js';
@@ -268,7 +269,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
               signal,
               clock: this.clock,
               mode: this.mode(),
-              idempotencyToken: (purpose = 'compensate') => `${this.runId}-${stepId}-${purpose}`.slice(0, 64),
+              idempotencyToken: (purpose = 'compensate') => idempotencyToken(this.runId, stepId, purpose),
               resultOf: (id) => this.state.steps[id]?.result as never,
               recordCall: () => {},
               log: (message) => void this.record({ type: 'step.log', stepId, message }),
