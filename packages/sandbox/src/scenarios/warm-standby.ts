@@ -6,9 +6,15 @@ import { endpointHost, provisionBuckets, provisionDns, type Scenario, scenarioSa
 export async function buildReplicatedScenario(options: ScenarioOptions, strategy: 'warm-standby' | 'pilot-light'): Promise<Scenario> {
   const { sandbox, app, primary, recovery } = scenarioSandbox(options);
   const db = await provisionDatabase(sandbox, primary, `${app}-db`);
+  // A custom parameter group per region: graceful failover fences writers through it (default groups are read-only).
+  const parameterGroup = `${app}-db-params`;
+  for (const region of [primary, recovery]) {
+    await provision(sandbox, 'rds', region, 'CreateDBParameterGroup', { DBParameterGroupName: parameterGroup, DBParameterGroupFamily: 'postgres16', Description: `${app} database` });
+  }
+  await provision(sandbox, 'rds', primary, 'ModifyDBInstance', { DBInstanceIdentifier: db.identifier, DBParameterGroupName: parameterGroup, ApplyImmediately: true });
   const replicaId = `${app}-db-replica`;
   const replica = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', recovery, 'CreateDBInstanceReadReplica', {
-    DBInstanceIdentifier: replicaId, SourceDBInstanceIdentifier: db.arn, DBInstanceClass: strategy === 'pilot-light' ? 'db.r6g.large' : 'db.r6g.large',
+    DBInstanceIdentifier: replicaId, SourceDBInstanceIdentifier: db.arn, DBInstanceClass: 'db.r6g.large', DBParameterGroupName: parameterGroup,
   });
   const primaryCompute = await provisionCompute(sandbox, primary, { app, sizes: [4, 4, 8] });
   const recoveryImage = await provision<{ ImageId: string }>(sandbox, 'ec2', recovery, 'CopyImage', { SourceRegion: primary, SourceImageId: primaryCompute.imageId, Name: `${app}-app` });

@@ -5,6 +5,7 @@ import { str } from '../operation-context.js';
 import type { TagRecord } from '../resources.js';
 import { rdsClusterHandlers } from './rds-clusters.js';
 import { rdsGlobalHandlers } from './rds-global.js';
+import { withParameterGroups } from './rds-parameter-groups.js';
 import { rdsInstanceHandlers } from './rds-instances.js';
 import { parseRdsRef, rdsRegion, tagsOf } from './rds-model.js';
 import { rdsSnapshotHandlers } from './rds-snapshots.js';
@@ -48,7 +49,7 @@ function removeTagsFromResource(ctx: OperationContext, input: Input): object {
 }
 
 /** Every RDS operation the sandbox simulates. */
-export const rdsHandlers: ServiceHandlers = {
+export const rdsHandlers: ServiceHandlers = withParameterGroups({
   ...rdsInstanceHandlers,
   ...rdsSnapshotHandlers,
   ...rdsClusterHandlers,
@@ -56,4 +57,4 @@ export const rdsHandlers: ServiceHandlers = {
   AddTagsToResource: addTagsToResource,
   RemoveTagsFromResource: removeTagsFromResource,
   ListTagsForResource: (ctx, input) => ({ TagList: taggable(ctx, str(input, 'ResourceName')).tags.map((t) => ({ ...t })) }),
-};
+});
