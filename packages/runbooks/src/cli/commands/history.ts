@@ -1,0 +1,37 @@
+import { buildReport, formatDuration, loadPlanFile, readJournalFile, type RunReport } from '@firedrill/core';
+import { EXIT } from '../cli-io.js';
+import type { CommandRun } from '../command.js';
+import { planPath, runStore } from '../plan-path.js';
+
+const cell = (seconds: number | null, met: boolean | null): string =>
+  seconds === null ? '—' : `${formatDuration(seconds * 1000)}${met === false ? ' ✗' : met ? ' ✓' : ''}`;
+
+/** `firedrill history <plan>`: every run of the plan, oldest first, with RTO and RPO against objectives. */
+export const run: CommandRun = async ({ positionals, options, io }) => {
+  const plan = await loadPlanFile(planPath(io, positionals[0]!));
+  const store = runStore(io, options);
+  const reports: RunReport[] = [];
+  for (const runId of store.listRuns()) {
+    const events = readJournalFile(store.journalPath(runId));
+    if (events[0]?.type === 'run.started' && events[0].plan === plan.metadata.name) reports.push(buildReport(events));
+  }
+  if (options['json']) {
+    io.stdout.write(`${JSON.stringify(reports.map(({ runId, operation, drill, status, startedAt, rto, rpo }) => ({ runId, operation, drill, status, startedAt, rto, rpo })), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (reports.length === 0) {
+    io.stdout.write(`no runs of "${plan.metadata.name}" in ${store.dir} yet\n`);
+    return EXIT.ok;
+  }
+  io.stdout.write(`Runs of ${plan.metadata.name} (RTO objective ${formatDuration(plan.objectives.rto)}, RPO objective ${formatDuration(plan.objectives.rpo)})\n`);
+  for (const r of reports) {
+    io.stdout.write(`${r.startedAt}  ${r.runId}  ${`${r.operation}${r.drill ? `/${r.drill}` : ''}`.padEnd(14)} ${r.status.padEnd(11)} RTO ${cell(r.rto.seconds, r.rto.met).padEnd(10)} RPO ${cell(r.rpo.seconds, r.rpo.met)}\n`);
+  }
+  const measured = reports.filter((r) => r.rto.seconds !== null);
+  if (measured.length >= 2) {
+    const [previous, latest] = [measured.at(-2)!, measured.at(-1)!];
+    const delta = latest.rto.seconds! - previous.rto.seconds!;
+    io.stdout.write(`trend: RTO ${delta > 0 ? 'up' : delta < 0 ? 'down' : 'flat'} ${formatDuration(Math.abs(delta) * 1000)} since the previous measured run\n`);
+  }
+  return EXIT.ok;
+};

@@ -1,0 +1,44 @@
+import type { RunReport } from '@firedrill/core';
+
+const escape = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function testCase(name: string, className: string, seconds: number | null, failure?: { message: string; body: string }, skipped?: string): string {
+  const time = seconds === null ? '0' : seconds.toFixed(3);
+  const open = `    <testcase name="${escape(name)}" classname="${escape(className)}" time="${time}"`;
+  if (failure) return `${open}>\n      <failure message="${escape(failure.message)}">${escape(failure.body)}</failure>\n    </testcase>`;
+  if (skipped !== undefined) return `${open}>\n      <skipped message="${escape(skipped)}"/>\n    </testcase>`;
+  return `${open}/>`;
+}
+
+/**
+ * A run report as JUnit XML for CI dashboards: one test case per step, and one each for the RTO and RPO
+ * objectives (failing when missed or not measured).
+ */
+export function reportToJUnit(report: RunReport): string {
+  const suite = `${report.plan}.${report.operation}`;
+  const cases = report.steps.map((s) =>
+    testCase(
+      s.id,
+      `${suite}.steps`,
+      s.seconds,
+      s.status === 'failed' ? { message: s.error?.message ?? 'step failed', body: JSON.stringify(s.error ?? {}) } : undefined,
+      s.status === 'skipped' || s.status === 'pending' ? (s.skippedReason ?? s.status) : undefined,
+    ),
+  );
+  for (const [name, o] of [['rto', report.rto], ['rpo', report.rpo]] as const) {
+    const detail = `${name.toUpperCase()} ${o.seconds ?? 'not measured'}s (${o.source}) against ${o.objectiveSeconds ?? 'no objective'}s`;
+    cases.push(testCase(`objective.${name}`, `${suite}.objectives`, o.seconds, o.met === false ? { message: `${detail}: missed`, body: detail } : undefined, o.met === null ? 'no objective set' : undefined));
+  }
+  const failures = cases.filter((c) => c.includes('<failure')).length;
+  const skipped = cases.filter((c) => c.includes('<skipped')).length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="firedrill" tests="${cases.length}" failures="${failures}">`,
+    `  <testsuite name="${escape(suite)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" timestamp="${report.startedAt}" id="${escape(report.runId)}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,40 @@
+import { formatDuration, type RunReport } from '@firedrill/core';
+
+const verdict = (met: boolean | null): string => (met === null ? 'no objective' : met ? '✅ met' : '❌ missed');
+const seconds = (s: number | null): string => (s === null ? 'not measured' : formatDuration(s * 1000));
+
+/**
+ * A run report as Markdown, for a pull request, a wiki page or a chat message.
+ * @example writeFileSync('drill.md', reportToMarkdown(report));
+ */
+export function reportToMarkdown(report: RunReport): string {
+  const lines = [
+    `# ${report.plan}: ${report.operation}${report.drill ? ` (${report.drill} drill)` : ''} — ${report.status}`,
+    '',
+    `Run \`${report.runId}\` · strategy ${report.strategy} · mode ${report.mode} · target ${report.target} · ${report.clock} clock`,
+    '',
+    '| objective | measured | source | objective | verdict |',
+    '| --- | --- | --- | --- | --- |',
+    `| RTO | ${seconds(report.rto.seconds)} | ${report.rto.source} | ${report.rto.objectiveSeconds === null ? '—' : formatDuration(report.rto.objectiveSeconds * 1000)} | ${verdict(report.rto.met)} |`,
+    `| RPO | ${seconds(report.rpo.seconds)}${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''} | ${report.rpo.source} | ${report.rpo.objectiveSeconds === null ? '—' : formatDuration(report.rpo.objectiveSeconds * 1000)} | ${verdict(report.rpo.met)} |`,
+    '',
+    `Disaster at ${report.disasterAt ?? '—'}, service restored at ${report.restoredAt ?? '—'}.`,
+  ];
+  if (report.phases) {
+    lines.push('', '## Phases', '', '| phase | started | restored | RTO |', '| --- | --- | --- | --- |');
+    for (const p of report.phases) lines.push(`| ${p.name} | ${p.startedAt} | ${p.restoredAt ?? '—'} | ${seconds(p.rto.seconds)} |`);
+  }
+  if (report.criticalPath.length > 0) {
+    lines.push('', '## Critical path', '', report.criticalPath.map((e) => `\`${e.stepId}\` ${formatDuration(e.seconds * 1000)}`).join(' → '));
+  }
+  lines.push('', '## Steps', '', '| step | kind | status | started | took | attempts | calls |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of report.steps) {
+    const note = s.error ? ` — ${s.error.message.replace(/\|/g, '\\|')}` : s.skippedReason ? ` — ${s.skippedReason}` : '';
+    lines.push(`| ${s.title} (\`${s.id}\`) | ${s.kind} | ${s.status}${note} | ${s.startedAt ?? '—'} | ${s.seconds === null ? '—' : formatDuration(s.seconds * 1000)} | ${s.attempts} | ${s.calls} |`);
+  }
+  if (report.approvals.length > 0) {
+    lines.push('', '## Approvals', '', ...report.approvals.map((a) => `- \`${a.stepId}\` approved by **${a.by}** at ${a.at} after ${formatDuration(a.waitedSeconds * 1000)}`));
+  }
+  lines.push('', `API calls: ${report.calls.total} (${report.calls.throttled} throttled)${Object.keys(report.calls.byService).length ? ` — ${Object.entries(report.calls.byService).map(([s, n]) => `${s} ${n}`).join(', ')}` : ''}`, '');
+  return lines.join('\n');
+}
