@@ -170,3 +170,33 @@ export { CALL_RECORDER_MIDDLEWARE_NAME, callRecorderPlugin, type CallRecorderOpt
 export { type Finding, type FindingStatus, type Strategy, type StrategyContext, type StrategyRun } from './strategy.js';
 export { getStrategy, listStrategies, registerStrategy, UnknownStrategyError } from './strategy-registry.js';
 export { AwsEnvironment, type AwsEnvironmentOptions, createAwsEnvironment, type Side } from './aws-environment.js';
+export { type AwsStepOptions, journaled, previewCall, regionLabel } from './steps/aws-step-options.js';
+export { type AwsWaitResult, awsWaitStep, type AwsWaitStepOptions } from './steps/aws-wait-step.js';
+export { declareDisasterStep, type DeclareDisasterOptions } from './steps/disaster-steps.js';
+export { fenceWritersStep, type FenceResult, type FenceWritersOptions, readOnlyParameter, unfenceWritersStep } from './steps/fence-steps.js';
+export { replicaCaughtUp, replicaCaughtUpWaiter, type ReplicationState, replicationStateOf } from './steps/replication-lag.js';
+export {
+  type DatabaseStepOptions,
+  promoteReplicaStep,
+  type PromoteResult,
+  resizeDatabaseStep,
+  waitDatabaseAvailableStep,
+  waitDatabaseDeletedStep,
+  waitPromotedStep,
+  waitReplicaCaughtUpStep,
+} from './steps/database-steps.js';
+export { createReplicaStep, type CreateReplicaOptions, retireDatabaseStep, type RetireDatabaseOptions } from './steps/replica-steps.js';
+export { type GroupCapacity, type GroupStepOptions, scaleGroupStep, type ScaleResult, waitGroupInServiceStep, waitGroupScaledInStep } from './steps/compute-steps.js';
+export { type DnsStepOptions, healthCheckOf, switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from './steps/dns-steps.js';
+export {
+  type ComputeResource,
+  type DatabaseResource,
+  type DnsRecordResource,
+  MissingRoleError,
+  missingRoleIssue,
+  optionalRole,
+  requireRole,
+  type ResourceOfKind,
+  type Role,
+  rolesOfKind,
+} from './strategies/plan-roles.js';

@@ -30,6 +30,11 @@ export interface StrategyContext {
   aws: AwsEnvironment;
   /** The run id: drill resources are named and tagged with it. */
   runId: string;
+  /**
+   * Injects the outage of an ungraceful live drill when its disaster step starts (on the sandbox:
+   * `() => sandbox.faults.regionOutage(primaryRegion)`). Without it, a drill declares the disaster and injects nothing.
+   */
+  injectDisaster?: (signal: AbortSignal) => Promise<void>;
 }
 
 /** What a strategy hands the engine for one operation. */

@@ -1,0 +1,120 @@
+/**
+ * Compute building blocks: set an Auto Scaling group's size (pilot light 0 → N, warm standby to production
+ * size, failback to the standby size) and wait until the new capacity serves — InService against
+ * DesiredCapacity, not MinSize as the SDK's waiter does.
+ */
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import type { ActionStep, WaitStep } from '@firedrill/core';
+import type { ActionOutcome } from '../aws/aws-call.js';
+import { describeAutoScalingGroup, scaleAutoScalingGroup } from '../aws/auto-scaling.js';
+import { waiters } from '../aws/waiters/waiter-registry.js';
+import type { AwsEnvironment, Side } from '../aws-environment.js';
+import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+
+/** A group size. */
+export interface GroupCapacity {
+  min: number;
+  desired: number;
+  max: number;
+}
+
+/** Options naming one Auto Scaling group. */
+export interface GroupStepOptions extends AwsStepOptions {
+  side: Side;
+  name: string;
+}
+
+/** What {@link scaleGroupStep} returns: the adapter's outcome and the size before, for the compensation. */
+export interface ScaleResult extends ActionOutcome {
+  previous?: GroupCapacity;
+}
+
+const describeGroup = (aws: AwsEnvironment, side: Side, name: string) => (signal: AbortSignal | undefined) =>
+  aws.clients(side).autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }), signal ? { abortSignal: signal } : {});
+
+const fmt = (c: GroupCapacity): string => `${c.min}/${c.desired}/${c.max}`;
+
+/**
+ * Sets a group's min, desired and max together. Check-then-act: already at that size → no call. The
+ * compensation restores the size found before (a rolled-back failover turns the recovery fleet back down).
+ *
+ * @example
+ * scaleGroupStep({ aws, side: 'recovery', name: 'tracking-asg-us-west-2', capacity: { min: 4, desired: 4, max: 8 }, dependsOn: ['declare-disaster'] });
+ */
+export function scaleGroupStep(options: GroupStepOptions & { capacity: GroupCapacity; title?: string; why?: string; compensate?: boolean }): ActionStep<ScaleResult> {
+  const { aws, side, name, capacity } = options;
+  const step: ActionStep<ScaleResult> = {
+    id: options.id ?? `scale-${side}-compute`,
+    kind: 'action',
+    title: options.title ?? `Scale ${name} in ${regionLabel(aws, side)} to ${fmt(capacity)} (min/desired/max)`,
+    why: options.why ?? 'The region must have the capacity to serve production traffic.',
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    preview: () => [
+      previewCall('autoScaling', aws.region(side), 'DescribeAutoScalingGroups', { AutoScalingGroupNames: [name] }),
+      previewCall('autoScaling', aws.region(side), 'UpdateAutoScalingGroup', { AutoScalingGroupName: name, MinSize: capacity.min, DesiredCapacity: capacity.desired, MaxSize: capacity.max }),
+    ],
+    verifyByHand: `aws autoscaling describe-auto-scaling-groups --region ${aws.region(side)} --auto-scaling-group-names ${name}: MinSize ${capacity.min}, DesiredCapacity ${capacity.desired}, MaxSize ${capacity.max}.`,
+    undoByHand: `Set ${name} back to the size it had before (see this step's journal note).`,
+    check: async (ctx) => {
+      const group = await describeAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, signal: ctx.signal });
+      const at = group !== undefined && group.min === capacity.min && group.desired === capacity.desired && group.max === capacity.max;
+      return at ? { applied: true, result: { changed: false, note: `${name} is already ${fmt(capacity)}` } } : { applied: false };
+    },
+    act: async (ctx) => journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...capacity, signal: ctx.signal })),
+  };
+  if (options.compensate ?? true) {
+    step.compensate = async (ctx) => {
+      const previous = ctx.resultOf<ScaleResult>(step.id)?.previous;
+      if (previous === undefined) return;
+      journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...previous, signal: ctx.signal }));
+    };
+  }
+  return step;
+}
+
+/**
+ * Waits until InService (and healthy) instances reach the group's DesiredCapacity.
+ *
+ * @example
+ * waitGroupInServiceStep({ aws, side: 'recovery', name: 'tracking-asg-us-west-2', dependsOn: ['scale-recovery-compute'] });
+ */
+export function waitGroupInServiceStep(options: GroupStepOptions & { expectedMs?: number }): WaitStep<AwsWaitResult> {
+  const { aws, side, name } = options;
+  return awsWaitStep({
+    aws, side, id: options.id ?? `wait-${side}-compute-in-service`,
+    title: `Wait until ${name} in ${regionLabel(aws, side)} has its desired capacity InService`,
+    why: 'Traffic may move only once enough instances serve it.',
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    definition: waiters.groupInService,
+    params: { name },
+    describe: (_ctx, signal) => describeGroup(aws, side, name)(signal),
+    timeoutMs: 20 * 60_000,
+    ...(options.expectedMs === undefined ? {} : { expectedMs: options.expectedMs }),
+    preview: () => [previewCall('autoScaling', aws.region(side), 'DescribeAutoScalingGroups', { AutoScalingGroupNames: [name] })],
+    verifyByHand: `The group's Instances list shows DesiredCapacity instances InService and Healthy.`,
+  });
+}
+
+/**
+ * Waits until a group runs no instance beyond its DesiredCapacity (after scaling in).
+ *
+ * @example
+ * waitGroupScaledInStep({ aws, side: 'recovery', name: 'tracking-asg-us-west-2', dependsOn: ['scale-recovery-to-standby'] });
+ */
+export function waitGroupScaledInStep(options: GroupStepOptions): WaitStep<AwsWaitResult> {
+  const { aws, side, name } = options;
+  return awsWaitStep({
+    aws, side, id: options.id ?? `wait-${side}-compute-scaled-in`,
+    title: `Wait until ${name} in ${regionLabel(aws, side)} has scaled in`,
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    definition: waiters.groupScaledIn,
+    params: { name },
+    describe: (_ctx, signal) => describeGroup(aws, side, name)(signal),
+    timeoutMs: 20 * 60_000,
+    preview: () => [previewCall('autoScaling', aws.region(side), 'DescribeAutoScalingGroups', { AutoScalingGroupNames: [name] })],
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * DNS building blocks: move users between regions with Route 53 (failover pair: make one side PRIMARY;
+ * weighted: shift the weights), through the hosted zone's change queue, and wait until the change is INSYNC.
+ * Guardrail: never point DNS at a side whose Route 53 health check is not healthy — that would leave users
+ * with no working target.
+ */
+import { GetChangeCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { type ActionStep, StepFailure, type StepContext, type WaitStep } from '@firedrill/core';
+import { getHealthCheckStatus, listRecordSets, type RecordChangeOutcome, setRecordWeights, switchDnsFailover } from '../aws/route53.js';
+import { waiters } from '../aws/waiters/waiter-registry.js';
+import type { AwsEnvironment, Side } from '../aws-environment.js';
+import type { DnsRecordResource } from '../strategies/plan-roles.js';
+import { type AwsStepOptions, journaled, previewCall } from './aws-step-options.js';
+import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+
+/** Options of the DNS steps: the plan's record pair and the side users should reach. */
+export interface DnsStepOptions extends AwsStepOptions {
+  record: DnsRecordResource;
+  /** The side that must serve users after the step. */
+  to: Side;
+}
+
+const other = (side: Side): Side => (side === 'primary' ? 'recovery' : 'primary');
+
+/** The health check guarding a side's record: the plan's, else the one on the record set in Route 53. */
+export async function healthCheckOf(aws: AwsEnvironment, record: DnsRecordResource, side: Side, signal: AbortSignal): Promise<string | undefined> {
+  const fromPlan = record[side].healthCheckId;
+  if (fromPlan !== undefined) return fromPlan;
+  const sets = await listRecordSets({ route53: aws.clients('primary').route53, hostedZoneId: record.hostedZoneId, name: record.name, type: record.type, signal });
+  return sets.find((s) => s.SetIdentifier === record[side].setIdentifier)?.HealthCheckId;
+}
+
+async function sideHealthy(aws: AwsEnvironment, record: DnsRecordResource, side: Side, signal: AbortSignal): Promise<{ healthy: boolean; detail: string }> {
+  const id = await healthCheckOf(aws, record, side, signal);
+  if (id === undefined) return { healthy: true, detail: `no health check guards ${record[side].setIdentifier}` };
+  const status = await getHealthCheckStatus({ route53: aws.clients('primary').route53, healthCheckId: id, signal });
+  return { healthy: status.healthy, detail: `health check ${id}: ${status.healthyCheckers}/${status.checkers} checkers healthy` };
+}
+
+async function pointAt(aws: AwsEnvironment, options: DnsStepOptions, to: Side, ctx: Pick<StepContext, 'signal' | 'log'>): Promise<RecordChangeOutcome> {
+  const { record } = options;
+  const common = { route53: aws.clients('primary').route53, queue: aws.route53Queue(record.hostedZoneId), hostedZoneId: record.hostedZoneId, name: record.name, type: record.type, signal: ctx.signal, comment: `firedrill: users to ${aws.region(to)}` };
+  if (record.routing === 'failover') return switchDnsFailover({ ...common, primarySetIdentifier: record[to].setIdentifier });
+  // Weighted: the plan's normal weights when going back to the primary; all traffic to the target otherwise.
+  const normal = to === 'primary' && record.weights !== undefined && record.weights.primary > 0;
+  const weights = normal ? { [record.primary.setIdentifier]: record.weights!.primary, [record.recovery.setIdentifier]: record.weights!.recovery } : { [record[to].setIdentifier]: Math.max(record.weights?.[to] ?? 0, 100), [record[other(to)].setIdentifier]: 0 };
+  return setRecordWeights({ ...common, weights });
+}
+
+async function isPointingAt(aws: AwsEnvironment, record: DnsRecordResource, to: Side, signal: AbortSignal): Promise<boolean> {
+  const sets = await listRecordSets({ route53: aws.clients('primary').route53, hostedZoneId: record.hostedZoneId, name: record.name, type: record.type, signal });
+  const target = sets.find((s) => s.SetIdentifier === record[to].setIdentifier);
+  const away = sets.find((s) => s.SetIdentifier === record[other(to)].setIdentifier);
+  if (record.routing === 'failover') return target?.Failover === 'PRIMARY';
+  if (to === 'primary' && record.weights !== undefined && record.weights.primary > 0) return target?.Weight === record.weights.primary && away?.Weight === record.weights.recovery;
+  return (target?.Weight ?? 0) > 0 && away?.Weight === 0;
+}
+
+/**
+ * Points the plan's DNS record at `to` (failover pair: `to` becomes PRIMARY; weighted: `to` gets the traffic).
+ * Guardrail: refuses (retryably) while `to`'s health check is unhealthy. Check-then-act: already pointing there
+ * → no change. The compensation points DNS back only when the other side is healthy.
+ *
+ * @example
+ * switchDnsStep({ aws, record: plan.resources.dns, to: 'recovery', dependsOn: ['wait-recovery-healthy'] });
+ */
+export function switchDnsStep(options: DnsStepOptions): ActionStep<RecordChangeOutcome> {
+  const { aws, record, to } = options;
+  const region = aws.region(to);
+  const step: ActionStep<RecordChangeOutcome> = {
+    id: options.id ?? `switch-dns-to-${to}`,
+    kind: 'action',
+    title: `Point ${record.name} at ${region} (${record[to].setIdentifier})`,
+    why: `Users reach the application in ${region} from now on.`,
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    policy: options.policy ?? { retry: { maximumAttempts: 10, initialInterval: '5s', maximumInterval: '30s', nonRetryable: ['FailoverRecordNotFound', 'WeightedRecordNotFound', 'AllWeightsZero', 'AccessDenied'] } },
+    preview: () => [
+      previewCall('route53', region, 'GetHealthCheckStatus', { HealthCheckId: record[to].healthCheckId ?? `<health check of ${record[to].setIdentifier}>` }),
+      previewCall('route53', region, 'ListResourceRecordSets', { HostedZoneId: record.hostedZoneId, StartRecordName: record.name, StartRecordType: record.type }),
+      previewCall('route53', region, 'ChangeResourceRecordSets', {
+        HostedZoneId: record.hostedZoneId,
+        ChangeBatch: { Changes: record.routing === 'failover'
+          ? [{ Action: 'UPSERT', SetIdentifier: record[to].setIdentifier, Failover: 'PRIMARY' }, { Action: 'UPSERT', SetIdentifier: record[other(to)].setIdentifier, Failover: 'SECONDARY' }]
+          : [{ Action: 'UPSERT', SetIdentifier: record[to].setIdentifier, Weight: 'target weight' }, { Action: 'UPSERT', SetIdentifier: record[other(to)].setIdentifier, Weight: 'other weight' }] },
+      }),
+    ],
+    verifyByHand: `dig ${record.name} answers the ${region} endpoint; the Route 53 console shows ${record[to].setIdentifier} as ${record.routing === 'failover' ? 'Primary' : 'weighted to take the traffic'}.`,
+    undoByHand: `Point ${record.name} back at ${aws.region(other(to))} the same way — only if that endpoint is healthy.`,
+    check: async (ctx) => ((await isPointingAt(aws, record, to, ctx.signal)) ? { applied: true, result: { changed: false, note: `${record.name} already points at ${region}` } } : { applied: false }),
+    act: async (ctx) => {
+      const health = await sideHealthy(aws, record, to, ctx.signal);
+      if (!health.healthy) {
+        throw new StepFailure(`TargetUnhealthy: not pointing ${record.name} at ${region}: its endpoint is not healthy yet (${health.detail}). DNS stays where it is; the step retries.`, { code: 'TargetUnhealthy', retryable: true });
+      }
+      return journaled(ctx, await pointAt(aws, options, to, ctx));
+    },
+  };
+  step.compensate = async (ctx) => {
+    const back = other(to);
+    const health = await sideHealthy(aws, record, back, ctx.signal);
+    if (!health.healthy) {
+      ctx.log(`leaving ${record.name} on ${region}: ${aws.region(back)} is not healthy (${health.detail})`);
+      return;
+    }
+    journaled(ctx, await pointAt(aws, options, back, ctx));
+  };
+  return step;
+}
+
+/**
+ * Waits until Route 53's health check of `to` reports healthy: the guardrail before a DNS switch, and what the
+ * health-checked failover records themselves act on.
+ *
+ * @example
+ * waitDnsTargetHealthyStep({ aws, record: plan.resources.dns, to: 'recovery', dependsOn: ['wait-replica-promoted', 'wait-recovery-compute-in-service'] });
+ */
+export function waitDnsTargetHealthyStep(options: DnsStepOptions): WaitStep<AwsWaitResult> {
+  const { aws, record, to } = options;
+  const region = aws.region(to);
+  let healthCheckId: string | undefined = record[to].healthCheckId;
+  const step = awsWaitStep({
+    aws, side: to, id: options.id ?? `wait-${to}-healthy`,
+    title: `Wait until Route 53 sees the ${region} endpoint healthy`,
+    why: 'DNS must never point at an endpoint that does not serve.',
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    definition: waiters.healthCheckHealthy,
+    params: () => (healthCheckId === undefined ? undefined : { healthCheckId }),
+    describe: (_ctx, signal, params) => aws.clients('primary').route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: params.healthCheckId }), signal ? { abortSignal: signal } : {}),
+    timeoutMs: 20 * 60_000,
+    preview: () => [previewCall('route53', region, 'GetHealthCheckStatus', { HealthCheckId: record[to].healthCheckId ?? `<health check of ${record[to].setIdentifier}>` })],
+    verifyByHand: `The Route 53 console shows the health check of ${record[to].setIdentifier} as Healthy.`,
+  });
+  const poll = step.poll;
+  step.poll = async (ctx) => {
+    healthCheckId ??= await healthCheckOf(aws, record, to, ctx.signal);
+    if (healthCheckId === undefined) {
+      ctx.log(`no health check guards ${record[to].setIdentifier}: nothing to wait for (add one: DNS failover depends on it)`);
+      return { status: 'success', value: { polls: 0, elapsedMs: 0, progress: 'no health check' } };
+    }
+    return poll(ctx);
+  };
+  return step;
+}
+
+/**
+ * Waits until the DNS change made by `switchStepId` is INSYNC on every Route 53 server. Succeeds at once when
+ * that step changed nothing.
+ *
+ * @example
+ * waitDnsInSyncStep({ aws, switchStepId: 'switch-dns-to-recovery', restoresService: true });
+ */
+export function waitDnsInSyncStep(options: AwsStepOptions & { switchStepId: string; restoresService?: boolean; id?: string }): WaitStep<AwsWaitResult> {
+  const { aws, switchStepId } = options;
+  return awsWaitStep({
+    aws, side: 'primary', id: options.id ?? `wait-${switchStepId}-in-sync`,
+    title: 'Wait until the DNS change is INSYNC on every Route 53 server',
+    why: 'Until then some resolvers still get the old answer.',
+    dependsOn: options.dependsOn ?? [switchStepId],
+    ...(options.restoresService ? { restoresService: true } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    definition: waiters.changeInSync,
+    params: (ctx) => {
+      const changeId = ctx.resultOf<RecordChangeOutcome>(switchStepId)?.changeId;
+      return changeId === undefined || changeId === '' ? undefined : { changeId };
+    },
+    describe: (_ctx, signal, params) => aws.clients('primary').route53.send(new GetChangeCommand({ Id: params.changeId }), signal ? { abortSignal: signal } : {}),
+    preview: () => [previewCall('route53', aws.region('primary'), 'GetChange', { Id: `<change id from ${switchStepId}>` })],
+  });
+}

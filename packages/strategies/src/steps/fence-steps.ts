@@ -1,0 +1,144 @@
+/**
+ * Fencing: making a database refuse writes through its DB parameter group's read-only parameter
+ * (`default_transaction_read_only` for PostgreSQL, `read_only` for MySQL and MariaDB). Both are dynamic on RDS,
+ * so ApplyMethod `immediate` takes effect without a reboot. A graceful failover fences the primary before it
+ * promotes the replica — never two writers — and a failback fences the recovery-region writer the same way.
+ */
+import { DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBParameterGroupCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { type ActionStep, StepFailure, type StepContext } from '@firedrill/core';
+import { callAws, sendOptions } from '../aws/aws-call.js';
+import type { AwsEnvironment, Side } from '../aws-environment.js';
+import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+
+/** Options of {@link fenceWritersStep} and {@link unfenceWritersStep}. */
+export interface FenceWritersOptions extends AwsStepOptions {
+  side: Side;
+  /** The DB instance whose parameter group is changed (every instance using that group is affected). */
+  identifier: string;
+  /** Run only in these modes; a graceful failover's fence is `['graceful']`. @default both */
+  modes?: readonly ('graceful' | 'ungraceful')[];
+  /** Undo the fence when the run rolls back. @default true for a fence, false for an unfence */
+  compensate?: boolean;
+}
+
+/** What a fence or unfence step returns. */
+export interface FenceResult {
+  parameterGroup: string;
+  parameter: string;
+  value: '0' | '1';
+  changed: boolean;
+  note: string;
+}
+
+interface FenceTarget {
+  rds: RDSClient;
+  region: string;
+  parameterGroup: string;
+  parameter: string;
+}
+
+/** The read-only parameter of an engine. */
+export function readOnlyParameter(engine: string | undefined): string {
+  return /mysql|mariadb/.test(engine ?? '') ? 'read_only' : 'default_transaction_read_only';
+}
+
+async function fenceTarget(aws: AwsEnvironment, side: Side, identifier: string, signal: AbortSignal): Promise<FenceTarget> {
+  const { rds } = aws.clients(side);
+  const region = aws.region(side);
+  const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: identifier }, signal, () =>
+    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(signal)));
+  const db = out.DBInstances?.[0];
+  const parameterGroup = db?.DBParameterGroups?.[0]?.DBParameterGroupName;
+  if (db === undefined || parameterGroup === undefined) {
+    throw new StepFailure(`DBInstanceNotFound: no DB instance ${identifier} (or no parameter group on it) in ${region}. Check the plan's database identifiers.`, { code: 'DBInstanceNotFound', retryable: false });
+  }
+  if (parameterGroup.startsWith('default.')) {
+    throw new StepFailure(
+      `DefaultParameterGroup: ${identifier} in ${region} uses the default parameter group ${parameterGroup}, which cannot be modified, so its writers cannot be fenced. Attach a custom parameter group to ${identifier} (a copy of ${parameterGroup}) before failing over, or fence writers by hand and mark this step done.`,
+      { code: 'DefaultParameterGroup', retryable: false },
+    );
+  }
+  return { rds, region, parameterGroup, parameter: readOnlyParameter(db.Engine) };
+}
+
+async function currentValue(target: FenceTarget, signal: AbortSignal): Promise<string> {
+  const { rds, parameterGroup, parameter } = target;
+  const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBParameters', resource: parameterGroup }, signal, () =>
+    rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: parameterGroup }), sendOptions(signal)));
+  const value = out.Parameters?.find((p) => p.ParameterName === parameter)?.ParameterValue ?? '0';
+  return ['1', 'on', 'true'].includes(value.toLowerCase()) ? '1' : '0';
+}
+
+async function setReadOnly(aws: AwsEnvironment, side: Side, identifier: string, value: '0' | '1', ctx: Pick<StepContext, 'signal' | 'log'>): Promise<FenceResult> {
+  const target = await fenceTarget(aws, side, identifier, ctx.signal);
+  const what = value === '1' ? 'fenced (read-only)' : 'accepting writes';
+  if ((await currentValue(target, ctx.signal)) === value) {
+    return { parameterGroup: target.parameterGroup, parameter: target.parameter, value, changed: false, note: `${identifier} (group ${target.parameterGroup}) is already ${what}` };
+  }
+  const { rds, parameterGroup, parameter } = target;
+  await callAws({ service: 'rds', client: rds, command: 'ModifyDBParameterGroup', resource: parameterGroup }, ctx.signal, () =>
+    rds.send(new ModifyDBParameterGroupCommand({
+      DBParameterGroupName: parameterGroup,
+      Parameters: [{ ParameterName: parameter, ParameterValue: value, ApplyMethod: 'immediate' }],
+    }), sendOptions(ctx.signal)));
+  return journaled(ctx as StepContext, { parameterGroup, parameter, value, changed: true, note: `${identifier} (group ${parameterGroup}, ${parameter}=${value}) is now ${what}` });
+}
+
+function fenceStep(options: FenceWritersOptions, value: '0' | '1'): ActionStep<FenceResult> {
+  const { aws, side, identifier } = options;
+  const where = regionLabel(aws, side);
+  const fence = value === '1';
+  const undo = options.compensate ?? fence;
+  const step: ActionStep<FenceResult> = {
+    id: options.id ?? (fence ? `fence-${side}-writers` : `unfence-${side}-writers`),
+    kind: 'action',
+    title: fence ? `Fence writers of ${identifier} in ${where} (read-only parameter group)` : `Let ${identifier} in ${where} accept writes again`,
+    why: fence
+      ? 'Writes stop before the replica is promoted, so nothing is lost and there are never two writers.'
+      : 'The database that is now the writer must accept the application\'s writes.',
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    ...(options.modes ? { modes: options.modes } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    preview: () => [
+      previewCall('rds', aws.region(side), 'DescribeDBInstances', { DBInstanceIdentifier: identifier }),
+      previewCall('rds', aws.region(side), 'DescribeDBParameters', { DBParameterGroupName: `<parameter group of ${identifier}>` }),
+      previewCall('rds', aws.region(side), 'ModifyDBParameterGroup', {
+        DBParameterGroupName: `<parameter group of ${identifier}>`,
+        Parameters: [{ ParameterName: 'default_transaction_read_only | read_only', ParameterValue: value, ApplyMethod: 'immediate' }],
+      }),
+    ],
+    verifyByHand: `In ${aws.region(side)}: aws rds describe-db-parameters --db-parameter-group-name <group of ${identifier}> shows the read-only parameter = ${value}; a test write ${fence ? 'fails with "read-only transaction"' : 'succeeds'}.`,
+    undoByHand: `Set the read-only parameter of ${identifier}'s parameter group back to ${fence ? '0' : '1'} (apply immediately).`,
+    check: async (ctx) => {
+      const target = await fenceTarget(aws, side, identifier, ctx.signal);
+      return (await currentValue(target, ctx.signal)) === value
+        ? { applied: true, result: { parameterGroup: target.parameterGroup, parameter: target.parameter, value, changed: false, note: `${identifier} is already ${fence ? 'fenced' : 'unfenced'}` } }
+        : { applied: false };
+    },
+    act: (ctx) => setReadOnly(aws, side, identifier, value, ctx),
+  };
+  if (undo) step.compensate = async (ctx) => void (await setReadOnly(aws, side, identifier, fence ? '0' : '1', ctx));
+  return step;
+}
+
+/**
+ * Fences a database's writers: its parameter group's read-only parameter is set to 1, immediately. Every
+ * instance using the group refuses writes from then on. Check-then-act; compensation unfences.
+ *
+ * @example
+ * const step = fenceWritersStep({ aws, side: 'primary', identifier: 'tracking-db', modes: ['graceful'] });
+ */
+export function fenceWritersStep(options: FenceWritersOptions): ActionStep<FenceResult> {
+  return fenceStep(options, '1');
+}
+
+/**
+ * Lifts a fence: the read-only parameter back to 0 (after a failback, or when a promoted copy inherited a
+ * fenced group). Check-then-act; no compensation unless asked for.
+ *
+ * @example
+ * const step = unfenceWritersStep({ aws, side: 'primary', identifier: 'tracking-db', dependsOn: ['wait-primary-promoted'] });
+ */
+export function unfenceWritersStep(options: FenceWritersOptions): ActionStep<FenceResult> {
+  return fenceStep(options, '0');
+}
