@@ -1,6 +1,13 @@
 import type { CommandSpec } from './command.js';
 
 const stateDir = { 'state-dir': { type: 'string' } } as const;
+const operation = { operation: { type: 'string' }, mode: { type: 'string' }, isolated: { type: 'boolean' }, live: { type: 'boolean' } } as const;
+const operationHelp = {
+  operation: 'failover, failback or drill',
+  mode: 'graceful (planned: fence, catch up, promote) or ungraceful (the primary region is lost); drills default to ungraceful',
+  isolated: 'for drills: copies in the recovery region, cleaned up (the default)',
+  live: 'for drills: fail over for real, then fail back',
+};
 const stateDirHelp = { 'state-dir': 'where journals, reports and locks live (default .firedrill)' };
 
 /** Every command, in the order `firedrill --help` lists them. */
@@ -14,6 +21,36 @@ export const COMMANDS: readonly CommandSpec[] = [
     optionHelp: { json: 'print the problems as JSON' },
     positionals: { min: 1, max: 1, names: ['plan'] },
     load: () => import('./commands/validate.js'),
+  },
+  {
+    name: 'plan',
+    args: '<plan>',
+    summary: 'dry run: ordered steps, what runs in parallel, the exact AWS calls, IAM actions',
+    example: 'firedrill plan plans/tracking-app.yaml --operation failover --mode graceful',
+    options: { ...operation, json: { type: 'boolean' } },
+    optionHelp: { ...operationHelp, json: 'print the steps as JSON' },
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/plan.js'),
+  },
+  {
+    name: 'render',
+    args: '<plan>',
+    summary: 'printable Markdown runbook of an operation',
+    example: 'firedrill render plans/tracking-app.yaml --operation failover --out failover-runbook.md',
+    options: { ...operation, out: { type: 'string' } },
+    optionHelp: { ...operationHelp, out: 'write to this file instead of standard output' },
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/render.js'),
+  },
+  {
+    name: 'iam-policy',
+    args: '<plan>',
+    summary: 'the IAM policy the plan needs (every operation), from the steps themselves',
+    example: 'firedrill iam-policy plans/tracking-app.yaml > firedrill-policy.json',
+    options: {},
+    optionHelp: {},
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/iam-policy.js'),
   },
   {
     name: 'report',

@@ -1,0 +1,44 @@
+import { type CallPreview, loadPlanSource, realClock } from '@firedrill/core';
+import { AwsEnvironment } from '@firedrill/strategies';
+import { EXIT } from '../cli-io.js';
+import type { CommandRun } from '../command.js';
+import { planPath } from '../plan-path.js';
+import type { OperationChoice } from '../../operation/operation-steps.js';
+import { operationSteps } from '../../operation/operation-steps.js';
+
+const CHOICES: OperationChoice[] = [
+  { operation: 'failover', mode: 'graceful' },
+  { operation: 'failover', mode: 'ungraceful' },
+  { operation: 'failback', mode: 'graceful' },
+  { operation: 'drill', mode: 'ungraceful', drill: 'isolated' },
+  { operation: 'drill', mode: 'ungraceful', drill: 'live' },
+];
+
+/**
+ * `firedrill iam-policy <plan>`: the IAM actions every operation of the plan calls, from the steps' own
+ * previews, grouped by service in one policy document.
+ */
+export const run: CommandRun = async ({ positionals, io }) => {
+  const source = await loadPlanSource(planPath(io, positionals[0]!));
+  const aws = new AwsEnvironment({ plan: source.plan, clock: realClock });
+  const calls: CallPreview[] = [];
+  for (const choice of CHOICES) {
+    for (const step of operationSteps(source, choice, aws, 'iam-policy').steps) calls.push(...(step.preview?.() ?? []));
+  }
+  const byService = new Map<string, Set<string>>();
+  for (const action of calls.flatMap((c) => c.iamActions ?? [])) {
+    const [service] = action.split(':');
+    (byService.get(service!) ?? byService.set(service!, new Set()).get(service!)!).add(action);
+  }
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [...byService.entries()].sort().map(([service, actions]) => ({
+      Sid: `Firedrill${service.replace(/[^a-zA-Z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`,
+      Effect: 'Allow',
+      Action: [...actions].sort(),
+      Resource: '*',
+    })),
+  };
+  io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+  return EXIT.ok;
+};

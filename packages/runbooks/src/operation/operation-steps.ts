@@ -1,0 +1,51 @@
+import {
+  buildStepGraph,
+  type FailoverMode,
+  type Operation,
+  type PlanSource,
+  type StepDefinition,
+  withApprovalGates,
+} from '@firedrill/core';
+import { type AwsEnvironment, getStrategy, type StrategyRun } from '@firedrill/strategies';
+
+/** Which operation, in which mode, for a plan. */
+export interface OperationChoice {
+  operation: Exclude<Operation, 'check'>;
+  mode: FailoverMode;
+  drill?: 'isolated' | 'live';
+}
+
+/**
+ * The steps of an operation on a plan: the strategy's graph with the plan's approval gates inserted and
+ * validated as a DAG. Makes no AWS call.
+ *
+ * @throws UnknownStrategyError, StepGraphError (both exit code 2 in the CLI).
+ */
+export function operationSteps(source: PlanSource, choice: OperationChoice, aws: AwsEnvironment, runId: string, extra: { injectDisaster?: (signal: AbortSignal) => Promise<void> } = {}): StrategyRun {
+  const strategy = getStrategy(source.plan.strategy.name, source.file);
+  const built = strategy.build({
+    plan: source.plan,
+    operation: choice.operation,
+    mode: choice.mode,
+    ...(choice.drill ? { drill: choice.drill } : {}),
+    aws,
+    runId,
+    ...(extra.injectDisaster ? { injectDisaster: extra.injectDisaster } : {}),
+  });
+  const steps = withApprovalGates(built.steps, source.plan.approvals);
+  buildStepGraph(steps);
+  return { ...built, steps };
+}
+
+/** Steps grouped in waves: every step of a wave can run at the same time once the earlier waves are done. */
+export function stepWaves(steps: readonly StepDefinition[]): StepDefinition[][] {
+  const graph = buildStepGraph(steps);
+  const level = new Map<string, number>();
+  for (const id of graph.order) {
+    const deps = graph.byId.get(id)!.dependsOn ?? [];
+    level.set(id, deps.length === 0 ? 0 : Math.max(...deps.map((d) => level.get(d)!)) + 1);
+  }
+  const waves: StepDefinition[][] = [];
+  for (const id of graph.order) (waves[level.get(id)!] ??= []).push(graph.byId.get(id)!);
+  return waves;
+}
