@@ -1,0 +1,270 @@
+/**
+ * Steps on RDS DB snapshots for backup & restore: pick the newest copy in a region, restore an instance from it
+ * (carrying the snapshot's capture time as RPO evidence), take a snapshot, copy it to the other region, and wait.
+ */
+import { DescribeDBSnapshotsCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { type ActionStep, type CallPreview, type RpoEvidence, type StepContext, StepFailure, type WaitStep } from '@firedrill/core';
+import type { AwsEnvironment, Side } from '../aws-environment.js';
+import { deleteDbInstance, describeDbInstance } from '../aws/rds-instances.js';
+import { copyDbSnapshot, createDbSnapshot, describeDbSnapshot, describeNewestSnapshot, restoreDbInstanceFromSnapshot } from '../aws/rds-snapshots.js';
+import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
+import { waiters } from '../aws/waiters/waiter-registry.js';
+import { previewCall } from './aws-step-options.js';
+import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+
+/** What {@link pickNewestSnapshotStep} chose; journaled, so a resumed run restores the same snapshot. */
+export interface PickedSnapshot {
+  snapshotIdentifier: string;
+  snapshotArn: string;
+  /** Capture time of the data (the original snapshot's, for a cross-region copy), epoch ms. */
+  capturedAt: number;
+  capturedAtIso: string;
+  region: string;
+}
+
+/** What a restore step returns: the instance and the RPO evidence the report reads. */
+export interface RestoredDatabase {
+  identifier: string;
+  region: string;
+  snapshotIdentifier: string;
+  rpoEvidence?: RpoEvidence;
+}
+
+const rdsAction = (region: string, command: string, input: Record<string, unknown>): CallPreview => previewCall('rds', region, command, input);
+
+function signalOf(ctx: StepContext): { signal: AbortSignal } {
+  return { signal: ctx.signal };
+}
+
+/** Options of {@link pickNewestSnapshotStep}. */
+export interface PickNewestSnapshotOptions {
+  id: string;
+  aws: AwsEnvironment;
+  side: Side;
+  /** The instance the snapshots were taken of (copies keep the source's identifier). */
+  instanceIdentifier: string;
+  dependsOn?: readonly string[];
+}
+
+/**
+ * Picks the newest `available` snapshot of an instance in one region (the newest cross-region copy, for a
+ * failover). Fails, not retried, when there is none: there is nothing to restore, and a human must decide.
+ *
+ * @example
+ * pickNewestSnapshotStep({ id: 'pick-snapshot', aws, side: 'recovery', instanceIdentifier: 'tracking-db' })
+ */
+export function pickNewestSnapshotStep(options: PickNewestSnapshotOptions): ActionStep<PickedSnapshot> {
+  const { aws, side, instanceIdentifier } = options;
+  const region = aws.region(side);
+  return {
+    id: options.id,
+    kind: 'action',
+    title: `Pick the newest snapshot of ${instanceIdentifier} in ${region}`,
+    why: `Backup & restore recovers from the newest copy in ${region}; its capture time sets the RPO.`,
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    policy: { retry: { nonRetryable: ['SnapshotNotFound', 'AccessDenied'] } },
+    preview: () => [rdsAction(region, 'DescribeDBSnapshots', { DBInstanceIdentifier: instanceIdentifier })],
+    verifyByHand: `aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${instanceIdentifier} --query 'reverse(sort_by(DBSnapshots,&OriginalSnapshotCreateTime))[0]'`,
+    act: async (ctx) => {
+      const newest = await describeNewestSnapshot({ rds: aws.clients(side).rds, instanceIdentifier, ...signalOf(ctx) });
+      if (newest === undefined || newest.createdAt === undefined || newest.arn === undefined) {
+        throw new StepFailure(
+          `SnapshotNotFound: no available snapshot of ${instanceIdentifier} in ${region}, so there is nothing to restore. Copy a snapshot there (aws rds copy-db-snapshot --region ${region}) or check the backup schedule, then retry this step.`,
+          { code: 'SnapshotNotFound', retryable: false },
+        );
+      }
+      ctx.log(`newest snapshot: ${newest.identifier}, captured ${newest.createdAt.toISOString()}`);
+      return { snapshotIdentifier: newest.identifier, snapshotArn: newest.arn, capturedAt: newest.createdAt.getTime(), capturedAtIso: newest.createdAt.toISOString(), region };
+    },
+  };
+}
+
+/** Options of {@link restoreDatabaseStep}. */
+export interface RestoreDatabaseOptions {
+  id: string;
+  aws: AwsEnvironment;
+  side: Side;
+  /** Identifier of the new instance. */
+  identifier: string;
+  /** The step whose result ({@link PickedSnapshot}) names the snapshot to restore. */
+  snapshotFrom: string;
+  instanceClass?: string;
+  /** DB parameter group of the new instance: a custom group lets a later step fence its writers (read-only). */
+  parameterGroup?: string;
+  tags?: Readonly<Record<string, string>>;
+  /** Return `rpoEvidence` (the restored snapshot's capture time): set on the failover's restore. */
+  measuresRpo?: boolean;
+  dependsOn?: readonly string[];
+  /** Delete the instance when the run rolls back (drill copies). */
+  deleteOnRollback?: boolean;
+}
+
+/**
+ * Restores a DB instance from the snapshot an earlier step picked. Check-then-act: an instance with this
+ * identifier is this restore (a resumed run); the RPO evidence is returned either way.
+ *
+ * @example
+ * restoreDatabaseStep({ id: 'restore-database', aws, side: 'recovery', identifier: 'tracking-db', snapshotFrom: 'pick-snapshot', measuresRpo: true })
+ */
+export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep<RestoredDatabase> {
+  const { aws, side, identifier } = options;
+  const region = aws.region(side);
+  const resultOf = (ctx: StepContext): RestoredDatabase => {
+    const picked = pickedSnapshot(ctx, options.snapshotFrom);
+    return {
+      identifier, region, snapshotIdentifier: picked.snapshotIdentifier,
+      ...(options.measuresRpo ? { rpoEvidence: { source: 'snapshot', snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier } } : {}),
+    };
+  };
+  return {
+    id: options.id,
+    kind: 'action',
+    title: `Restore ${identifier} in ${region} from the picked snapshot`,
+    why: 'The data comes back from the newest backup; this is usually the longest step of the recovery.',
+    dependsOn: options.dependsOn ?? [options.snapshotFrom],
+    ...(options.measuresRpo ? { promotesData: true } : {}),
+    policy: { retry: { nonRetryable: ['DBInstanceAlreadyExists', 'AccessDenied'] } },
+    preview: () => [rdsAction(region, 'RestoreDBInstanceFromDBSnapshot', {
+      DBInstanceIdentifier: identifier, DBSnapshotIdentifier: `<snapshot picked by ${options.snapshotFrom}>`,
+      ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
+      ...(options.tags ? { Tags: options.tags } : {}),
+    })],
+    verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${identifier} (status available)`,
+    undoByHand: `aws rds delete-db-instance --region ${region} --db-instance-identifier ${identifier} --final-db-snapshot-identifier ${identifier}-final`,
+    check: async (ctx) => {
+      const existing = await describeDbInstance({ rds: aws.clients(side).rds, identifier, ...signalOf(ctx) });
+      return existing === undefined || existing.readReplicaSource !== undefined ? { applied: false } : { applied: true, result: resultOf(ctx), note: `${identifier} exists (${existing.status})` };
+    },
+    act: async (ctx) => {
+      const picked = pickedSnapshot(ctx, options.snapshotFrom);
+      if (options.parameterGroup === undefined) {
+        const outcome = await restoreDbInstanceFromSnapshot({
+          rds: aws.clients(side).rds, identifier, snapshotIdentifier: picked.snapshotIdentifier,
+          ...(options.instanceClass ? { instanceClass: options.instanceClass } : {}), ...(options.tags ? { tags: options.tags } : {}), ...signalOf(ctx),
+        });
+        ctx.log(outcome.note);
+      } else {
+        // The adapter takes no parameter group; the engine's check above already made this check-then-act.
+        const { rds } = aws.clients(side);
+        await callAws({ service: 'rds', client: rds, command: 'RestoreDBInstanceFromDBSnapshot', resource: identifier }, ctx.signal, () =>
+          rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
+            DBInstanceIdentifier: identifier, DBSnapshotIdentifier: picked.snapshotIdentifier, DBParameterGroupName: options.parameterGroup,
+            ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
+          }), sendOptions(ctx.signal)));
+        ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier} with parameter group ${options.parameterGroup}`);
+      }
+      return resultOf(ctx);
+    },
+    ...(options.deleteOnRollback ? { compensate: async (ctx: StepContext) => deleteInstanceQuietly(aws, side, identifier, ctx) } : {}),
+  };
+}
+
+async function deleteInstanceQuietly(aws: AwsEnvironment, side: Side, identifier: string, ctx: StepContext): Promise<void> {
+  const outcome = await deleteDbInstance({ rds: aws.clients(side).rds, identifier, ...signalOf(ctx) });
+  ctx.log(outcome.note);
+}
+
+function pickedSnapshot(ctx: StepContext, stepId: string): PickedSnapshot {
+  const picked = ctx.resultOf<PickedSnapshot>(stepId);
+  if (picked === undefined) throw new StepFailure(`no snapshot picked: step ${stepId} has no result`, { code: 'MissingInput', retryable: false });
+  return picked;
+}
+
+/** Options of {@link takeSnapshotStep}. */
+export interface TakeSnapshotOptions {
+  id: string;
+  aws: AwsEnvironment;
+  side: Side;
+  instanceIdentifier: string;
+  snapshotIdentifier: string;
+  tags?: Readonly<Record<string, string>>;
+  dependsOn?: readonly string[];
+}
+
+/** Takes a manual snapshot (failback's backup of the DR database). Check-then-act by snapshot name. */
+export function takeSnapshotStep(options: TakeSnapshotOptions): ActionStep<{ snapshotIdentifier: string; region: string }> {
+  const { aws, side, instanceIdentifier, snapshotIdentifier } = options;
+  const region = aws.region(side);
+  const result = { snapshotIdentifier, region };
+  return {
+    id: options.id,
+    kind: 'action',
+    title: `Snapshot ${instanceIdentifier} in ${region} as ${snapshotIdentifier}`,
+    why: 'Writes are frozen, so this snapshot holds every write the DR site accepted: failback loses nothing.',
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    preview: () => [rdsAction(region, 'CreateDBSnapshot', { DBInstanceIdentifier: instanceIdentifier, DBSnapshotIdentifier: snapshotIdentifier })],
+    verifyByHand: `aws rds describe-db-snapshots --region ${region} --db-snapshot-identifier ${snapshotIdentifier}`,
+    check: async (ctx) => ((await describeDbSnapshot({ rds: aws.clients(side).rds, identifier: snapshotIdentifier, ...signalOf(ctx) })) ? { applied: true, result } : { applied: false }),
+    act: async (ctx) => {
+      ctx.log((await createDbSnapshot({ rds: aws.clients(side).rds, instanceIdentifier, snapshotIdentifier, ...(options.tags ? { tags: options.tags } : {}), ...signalOf(ctx) })).note);
+      return result;
+    },
+  };
+}
+
+/** Options of {@link copySnapshotStep}. */
+export interface CopySnapshotOptions {
+  id: string;
+  aws: AwsEnvironment;
+  from: Side;
+  to: Side;
+  sourceIdentifier: string;
+  targetIdentifier: string;
+  tags?: Readonly<Record<string, string>>;
+  dependsOn?: readonly string[];
+}
+
+/** Copies a snapshot to the other region. Check-then-act by target name. The result reads like a {@link PickedSnapshot}. */
+export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<PickedSnapshot> {
+  const { aws, from, to, sourceIdentifier, targetIdentifier } = options;
+  const source = aws.region(from);
+  const region = aws.region(to);
+  const sourceArn = (): string => `arn:aws:rds:${source}:${aws.plan.accounts?.[from]?.accountId ?? '*'}:snapshot:${sourceIdentifier}`;
+  const describeCopy = async (ctx: StepContext): Promise<PickedSnapshot | undefined> => {
+    const copy = await describeDbSnapshot({ rds: aws.clients(to).rds, identifier: targetIdentifier, ...signalOf(ctx) });
+    return copy === undefined ? undefined : { snapshotIdentifier: targetIdentifier, snapshotArn: copy.arn ?? '', capturedAt: copy.createdAt?.getTime() ?? 0, capturedAtIso: copy.createdAt?.toISOString() ?? '', region };
+  };
+  return {
+    id: options.id,
+    kind: 'action',
+    title: `Copy snapshot ${sourceIdentifier} from ${source} to ${region}`,
+    why: `RDS restores only from a snapshot in the same region, so the backup must be in ${region} first.`,
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    preview: () => [rdsAction(region, 'CopyDBSnapshot', { SourceDBSnapshotIdentifier: sourceArn(), TargetDBSnapshotIdentifier: targetIdentifier, SourceRegion: source, CopyTags: true })],
+    verifyByHand: `aws rds describe-db-snapshots --region ${region} --db-snapshot-identifier ${targetIdentifier}`,
+    undoByHand: `aws rds delete-db-snapshot --region ${region} --db-snapshot-identifier ${targetIdentifier}`,
+    check: async (ctx) => {
+      const copy = await describeCopy(ctx);
+      return copy === undefined ? { applied: false } : { applied: true, result: copy };
+    },
+    act: async (ctx) => {
+      const snapshot = await describeDbSnapshot({ rds: aws.clients(from).rds, identifier: sourceIdentifier, ...signalOf(ctx) });
+      if (snapshot?.arn === undefined) {
+        throw new StepFailure(`SnapshotNotFound: ${sourceIdentifier} does not exist in ${source}; take the snapshot first.`, { code: 'SnapshotNotFound', retryable: false });
+      }
+      const outcome = await copyDbSnapshot({
+        rds: aws.clients(to).rds, sourceSnapshotArn: snapshot.arn, sourceRegion: source, targetIdentifier, ...(options.tags ? { tags: options.tags } : {}), ...signalOf(ctx),
+      });
+      ctx.log(outcome.note);
+      const copy = await describeCopy(ctx);
+      return copy ?? { snapshotIdentifier: targetIdentifier, snapshotArn: '', capturedAt: snapshot.createdAt?.getTime() ?? 0, capturedAtIso: snapshot.createdAt?.toISOString() ?? '', region };
+    },
+  };
+}
+
+/** Waits until a DB snapshot (or a copy in progress) is `available`. */
+export function waitSnapshotAvailableStep(options: { id: string; aws: AwsEnvironment; side: Side; snapshotIdentifier: string; dependsOn: readonly string[]; expectedMs?: number }): WaitStep<AwsWaitResult> {
+  const { aws, side, snapshotIdentifier } = options;
+  const region = aws.region(side);
+  return awsWaitStep({
+    id: options.id, aws, side, dependsOn: options.dependsOn, definition: waiters.dbSnapshotAvailable,
+    title: `Wait until snapshot ${snapshotIdentifier} is available in ${region}`,
+    params: { identifier: snapshotIdentifier },
+    describe: (_ctx: StepContext, signal: AbortSignal | undefined) => aws.clients(side).rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier }), sendOptions(signal)),
+    timeoutMs: 60 * 60_000,
+    notFoundGraceMs: 60_000,
+    ...(options.expectedMs === undefined ? {} : { expectedMs: options.expectedMs }),
+    preview: () => [previewCall('rds', region, 'DescribeDBSnapshots', { DBSnapshotIdentifier: snapshotIdentifier })],
+    verifyByHand: `aws rds wait db-snapshot-available --region ${region} --db-snapshot-identifier ${snapshotIdentifier}`,
+  });
+}
