@@ -2,6 +2,13 @@ import type { CommandSpec } from './command.js';
 
 const stateDir = { 'state-dir': { type: 'string' } } as const;
 const operation = { operation: { type: 'string' }, mode: { type: 'string' }, isolated: { type: 'boolean' }, live: { type: 'boolean' } } as const;
+const run = { target: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' } } as const;
+const runHelp = {
+  target: 'aws or sandbox (default: the plan\'s target); sandbox runs the plan on a simulated AWS kept in the state directory',
+  yes: 'do not ask for confirmation before moving production on real AWS',
+  json: 'print the report (firedrill.report/v1) instead of progress',
+  'state-dir': 'where journals, reports, locks and sandbox worlds live (default .firedrill)',
+};
 const operationHelp = {
   operation: 'failover, failback or drill',
   mode: 'graceful (planned: fence, catch up, promote) or ungraceful (the primary region is lost); drills default to ungraceful',
@@ -51,6 +58,36 @@ export const COMMANDS: readonly CommandSpec[] = [
     optionHelp: {},
     positionals: { min: 1, max: 1, names: ['plan'] },
     load: () => import('./commands/iam-policy.js'),
+  },
+  {
+    name: 'drill',
+    args: '<plan>',
+    summary: 'a measured drill: --isolated (copies, cleaned up; default) or --live (fail over, then fail back)',
+    example: 'firedrill drill plans/tracking-app.yaml --live --target sandbox',
+    options: { isolated: operation.isolated, live: operation.live, mode: operation.mode, ...run },
+    optionHelp: { isolated: operationHelp.isolated, live: operationHelp.live, mode: operationHelp.mode, ...runHelp },
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/drill.js'),
+  },
+  {
+    name: 'failover',
+    args: '<plan>',
+    summary: 'fail over to the recovery region (asks for confirmation on real AWS)',
+    example: 'firedrill failover plans/tracking-app.yaml --mode ungraceful --yes',
+    options: { mode: operation.mode, ...run },
+    optionHelp: { mode: operationHelp.mode, ...runHelp },
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/failover.js'),
+  },
+  {
+    name: 'failback',
+    args: '<plan>',
+    summary: 'return to the primary region after a failover (reprotect, then switch back)',
+    example: 'firedrill failback plans/tracking-app.yaml --yes',
+    options: { mode: operation.mode, ...run },
+    optionHelp: { mode: operationHelp.mode, ...runHelp },
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/failback.js'),
   },
   {
     name: 'report',

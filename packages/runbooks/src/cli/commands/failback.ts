@@ -1,0 +1,4 @@
+import { operationCommand } from './operation-command.js';
+
+/** `firedrill failback <plan>`. */
+export const run = operationCommand('failback');

@@ -1,0 +1,40 @@
+import { loadPlanSource, type Operation } from '@firedrill/core';
+import { createInterface } from 'node:readline/promises';
+import { EXIT } from '../cli-io.js';
+import type { CommandRun } from '../command.js';
+import { planPath, runStore } from '../plan-path.js';
+import { UsageError } from '../usage-error.js';
+import { operationChoice } from '../../operation/operation-options.js';
+import { openSession, targetOf } from '../../operation/open-session.js';
+import { runOperation } from '../../operation/run-operation.js';
+
+async function confirmProduction(plan: string, operation: string, io: Parameters<CommandRun>[0]['io']): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new UsageError(`firedrill ${operation}: this moves production on AWS; pass --yes to confirm (no terminal to ask on). Nothing was changed.`);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${operation} of ${plan} on real AWS moves production. Type the plan's name to continue: `);
+    return answer.trim() === plan;
+  } finally {
+    rl.close();
+  }
+}
+
+/** `firedrill drill|failover|failback <plan>`: runs the operation on the plan's target to its end. */
+export function operationCommand(operation: Exclude<Operation, 'check'>): CommandRun {
+  return async ({ positionals, options, io }) => {
+    const source = await loadPlanSource(planPath(io, positionals[0]!));
+    const choice = operationChoice(operation, options, operation);
+    const target = targetOf(operation, source, options);
+    const movesProduction = operation !== 'drill' || choice.drill === 'live';
+    if (target === 'aws' && movesProduction && !options['yes'] && !(await confirmProduction(source.plan.metadata.name, operation, io))) {
+      io.stderr.write('not confirmed; nothing was changed\n');
+      return EXIT.usage;
+    }
+    const store = runStore(io, options);
+    const session = await openSession(target, source, store.dir);
+    const color = Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined;
+    return runOperation(source, choice, session, store, { io, json: Boolean(options['json']), color });
+  };
+}

@@ -1,0 +1,93 @@
+import { type FileRunStore, formatDuration, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
+import type { CliIo } from '../cli/cli-io.js';
+import { EXIT } from '../cli/cli-io.js';
+import { progressLine } from '../progress/progress-lines.js';
+import { newRunId } from './new-run-id.js';
+import { type OperationChoice, operationSteps } from './operation-steps.js';
+import type { TargetSession } from './target-session.js';
+
+/** How a run is shown and driven from the command line. */
+export interface RunDisplay {
+  io: CliIo;
+  json: boolean;
+  color: boolean;
+}
+
+/** The exit code of a finished run: 0 only when it succeeded and met every objective it had. */
+export function exitCodeOf(report: RunReport): number {
+  return report.status === 'succeeded' && report.rto.met !== false && report.rpo.met !== false ? EXIT.ok : EXIT.failed;
+}
+
+/** Prints progress lines for a run until it completes. */
+export function showProgress(run: Run, display: RunDisplay): void {
+  if (display.json) return;
+  run.events.subscribe((event) => {
+    const line = progressLine(event, run.state(), { color: display.color });
+    if (line) display.io.stdout.write(`${line}\n`);
+  }, { replay: true });
+}
+
+/** The closing summary: status, RTO and RPO against objectives, critical path, where the report is. */
+export function summary(report: RunReport, reportPath: string): string {
+  const verdict = (met: boolean | null): string => (met === null ? 'no objective' : met ? 'met' : 'MISSED');
+  const rto = report.rto.seconds === null ? 'not measured' : formatDuration(report.rto.seconds * 1000);
+  const rpo = report.rpo.seconds === null ? 'not measured' : `${report.rpo.seconds}s${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''}`;
+  const lines = [
+    '',
+    `${report.operation}${report.drill ? ` (${report.drill} drill)` : ''} of ${report.plan}: ${report.status.toUpperCase()}`,
+    `  RTO ${rto} (${report.rto.source}) — objective ${report.rto.objectiveSeconds === null ? 'none' : formatDuration(report.rto.objectiveSeconds * 1000)}: ${verdict(report.rto.met)}`,
+    `  RPO ${rpo} (${report.rpo.source}) — objective ${report.rpo.objectiveSeconds === null ? 'none' : formatDuration(report.rpo.objectiveSeconds * 1000)}: ${verdict(report.rpo.met)}`,
+  ];
+  for (const phase of report.phases ?? []) lines.push(`  phase ${phase.name}: RTO ${phase.rto.seconds === null ? 'not measured' : formatDuration(phase.rto.seconds * 1000)}`);
+  if (report.criticalPath.length > 0) lines.push(`  critical path: ${report.criticalPath.map((e) => `${e.stepId} ${formatDuration(e.seconds * 1000)}`).join(' → ')}`);
+  if (report.error) lines.push(`  error: ${report.error.message}`);
+  lines.push(`  report: ${reportPath}`, '');
+  return lines.join('\n');
+}
+
+/**
+ * Runs an operation of a plan on a target to its end: builds the steps, starts the run (journal first),
+ * shows progress, saves the target's world, prints the summary and returns the exit code. Ctrl-C leaves the
+ * run resumable and exits 130.
+ */
+export async function runOperation(source: PlanSource, choice: OperationChoice, session: TargetSession, store: FileRunStore, display: RunDisplay): Promise<number> {
+  const { plan } = source;
+  const runId = newRunId(plan.metadata.name, session.clock);
+  const built = operationSteps(source, choice, session.aws, runId, session.injectDisaster ? { injectDisaster: session.injectDisaster } : {});
+  const run = await startRun({
+    subject: {
+      plan: plan.metadata.name,
+      strategy: plan.strategy.name,
+      target: session.name,
+      objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo },
+      planInput: source.input,
+      context: { planFile: source.file },
+    },
+    runId,
+    operation: choice.operation,
+    mode: choice.mode,
+    ...(choice.drill ? { drill: choice.drill } : {}),
+    steps: built.steps,
+    clock: session.clock,
+    store,
+    probes: { ...session.probes(source), ...(built.probes ?? {}) },
+    concurrency: plan.concurrency,
+    rollback: choice.drill === 'isolated' ? 'always' : plan.rollback,
+    policies: plan.policies,
+  });
+  showProgress(run, display);
+  const interrupted = new Promise<number>((resolve) => {
+    process.once('SIGINT', () => {
+      session.save();
+      display.io.stderr.write(`\ninterrupted: run ${run.runId} is kept; continue it with \`firedrill resume ${run.runId}\`\n`);
+      resolve(EXIT.interrupted);
+    });
+  });
+  const finished = run.completion.then((report) => {
+    session.save();
+    if (display.json) display.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else display.io.stdout.write(summary(report, store.reportPath(report.runId)));
+    return exitCodeOf(report);
+  });
+  return Promise.race([finished, interrupted]);
+}

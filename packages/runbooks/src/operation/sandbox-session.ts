@@ -1,0 +1,96 @@
+import { type Clock, type PlanSource, type RunProbes, VirtualClock } from '@firedrill/core';
+import {
+  buildBackupRestoreScenario,
+  buildInRegionAuroraScenario,
+  buildMultiSiteScenario,
+  buildPilotLightScenario,
+  buildWarmStandbyScenario,
+  Sandbox,
+  sandboxHealthProbe,
+  sandboxHeartbeatProbe,
+  type Scenario,
+  type ScenarioOptions,
+} from '@firedrill/sandbox';
+import { AwsEnvironment, type AwsPluggable } from '@firedrill/strategies';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetSession } from './target-session.js';
+
+const BUILDERS: Record<string, (options: ScenarioOptions) => Promise<Scenario>> = {
+  'backup-restore': buildBackupRestoreScenario,
+  'pilot-light': buildPilotLightScenario,
+  'warm-standby': buildWarmStandbyScenario,
+  'multi-site': buildMultiSiteScenario,
+  'in-region': buildInRegionAuroraScenario,
+};
+
+/** Where a plan's sandbox world is kept between commands (so failback follows failover). */
+export function sandboxWorldPath(stateDir: string, plan: string): string {
+  return join(stateDir, 'sandbox', `${plan}.json`);
+}
+
+interface SavedClock {
+  now: number;
+}
+
+/**
+ * Opens the sandbox world of a plan: the one saved by the previous command, or a new world built from the
+ * scenario of the plan's strategy (named after the plan), on a virtual clock that continues where the world
+ * stopped.
+ */
+export async function openSandboxSession(source: PlanSource, stateDir: string, options: { seed?: number; start?: number } = {}): Promise<TargetSession & { sandbox: Sandbox }> {
+  const { plan } = source;
+  const worldPath = sandboxWorldPath(stateDir, plan.metadata.name);
+  const clockPath = `${worldPath}.clock`;
+  let sandbox: Sandbox;
+  let clock: VirtualClock;
+  if (existsSync(worldPath)) {
+    const saved = JSON.parse(readFileSync(clockPath, 'utf8')) as SavedClock;
+    clock = new VirtualClock({ start: options.start ?? saved.now });
+    sandbox = Sandbox.load(worldPath, { clock });
+  } else {
+    const builder = BUILDERS[plan.strategy.name];
+    if (!builder) throw Object.assign(new Error(`${source.file}: strategy.name: the sandbox has scenarios for ${Object.keys(BUILDERS).join(', ')}, not "${plan.strategy.name}"; run it with --target aws`), { exitCode: 2 });
+    clock = new VirtualClock(options.start === undefined ? {} : { start: options.start });
+    sandbox = (await builder({ clock, seed: options.seed ?? 1, regions: [plan.regions.primary, plan.regions.recovery], app: plan.metadata.name })).sandbox;
+  }
+  // The sandbox's plugin is typed by @smithy/types; the AWS layer's by its own minimal stack type.
+  const plugin = (target: { region: string }): AwsPluggable => sandbox.plugin(target.region) as unknown as AwsPluggable;
+  const aws = new AwsEnvironment({ plan, clock, plugins: [plugin] });
+  return {
+    name: 'sandbox',
+    sandbox,
+    clock,
+    aws,
+    probes: (src) => sandboxProbes(src, sandbox, clock),
+    injectDisaster: async () => {
+      sandbox.faults.regionOutage(plan.regions.primary);
+    },
+    save: () => {
+      mkdirSync(join(stateDir, 'sandbox'), { recursive: true });
+      sandbox.save(worldPath);
+      writeFileSync(clockPath, JSON.stringify({ now: clock.now() } satisfies SavedClock));
+    },
+  };
+}
+
+function sandboxProbes(source: PlanSource, sandbox: Sandbox, _clock: Clock): RunProbes {
+  const { plan } = source;
+  const dns = Object.values(plan.resources).find((r) => r.kind === 'route53-record');
+  const health = plan.probes?.health;
+  const heartbeat = plan.probes?.heartbeat;
+  return {
+    ...(health
+      ? {
+          health: sandboxHealthProbe({
+            sandbox,
+            app: plan.metadata.name,
+            ...(dns && 'name' in dns ? { recordName: dns.name } : { region: plan.regions.recovery }),
+            intervalMs: health.interval,
+            consecutive: health.consecutive,
+          }),
+        }
+      : {}),
+    ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app: plan.metadata.name, intervalMs: heartbeat.interval }) } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+import type { Clock, PlanSource, RunProbes } from '@firedrill/core';
+import type { AwsEnvironment } from '@firedrill/strategies';
+
+/**
+ * Where an operation runs: real AWS, or the sandbox. A session gives the clock, the AWS environment (with the
+ * sandbox's interceptor when simulated), the probes, and — on the sandbox only — a way to inject the outage
+ * of an ungraceful live drill.
+ */
+export interface TargetSession {
+  readonly name: 'aws' | 'sandbox';
+  readonly clock: Clock;
+  readonly aws: AwsEnvironment;
+  /** Probes for the plan's `probes` section on this target. */
+  probes(source: PlanSource): RunProbes;
+  injectDisaster?: (signal: AbortSignal) => Promise<void>;
+  /** Keeps what the run changed (the sandbox's world) for the next command. */
+  save(): void;
+}
