@@ -200,3 +200,4 @@ export {
   type Role,
   rolesOfKind,
 } from './strategies/plan-roles.js';
+export * from './probes/index.js';
