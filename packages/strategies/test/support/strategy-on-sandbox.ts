@@ -5,12 +5,14 @@
  */
 import { type FailoverMode, type HealthProbe, type Plan, type RunProbes, type RunReport, startRun, type StepDefinition, type VirtualClock } from '@firedrill/core';
 import { type Sandbox, sandboxHealthProbe, sandboxHeartbeatProbe } from '../../../sandbox/src/index.js';
+import type { AwsPluggable } from '../../src/aws/aws-pluggable.js';
 import { AwsEnvironment } from '../../src/aws-environment.js';
 import type { Strategy, StrategyContext } from '../../src/strategy.js';
 
 /** The plan's AWS, answered by the sandbox. */
 export function sandboxAws(plan: Plan, clock: VirtualClock, sandbox: Sandbox): AwsEnvironment {
-  return new AwsEnvironment({ plan, clock, plugins: [(target) => sandbox.plugin(target.region)] });
+  // The sandbox's Pluggable is typed with @smithy/types; the AWS layer's plugin type is structurally the same.
+  return new AwsEnvironment({ plan, clock, plugins: [(target) => sandbox.plugin(target.region) as unknown as AwsPluggable] });
 }
 
 /** Options of {@link runStrategy}. */

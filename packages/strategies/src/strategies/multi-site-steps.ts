@@ -1,0 +1,142 @@
+/**
+ * The step graphs of the multi-site (active/active) strategy: failover (the primary region lost, or drained in a
+ * planned move), failback (the primary rejoins and is ramped back in) and the isolated drain drill.
+ */
+import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { parseDuration, StepFailure, type StepDefinition, type WaitStep } from '@firedrill/core';
+import { sendOptions } from '../aws/aws-call.js';
+import { waitFor } from '../aws/waiters/wait-for.js';
+import type { AwsEnvironment, Side } from '../aws-environment.js';
+import { previewCall } from '../steps/aws-step-options.js';
+import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
+import { soakStep } from '../steps/soak-steps.js';
+import { moveGlobalWriterSteps, waitForSecondaryRejoinStep } from '../steps/global-database-steps.js';
+import { configuredWeight, drainRegionSteps, readWeights, type WeightedRecord, weightedRampSteps } from '../steps/weighted-ramp-steps.js';
+import type { StrategyContext } from '../strategy.js';
+import { durationParameter, fullCapacity, type MultiSiteResources, normalCapacity, rampStages } from './multi-site-resources.js';
+
+const other = (side: Side): Side => (side === 'primary' ? 'recovery' : 'primary');
+
+/**
+ * Waits until `side` serves alone through DNS: its health check passes and the record gives it every share
+ * (the other side's weight is 0). The run's health probe measures the RTO; this step proves the end state.
+ */
+export function verifyServingAloneStep(aws: AwsEnvironment, record: WeightedRecord, side: Side, id: string, dependsOn: readonly string[]): WaitStep {
+  const checkId = record[side].healthCheckId;
+  return {
+    id,
+    kind: 'wait',
+    title: `Verify ${aws.region(side)} alone serves ${record.name}: its health check passes and ${aws.region(other(side))} has weight 0`,
+    why: 'The failover is done only when users reach a healthy region through DNS.',
+    dependsOn,
+    restoresService: true,
+    policy: { timeout: '15m' },
+    preview: () => [
+      previewCall('route53', aws.region('primary'), 'ListResourceRecordSets', { HostedZoneId: record.hostedZoneId, StartRecordName: record.name, StartRecordType: record.type }),
+      ...(checkId ? [previewCall('route53', aws.region('primary'), 'GetHealthCheckStatus', { HealthCheckId: checkId })] : []),
+    ],
+    verifyByHand: `dig ${record.name}: only ${aws.region(side)}'s endpoint answers; the Route 53 console shows its health check healthy.`,
+    poll: async (ctx) => {
+      const weights = await readWeights(aws, record, ctx.signal);
+      if (weights[other(side)] !== 0 || !(weights[side]! > 0)) {
+        throw new StepFailure(`WeightsNotMoved: ${record.name} weights are ${JSON.stringify(weights)}; expected ${other(side)} 0 and ${side} above 0.`, { code: 'WeightsNotMoved', retryable: false });
+      }
+      if (checkId !== undefined) {
+        const route53 = aws.clients('primary').route53;
+        await waitFor('healthCheckHealthy', {
+          describe: (signal) => route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: checkId }), sendOptions(signal)),
+          params: { healthCheckId: checkId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 15 * 60_000,
+        });
+      }
+      return { status: 'success', value: { weights } };
+    },
+  };
+}
+
+/**
+ * Failover to the recovery region. Ungraceful (the primary region is lost): drain its weight, move the writer with
+ * AllowDataLoss and scale the survivor, all at once, then verify. Graceful: capacity first, then drain traffic,
+ * then switch the writer over (no data loss), then verify.
+ */
+export function failoverSteps(ctx: StrategyContext, resources: MultiSiteResources): StepDefinition[] {
+  const { aws, mode } = ctx;
+  const { database, dns, groups } = resources;
+  const graceful = mode === 'graceful';
+  const scale = groups.flatMap((g) => {
+    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), id: `scale-recovery-${g.recovery.name}`, compensate: false,
+      why: 'The survivor carries every user now: scale it to full production capacity.' });
+    return [up, waitGroupInServiceStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-in-service`, dependsOn: [up.id] })];
+  });
+  const scaled = scale.filter((s) => s.kind === 'wait').map((s) => s.id);
+  const [drain, drainInSync] = drainRegionSteps({ aws, record: dns, side: 'primary', whenBothUnhealthy: 'allow-ungraceful', ...(graceful ? { dependsOn: scaled } : {}) });
+  const [move, moved] = moveGlobalWriterSteps({ aws, database, to: 'recovery', id: 'move-writer-to-recovery', ...(graceful ? { dependsOn: [drainInSync.id] } : {}) });
+  const verify = verifyServingAloneStep(aws, dns, 'recovery', 'verify-recovery-serving', [drainInSync.id, moved.id, ...scaled]);
+  return [...scale, drain, drainInSync, move, moved, verify];
+}
+
+/** Options of {@link failbackSteps}. */
+export interface FailbackStepsOptions {
+  /** Steps the failback waits for (a live drill's soak). */
+  dependsOn?: readonly string[];
+  /** A live drill measures the failback as its own phase, from the switchover back. */
+  phase?: string;
+}
+
+/**
+ * Failback to the primary region: scale it back, wait until its cluster is a connected secondary again, switch the
+ * writer over (no data loss), ramp its weight back in stages gated by its health, then return the recovery region
+ * to its normal capacity — the topology of the plan (writer region, weights, capacities).
+ */
+export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResources, options: FailbackStepsOptions = {}): StepDefinition[] {
+  const { aws, plan } = ctx;
+  const { database, dns, groups } = resources;
+  const after = options.dependsOn ? { dependsOn: options.dependsOn } : {};
+  const scaleUp = groups.flatMap((g) => {
+    const up = scaleGroupStep({ aws, side: 'primary', name: g.primary.name, capacity: normalCapacity(g, 'primary'), id: `scale-primary-${g.primary.name}`, compensate: false, ...after,
+      why: 'The recovered region must have its capacity in service before it takes traffic again.' });
+    return [up, waitGroupInServiceStep({ aws, side: 'primary', name: g.primary.name, id: `wait-primary-${g.primary.name}-in-service`, dependsOn: [up.id] })];
+  });
+  const rejoined = waitForSecondaryRejoinStep({ aws, database, side: 'primary', ...after });
+  const ready = [rejoined.id, ...scaleUp.filter((s) => s.kind === 'wait').map((s) => s.id)];
+  const [move, moved] = moveGlobalWriterSteps({ aws, database, to: 'primary', how: 'switchover', id: 'switch-writer-to-primary', dependsOn: ready });
+  // The switchover is the moment users are affected: a failback's RTO and RPO are measured from it.
+  if (options.phase) move.beginsPhase = options.phase;
+  else move.declaresDisaster = true;
+  const ramp = weightedRampSteps({ aws, record: dns, side: 'primary', dependsOn: [moved.id], stages: rampStages(plan), soakMs: parseDuration(durationParameter(plan, 'rampSoak', '1m')) });
+  const rampDone = ramp.at(-1)!.id;
+  ramp.at(-1)!.restoresService = true;
+  const scaleDown = groups.flatMap((g) => {
+    const down = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: normalCapacity(g, 'recovery'), id: `scale-recovery-${g.recovery.name}-to-normal`, compensate: false, dependsOn: [rampDone],
+      why: 'Both regions serve again: the recovery region returns to its normal share of capacity.' });
+    return [down, waitGroupScaledInStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-scaled-in`, dependsOn: [down.id] })];
+  });
+  return [...scaleUp, rejoined, move, moved, ...ramp, ...scaleDown];
+}
+
+
+/**
+ * Isolated drill for active/active — a drain test that changes no data path: scale the recovery region to full
+ * capacity, drain the primary's weight to 0 while both regions stay up (the guardrail refuses if the recovery
+ * region fails its health check), hold while the health probe watches the service through DNS, then restore the
+ * weights and capacities of the plan. Every change has a compensation, so a failure mid-drill leaves nothing
+ * behind either.
+ */
+export function drainDrillSteps(ctx: StrategyContext, resources: MultiSiteResources): StepDefinition[] {
+  const { aws, plan } = ctx;
+  const { dns, groups } = resources;
+  const scale = groups.flatMap((g) => {
+    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), id: `drill-scale-recovery-${g.recovery.name}`, compensate: true });
+    return [up, waitGroupInServiceStep({ aws, side: 'recovery', name: g.recovery.name, id: `drill-wait-recovery-${g.recovery.name}-in-service`, dependsOn: [up.id] })];
+  });
+  const [drain, drainInSync] = drainRegionSteps({ aws, record: dns, side: 'primary', whenBothUnhealthy: 'refuse', restoreOnRollback: true, declaresDisaster: true, id: 'drill-drain-primary-weight', dependsOn: scale.filter((s) => s.kind === 'wait').map((s) => s.id) });
+  const verify = verifyServingAloneStep(aws, dns, 'recovery', 'drill-verify-recovery-alone', [drainInSync.id]);
+  const hold = soakStep({ id: 'drill-hold-drained', dependsOn: [verify.id], duration: durationParameter(plan, 'soak', '2m'), what: `${aws.region('primary')} drained while the health probe watches ${dns.name}` });
+  const restore = weightedRampSteps({ aws, record: dns, side: 'primary', dependsOn: [hold.id], stages: [], soakMs: 0 });
+  const scaleBack = groups.map((g) => scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: normalCapacity(g, 'recovery'), id: `drill-scale-recovery-${g.recovery.name}-back`, compensate: false, dependsOn: [restore.at(-1)!.id] }));
+  return [...scale, drain, drainInSync, verify, hold, ...restore, ...scaleBack];
+}
+
+/** The configured weights, for messages. */
+export function describeWeights(record: WeightedRecord): string {
+  return `${record.primary.setIdentifier}=${configuredWeight(record, 'primary')}, ${record.recovery.setIdentifier}=${configuredWeight(record, 'recovery')}`;
+}

@@ -1,0 +1,60 @@
+/**
+ * The `multi-site` strategy (active/active): both regions serve behind weighted Route 53 records with health
+ * checks, one Aurora global database writes in the primary region. Failover takes the lost region out of DNS,
+ * moves the writer and scales the survivor; failback rejoins the database, switches the writer back and ramps
+ * the weights back in stages, each gated by the health of the region being ramped.
+ */
+import type { StepDefinition } from '@firedrill/core';
+import { soakStep } from '../steps/soak-steps.js';
+import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { checkMultiSite } from './multi-site-check.js';
+import { durationParameter, multiSiteResources, validateMultiSite } from './multi-site-resources.js';
+import { drainDrillSteps, failbackSteps, failoverSteps } from './multi-site-steps.js';
+
+function liveDrillSteps(ctx: StrategyContext): StepDefinition[] {
+  const resources = multiSiteResources(ctx.plan);
+  const failover = failoverSteps(ctx, resources);
+  const hold = soakStep({ id: 'soak-on-recovery', dependsOn: failover.map((s) => s.id), duration: durationParameter(ctx.plan, 'soak', '2m'), what: `the failover to ${ctx.aws.region('recovery')}` });
+  return [...failover, hold, ...failbackSteps(ctx, resources, { dependsOn: [hold.id], phase: 'failback' })];
+}
+
+function build(ctx: StrategyContext): StrategyRun {
+  const resources = multiSiteResources(ctx.plan);
+  switch (ctx.operation) {
+    case 'failover':
+      return { steps: failoverSteps(ctx, resources) };
+    case 'failback':
+      return { steps: failbackSteps(ctx, resources) };
+    case 'drill':
+      return { steps: ctx.drill === 'live' ? liveDrillSteps(ctx) : drainDrillSteps(ctx, resources) };
+  }
+}
+
+async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Promise<Finding[]> {
+  return checkMultiSite(ctx.aws, multiSiteResources(ctx.plan));
+}
+
+/**
+ * The built-in `multi-site` strategy.
+ *
+ * - `failover` (the primary region lost; `ungraceful`): weight of the lost region to 0 (refused if that would
+ *   leave no healthy target), FailoverGlobalCluster with AllowDataLoss to the recovery cluster, the recovery Auto
+ *   Scaling groups to full capacity — at once — then verify the recovery region alone serves through DNS.
+ *   `graceful`: capacity first, drain, then SwitchoverGlobalCluster (RPO 0).
+ * - `failback`: the primary scaled back and rejoined as a connected secondary, SwitchoverGlobalCluster back, the
+ *   primary's weight ramped back (`parameters.rampStages`, default 10 % → 50 % → 100 %, each stage after
+ *   `parameters.rampSoak` and a health gate), the recovery region back to its normal capacity.
+ * - `drill` `live`: failover, hold (`parameters.soak`, default 2m), failback — each phase measured.
+ *   `isolated`: a drain test — both regions stay up, the primary's weight goes to 0 and back, nothing left behind.
+ *
+ * @example
+ * registerStrategy(multiSiteStrategy);
+ * const { steps } = multiSiteStrategy.build({ plan, operation: 'failover', mode: 'ungraceful', aws, runId });
+ */
+export const multiSiteStrategy: Strategy = {
+  name: 'multi-site',
+  description: 'Active/active in two regions: weighted DNS with health checks, an Aurora global database; failover drains the lost region and moves the writer, failback ramps it back in stages.',
+  validate: validateMultiSite,
+  build,
+  check,
+};

@@ -1,0 +1,104 @@
+import { UpdateAutoScalingGroupCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { describe, expect, it } from 'vitest';
+import { multiSiteStrategy } from '../src/strategies/multi-site.js';
+import { multiSiteFixture, planResourceNames, resourcesInInput, trueRestoredThroughDns } from './support/multi-site-scenario.js';
+import { at, runStrategy, sandboxAws, writeHeartbeats } from './support/strategy-on-sandbox.js';
+
+describe('multi-site check', () => {
+  it('passes on a fresh scenario, changing nothing', async () => {
+    const f = await multiSiteFixture(1);
+    const findings = await multiSiteStrategy.check({ plan: f.plan, aws: sandboxAws(f.plan, f.clock, f.sandbox) });
+    expect(findings.filter((x) => x.status !== 'pass')).toEqual([]);
+    expect(new Set(findings.map((x) => x.check))).toEqual(new Set(['weights', 'region-health', 'global-database', 'replication', 'capacity']));
+    expect(f.sandbox.calls().every((c) => /^(Describe|List|Get)/.test(c.command))).toBe(true);
+  });
+
+  it('reports a weight that differs from the plan and a region that fails its health check', async () => {
+    const f = await multiSiteFixture(2);
+    const dns = f.names.dns!;
+    await f.sandbox.client(Route53Client, f.recovery).send(new ChangeResourceRecordSetsCommand({
+      HostedZoneId: dns.hostedZoneId,
+      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: dns.recordName, Type: 'CNAME', TTL: 60, SetIdentifier: dns.setIdentifiers[f.recovery], Weight: 20, HealthCheckId: dns.healthChecks[f.recovery], ResourceRecords: [{ Value: f.names.endpoints[f.recovery]! }] } }] },
+    }));
+    await f.sandbox.client(AutoScalingClient, f.recovery).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: f.names.compute.recovery!.autoScalingGroupName, MinSize: 0, DesiredCapacity: 0, MaxSize: 8 }));
+    await f.clock.sleep(5 * 60_000);
+    const findings = await multiSiteStrategy.check({ plan: f.plan, aws: sandboxAws(f.plan, f.clock, f.sandbox) });
+    const failed = findings.filter((x) => x.status === 'fail').map((x) => `${x.check} ${x.region}`);
+    expect(failed).toEqual(expect.arrayContaining([`weights ${f.recovery}`, `region-health ${f.recovery}`, `capacity ${f.recovery}`]));
+    expect(findings.find((x) => x.check === 'weights' && x.region === f.recovery)?.message).toBe('weight is 20, the plan says 50');
+  });
+});
+
+describe('multi-site failover', () => {
+  it.each([1, 2, 3])('ungraceful, primary region lost: drains it, moves the writer with data loss, scales the survivor (seed %i)', async (seed) => {
+    const f = await multiSiteFixture(seed);
+    await writeHeartbeats(f.sandbox, f.clock, f.names.app, 30_000);
+    f.sandbox.faults.regionOutage(f.primary, { at: f.clock.now() });
+    const { report } = await runStrategy({ strategy: multiSiteStrategy, plan: f.plan, sandbox: f.sandbox, clock: f.clock, app: f.names.app, operation: 'failover', mode: 'ungraceful', health: { recordName: f.names.dns!.recordName } });
+
+    expect(report.status).toBe('succeeded');
+    expect(await f.weights()).toEqual({ [f.primary]: 0, [f.recovery]: 50 });
+    expect(await f.writerRegion()).toBe(f.recovery);
+    expect(await f.capacity(f.recovery)).toBe('8/8/16');
+    expect(f.sandbox.truth.dnsTarget(f.names.dns!.recordName).regions).toEqual([f.recovery]);
+    expect(f.sandbox.calls({ command: 'FailoverGlobalCluster', outcome: 'ok' }).map((c) => (c.input as { AllowDataLoss: boolean }).AllowDataLoss)).toEqual([true]);
+
+    const disasterAt = at(report.disasterAt);
+    const trueRto = (trueRestoredThroughDns(f, disasterAt) - disasterAt) / 1000;
+    expect(Math.abs(report.rto.seconds! - trueRto)).toBeLessThanOrEqual(1);
+    const truth = f.sandbox.truth.lostWrites(f.names.app, { disasterAt });
+    expect(report.rpo.source).toBe('heartbeat');
+    expect(Math.abs(report.rpo.seconds! * 1000 - truth.rpoMs)).toBeLessThanOrEqual(1_000);
+    expect(f.sandbox.truth.splitBrainDetected).toBe(false);
+    // Guardrail: only the plan's resources were touched.
+    const allowed = planResourceNames(f);
+    expect(f.sandbox.calls().flatMap((c) => resourcesInInput(c.input)).filter((r) => !allowed.has(r))).toEqual([]);
+  });
+
+  it('graceful: capacity, then drain, then switchover — no data lost', async () => {
+    const f = await multiSiteFixture(4);
+    const { report } = await runStrategy({ strategy: multiSiteStrategy, plan: f.plan, sandbox: f.sandbox, clock: f.clock, app: f.names.app, operation: 'failover', mode: 'graceful', health: { recordName: f.names.dns!.recordName } });
+    expect(report.status).toBe('succeeded');
+    expect(report.rpo).toMatchObject({ seconds: 0, source: 'heartbeat' });
+    expect(f.sandbox.truth.lostWrites(f.names.app).lost).toEqual([]);
+    expect(f.sandbox.calls({ command: 'SwitchoverGlobalCluster', outcome: 'ok' })).toHaveLength(1);
+    expect(f.sandbox.calls({ command: 'FailoverGlobalCluster' })).toHaveLength(0);
+    const order = ['UpdateAutoScalingGroup', 'ChangeResourceRecordSets', 'SwitchoverGlobalCluster'].map((command) => f.sandbox.calls({ command })[0]!.seq);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(await f.weights()).toEqual({ [f.primary]: 0, [f.recovery]: 50 });
+    expect(await f.writerRegion()).toBe(f.recovery);
+    expect(f.sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
+
+describe('multi-site guardrails', () => {
+  it('refuses to drain the primary when the survivor fails its health check, with a clear message', async () => {
+    const f = await multiSiteFixture(5, { plan: { fullCapacity: { min: 0, desired: 0, max: 8 } } });
+    // The recovery region has lost its fleet: it fails its health check while the primary serves.
+    await f.sandbox.client(AutoScalingClient, f.recovery).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: f.names.compute.recovery!.autoScalingGroupName, MinSize: 0, DesiredCapacity: 0, MaxSize: 8 }));
+    await f.clock.sleep(5 * 60_000);
+    const { report } = await runStrategy({ strategy: multiSiteStrategy, plan: f.plan, sandbox: f.sandbox, clock: f.clock, app: f.names.app, operation: 'drill', drill: 'isolated', health: { recordName: f.names.dns!.recordName } });
+    expect(report.status).not.toBe('succeeded');
+    const failed = report.steps.find((s) => s.id === 'drill-drain-primary-weight');
+    expect(failed?.status).toBe('failed');
+    expect(report.error?.message ?? JSON.stringify(report.steps)).toMatch(/SurvivorUnhealthy: refusing to set the weight of .* to 0: us-east-1, which would carry all traffic .* fails its health check/);
+    expect(await f.weights()).toEqual({ [f.primary]: 50, [f.recovery]: 50 });
+  });
+
+  it('never sets every weight to 0', async () => {
+    const f = await multiSiteFixture(6);
+    const dns = f.names.dns!;
+    // Someone already took the recovery region out: draining the primary too would leave DNS with no target.
+    await f.sandbox.client(Route53Client, f.recovery).send(new ChangeResourceRecordSetsCommand({
+      HostedZoneId: dns.hostedZoneId,
+      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: dns.recordName, Type: 'CNAME', TTL: 60, SetIdentifier: dns.setIdentifiers[f.recovery], Weight: 0, HealthCheckId: dns.healthChecks[f.recovery], ResourceRecords: [{ Value: f.names.endpoints[f.recovery]! }] } }] },
+    }));
+    await f.clock.sleep(120_000);
+    const { report } = await runStrategy({ strategy: multiSiteStrategy, plan: f.plan, sandbox: f.sandbox, clock: f.clock, app: f.names.app, operation: 'failover', mode: 'graceful' });
+    expect(report.status).not.toBe('succeeded');
+    expect(JSON.stringify(report)).toMatch(/AllWeightsZero: refusing to set every weight of .* to 0/);
+    expect(await f.weights()).toEqual({ [f.primary]: 50, [f.recovery]: 0 });
+    expect(f.sandbox.calls({ command: 'SwitchoverGlobalCluster' })).toHaveLength(0);
+  });
+});
