@@ -6,8 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineBenchmarks } from './engine.js';
 import { type BenchResult, formatTable } from './results-format.js';
+import { sandboxThroughputBenchmarks } from './sandbox-throughput.js';
+import { waiterBenchmarks } from './waiters.js';
 
-const suites: { name: string; run: () => BenchResult[] | Promise<BenchResult[]> }[] = [{ name: 'engine', run: () => engineBenchmarks() }];
+const suites: { name: string; run: () => BenchResult[] | Promise<BenchResult[]> }[] = [
+  { name: 'engine', run: () => engineBenchmarks() },
+  { name: 'waiters', run: () => waiterBenchmarks() },
+  { name: 'sandbox', run: () => sandboxThroughputBenchmarks() },
+];
 
 const results: BenchResult[] = [];
 for (const suite of suites) {

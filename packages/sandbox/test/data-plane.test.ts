@@ -1,7 +1,7 @@
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario, DataPlaneError } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 async function heartbeatsFor(sandbox: import('../src/index.js').Sandbox, clock: VirtualClock, app: string, seconds: number, from: number): Promise<number> {
   let seq = from;

@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 describe('EC2', () => {
   it('launches once for a ClientToken used twice, and goes pending → running', async () => {

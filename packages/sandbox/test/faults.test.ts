@@ -2,7 +2,7 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from
 import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario, Sandbox } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 describe('faults', () => {
   it('a region outage fails API calls like the network does, after the connect timeout', async () => {

@@ -7,7 +7,7 @@ import {
   PromoteReadReplicaCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
 import { Sandbox } from '../src/index.js';
 

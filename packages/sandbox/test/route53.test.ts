@@ -2,7 +2,7 @@ import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/clien
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, GetHealthCheckStatusCommand, PriorRequestNotComplete, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 describe('Route 53', () => {
   it('keeps a change PENDING until INSYNC and refuses the next change meanwhile (PriorRequestNotComplete)', async () => {

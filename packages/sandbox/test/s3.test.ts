@@ -1,7 +1,7 @@
 import { DeleteBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 describe('S3', () => {
   it('replicates objects: PENDING then COMPLETED at the source, REPLICA at the destination', async () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario, Sandbox } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 const run = promisify(execFile);
 

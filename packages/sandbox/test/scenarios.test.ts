@@ -7,7 +7,7 @@ import {
   buildWarmStandbyScenario,
   type Scenario,
 } from '../src/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '@firedrill/core';
 
 const builders: [string, (o: { clock: VirtualClock }) => Promise<Scenario>][] = [
   ['backup & restore', buildBackupRestoreScenario],
