@@ -1,0 +1,149 @@
+/**
+ * Backup & restore failback: once the primary region answers again, retire the stale former primary (keeping a
+ * final snapshot of it), freeze writes at the DR site, snapshot the DR database, copy the snapshot to the primary
+ * region, restore it there under the plan's primary identifier, point DNS back, unfreeze, and take the DR site
+ * down again — the topology the plan describes, with a new instance behind the same name.
+ */
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { ManualStep, StepDefinition } from '@firedrill/core';
+import type { AwsEnvironment } from '../aws-environment.js';
+import { sendOptions } from '../aws/aws-call.js';
+import { defineWaiter } from '../aws/waiters/acceptor.js';
+import { previewCall } from '../steps/aws-step-options.js';
+import { awsWaitStep } from '../steps/aws-wait-step.js';
+import { scaleGroupStep } from '../steps/compute-steps.js';
+import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
+import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
+import { fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
+import { terminateTaggedInstancesStep } from '../steps/image-steps.js';
+import { retireDatabaseStep } from '../steps/replica-steps.js';
+import { copySnapshotStep, restoreDatabaseStep, takeSnapshotStep, waitSnapshotAvailableStep } from '../steps/snapshot-steps.js';
+import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
+
+/** Options of {@link backupRestoreFailbackSteps}. */
+export interface BackupRestoreFailbackOptions {
+  aws: AwsEnvironment;
+  topology: BackupRestoreTopology;
+  runId: string;
+  /** Steps that must end first (a live drill's failover). */
+  after?: readonly string[];
+  /** `declaresDisaster` for a failback run (its downtime starts at the freeze), `beginsPhase` in a live drill. */
+  freezeStarts: 'disaster' | 'phase';
+}
+
+/** A short, stable suffix for names this run creates (the same after a resume). */
+export function runSuffix(runId: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of runId) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** Any answer from RDS in the region means it is reachable again; network errors are retried by the waiter. */
+const regionAnswers = defineWaiter({
+  service: 'rds',
+  command: 'DescribeDBInstances',
+  what: (p: { region: string }) => `RDS in ${p.region} reachable`,
+  resource: (p: { region: string }) => p.region,
+  acceptor: () => ({ state: 'SUCCESS', progress: 'answering' }),
+});
+
+function freezeSteps(options: BackupRestoreFailbackOptions, dependsOn: string[]): { freeze: StepDefinition; unfreeze: (after: string[]) => StepDefinition } {
+  const { aws, topology } = options;
+  const db = topology.database.resource;
+  const marks = options.freezeStarts === 'disaster' ? { declaresDisaster: true } : { beginsPhase: 'failback' };
+  const groups = (topology.parameters.parameterGroups ?? {});
+  if (groups.recovery !== undefined && groups.primary !== undefined) {
+    const freeze = { ...fenceWritersStep({ aws, side: 'recovery', identifier: db.recovery.identifier, id: 'freeze-dr-writes', dependsOn, compensate: true }), ...marks };
+    return {
+      freeze,
+      unfreeze: (after) => unfenceWritersStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'unfreeze-writes', dependsOn: after }),
+    };
+  }
+  const manual = (id: string, title: string, instruction: string, after: string[]): ManualStep => ({ id, kind: 'manual', title, instruction, dependsOn: after });
+  return {
+    freeze: {
+      ...manual('freeze-dr-writes', `Freeze writes at the DR site (${aws.region('recovery')})`,
+        `Put ${aws.plan.metadata.name} in maintenance / read-only mode so ${db.recovery.identifier} receives no more writes, then mark this step done. (Name custom DB parameter groups in strategy.parameters.parameterGroups and Firedrill fences writers itself.)`, dependsOn),
+      ...marks,
+    },
+    unfreeze: (after) => manual('unfreeze-writes', `Unfreeze writes: ${aws.plan.metadata.name} writes to ${db.primary.identifier} in ${aws.region('primary')}`,
+      `Take the application out of maintenance mode; it now writes to ${db.primary.identifier} in ${aws.region('primary')}. Mark this step done.`, after),
+  };
+}
+
+/**
+ * The failback steps. Names carry a suffix of the run id, so a resumed run finds what it made.
+ *
+ * @example
+ * const steps = backupRestoreFailbackSteps({ aws, topology, runId, freezeStarts: 'disaster' });
+ */
+export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions): StepDefinition[] {
+  const { aws, topology, runId } = options;
+  const db = topology.database.resource;
+  const suffix = runSuffix(runId);
+  const primaryRegion = aws.region('primary');
+  const drSnapshot = `${db.recovery.identifier}-failback-${suffix}`;
+  const staleFinal = `${db.primary.identifier}-before-failback-${suffix}`;
+  const after = [...(options.after ?? [])];
+  const steps: StepDefinition[] = [
+    awsWaitStep({
+      aws, side: 'primary', id: 'wait-primary-region', title: `Wait until ${primaryRegion} answers again`,
+      why: 'Failback needs the primary region back; until then the DR site keeps serving.',
+      ...(after.length ? { dependsOn: after } : {}),
+      definition: regionAnswers, params: { region: primaryRegion }, timeoutMs: 24 * 60 * 60_000,
+      describe: (_ctx, signal) => aws.clients('primary').rds.send(new DescribeDBInstancesCommand({ MaxRecords: 20 }), sendOptions(signal)),
+      preview: () => [previewCall('rds', primaryRegion, 'DescribeDBInstances', { MaxRecords: 20 })],
+    }),
+    retireDatabaseStep({
+      aws, side: 'primary', identifier: db.primary.identifier, finalSnapshotIdentifier: staleFinal, id: 'retire-stale-primary', dependsOn: ['wait-primary-region'],
+      title: `Retire the stale former primary ${db.primary.identifier} in ${primaryRegion} (final snapshot ${staleFinal})`,
+      why: 'It holds data from before the disaster and would accept writes again: two writers. Its final snapshot keeps what it had for reconciliation.',
+    }),
+    waitDatabaseDeletedStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'wait-stale-primary-deleted', dependsOn: ['retire-stale-primary'] }),
+  ];
+  const { freeze, unfreeze } = freezeSteps(options, ['wait-primary-region']);
+  steps.push(
+    freeze,
+    takeSnapshotStep({ id: 'snapshot-dr-database', aws, side: 'recovery', instanceIdentifier: db.recovery.identifier, snapshotIdentifier: drSnapshot, dependsOn: [freeze.id], tags: { 'firedrill:plan': aws.plan.metadata.name } }),
+    waitSnapshotAvailableStep({ id: 'wait-dr-snapshot', aws, side: 'recovery', snapshotIdentifier: drSnapshot, dependsOn: ['snapshot-dr-database'], expectedMs: 4 * 60_000 }),
+    copySnapshotStep({ id: 'copy-snapshot-to-primary', aws, from: 'recovery', to: 'primary', sourceIdentifier: drSnapshot, targetIdentifier: drSnapshot, dependsOn: ['wait-dr-snapshot'] }),
+    waitSnapshotAvailableStep({ id: 'wait-primary-snapshot', aws, side: 'primary', snapshotIdentifier: drSnapshot, dependsOn: ['copy-snapshot-to-primary'], expectedMs: 15 * 60_000 }),
+    restoreDatabaseStep({
+      id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary',
+      dependsOn: ['wait-primary-snapshot', 'wait-stale-primary-deleted'], tags: { 'firedrill:plan': aws.plan.metadata.name, 'firedrill:role': topology.database.role },
+      ...((topology.parameters.parameterGroups ?? {}).primary ? { parameterGroup: topology.parameters.parameterGroups!.primary! } : {}),
+    }),
+    waitDatabaseAvailableStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'wait-primary-database', dependsOn: ['restore-primary-database'] }),
+  );
+  let served = 'wait-primary-database';
+  if (topology.dns !== undefined) {
+    steps.push(
+      switchDnsStep({ aws, record: topology.dns.resource, to: 'primary', id: 'switch-dns-to-primary', dependsOn: ['wait-primary-database'] }),
+      waitDnsInSyncStep({ aws, switchStepId: 'switch-dns-to-primary', id: 'wait-dns-primary-in-sync', restoresService: true }),
+    );
+    served = 'wait-dns-primary-in-sync';
+  }
+  steps.push(unfreeze([served]), ...drSiteTeardown(options, drSnapshot, served));
+  return steps;
+}
+
+/** Takes the DR site back to what backup & restore keeps there: nothing running (a final snapshot is kept). */
+function drSiteTeardown(options: BackupRestoreFailbackOptions, drSnapshot: string, after: string): StepDefinition[] {
+  const { aws, topology } = options;
+  const db = topology.database.resource;
+  const steps: StepDefinition[] = [
+    retireDatabaseStep({
+      aws, side: 'recovery', identifier: db.recovery.identifier, id: 'retire-dr-database', dependsOn: ['unfreeze-writes'],
+      title: `Delete the DR database ${db.recovery.identifier} in ${aws.region('recovery')} (its data is in ${drSnapshot})`,
+      why: 'Backup & restore runs nothing in the recovery region; the next failover restores again from the newest copy.',
+    }),
+  ];
+  for (const { role } of topology.instances) {
+    steps.push(terminateTaggedInstancesStep({ id: `terminate-dr-${role}`, aws, side: 'recovery', tags: launchedByFailoverTags(aws.plan, role), what: `the ${role} instances the failover launched`, dependsOn: [after] }));
+  }
+  for (const { role, resource } of topology.groups) {
+    const standby = resource.recovery.standbyCapacity ?? { min: 0, desired: 0, max: 0 };
+    steps.push(scaleGroupStep({ aws, side: 'recovery', name: resource.recovery.name, capacity: standby, id: `scale-in-dr-${role}`, dependsOn: [after] }));
+  }
+  return steps;
+}

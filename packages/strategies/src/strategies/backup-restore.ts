@@ -1,0 +1,65 @@
+/**
+ * The backup & restore strategy: nothing runs in the recovery region until the disaster; data comes back from
+ * the newest snapshot copied there and compute from the copied AMI. RTO is hours at worst (the restore dominates),
+ * RPO is the age of the snapshot restored — which the report measures from the snapshot's capture time.
+ */
+import type { StepDefinition } from '@firedrill/core';
+import type { Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { backupRestoreIsolatedDrill } from './backup-restore-drill.js';
+import { backupRestoreFailbackSteps } from './backup-restore-failback.js';
+import { backupRestoreFailoverSteps } from './backup-restore-failover.js';
+import { backupRestoreReadiness } from './backup-restore-readiness.js';
+import { backupRestoreTopology, validateBackupRestorePlan } from './backup-restore-topology.js';
+
+/** Options of {@link createBackupRestoreStrategy}. */
+export interface BackupRestoreStrategyOptions {
+  /**
+   * Injects the outage when a live drill declares the disaster (on the sandbox:
+   * `() => sandbox.faults.regionOutage(primary, { until })`). Without it a live drill only declares it.
+   */
+  injectDisaster?: (signal: AbortSignal) => Promise<void>;
+}
+
+function liveDrill(ctx: StrategyContext, options: BackupRestoreStrategyOptions): StepDefinition[] {
+  const topology = backupRestoreTopology(ctx.plan);
+  const failover = backupRestoreFailoverSteps({ aws: ctx.aws, topology, ...(options.injectDisaster ? { injectDisaster: options.injectDisaster } : {}) });
+  const failback = backupRestoreFailbackSteps({ aws: ctx.aws, topology, runId: ctx.runId, after: [failover.ids.last], freezeStarts: 'phase' });
+  return [...failover.steps, ...failback];
+}
+
+function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): StrategyRun {
+  const topology = backupRestoreTopology(ctx.plan);
+  if (ctx.operation === 'failover') return { steps: backupRestoreFailoverSteps({ aws: ctx.aws, topology }).steps };
+  if (ctx.operation === 'failback') return { steps: backupRestoreFailbackSteps({ aws: ctx.aws, topology, runId: ctx.runId, freezeStarts: 'disaster' }) };
+  if (ctx.drill === 'live') return { steps: liveDrill(ctx, options) };
+  const { steps, probe } = backupRestoreIsolatedDrill({ aws: ctx.aws, topology, runId: ctx.runId });
+  return { steps, probes: { health: probe } };
+}
+
+/**
+ * A backup & restore strategy; give `injectDisaster` to let live drills cause the outage they measure.
+ *
+ * - `check`: newest DB snapshot copy in the recovery region younger than the RPO objective; RDS backup
+ *   retention and snapshot schedules as the plan says; AMI and launch template in the recovery region; buckets
+ *   versioned and replicated; the DNS pair and its health checks.
+ * - `failover`: pick the newest copy → restore ∥ launch compute from the copied AMI → DNS → INSYNC.
+ * - `failback`: retire the stale primary → freeze DR writes → snapshot → copy → restore in the primary region →
+ *   DNS back → unfreeze → take the DR site down.
+ * - `drill` isolated: restore and launch copies named and tagged with the run id, probe them directly, delete
+ *   them, prove nothing is left (run with `rollback: always`); live: failover then failback, both measured.
+ *
+ * @example
+ * registerStrategy(createBackupRestoreStrategy({ injectDisaster: async () => void sandbox.faults.regionOutage('us-east-1') }));
+ */
+export function createBackupRestoreStrategy(options: BackupRestoreStrategyOptions = {}): Strategy {
+  return {
+    name: 'backup-restore',
+    description: 'Restore the database from the newest snapshot copy and launch compute from the copied AMI in the recovery region',
+    validate: (plan, file) => validateBackupRestorePlan(plan, file),
+    build: (ctx) => build(ctx, options),
+    check: (ctx) => backupRestoreReadiness(ctx.aws, backupRestoreTopology(ctx.plan)),
+  };
+}
+
+/** The built-in backup & restore strategy (live drills declare the disaster without injecting it). */
+export const backupRestoreStrategy: Strategy = createBackupRestoreStrategy();
