@@ -201,3 +201,10 @@ export {
   rolesOfKind,
 } from './strategies/plan-roles.js';
 export * from './probes/index.js';
+export { registerBuiltinStrategies } from './builtin-strategies.js';
+export { pilotLight } from './strategies/pilot-light.js';
+export { warmStandby } from './strategies/warm-standby.js';
+export { failoverSteps, promotedGuard, type StandbyKind, standbyTopology, type StandbyTopology, validateStandbyPlan } from './strategies/standby-family.js';
+export { failbackSteps, runSuffix } from './strategies/standby-failback.js';
+export { DRILL_TAG, drillLeftovers, isolatedDrillSteps } from './strategies/standby-isolated-drill.js';
+export { standbyReadiness } from './strategies/readiness-checks.js';

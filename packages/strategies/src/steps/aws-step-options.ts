@@ -19,6 +19,21 @@ export interface AwsStepOptions {
   dependsOn?: readonly string[];
   /** Overrides the block's default policy (a plan's `policies.<id>` still wins). */
   policy?: StepPolicy;
+  /**
+   * Before the compensation undoes this step, asks whether the run has passed a point of no return (say, the
+   * replica was promoted): a reason string keeps the effect in place and journals why.
+   */
+  keepWhen?: (ctx: StepContext) => Promise<string | undefined>;
+}
+
+/** Runs `undo` unless `keepWhen` gives a reason to keep the effect. */
+export async function compensateUnlessKept(options: Pick<AwsStepOptions, 'keepWhen'>, ctx: StepContext, what: string, undo: () => Promise<void>): Promise<void> {
+  const reason = await options.keepWhen?.(ctx);
+  if (reason !== undefined) {
+    ctx.log(`not undoing ${what}: ${reason}`);
+    return;
+  }
+  await undo();
 }
 
 /**

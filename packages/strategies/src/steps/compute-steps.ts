@@ -9,7 +9,7 @@ import type { ActionOutcome } from '../aws/aws-call.js';
 import { describeAutoScalingGroup, scaleAutoScalingGroup } from '../aws/auto-scaling.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import { type AwsStepOptions, compensateUnlessKept, journaled, previewCall, regionLabel } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
 
 /** A group size. */
@@ -68,7 +68,9 @@ export function scaleGroupStep(options: GroupStepOptions & { capacity: GroupCapa
     step.compensate = async (ctx) => {
       const previous = ctx.resultOf<ScaleResult>(step.id)?.previous;
       if (previous === undefined) return;
-      journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...previous, signal: ctx.signal }));
+      await compensateUnlessKept(options, ctx, `the scaling of ${name}`, async () => {
+        journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...previous, signal: ctx.signal }));
+      });
     };
   }
   return step;

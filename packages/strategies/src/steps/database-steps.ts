@@ -33,17 +33,18 @@ const describePreview = (aws: AwsEnvironment, side: Side, identifier: string) =>
  * @example
  * waitReplicaCaughtUpStep({ aws, side: 'recovery', identifier: 'tracking-db-replica', dependsOn: ['fence-primary-writers'], modes: ['graceful'] });
  */
-export function waitReplicaCaughtUpStep(options: DatabaseStepOptions): WaitStep<AwsWaitResult> {
+export function waitReplicaCaughtUpStep(options: DatabaseStepOptions & { maxLagMs?: number }): WaitStep<AwsWaitResult> {
   const { aws, side, identifier } = options;
+  const maxLagMs = options.maxLagMs ?? 0;
   return awsWaitStep({
     aws, side, id: options.id ?? 'wait-replica-caught-up',
-    title: `Wait until ${identifier} in ${regionLabel(aws, side)} has caught up (replica lag 0)`,
+    title: `Wait until ${identifier} in ${regionLabel(aws, side)} has caught up (replica lag ${maxLagMs === 0 ? '0' : `≤ ${maxLagMs / 1000} s`})`,
     why: 'Promoting a replica that has every acknowledged write gives an RPO of zero.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     ...(options.modes ? { modes: options.modes } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     definition: replicaCaughtUpWaiter,
-    params: { identifier },
+    params: { identifier, maxLagMs },
     describe: (_ctx, signal) => describeOn(aws, side, identifier)(signal),
     timeoutMs: 10 * 60_000,
     preview: () => [describePreview(aws, side, identifier)],

@@ -7,8 +7,9 @@
 import { DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBParameterGroupCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { type ActionStep, StepFailure, type StepContext } from '@firedrill/core';
 import { callAws, sendOptions } from '../aws/aws-call.js';
+import { describeDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import { type AwsStepOptions, compensateUnlessKept, journaled, previewCall, regionLabel } from './aws-step-options.js';
 
 /** Options of {@link fenceWritersStep} and {@link unfenceWritersStep}. */
 export interface FenceWritersOptions extends AwsStepOptions {
@@ -19,6 +20,8 @@ export interface FenceWritersOptions extends AwsStepOptions {
   modes?: readonly ('graceful' | 'ungraceful')[];
   /** Undo the fence when the run rolls back. @default true for a fence, false for an unfence */
   compensate?: boolean;
+  /** A missing instance counts as fenced (a stale writer already retired by an earlier run). @default false */
+  missingIsFine?: boolean;
 }
 
 /** What a fence or unfence step returns. */
@@ -110,6 +113,9 @@ function fenceStep(options: FenceWritersOptions, value: '0' | '1'): ActionStep<F
     verifyByHand: `In ${aws.region(side)}: aws rds describe-db-parameters --db-parameter-group-name <group of ${identifier}> shows the read-only parameter = ${value}; a test write ${fence ? 'fails with "read-only transaction"' : 'succeeds'}.`,
     undoByHand: `Set the read-only parameter of ${identifier}'s parameter group back to ${fence ? '0' : '1'} (apply immediately).`,
     check: async (ctx) => {
+      if (options.missingIsFine && (await describeDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal })) === undefined) {
+        return { applied: true, result: { parameterGroup: '', parameter: '', value, changed: false, note: `${identifier} does not exist in ${aws.region(side)}: nothing to ${fence ? 'fence' : 'unfence'}` } };
+      }
       const target = await fenceTarget(aws, side, identifier, ctx.signal);
       return (await currentValue(target, ctx.signal)) === value
         ? { applied: true, result: { parameterGroup: target.parameterGroup, parameter: target.parameter, value, changed: false, note: `${identifier} is already ${fence ? 'fenced' : 'unfenced'}` } }
@@ -117,7 +123,9 @@ function fenceStep(options: FenceWritersOptions, value: '0' | '1'): ActionStep<F
     },
     act: (ctx) => setReadOnly(aws, side, identifier, value, ctx),
   };
-  if (undo) step.compensate = async (ctx) => void (await setReadOnly(aws, side, identifier, fence ? '0' : '1', ctx));
+  if (undo) {
+    step.compensate = (ctx) => compensateUnlessKept(options, ctx, `the ${fence ? 'fence' : 'unfence'} of ${identifier}`, async () => void (await setReadOnly(aws, side, identifier, fence ? '0' : '1', ctx)));
+  }
   return step;
 }
 

@@ -16,8 +16,8 @@ export interface CreateReplicaOptions extends AwsStepOptions {
   identifier: string;
   /** The database it replicates, on the other side. */
   source: { side: Side; identifier: string };
-  /** Parameter group of the replica, so it can be fenced once promoted. */
-  parameterGroup?: string;
+  /** Parameter group of the replica, so it can be fenced once promoted (a function: from an earlier step's result). */
+  parameterGroup?: string | ((ctx: StepContext) => string | undefined);
   instanceClass?: string;
   tags?: Readonly<Record<string, string>>;
   /** Delete the replica when the run rolls back. @default true */
@@ -40,12 +40,13 @@ async function createReplica(aws: AwsEnvironment, options: CreateReplicaOptions,
       { code: 'DBInstanceAlreadyExists', retryable: false },
     );
   }
+  const parameterGroup = typeof options.parameterGroup === 'function' ? options.parameterGroup(ctx) : options.parameterGroup;
   await callAws({ service: 'rds', client: rds, command: 'CreateDBInstanceReadReplica', resource: identifier }, ctx.signal, () =>
     rds.send(new CreateDBInstanceReadReplicaCommand({
       DBInstanceIdentifier: identifier,
       SourceDBInstanceIdentifier: sourceDb.arn,
       ...(options.instanceClass ?? sourceDb.instanceClass ? { DBInstanceClass: options.instanceClass ?? sourceDb.instanceClass } : {}),
-      ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
+      ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
       ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
     }), sendOptions(ctx.signal)));
   return journaled(ctx, { changed: true, note: `creating ${identifier} in ${aws.region(side)} as a replica of ${source.identifier}` });
@@ -75,7 +76,7 @@ export function createReplicaStep(options: CreateReplicaOptions): ActionStep<Act
       previewCall('rds', aws.region(side), 'CreateDBInstanceReadReplica', {
         DBInstanceIdentifier: identifier,
         SourceDBInstanceIdentifier: `arn:aws:rds:${aws.region(source.side)}:<account>:db:${source.identifier}`,
-        ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
+        ...(options.parameterGroup ? { DBParameterGroupName: typeof options.parameterGroup === 'string' ? options.parameterGroup : '<parameter group found by the fence step>' } : {}),
         ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
       }),
     ],

@@ -22,16 +22,22 @@ export function replicationStateOf(db: DBInstance): ReplicationState {
   return { state: 'replicating', lagMs: match ? Number(match[1]) : undefined };
 }
 
-/** Acceptor: the replica has received everything its source acknowledged (lag 0). */
-export function replicaCaughtUp(output: DbInstancesOutput, params: RdsResourceParams): AcceptorResult {
+/** Parameters of {@link replicaCaughtUp}. */
+export interface ReplicaLagParams extends RdsResourceParams {
+  /** Lag that counts as caught up (ms). @default 0 */
+  maxLagMs?: number;
+}
+
+/** Acceptor: the replica's lag is at most `maxLagMs` (0: it has everything its source acknowledged). */
+export function replicaCaughtUp(output: DbInstancesOutput, params: ReplicaLagParams): AcceptorResult {
   const db = output.DBInstances?.[0];
   if (db === undefined) return { state: 'FAILURE', reason: `DB instance ${params.identifier} not found`, progress: 'not found' };
   const replication = replicationStateOf(db);
   if (replication.state === 'standalone') return { state: 'FAILURE', progress: 'standalone', reason: `${params.identifier} is not a read replica` };
-  if (replication.state === 'broken') {
-    return { state: 'FAILURE', progress: 'replication stopped', reason: `replication has stopped (${replication.message}); switch the run to ungraceful to promote what has arrived` };
-  }
-  if (replication.lagMs === 0) return { state: 'SUCCESS', progress: 'lag 0 ms' };
+  // Not a failure: in a graceful failover whose source region has just gone, the operator decides — switching
+  // the run to ungraceful skips this wait and promotes what has arrived.
+  if (replication.state === 'broken') return { state: 'RETRY', progress: `replication stopped (${replication.message}): switch the run to ungraceful to promote what has arrived` };
+  if (replication.lagMs !== undefined && replication.lagMs <= (params.maxLagMs ?? 0)) return { state: 'SUCCESS', progress: `lag ${replication.lagMs} ms` };
   return { state: 'RETRY', progress: replication.lagMs === undefined ? 'lag unknown' : `lag ${replication.lagMs} ms` };
 }
 
@@ -39,8 +45,8 @@ export function replicaCaughtUp(output: DbInstancesOutput, params: RdsResourcePa
 export const replicaCaughtUpWaiter = defineWaiter({
   service: 'rds',
   command: 'DescribeDBInstances',
-  what: (p: RdsResourceParams) => `replica ${p.identifier} caught up (lag 0)`,
-  resource: (p: RdsResourceParams) => p.identifier,
+  what: (p: ReplicaLagParams) => `replica ${p.identifier} caught up (lag ≤ ${p.maxLagMs ?? 0} ms)`,
+  resource: (p: ReplicaLagParams) => p.identifier,
   acceptor: replicaCaughtUp,
   expectedMs: 5_000,
 });

@@ -70,6 +70,9 @@ export function failoverSteps(ctx: StrategyContext, resources: MultiSiteResource
   const scaled = scale.filter((s) => s.kind === 'wait').map((s) => s.id);
   const [drain, drainInSync] = drainRegionSteps({ aws, record: dns, side: 'primary', whenBothUnhealthy: 'allow-ungraceful', ...(graceful ? { dependsOn: scaled } : {}) });
   const [move, moved] = moveGlobalWriterSteps({ aws, database, to: 'recovery', id: 'move-writer-to-recovery', ...(graceful ? { dependsOn: [drainInSync.id] } : {}) });
+  // Planned: users are affected only from the switchover (writes pause until the new writer is up), so the RTO
+  // measures that pause. Lost region: the disaster is the start of the run.
+  if (graceful) move.declaresDisaster = true;
   const verify = verifyServingAloneStep(aws, dns, 'recovery', 'verify-recovery-serving', [drainInSync.id, moved.id, ...scaled]);
   return [...scale, drain, drainInSync, move, moved, verify];
 }
@@ -83,20 +86,20 @@ export interface FailbackStepsOptions {
 }
 
 /**
- * Failback to the primary region: scale it back, wait until its cluster is a connected secondary again, switch the
+ * Failback to the primary region: wait until its cluster is a connected secondary again, scale it back, switch the
  * writer over (no data loss), ramp its weight back in stages gated by its health, then return the recovery region
  * to its normal capacity — the topology of the plan (writer region, weights, capacities).
  */
 export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResources, options: FailbackStepsOptions = {}): StepDefinition[] {
   const { aws, plan } = ctx;
   const { database, dns, groups } = resources;
-  const after = options.dependsOn ? { dependsOn: options.dependsOn } : {};
+  // The rejoin wait comes first: it also waits for the lost region's APIs to answer again.
+  const rejoined = waitForSecondaryRejoinStep({ aws, database, side: 'primary', ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}) });
   const scaleUp = groups.flatMap((g) => {
-    const up = scaleGroupStep({ aws, side: 'primary', name: g.primary.name, capacity: normalCapacity(g, 'primary'), id: `scale-primary-${g.primary.name}`, compensate: false, ...after,
+    const up = scaleGroupStep({ aws, side: 'primary', name: g.primary.name, capacity: normalCapacity(g, 'primary'), id: `scale-primary-${g.primary.name}`, compensate: false, dependsOn: [rejoined.id],
       why: 'The recovered region must have its capacity in service before it takes traffic again.' });
     return [up, waitGroupInServiceStep({ aws, side: 'primary', name: g.primary.name, id: `wait-primary-${g.primary.name}-in-service`, dependsOn: [up.id] })];
   });
-  const rejoined = waitForSecondaryRejoinStep({ aws, database, side: 'primary', ...after });
   const ready = [rejoined.id, ...scaleUp.filter((s) => s.kind === 'wait').map((s) => s.id)];
   const [move, moved] = moveGlobalWriterSteps({ aws, database, to: 'primary', how: 'switchover', id: 'switch-writer-to-primary', dependsOn: ready });
   // The switchover is the moment users are affected: a failback's RTO and RPO are measured from it.
@@ -110,7 +113,7 @@ export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResource
       why: 'Both regions serve again: the recovery region returns to its normal share of capacity.' });
     return [down, waitGroupScaledInStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-scaled-in`, dependsOn: [down.id] })];
   });
-  return [...scaleUp, rejoined, move, moved, ...ramp, ...scaleDown];
+  return [rejoined, ...scaleUp, move, moved, ...ramp, ...scaleDown];
 }
 
 

@@ -1,0 +1,95 @@
+/**
+ * The standby failback: back to the primary region, leaving the topology as it was before the failover —
+ * writer in the primary region, DNS on the primary, the recovery fleet at its standby size, replication from
+ * primary to recovery — under the same identifiers. To reuse a name AWS first needs the old instance gone, so
+ * the stale former writer (and later the former recovery writer) are deleted with a final snapshot each:
+ * `<id>-before-failback-<run>` and `<id>-before-reprotect-<run>` are the only resources left behind.
+ */
+import type { StepDefinition } from '@firedrill/core';
+import { promoteReplicaStep, waitDatabaseAvailableStep, waitDatabaseDeletedStep, waitPromotedStep, waitReplicaCaughtUpStep } from '../steps/database-steps.js';
+import { declareDisasterStep } from '../steps/disaster-steps.js';
+import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
+import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
+import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
+import { createReplicaStep, retireDatabaseStep } from '../steps/replica-steps.js';
+import type { StrategyContext } from '../strategy.js';
+import { type StandbyKind, type StandbyTopology, standbyCapacity } from './standby-family.js';
+
+/** A short, identifier-safe form of the run id for resource names (RDS identifiers stop at 63 characters). */
+export function runSuffix(runId: string): string {
+  const safe = runId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return safe.slice(-12).replace(/^-+/, '');
+}
+
+/**
+ * The failback graph. `declare: true` for a failback run (its start is the failback's t_disaster); `after` for a
+ * live drill, where it follows the failover and begins the `failback` phase.
+ */
+export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, kind: StandbyKind, options: { declare?: boolean; after?: string }): StepDefinition[] {
+  const { aws } = ctx;
+  const { database: db, compute, dns } = topology;
+  const primaryId = db.primary.identifier;
+  const recoveryId = db.recovery.identifier;
+  const suffix = runSuffix(ctx.runId);
+  const begin = declareDisasterStep({
+    id: 'begin-failback',
+    title: `Begin the failback to ${aws.region('primary')}`,
+    ...(options.after ? { dependsOn: [options.after] } : {}),
+  });
+  if (!options.declare) {
+    delete begin.declaresDisaster;
+    begin.beginsPhase = 'failback';
+    begin.why = 'The failback is measured as its own phase from here.';
+  }
+  const groupOf = (stepId: string) => (c: { resultOf<T>(id: string): T | undefined }) => c.resultOf<FenceResult>(stepId)?.parameterGroup || undefined;
+  return [
+    begin,
+    // 1. The stale former writer must not take writes, then makes way for a replica under its name.
+    fenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'fence-stale-primary', dependsOn: ['begin-failback'], compensate: false, missingIsFine: true }),
+    retireDatabaseStep({
+      aws, side: 'primary', identifier: primaryId, id: 'retire-stale-primary', dependsOn: ['fence-stale-primary'],
+      finalSnapshotIdentifier: `${primaryId}-before-failback-${suffix}`,
+      why: `Its data is stale (the recovery region took writes since); its name is needed for the new replica. The final snapshot keeps it.`,
+    }),
+    waitDatabaseDeletedStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-stale-primary-deleted', dependsOn: ['retire-stale-primary'] }),
+    // 2. Reverse replication: the recovery writer's data flows back to the primary region.
+    createReplicaStep({
+      aws, side: 'primary', identifier: primaryId, id: 'create-reverse-replica', dependsOn: ['wait-stale-primary-deleted'],
+      source: { side: 'recovery', identifier: recoveryId }, parameterGroup: groupOf('fence-stale-primary'),
+    }),
+    waitDatabaseAvailableStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-available', dependsOn: ['create-reverse-replica'] }),
+    waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-near', dependsOn: ['wait-reverse-replica-available'], maxLagMs: Math.max(5_000, ctx.plan.objectives.rpo) }),
+    // 3. Freeze the recovery writer, let the last writes arrive, promote the primary-region copy.
+    fenceWritersStep({ aws, side: 'recovery', identifier: recoveryId, id: 'fence-recovery-writers', dependsOn: ['wait-reverse-replica-near'] }),
+    waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-caught-up', dependsOn: ['fence-recovery-writers'] }),
+    promoteReplicaStep({ aws, side: 'primary', identifier: primaryId, id: 'promote-primary-copy', dependsOn: ['wait-reverse-replica-caught-up'], ...(db.backup ? { backupRetentionPeriod: Math.min(35, db.backup.retentionDays) } : {}) }),
+    waitPromotedStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-primary-copy-promoted', dependsOn: ['promote-primary-copy'] }),
+    // The copy inherited the group fenced at failover: lift it now that the recovery writer is fenced.
+    unfenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'unfence-primary-writers', dependsOn: ['wait-primary-copy-promoted'] }),
+    scaleGroupStep({ aws, side: 'primary', name: compute.primary.name, capacity: compute.primary.capacity, id: 'scale-primary-compute', dependsOn: ['begin-failback'], compensate: false }),
+    waitGroupInServiceStep({ aws, side: 'primary', name: compute.primary.name, id: 'wait-primary-compute-in-service', dependsOn: ['scale-primary-compute'] }),
+    // 4. Users back to the primary once Route 53 sees it healthy.
+    waitDnsTargetHealthyStep({ aws, record: dns, to: 'primary', id: 'wait-primary-healthy', dependsOn: ['unfence-primary-writers', 'wait-primary-compute-in-service'] }),
+    switchDnsStep({ aws, record: dns, to: 'primary', id: 'switch-dns-to-primary', dependsOn: ['wait-primary-healthy'] }),
+    waitDnsInSyncStep({ aws, switchStepId: 'switch-dns-to-primary', id: 'wait-switch-dns-to-primary-in-sync', restoresService: true }),
+    // 5. The recovery region back on standby, protected by a fresh replica under the old name.
+    scaleGroupStep({
+      aws, side: 'recovery', name: compute.recovery.name, capacity: standbyCapacity(topology, kind), id: 'scale-recovery-to-standby',
+      dependsOn: ['wait-switch-dns-to-primary-in-sync'], compensate: false, why: 'Users are back on the primary; the recovery fleet returns to its standby size.',
+    }),
+    waitGroupScaledInStep({ aws, side: 'recovery', name: compute.recovery.name, id: 'wait-recovery-compute-scaled-in', dependsOn: ['scale-recovery-to-standby'] }),
+    retireDatabaseStep({
+      aws, side: 'recovery', identifier: recoveryId, id: 'retire-former-recovery-writer', dependsOn: ['wait-switch-dns-to-primary-in-sync'],
+      finalSnapshotIdentifier: `${recoveryId}-before-reprotect-${suffix}`,
+      why: 'It is fenced and no longer the writer; its name is needed for the new replica. The final snapshot keeps it.',
+    }),
+    waitDatabaseDeletedStep({ aws, side: 'recovery', identifier: recoveryId, id: 'wait-former-recovery-writer-deleted', dependsOn: ['retire-former-recovery-writer'] }),
+    createReplicaStep({
+      aws, side: 'recovery', identifier: recoveryId, id: 'reprotect-with-recovery-replica', dependsOn: ['wait-former-recovery-writer-deleted'],
+      source: { side: 'primary', identifier: primaryId }, parameterGroup: groupOf('fence-recovery-writers'), compensate: false,
+    }),
+    waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: recoveryId, id: 'wait-recovery-replica-available', dependsOn: ['reprotect-with-recovery-replica'] }),
+    // The recovery group was fenced in step 3: a future failover must promote a replica that accepts writes.
+    unfenceWritersStep({ aws, side: 'recovery', identifier: recoveryId, id: 'unfence-recovery-group', dependsOn: ['wait-recovery-replica-available'] }),
+  ];
+}

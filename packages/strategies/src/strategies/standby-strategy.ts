@@ -1,0 +1,37 @@
+/**
+ * The Strategy value both standby strategies are: validate the plan, build each operation's graph, check
+ * readiness. Pilot light and warm standby are this with a different standby fleet.
+ */
+import type { StepDefinition } from '@firedrill/core';
+import type { Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { standbyReadiness } from './readiness-checks.js';
+import { failbackSteps } from './standby-failback.js';
+import { type StandbyKind, failoverSteps, FAILOVER_IDS, standbyTopology, validateStandbyPlan } from './standby-family.js';
+import { isolatedDrillSteps } from './standby-isolated-drill.js';
+
+function build(kind: StandbyKind, ctx: StrategyContext): StrategyRun {
+  const topology = standbyTopology(ctx.plan, kind);
+  let steps: StepDefinition[];
+  if (ctx.operation === 'failover') steps = failoverSteps(ctx, topology);
+  else if (ctx.operation === 'failback') steps = failbackSteps(ctx, topology, kind, { declare: true });
+  else if (ctx.drill === 'isolated') steps = isolatedDrillSteps(ctx, topology);
+  else {
+    // A live drill: the failover, then the failback as its own measured phase.
+    steps = [
+      ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${ctx.injectDisaster ? ' (outage injected)' : ''}` }),
+      ...failbackSteps(ctx, topology, kind, { after: FAILOVER_IDS.dnsInSync }),
+    ];
+  }
+  return { steps };
+}
+
+/** A standby strategy of `kind`. */
+export function standbyStrategy(kind: StandbyKind, description: string): Strategy {
+  return {
+    name: kind,
+    description,
+    validate: (plan, file) => validateStandbyPlan(plan, file, kind),
+    build: (ctx) => build(kind, ctx),
+    check: (ctx) => standbyReadiness({ ...ctx, kind }),
+  };
+}
