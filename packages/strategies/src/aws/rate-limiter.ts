@@ -54,6 +54,9 @@ export interface RateLimiterStats {
  * const limiter = new RateLimiter({ clock });
  * await limiter.acquire({ service: 'rds', region: 'us-west-2', command: 'DescribeDBInstances' }, signal);
  */
+/** Share of each bucket's burst kept in reserve for arrival jitter. */
+const BURST_HEADROOM = 0.02;
+
 export class RateLimiter {
   readonly #clock: Clock;
   readonly #overrides: Readonly<Record<string, TokenBucketSpec>>;
@@ -131,7 +134,12 @@ export class RateLimiter {
 
   #draws(call: RateLimitedCall): RateBucketDraw[] {
     return rateBucketsFor(call.service, call.command, call.input).map((draw) => {
-      const spec = this.#overrides[draw.bucket] ?? draw.spec;
+      const override = this.#overrides[draw.bucket];
+      // The limiter counts a call when it is sent, AWS when it arrives: network jitter can reorder arrivals
+      // against an empty bucket, so keep a little of a published burst in reserve (2%, at least one call).
+      // An override is the operator's own budget and is used as given.
+      const headroom = override || draw.spec.capacity <= 1 ? 0 : Math.max(1, Math.ceil(draw.spec.capacity * BURST_HEADROOM));
+      const spec = override ?? { ...draw.spec, capacity: draw.spec.capacity - headroom };
       // A cost above the burst could never be covered; cap it so a large launch waits, not hangs.
       return { ...draw, spec, cost: Math.min(draw.cost, spec.capacity) };
     });
