@@ -27,3 +27,5 @@ export { buildWarmStandbyScenario } from './scenarios/warm-standby.js';
 export { type DnsNames, type Scenario, type ScenarioNames, type ScenarioOptions } from './scenarios/scenario.js';
 export { type ComputeNames } from './scenarios/provision.js';
 export { sandboxHealthProbe, type SandboxHealthProbeOptions, sandboxHeartbeatProbe, type SandboxHeartbeatProbeOptions } from './sandbox-probes.js';
+export { planForScenario, type ScenarioPlanOverrides } from './scenarios/scenario-plan.js';
+export { type InRegionPlanOptions, type MultiSitePlanOptions, planForInRegionScenario, planForMultiSiteScenario } from './scenarios/scenario-plan-multi-site.js';

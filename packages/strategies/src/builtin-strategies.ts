@@ -5,6 +5,8 @@
 import { pilotLight } from './strategies/pilot-light.js';
 import { warmStandby } from './strategies/warm-standby.js';
 import { backupRestoreStrategy } from './strategies/backup-restore.js';
+import { inRegionStrategy } from './strategies/in-region.js';
+import { multiSiteStrategy } from './strategies/multi-site.js';
 import { registerStrategy } from './strategy-registry.js';
 
 /**
@@ -18,4 +20,6 @@ export function registerBuiltinStrategies(): void {
   registerStrategy(pilotLight);
   registerStrategy(warmStandby);
   registerStrategy(backupRestoreStrategy);
+  registerStrategy(multiSiteStrategy);
+  registerStrategy(inRegionStrategy);
 }

@@ -208,3 +208,9 @@ export { failoverSteps, promotedGuard, type StandbyKind, standbyTopology, type S
 export { failbackSteps, runSuffix } from './strategies/standby-failback.js';
 export { DRILL_TAG, drillLeftovers, isolatedDrillSteps } from './strategies/standby-isolated-drill.js';
 export { standbyReadiness } from './strategies/readiness-checks.js';
+export { multiSiteStrategy } from './strategies/multi-site.js';
+export { inRegionStrategy } from './strategies/in-region.js';
+export { type ClusterFailoverTarget, clusterWriterFailoverSteps, type ClusterWriterFailoverOptions, pickFailoverTarget } from './steps/cluster-failover-steps.js';
+export { type GlobalDatabaseNames, type GlobalWriterMove, moveGlobalWriterSteps, type MoveGlobalWriterOptions, secondaryRejoined, waitForSecondaryRejoinStep } from './steps/global-database-steps.js';
+export { configuredWeight, drainRegionSteps, type DrainRegionOptions, readWeights, type WeightedRampOptions, weightedRampSteps, type WeightedRecord } from './steps/weighted-ramp-steps.js';
+export { soakStep, type SoakOptions } from './steps/soak-steps.js';
