@@ -30,6 +30,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/validate.js'),
   },
   {
+    name: 'check',
+    args: '<plan>',
+    summary: 'readiness: replication, backups, AMIs, capacity, DNS, permissions; changes nothing',
+    example: 'firedrill check plans/tracking-app.yaml --target sandbox',
+    options: { target: run.target, json: { type: 'boolean' }, 'state-dir': run['state-dir'] },
+    optionHelp: { target: runHelp.target, json: 'print the findings as JSON', 'state-dir': runHelp['state-dir'] },
+    positionals: { min: 1, max: 1, names: ['plan'] },
+    load: () => import('./commands/check.js'),
+  },
+  {
     name: 'plan',
     args: '<plan>',
     summary: 'dry run: ordered steps, what runs in parallel, the exact AWS calls, IAM actions',
@@ -88,6 +98,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     optionHelp: { mode: operationHelp.mode, ...runHelp },
     positionals: { min: 1, max: 1, names: ['plan'] },
     load: () => import('./commands/failback.js'),
+  },
+  {
+    name: 'resume',
+    args: '<run-id>',
+    summary: 'continue a run from its journal (after a crash, Ctrl-C or a lost laptop)',
+    example: 'firedrill resume tracking-app-20261122T030000Z-5f5950',
+    options: { json: run.json, 'state-dir': run['state-dir'] },
+    optionHelp: { json: runHelp.json, 'state-dir': runHelp['state-dir'] },
+    positionals: { min: 1, max: 1, names: ['run-id'] },
+    load: () => import('./commands/resume.js'),
   },
   {
     name: 'report',

@@ -1,17 +1,19 @@
 import { type PlanSource, realClock, type RunProbes } from '@firedrill/core';
-import { AwsEnvironment } from '@firedrill/strategies';
+import { AwsEnvironment, type PlanProbes, probesFromPlan } from '@firedrill/strategies';
 import type { TargetSession } from './target-session.js';
 
 /**
  * Real AWS: the default credential chain (or the plan's roles per side), the wall clock, and the plan's
- * probes against real systems.
+ * probes against real systems (HTTP health, PostgreSQL/MySQL heartbeats; connections by reference).
  */
-export function openAwsSession(source: PlanSource, probes: (source: PlanSource) => RunProbes): TargetSession {
+export function openAwsSession(source: PlanSource): TargetSession {
+  let opened: PlanProbes | undefined;
   return {
     name: 'aws',
     clock: realClock,
     aws: new AwsEnvironment({ plan: source.plan, clock: realClock }),
-    probes,
+    probes: (src): RunProbes => (opened ??= probesFromPlan(src.plan)).probes,
     save: () => {},
+    close: () => opened?.close(),
   };
 }

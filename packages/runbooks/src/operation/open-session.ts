@@ -1,4 +1,4 @@
-import type { PlanSource, RunProbes } from '@firedrill/core';
+import type { PlanSource } from '@firedrill/core';
 import type { CommandOptions } from '../cli/command.js';
 import { UsageError } from '../cli/usage-error.js';
 import { openAwsSession } from './aws-session.js';
@@ -12,17 +12,7 @@ export function targetOf(command: string, source: PlanSource, options: CommandOp
   return target;
 }
 
-/** Opens the session of the chosen target. Real-AWS probes come from the plan's probe section. */
-export async function openSession(target: 'aws' | 'sandbox', source: PlanSource, stateDir: string): Promise<TargetSession> {
-  if (target === 'sandbox') return openSandboxSession(source, stateDir);
-  const probes = async (): Promise<(s: PlanSource) => RunProbes> => {
-    try {
-      const module = (await import('@firedrill/strategies')) as { probesFromPlan?: (plan: PlanSource['plan']) => RunProbes };
-      if (module.probesFromPlan) return (s) => module.probesFromPlan!(s.plan);
-    } catch {
-      // Fall through: no real probes available.
-    }
-    return () => ({});
-  };
-  return openAwsSession(source, await probes());
+/** Opens the session of the chosen target. */
+export async function openSession(target: 'aws' | 'sandbox', source: PlanSource, stateDir: string, options: { start?: number } = {}): Promise<TargetSession> {
+  return target === 'sandbox' ? openSandboxSession(source, stateDir, options) : openAwsSession(source);
 }

@@ -7,6 +7,7 @@ import {
   withApprovalGates,
 } from '@firedrill/core';
 import { type AwsEnvironment, getStrategy, type StrategyRun } from '@firedrill/strategies';
+import { registerBuiltins } from './register-builtins.js';
 
 /** Which operation, in which mode, for a plan. */
 export interface OperationChoice {
@@ -22,6 +23,7 @@ export interface OperationChoice {
  * @throws UnknownStrategyError, StepGraphError (both exit code 2 in the CLI).
  */
 export function operationSteps(source: PlanSource, choice: OperationChoice, aws: AwsEnvironment, runId: string, extra: { injectDisaster?: (signal: AbortSignal) => Promise<void> } = {}): StrategyRun {
+  registerBuiltins();
   const strategy = getStrategy(source.plan.strategy.name, source.file);
   const built = strategy.build({
     plan: source.plan,

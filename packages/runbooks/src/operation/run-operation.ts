@@ -76,6 +76,15 @@ export async function runOperation(source: PlanSource, choice: OperationChoice, 
     policies: plan.policies,
   });
   showProgress(run, display);
+  // The simulated world is kept after every step, so a crashed command resumes on the world it left.
+  run.events.subscribe((e) => {
+    if (e.type === 'step.succeeded' || e.type === 'step.failed' || e.type === 'step.skipped') session.save();
+  });
+  return finishRun(run, session, store, display);
+}
+
+/** Waits for a run (new or resumed) to end, or for Ctrl-C, and prints its outcome. */
+export function finishRun(run: Run, session: TargetSession, store: FileRunStore, display: RunDisplay): Promise<number> {
   const interrupted = new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       session.save();
@@ -85,6 +94,7 @@ export async function runOperation(source: PlanSource, choice: OperationChoice, 
   });
   const finished = run.completion.then((report) => {
     session.save();
+    session.close();
     if (display.json) display.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else display.io.stdout.write(summary(report, store.reportPath(report.runId)));
     return exitCodeOf(report);

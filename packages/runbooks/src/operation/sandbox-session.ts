@@ -46,7 +46,8 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
   let clock: VirtualClock;
   if (existsSync(worldPath)) {
     const saved = JSON.parse(readFileSync(clockPath, 'utf8')) as SavedClock;
-    clock = new VirtualClock({ start: options.start ?? saved.now });
+    // A resumed run continues from the later of the world's time and its journal's last event.
+    clock = new VirtualClock({ start: Math.max(saved.now, options.start ?? saved.now) });
     sandbox = Sandbox.load(worldPath, { clock });
   } else {
     const builder = BUILDERS[plan.strategy.name];
@@ -66,6 +67,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     injectDisaster: async () => {
       sandbox.faults.regionOutage(plan.regions.primary);
     },
+    close: () => {},
     save: () => {
       mkdirSync(join(stateDir, 'sandbox'), { recursive: true });
       sandbox.save(worldPath);

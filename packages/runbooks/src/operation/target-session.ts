@@ -15,4 +15,6 @@ export interface TargetSession {
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
   /** Keeps what the run changed (the sandbox's world) for the next command. */
   save(): void;
+  /** Releases what the session holds (probe connections) once the run has ended. */
+  close(): void;
 }
