@@ -1,9 +1,11 @@
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { parsePlan, VirtualClock } from '@firedrill/core';
+import { fileURLToPath } from 'node:url';
+import { loadPlanFile, parsePlan, VirtualClock } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
 import { buildInRegionAuroraScenario } from '../../sandbox/src/index.js';
 import { planForInRegionScenario } from '../../sandbox/src/scenarios/scenario-plan-multi-site.js';
 import { inRegionStrategy } from '../src/strategies/in-region.js';
+import { multiSiteStrategy } from '../src/strategies/multi-site.js';
 import { at, runStrategy, sandboxAws } from './support/strategy-on-sandbox.js';
 
 async function scenario(seed: number) {
@@ -82,5 +84,17 @@ describe('in-region strategy (Aurora writer failover inside one region)', () => 
     // The scenario puts writer and reader in the same AZ: a real finding, not a pass.
     expect(byCheck['reader-in-other-az']).toBe('warn');
     expect(s.sandbox.calls().every((c) => c.command.startsWith('Describe'))).toBe(true);
+  });
+});
+
+describe('example plans', () => {
+  it.each([
+    ['aurora-mysql-in-region.yaml', inRegionStrategy],
+    ['multi-site.yaml', multiSiteStrategy],
+  ])('%s is valid for its strategy', async (file, strategy) => {
+    const path = fileURLToPath(new URL(`../../runbooks/examples/${file}`, import.meta.url));
+    const plan = await loadPlanFile(path);
+    expect(plan.strategy.name).toBe(strategy.name);
+    expect(strategy.validate(plan, path)).toEqual([]);
   });
 });
