@@ -1,5 +1,6 @@
 /**
- * The steps of a failover of the local PostgreSQL pair, for the engine: the same kinds of steps a real
+ * The steps of a failover of a local replicated pair (PostgreSQL primary + standby, or MariaDB primary +
+ * replica), for the engine: the same kinds of steps a real
  * strategy builds (fence, wait for catch-up, promote, move the endpoint), on real local servers.
  *
  * - graceful: steady state → fence the primary → wait until the standby replayed everything → promote →
@@ -8,12 +9,26 @@
  *   known lag → crash the primary (the disaster) → promote what the standby has → switch the endpoint.
  */
 import type { StepDefinition } from '../../packages/core/src/index.js';
-import type { PostgresCluster } from './postgres-cluster.js';
 import type { TcpProxy } from './tcp-proxy.js';
 
-/** Options of {@link postgresFailoverSteps}. */
-export interface PostgresFailoverStepsOptions {
-  cluster: PostgresCluster;
+/** What the steps need from a local primary/standby pair. */
+export interface LocalReplicatedPair {
+  /** `pg_ctl promote`, or `RESET SLAVE ALL` + `read_only = OFF`: for step titles. */
+  readonly promoteHow: string;
+  readonly standbyPort: number;
+  /** The heartbeat row the standby holds for `source`, read directly. */
+  standbyHeartbeat(source: string): Promise<{ seq: number; at: number } | undefined>;
+  standbyIsWriter(): Promise<boolean>;
+  cutReplication(): Promise<void>;
+  crashPrimary(): Promise<void>;
+  fencePrimary(): Promise<void>;
+  standbyCaughtUp(): Promise<boolean>;
+  promoteStandby(): Promise<void>;
+}
+
+/** Options of {@link localFailoverSteps}. */
+export interface LocalFailoverStepsOptions {
+  cluster: LocalReplicatedPair;
   /** The application's endpoint: moved from the primary to the standby by `switch-endpoint`. */
   proxy: TcpProxy;
   mode: 'graceful' | 'ungraceful';
@@ -27,8 +42,8 @@ export interface PostgresFailoverStepsOptions {
 
 const quickPoll = { poll: { initialInterval: 50, maximumInterval: 100 }, timeout: '30s' } as const;
 
-/** The failover of the local pair as engine steps. */
-export function postgresFailoverSteps(options: PostgresFailoverStepsOptions): StepDefinition[] {
+/** The failover of a local pair as engine steps. */
+export function localFailoverSteps(options: LocalFailoverStepsOptions): StepDefinition[] {
   const { cluster, proxy, mode, source } = options;
   const steadyState: StepDefinition = {
     id: 'steady-state',
@@ -36,17 +51,17 @@ export function postgresFailoverSteps(options: PostgresFailoverStepsOptions): St
     kind: 'wait',
     policy: quickPoll,
     poll: async () => {
-      const beat = await cluster.heartbeatOn(cluster.standby, source);
+      const beat = await cluster.standbyHeartbeat(source);
       return beat && beat.seq >= 2 ? { status: 'success', value: beat } : { status: 'retry', progress: beat?.seq ?? 'no heartbeat yet' };
     },
   };
   const promote: StepDefinition = {
     id: 'promote-standby',
-    title: `Promote the standby (port ${cluster.standby.port}) with pg_ctl promote`,
+    title: `Promote the standby (port ${cluster.standbyPort}): ${cluster.promoteHow}`,
     kind: 'action',
     promotesData: true,
     dependsOn: [mode === 'graceful' ? 'wait-caught-up' : 'crash-primary'],
-    check: async () => ({ applied: await cluster.isWriter(cluster.standby) }),
+    check: async () => ({ applied: await cluster.standbyIsWriter() }),
     act: async () => cluster.promoteStandby(),
   };
   const switchEndpoint: StepDefinition = {
@@ -55,22 +70,22 @@ export function postgresFailoverSteps(options: PostgresFailoverStepsOptions): St
     kind: 'action',
     restoresService: true,
     dependsOn: ['promote-standby'],
-    check: async () => ({ applied: proxy.target.port === cluster.standby.port }),
-    act: async () => proxy.switchTo({ host: '127.0.0.1', port: cluster.standby.port }),
+    check: async () => ({ applied: proxy.target.port === cluster.standbyPort }),
+    act: async () => proxy.switchTo({ host: '127.0.0.1', port: cluster.standbyPort }),
   };
   if (mode === 'graceful') {
     return [
       steadyState,
       {
         id: 'fence-primary',
-        title: 'Fence the primary: new transactions read-only, application sessions ended',
+        title: 'Fence the primary: application writes refused',
         kind: 'action',
         dependsOn: ['steady-state'],
         act: async () => cluster.fencePrimary(),
       },
       {
         id: 'wait-caught-up',
-        title: "Wait until the standby replayed the primary's last WAL",
+        title: 'Wait until the standby has applied everything the primary wrote',
         kind: 'wait',
         dependsOn: ['fence-primary'],
         policy: quickPoll,
@@ -97,7 +112,7 @@ export function postgresFailoverSteps(options: PostgresFailoverStepsOptions): St
     },
     {
       id: 'crash-primary',
-      title: 'Stop the primary hard (pg_ctl stop -m immediate)',
+      title: 'Stop the primary hard (no shutdown, nothing more replicated)',
       kind: 'action',
       declaresDisaster: true,
       dependsOn: ['cut-replication'],

@@ -6,6 +6,7 @@
  */
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LocalReplicatedPair } from './local-failover-steps.js';
 import { ensureInstalled, freePort, postgresBinDir, run, temporaryFolder, waitUntil } from './local-processes.js';
 
 /** One server of the pair. */
@@ -29,7 +30,9 @@ const REPLICATION_PASSWORD = 'replication-secret-pw';
  * await cluster.promoteStandby();  // pg_ctl promote
  * await cluster.stop();            // both servers stopped, the folder removed
  */
-export class PostgresCluster {
+export class PostgresCluster implements LocalReplicatedPair {
+  readonly promoteHow = 'pg_ctl promote';
+
   private constructor(
     readonly root: string,
     readonly bin: string,
@@ -120,6 +123,18 @@ export class PostgresCluster {
   async heartbeatOn(node: PostgresNode, source: string, table = 'firedrill_heartbeat'): Promise<{ seq: number; at: number } | undefined> {
     const rows = await this.sql(node, `SELECT seq, at_ms FROM ${table} WHERE source = '${source.replace(/'/g, "''")}'`);
     return rows[0] ? { seq: Number(rows[0][0]), at: Number(rows[0][1]) } : undefined;
+  }
+
+  get standbyPort(): number {
+    return this.standby.port;
+  }
+
+  standbyHeartbeat(source: string): Promise<{ seq: number; at: number } | undefined> {
+    return this.heartbeatOn(this.standby, source);
+  }
+
+  standbyIsWriter(): Promise<boolean> {
+    return this.isWriter(this.standby);
   }
 
   /** Stops both servers (hard) and removes the folder. Safe to call twice. */

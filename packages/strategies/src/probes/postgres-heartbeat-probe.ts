@@ -121,6 +121,7 @@ export class PostgresHeartbeatProbe implements HeartbeatProbe {
   }
 
   async #createTable(client: pg.Client): Promise<void> {
+    // Two sessions creating the table at once: the loser sees a duplicate type or relation; the table is there.
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${this.#table} (
          source text PRIMARY KEY,
@@ -128,6 +129,8 @@ export class PostgresHeartbeatProbe implements HeartbeatProbe {
          at_ms bigint NOT NULL,
          written_at timestamptz NOT NULL DEFAULT now()
        )`,
-    );
+    ).catch((error: unknown) => {
+      if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
+    });
   }
 }
