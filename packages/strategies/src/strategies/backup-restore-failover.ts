@@ -8,7 +8,8 @@ import type { AwsEnvironment } from '../aws-environment.js';
 import { scaleGroupStep, waitGroupInServiceStep } from '../steps/compute-steps.js';
 import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
-import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
+import { dnsCutoverStep } from '../steps/dns-cutover-step.js';
+import { waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
 import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
@@ -86,7 +87,7 @@ export function backupRestoreFailoverSteps(options: BackupRestoreFailoverOptions
   const dns = topology.dns;
   if (dns !== undefined) {
     steps.push(
-      switchDnsStep({ aws, record: dns.resource, to: 'recovery', id: `${p}switch-dns-to-recovery`, dependsOn: ready }),
+      dnsCutoverStep({ aws, record: dns.resource, to: 'recovery', id: `${p}switch-dns-to-recovery`, dependsOn: ready }),
       waitDnsInSyncStep({ aws, switchStepId: `${p}switch-dns-to-recovery`, id: `${p}wait-dns-recovery-in-sync`, restoresService: true }),
     );
     last = `${p}wait-dns-recovery-in-sync`;

@@ -107,7 +107,7 @@ function retentionFindings(
 ): Finding[] {
   const oldest = snapshots[0];
   if (oldest === undefined) return [];
-  const days = formatDuration(o.retentionMs);
+  const days = `${Math.round(o.retentionMs / DAY)} days`;
   const expected = Math.floor(o.retentionMs / o.cadence.averageIntervalMs);
   const expired = snapshots.filter((s) => o.now - s.capturedAt > o.retentionMs + o.cadence.maxGapMs);
   const findings: Finding[] = [];
