@@ -43,7 +43,7 @@ export interface SandboxRunResult {
 
 /** An AwsEnvironment for a plan on a sandbox. */
 export function sandboxEnvironment(plan: Plan, sandbox: Sandbox, clock: Clock, plugins: AwsClientPlugin[] = []): AwsEnvironment {
-  return new AwsEnvironment({ plan, clock, plugins: [...plugins, ((target) => sandbox.plugin(target.region)) as unknown as AwsClientPlugin] });
+  return new AwsEnvironment({ plan, clock, plugins: [...plugins, ((target: { region: string }) => sandbox.plugin(target.region)) as unknown as AwsClientPlugin] });
 }
 
 /** Runs a strategy operation on the sandbox, measured. */
