@@ -250,8 +250,23 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     await this.record({ type: 'rpo.measured', seconds, source: 'heartbeat', detail: { newestSeq: newest.seq, newestAt: new Date(newest.at).toISOString(), lastWrittenSeq: this.state.heartbeats.lastOkSeq ?? null } });
   }
 
+  /**
+   * A run that fails after a new writer was promoted has still lost (or kept) data: measure it before any
+   * rollback, so the report says what the failover cost even when it did not finish. Best effort.
+   */
+  async #measureRpoAfterFailure(): Promise<void> {
+    const promoted = this.state.meta.steps.some((s) => s.promotesData && this.state.steps[s.id]?.status === 'succeeded');
+    if (!promoted) return;
+    try {
+      await this.#measureRpoFromHeartbeat();
+    } catch (error) {
+      await this.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${(error as Error).message}` });
+    }
+  }
+
   /** Runs compensations of completed steps in reverse order of completion. */
   async compensate(): Promise<void> {
+    if (this.state.restoredAt === undefined || this.state.rpo === undefined) await this.#measureRpoAfterFailure();
     await this.record({ type: 'run.state', state: 'compensating' });
     const signal = new AbortController().signal; // Compensation must finish even after an abort.
     const failures: unknown[] = [];
@@ -295,6 +310,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   }
 
   async finish(status: RunStatus, error?: unknown): Promise<void> {
+    if (status !== 'succeeded' && !this.state.rpo) await this.#measureRpoAfterFailure();
     for (const actor of this.#stepActors.values()) actor?.stop();
     this.#stepActors.clear();
     this.#probeStop.abort(new RunAbortedError('run finished'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, type HealthProbe, startRun, type StepDefinition, VirtualClock } from '../src/index.js';
+import { buildReport, type HealthProbe, startRun, type StepDefinition, StepFailure, VirtualClock } from '../src/index.js';
 import { ReplicatedApp } from '../examples/tabletop-app.js';
 
 const objectives = { rtoMs: 15 * 60_000, rpoMs: 60_000 };
@@ -143,5 +143,25 @@ describe('phases of a live drill', () => {
     ]);
     expect(report.phases?.[1]?.criticalPath.map((e) => e.stepId)).toEqual(['resync-primary', 'switch-dns-back']);
     expect(report.phases?.[1]?.startedAt).toBe('2026-11-22T03:09:00.000Z');
+  });
+});
+
+describe('RPO of a failed failover', () => {
+  it('is still measured when the run fails after the promotion', async () => {
+    const clock = new VirtualClock();
+    const app = new ReplicatedApp(clock, 3_000);
+    const steps = app.drillSteps().map((s) =>
+      s.id === 'switch-dns' && s.kind === 'action'
+        ? { ...s, policy: { retry: { maximumAttempts: 1 } }, act: async () => { throw new StepFailure('Throttling on ChangeResourceRecordSets', { retryable: false }); } }
+        : s,
+    );
+    const run = await startRun({
+      subject: { plan: 'failed-failover', objectives }, operation: 'drill', steps, clock, store: false, rollback: 'never',
+      probes: { health: app.healthProbe(), heartbeat: app.heartbeatProbe() },
+    });
+    const report = await run.completion;
+    expect(report.status).toBe('failed');
+    expect(report.rto.seconds).toBeNull();
+    expect(report.rpo).toMatchObject({ seconds: 3, source: 'heartbeat' });
   });
 });
