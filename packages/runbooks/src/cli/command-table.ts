@@ -20,6 +20,16 @@ const stateDirHelp = { 'state-dir': 'where journals, reports and locks live (def
 /** Every command, in the order `firedrill --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: 'demo',
+    args: '',
+    summary: 'a live warm-standby drill on the sandbox, end to end, with measured RTO and RPO',
+    example: 'firedrill demo',
+    options: { seed: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' } },
+    optionHelp: { seed: 'the sandbox\'s random seed (default 1)', json: 'print the report instead of progress', 'state-dir': 'where the demo plan, journal and report go (default .firedrill)' },
+    positionals: { min: 0, max: 0, names: [] },
+    load: () => import('./commands/demo.js'),
+  },
+  {
     name: 'validate',
     args: '<plan>',
     summary: 'schema and semantic validation of a plan',

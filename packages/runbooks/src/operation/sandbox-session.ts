@@ -24,6 +24,14 @@ const BUILDERS: Record<string, (options: ScenarioOptions) => Promise<Scenario>> 
   'in-region': buildInRegionAuroraScenario,
 };
 
+/**
+ * The sandbox application a plan runs on: a plan named `<app>-app` (as `planForScenario` names them) runs on
+ * its strategy's scenario built for `<app>`; any other name is the application's name itself.
+ */
+export function sandboxAppOf(planName: string): string {
+  return planName.replace(/-app$/, '');
+}
+
 /** Where a plan's sandbox world is kept between commands (so failback follows failover). */
 export function sandboxWorldPath(stateDir: string, plan: string): string {
   return join(stateDir, 'sandbox', `${plan}.json`);
@@ -53,7 +61,9 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     const builder = BUILDERS[plan.strategy.name];
     if (!builder) throw Object.assign(new Error(`${source.file}: strategy.name: the sandbox has scenarios for ${Object.keys(BUILDERS).join(', ')}, not "${plan.strategy.name}"; run it with --target aws`), { exitCode: 2 });
     clock = new VirtualClock(options.start === undefined ? {} : { start: options.start });
-    sandbox = (await builder({ clock, seed: options.seed ?? 1, regions: [plan.regions.primary, plan.regions.recovery], app: plan.metadata.name })).sandbox;
+    const scenario = await builder({ clock, seed: options.seed ?? 1, regions: [plan.regions.primary, plan.regions.recovery], app: sandboxAppOf(plan.metadata.name) });
+    assertPlanMatchesScenario(source, scenario);
+    sandbox = scenario.sandbox;
   }
   // The sandbox's plugin is typed by @smithy/types; the AWS layer's by its own minimal stack type.
   const plugin = (target: { region: string }): AwsPluggable => sandbox.plugin(target.region) as unknown as AwsPluggable;
@@ -86,13 +96,46 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox, _clock: Clock): Run
       ? {
           health: sandboxHealthProbe({
             sandbox,
-            app: plan.metadata.name,
+            app: sandboxAppOf(plan.metadata.name),
             ...(dns && 'name' in dns ? { recordName: dns.name } : { region: plan.regions.recovery }),
             intervalMs: health.interval,
             consecutive: health.consecutive,
           }),
         }
       : {}),
-    ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app: plan.metadata.name, intervalMs: heartbeat.interval }) } : {}),
+    ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app: sandboxAppOf(plan.metadata.name), intervalMs: heartbeat.interval }) } : {}),
   };
+}
+
+/**
+ * The plan's resources must be the scenario's: the sandbox builds its strategy's ready-made topology, so a plan
+ * naming other resources would fail half way. Says which fields differ and what the scenario has.
+ */
+function assertPlanMatchesScenario(source: PlanSource, scenario: Scenario): void {
+  const { names } = scenario;
+  const known = new Set<string>([
+    names.database.primary.identifier,
+    ...(names.database.recovery ? [names.database.recovery.identifier] : []),
+    ...(names.database.globalClusterIdentifier ? [names.database.globalClusterIdentifier] : []),
+    ...[names.compute.primary, names.compute.recovery].flatMap((c) => (c ? Object.values(c).filter((v): v is string => typeof v === 'string') : [])),
+    ...(names.dns ? [names.dns.recordName, names.dns.recordName.replace(/\.$/, ''), names.dns.hostedZoneId] : []),
+    ...(names.storage ? [names.storage.primaryBucket, names.storage.recoveryBucket] : []),
+  ]);
+  const problems: string[] = [];
+  for (const [role, resource] of Object.entries(source.plan.resources)) {
+    const r = resource as Record<string, unknown>;
+    const check = (path: string, value: unknown): void => {
+      if (typeof value === 'string' && !known.has(value)) problems.push(`${source.file}: resources.${role}.${path}: the sandbox ${names.strategy} scenario for "${names.app}" has no "${value}"`);
+    };
+    for (const side of ['primary', 'recovery'] as const) {
+      const s = r[side] as Record<string, unknown> | undefined;
+      if (s) for (const key of ['identifier', 'name', 'clusterIdentifier', 'bucket']) check(`${side}.${key}`, s[key]);
+    }
+    check('identifier', r['identifier']);
+    check('globalClusterIdentifier', r['globalClusterIdentifier']);
+    check('name', r['name']);
+  }
+  if (problems.length > 0) {
+    throw Object.assign(new Error(`${problems.join('\n')}\nOn the sandbox, a plan named "<app>-app" runs on its strategy's ready-made scenario for <app>; \`firedrill demo\` writes such a plan. Or run this plan with --target aws.`), { exitCode: 2 });
+  }
 }

@@ -1,0 +1,41 @@
+import { loadPlanSource, VirtualClock } from '@firedrill/core';
+import { buildWarmStandbyScenario, planForScenario } from '@firedrill/sandbox';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { reportToMarkdown } from '../../render/report-markdown.js';
+import { openSandboxSession, sandboxWorldPath } from '../../operation/sandbox-session.js';
+import { runOperation } from '../../operation/run-operation.js';
+import type { CommandRun } from '../command.js';
+import { runStore } from '../plan-path.js';
+
+/**
+ * `firedrill demo`: a live warm-standby drill on the sandbox, end to end — the primary region goes down, the
+ * replica is promoted, the standby fleet scales out, DNS moves; then everything fails back — with RTO and
+ * RPO measured against the objectives. Writes the demo's plan so the other commands can be tried on it.
+ */
+export const run: CommandRun = async ({ options, io }) => {
+  const store = runStore(io, options);
+  const demoDir = join(store.dir, 'demo');
+  mkdirSync(demoDir, { recursive: true });
+  // The plan comes from the scenario itself, so its names are the sandbox's.
+  const { names } = await buildWarmStandbyScenario({ clock: new VirtualClock(), app: 'tracking' });
+  const planFile = join(demoDir, 'tracking-app.yaml');
+  writeFileSync(planFile, `# Written by \`firedrill demo\`: a warm standby of the sandbox's "tracking" application.\n${stringify(planForScenario(names))}`);
+  const shown = relative(process.cwd(), planFile) || planFile;
+  const source = await loadPlanSource(shown);
+  // Every demo starts from a fresh world.
+  rmSync(sandboxWorldPath(store.dir, source.plan.metadata.name), { force: true });
+  const session = await openSandboxSession(source, store.dir, { seed: Number(options['seed'] ?? 1) });
+  const color = Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined;
+  io.stdout.write(`Firedrill demo: a live drill of ${source.plan.metadata.name} (warm standby, ${source.plan.regions.primary} → ${source.plan.regions.recovery}) on the sandbox\nplan: ${shown}\n\n`);
+  const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: 'live' }, session, store, { io, json: Boolean(options['json']), color });
+  const [latest] = store.listRuns().filter((id) => id.startsWith(source.plan.metadata.name)).slice(-1);
+  if (latest && !options['json']) {
+    const { buildReport, readJournalFile } = await import('@firedrill/core');
+    const markdown = join(store.runDir(latest), 'report.md');
+    writeFileSync(markdown, reportToMarkdown(buildReport(readJournalFile(store.journalPath(latest)))));
+    io.stdout.write(`Markdown report: ${relative(process.cwd(), markdown)}\nTry next: firedrill plan ${shown} --operation failover · firedrill render ${shown} --operation failover · firedrill history ${shown}\n`);
+  }
+  return code;
+};
