@@ -93,9 +93,16 @@ export function trueRestoredAt(sandbox: Sandbox, recordName: string, app: string
   const candidates = [after, ...base, ...base.map((t) => t + HEALTH_CHECK_DELAY_MS), ...changes]
     .filter((t) => Number.isFinite(t) && t >= after && t <= sandbox.clock.now())
     .sort((a, b) => a - b);
-  for (const t of new Set(candidates)) {
+  const serving = (t: number): boolean => {
     const answer = resolveDnsAnswer(world, recordName, undefined, t);
-    if (answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(world, application, r, t).healthy)) return t;
+    return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(world, application, r, t).healthy);
+  };
+  // Restored means serving again after the disaster took effect (a graceful failover still serves for the
+  // instant before the fence), so look for the first serving moment after the first outage of service.
+  let down = false;
+  for (const t of new Set(candidates)) {
+    if (!serving(t)) down = true;
+    else if (down) return t;
   }
   return undefined;
 }
