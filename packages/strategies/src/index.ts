@@ -214,3 +214,10 @@ export { type ClusterFailoverTarget, clusterWriterFailoverSteps, type ClusterWri
 export { type GlobalDatabaseNames, type GlobalWriterMove, moveGlobalWriterSteps, type MoveGlobalWriterOptions, secondaryRejoined, waitForSecondaryRejoinStep } from './steps/global-database-steps.js';
 export { configuredWeight, drainRegionSteps, type DrainRegionOptions, readWeights, type WeightedRampOptions, weightedRampSteps, type WeightedRecord } from './steps/weighted-ramp-steps.js';
 export { soakStep, type SoakOptions } from './steps/soak-steps.js';
+export { backupRestoreStrategy, type BackupRestoreStrategyOptions, createBackupRestoreStrategy } from './strategies/backup-restore.js';
+export { type BackupRestoreParameters, backupRestoreTopology, validateBackupRestorePlan } from './strategies/backup-restore-topology.js';
+export { scheduleCadence, type ScheduleCadence } from './strategies/backup-schedule.js';
+export { cleanUpDrillStep, DRILL_RUN_TAG, drillName, type DrillResource, drillScopeStep, drillTags, listDrillResources, sweepDrillResources, verifyNothingLeftStep } from './steps/drill-cleanup-steps.js';
+export { copySnapshotStep, pickNewestSnapshotStep, type PickedSnapshot, restoreDatabaseStep, type RestoredDatabase, takeSnapshotStep, waitSnapshotAvailableStep } from './steps/snapshot-steps.js';
+export { findImageStep, type FoundImage, launchInstancesStep, type LaunchedInstances, terminateTaggedInstancesStep, waitInstancesRunningStep } from './steps/image-steps.js';
+export { dnsCutoverStep, isControlPlaneUnreachable } from './steps/dns-cutover-step.js';
