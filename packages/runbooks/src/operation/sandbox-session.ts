@@ -25,11 +25,12 @@ const BUILDERS: Record<string, (options: ScenarioOptions) => Promise<Scenario>> 
 };
 
 /**
- * The sandbox application a plan runs on: a plan named `<app>-app` (as `planForScenario` names them) runs on
- * its strategy's scenario built for `<app>`; any other name is the application's name itself.
+ * The sandbox application a plan runs on: a plan named `<app>-app`, `<app>-multi-site`, `<app>-in-region` or
+ * `<app>-backup-restore` (as the sandbox's plan builders name them) runs on its strategy's scenario built for
+ * `<app>`; any other name is the application's name itself.
  */
 export function sandboxAppOf(planName: string): string {
-  return planName.replace(/-app$/, '');
+  return planName.replace(/-(app|multi-site|in-region|backup-restore|pilot-light|warm-standby)$/, '');
 }
 
 /** Where a plan's sandbox world is kept between commands (so failback follows failover). */
@@ -134,6 +135,7 @@ function assertPlanMatchesScenario(source: PlanSource, scenario: Scenario): void
     check('identifier', r['identifier']);
     check('globalClusterIdentifier', r['globalClusterIdentifier']);
     check('name', r['name']);
+    check('hostedZoneId', r['hostedZoneId']);
   }
   if (problems.length > 0) {
     throw Object.assign(new Error(`${problems.join('\n')}\nOn the sandbox, a plan named "<app>-app" runs on its strategy's ready-made scenario for <app>; \`firedrill demo\` writes such a plan. Or run this plan with --target aws.`), { exitCode: 2 });
