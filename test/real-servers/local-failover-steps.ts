@@ -52,7 +52,7 @@ export function localFailoverSteps(options: LocalFailoverStepsOptions): StepDefi
     policy: quickPoll,
     poll: async () => {
       const beat = await cluster.standbyHeartbeat(source);
-      return beat && beat.seq >= 2 ? { status: 'success', value: beat } : { status: 'retry', progress: beat?.seq ?? 'no heartbeat yet' };
+      return beat && beat.seq >= 2 ? { status: 'success', value: beat } : { status: 'retry', progress: beat ? `heartbeat #${beat.seq}` : 'no heartbeat yet' };
     },
   };
   const promote: StepDefinition = {
