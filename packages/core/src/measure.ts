@@ -26,29 +26,50 @@ export function measureRto(state: RunState, phase: PhaseState | undefined = stat
   return { seconds: seconds(Math.max(0, phase.restoredAt - phase.startedAt)), source: phase.restoredSource };
 }
 
-function lastEndedBefore(state: RunState, limit: number): StepState | undefined {
+/**
+ * The step whose end coincides with the restoration: among steps that started before it, the one that ended
+ * closest to it. A waiter notices "available" a poll after the health probe may already see service, so the
+ * step that set the RTO can end shortly after `restoredAt`; one that ended long before it did not hold it up.
+ */
+function stepAtRestoration(state: RunState, restoredAt: number): StepState | undefined {
   let best: StepState | undefined;
+  let bestDistance = Infinity;
   const probes = new Set(state.meta.steps.filter((s) => s.kind === 'probe').map((s) => s.id));
   for (const step of Object.values(state.steps)) {
-    if (step.endedAt === undefined || step.startedAt === undefined || step.endedAt > limit) continue;
+    if (step.endedAt === undefined || step.startedAt === undefined || step.startedAt >= restoredAt) continue;
     if (step.status !== 'succeeded' && step.status !== 'compensated') continue;
     if (probes.has(step.id)) continue;
-    if (!best || step.endedAt > best.endedAt!) best = step;
+    const distance = Math.abs(step.endedAt - restoredAt);
+    if (distance < bestDistance || (distance === bestDistance && step.endedAt <= restoredAt)) {
+      best = step;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function lastEnded(state: RunState): StepState | undefined {
+  let best: StepState | undefined;
+  for (const step of Object.values(state.steps)) {
+    if (step.endedAt !== undefined && step.startedAt !== undefined && (!best || step.endedAt > best.endedAt!)) best = step;
   }
   return best;
 }
 
 /**
  * The chain of dependent steps that set the RTO: start from the step whose end restored service (or the
- * last step to finish before the health probe saw service back) and walk back, at each step, to the
+ * step whose end coincides with the health probe seeing service back) and walk back, at each step, to the
  * dependency that finished last — the one that held it up — until the disaster. Without a restoration, the
  * chain that ends the run.
  */
 export function criticalPath(state: RunState, phase: PhaseState | undefined = state.phases[0]): CriticalPathEntry[] {
   const deps = new Map(state.meta.steps.map((s) => [s.id, s.dependsOn]));
-  const limit = phase?.restoredAt ?? Infinity;
   let current: StepState | undefined =
-    phase?.restoredByStep !== undefined ? state.steps[phase.restoredByStep] : lastEndedBefore(state, limit);
+    phase?.restoredByStep !== undefined
+      ? state.steps[phase.restoredByStep]
+      : phase?.restoredAt !== undefined
+        ? stepAtRestoration(state, phase.restoredAt)
+        : lastEnded(state);
   const chain: CriticalPathEntry[] = [];
   const seen = new Set<string>();
   // Steps that ended by the disaster (steady state, the injection itself) take no part in the RTO.

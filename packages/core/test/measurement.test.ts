@@ -165,3 +165,22 @@ describe('RPO of a failed failover', () => {
     expect(report.rpo).toMatchObject({ seconds: 3, source: 'heartbeat' });
   });
 });
+
+describe('critical path', () => {
+  it('ends at the step that coincides with restoration, even when its waiter noticed a poll later', async () => {
+    const clock = new VirtualClock();
+    let dbReadyAt: number | undefined;
+    let computeReadyAt: number | undefined;
+    const steps: StepDefinition[] = [
+      { id: 'declare', title: 'declare', kind: 'action', declaresDisaster: true, act: async () => undefined },
+      { id: 'restore-database', title: 'restore', kind: 'action', dependsOn: ['declare'], policy: { timeout: '1h' }, act: async (ctx) => { await ctx.clock.sleep(1_080_000, ctx.signal); dbReadyAt = clock.now(); } },
+      // The waiter polls every 5 s: it notices two seconds after the database truly became available.
+      { id: 'wait-database', title: 'wait db', kind: 'action', dependsOn: ['restore-database'], act: async (ctx) => ctx.clock.sleep(2_000, ctx.signal) },
+      { id: 'launch-compute', title: 'launch', kind: 'action', dependsOn: ['declare'], act: async (ctx) => { await ctx.clock.sleep(17_000, ctx.signal); computeReadyAt = clock.now(); } },
+    ];
+    const health: HealthProbe = { target: 'endpoint', intervalMs: 1_000, consecutive: 1, check: async () => ({ healthy: dbReadyAt !== undefined && computeReadyAt !== undefined }) };
+    const report = await (await startRun({ subject: { plan: 'cp' }, operation: 'failover', steps, clock, store: false, probes: { health } })).completion;
+    expect(report.rto.seconds).toBe(1080);
+    expect(report.criticalPath.map((e) => e.stepId)).toEqual(['restore-database', 'wait-database']);
+  });
+});
