@@ -1,0 +1,29 @@
+/**
+ * Backup & restore after the primary region is lost: restore the newest recovery-region snapshot and wait
+ * (DBInstanceAvailable, 30/1800 s), then launch the instances and wait (InstanceRunning, 15/120 s), then point DNS at
+ * the recovery region and wait INSYNC (30/120 s). One after another, the same calls as Firedrill's failover.
+ */
+import { ec2Sdk, rdsSdk, route53Sdk } from '../aws-sdk.js';
+import { MAX_WAIT_S, type NaiveRunbook } from './runbook.js';
+import { pointDnsAt } from './dns-cutover.js';
+
+export const backupRestoreRunbook: NaiveRunbook = async (ctx) => {
+  const { names, plan } = ctx.setup;
+  const recovery = names.recoveryRegion;
+  const rds = ctx.rds(recovery);
+  const restored = `${names.app}-db-restored`;
+  await rds.send(new rdsSdk.RestoreDBInstanceFromDBSnapshotCommand({
+    DBInstanceIdentifier: restored, DBSnapshotIdentifier: names.database.recoverySnapshots!.at(-1)!, DBParameterGroupName: 'tracking-pg-dr', DBInstanceClass: 'db.r6g.large',
+  }));
+  await rdsSdk.waitUntilDBInstanceAvailable({ client: rds, maxWaitTime: MAX_WAIT_S }, { DBInstanceIdentifier: restored });
+
+  const ec2 = ctx.ec2(recovery);
+  const count = Number((plan.strategy.parameters as { instanceCount?: number }).instanceCount ?? 2);
+  const launched = await ec2.send(new ec2Sdk.RunInstancesCommand({
+    MinCount: count, MaxCount: count, ImageId: names.compute.recoveryImageId, InstanceType: 'm6i.large', LaunchTemplate: { LaunchTemplateName: `${names.app}-${recovery}`, Version: '$Default' },
+  }));
+  await ec2Sdk.waitUntilInstanceRunning({ client: ec2, maxWaitTime: MAX_WAIT_S }, { InstanceIds: (launched.Instances ?? []).map((i) => i.InstanceId!) });
+
+  await pointDnsAt(ctx, recovery);
+  void route53Sdk;
+};

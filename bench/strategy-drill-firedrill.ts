@@ -1,0 +1,110 @@
+/**
+ * Firedrill's side of the strategy benchmark, in its own process: for each seed, the strategy's live drill on its
+ * sandbox scenario (virtual clock), and what the report says against what the sandbox's truth says about the
+ * failover phase. Prints `FiredrillDrill[]` as JSON (with `--debug`, also the steps and the mutating calls on stderr).
+ *
+ * Usage: node --conditions firedrill-source --import tsx bench/strategy-drill-firedrill.ts <strategy> <seed,seed,…> [--debug]
+ */
+import { startRun } from '../packages/core/src/index.js';
+import { sandboxHealthProbe, sandboxHeartbeatProbe } from '../packages/sandbox/src/index.js';
+import { AwsEnvironment, getStrategy, registerBuiltinStrategies, registerStrategy } from '../packages/strategies/src/index.js';
+import { createBackupRestoreStrategy } from '../packages/strategies/src/strategies/backup-restore.js';
+import { criticalPathBound, type ChainOperation } from './critical-path-bound.js';
+import { drillSetup, type StrategyName } from './drill-scenarios.js';
+import { trueRestoredAt, writeHeartbeats } from './drill-truth.js';
+
+/** One live drill, measured and checked against the truth (times in ms, epoch or durations). */
+export interface FiredrillDrill {
+  strategy: StrategyName;
+  seed: number;
+  status: string;
+  error?: string;
+  /** Simulated ms from the scenario's start to the disaster (the naive runbook injects its outage at the same offset). */
+  disasterOffsetMs: number;
+  reportedRtoMs: number | null;
+  reportedRpoMs: number | null;
+  rpoSource: string;
+  trueRtoMs: number | null;
+  trueRpoMs: number;
+  boundMs: number | null;
+  chain: ChainOperation[];
+  criticalPath: string[];
+}
+
+/** Heartbeats the application wrote before the drill (its acknowledged writes, what the RPO is about). */
+const WARM_UP_MS = 10_000;
+const HEALTH = { intervalMs: 1_000, consecutive: 3 };
+
+async function drill(strategyName: StrategyName, seed: number, debug: boolean): Promise<FiredrillDrill> {
+  const s = await drillSetup(strategyName, seed);
+  const { sandbox, clock, names, plan } = s;
+  const t0 = clock.now();
+  await writeHeartbeats(sandbox, clock, names.app, WARM_UP_MS);
+  const aws = new AwsEnvironment({ plan, clock, plugins: [((target: { region: string }) => sandbox.plugin(target.region)) as never] });
+  const runId = `bench-${strategyName}-${seed}`;
+  const strategy = strategyName === 'backup-restore' && s.injectOutage
+    ? createBackupRestoreStrategy({ injectDisaster: async () => s.injectOutage!() })
+    : getStrategy(strategyName);
+  const built = strategy.build({
+    plan, operation: 'drill', drill: 'live', mode: s.mode, aws, runId,
+    ...(s.injectOutage ? { injectDisaster: async () => s.injectOutage!() } : {}),
+  });
+  const where = s.recordName ? { recordName: s.recordName } : { region: s.serviceRegion };
+  const failbackWhere = s.recordName ? { recordName: s.recordName } : { region: s.serviceRegion };
+  const run = await startRun({
+    subject: { plan: plan.metadata.name, strategy: strategyName, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
+    operation: 'drill', drill: 'live', mode: s.mode, runId, steps: built.steps, clock, store: false, concurrency: plan.concurrency,
+    probes: {
+      ...(built.probes ?? {}),
+      health: sandboxHealthProbe({ sandbox, app: names.app, ...HEALTH, ...where }),
+      heartbeat: sandboxHeartbeatProbe({ sandbox, app: names.app, intervalMs: 1_000 }),
+      phaseHealth: { failback: sandboxHealthProbe({ sandbox, app: names.app, ...HEALTH, ...failbackWhere }) },
+    },
+  });
+  const report = await run.completion;
+  const disasterAt = Date.parse(report.disasterAt ?? '');
+  const phase = report.phases?.[0];
+  const restoredAt = Date.parse(phase?.restoredAt ?? report.restoredAt ?? '');
+  // The failover phase ends where the failback phase starts (its truth must not come from the failback).
+  const failbackAt = Date.parse(report.phases?.[1]?.startedAt ?? '');
+  const trueRestored = Number.isFinite(disasterAt) ? trueRestoredAt(s, disasterAt, Number.isFinite(failbackAt) ? failbackAt : clock.now()) : undefined;
+  void restoredAt;
+  const stepTimes = Object.fromEntries(report.steps.map((st) => [st.id, { startedAt: Date.parse(st.startedAt ?? ''), endedAt: Date.parse(st.endedAt ?? '') }]));
+  const path = (phase?.criticalPath ?? report.criticalPath).map((e) => e.stepId);
+  const bound = Number.isFinite(disasterAt) ? criticalPathBound(s, path, stepTimes, HEALTH) : undefined;
+  if (debug) {
+    process.stderr.write(`${strategyName} seed ${seed}: ${report.status} disaster +${(disasterAt - t0) / 1000}s rto ${report.rto.seconds} rpo ${report.rpo.seconds} (${report.rpo.source}) true rto ${trueRestored === undefined ? '—' : (trueRestored - disasterAt) / 1000}\n`);
+    process.stderr.write(`  critical path: ${path.join(' → ')}\n`);
+    for (const st of report.steps) process.stderr.write(`  step ${st.id} ${st.status} +${(Date.parse(st.startedAt ?? '') - disasterAt) / 1000} → +${(Date.parse(st.endedAt ?? '') - disasterAt) / 1000} deps ${JSON.stringify((built.steps.find((b) => b.id === st.id) as { dependsOn?: string[] } | undefined)?.dependsOn ?? [])}\n`);
+    for (const c of sandbox.calls().filter((c) => c.at >= t0 && !/^(Describe|List|Get)/.test(c.command))) {
+      process.stderr.write(`  call +${(c.at - disasterAt) / 1000} ${c.region} ${c.command} ${c.outcome} ${JSON.stringify(c.input).slice(0, 300)}\n`);
+    }
+    if (report.error) process.stderr.write(`  error ${JSON.stringify(report.error)}\n`);
+  }
+  return {
+    strategy: strategyName, seed, status: report.status,
+    ...(report.error ? { error: `${report.error.message ?? JSON.stringify(report.error)}` } : {}),
+    disasterOffsetMs: disasterAt - t0,
+    reportedRtoMs: report.rto.seconds === null ? null : report.rto.seconds * 1000,
+    reportedRpoMs: report.rpo.seconds === null ? null : report.rpo.seconds * 1000,
+    rpoSource: report.rpo.source,
+    trueRtoMs: trueRestored === undefined ? null : trueRestored - disasterAt,
+    trueRpoMs: Number.isFinite(disasterAt) ? sandbox.truth.lostWrites(names.app, { disasterAt }).rpoMs : Number.NaN,
+    boundMs: bound?.boundMs ?? null,
+    chain: bound?.chain ?? [],
+    criticalPath: path,
+  };
+}
+
+registerBuiltinStrategies();
+void registerStrategy;
+const [strategy, seedList = '1', flag] = process.argv.slice(2);
+const out: FiredrillDrill[] = [];
+for (const seed of seedList.split(',').map(Number)) {
+  try {
+    out.push(await drill(strategy as StrategyName, seed, flag === '--debug'));
+  } catch (e) {
+    out.push({ strategy: strategy as StrategyName, seed, status: 'crashed', error: e instanceof Error ? e.message : String(e), disasterOffsetMs: Number.NaN, reportedRtoMs: null, reportedRpoMs: null, rpoSource: 'none', trueRtoMs: null, trueRpoMs: Number.NaN, boundMs: null, chain: [], criticalPath: [] });
+  }
+}
+process.stdout.write(JSON.stringify(out) + '\n');
