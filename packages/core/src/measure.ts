@@ -72,9 +72,9 @@ export function criticalPath(state: RunState, phase: PhaseState | undefined = st
         : lastEnded(state);
   const chain: CriticalPathEntry[] = [];
   const seen = new Set<string>();
-  // Steps that ended by the disaster (steady state, the injection itself) take no part in the RTO.
+  // Steps that started before the disaster (steady state, the previous phase) take no part in its RTO.
   const from = phase?.startedAt ?? -Infinity;
-  while (current && !seen.has(current.id) && (current.endedAt ?? Infinity) > from) {
+  while (current && !seen.has(current.id) && (current.startedAt ?? -Infinity) >= from) {
     seen.add(current.id);
     if (current.startedAt !== undefined && current.endedAt !== undefined) {
       chain.push({ stepId: current.id, seconds: seconds(current.endedAt - current.startedAt) });
