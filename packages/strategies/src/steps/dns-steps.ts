@@ -4,7 +4,7 @@
  * Guardrail: never point DNS at a side whose Route 53 health check is not healthy — that would leave users
  * with no working target.
  */
-import { GetChangeCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { GetChangeCommand, GetHealthCheckStatusCommand, type GetHealthCheckStatusCommandOutput } from '@aws-sdk/client-route-53';
 import { type ActionStep, StepFailure, type StepContext, type WaitStep } from '@firedrill/core';
 import { getHealthCheckStatus, listRecordSets, type RecordChangeOutcome, setRecordWeights, switchDnsFailover } from '../aws/route53.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
@@ -12,6 +12,7 @@ import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { DnsRecordResource } from '../strategies/plan-roles.js';
 import { type AwsStepOptions, journaled, previewCall } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import { dataPlaneCutoverNote, failsOverByItself, guardControlPlane, isControlPlaneUnreachable } from './route53-control-plane.js';
 
 /** Options of the DNS steps: the plan's record pair and the side users should reach. */
 export interface DnsStepOptions extends AwsStepOptions {
@@ -21,6 +22,27 @@ export interface DnsStepOptions extends AwsStepOptions {
 }
 
 const other = (side: Side): Side => (side === 'primary' ? 'recovery' : 'primary');
+
+/** What {@link switchDnsStep} returns: the change, or that the health-checked records do the cutover. */
+export interface DnsSwitchResult extends RecordChangeOutcome {
+  /** Route 53's control plane was unreachable; the failover records move users by themselves (data plane). */
+  dataPlaneCutover?: boolean;
+}
+
+/**
+ * Runs `call` against Route 53's control plane; when it is unreachable and the record pair fails over by
+ * itself, journals why and answers `fallback` instead (any other record: the failure says what to do).
+ */
+async function orDataPlane<T>(aws: AwsEnvironment, options: DnsStepOptions, ctx: Pick<StepContext, 'log'>, call: () => Promise<T>, fallback: (note: string) => T): Promise<T> {
+  try {
+    return await guardControlPlane<T>(aws, options.record, options.to)(call);
+  } catch (error) {
+    if (!isControlPlaneUnreachable(error) || !failsOverByItself(options.record)) throw error;
+    const note = dataPlaneCutoverNote(aws, options.record, options.to, error);
+    ctx.log(note);
+    return fallback(note);
+  }
+}
 
 /** The health check guarding a side's record: the plan's, else the one on the record set in Route 53. */
 export async function healthCheckOf(aws: AwsEnvironment, record: DnsRecordResource, side: Side, signal: AbortSignal): Promise<string | undefined> {
@@ -64,10 +86,11 @@ async function isPointingAt(aws: AwsEnvironment, record: DnsRecordResource, to: 
  * @example
  * switchDnsStep({ aws, record: plan.resources.dns, to: 'recovery', dependsOn: ['wait-recovery-healthy'] });
  */
-export function switchDnsStep(options: DnsStepOptions): ActionStep<RecordChangeOutcome> {
+export function switchDnsStep(options: DnsStepOptions): ActionStep<DnsSwitchResult> {
   const { aws, record, to } = options;
   const region = aws.region(to);
-  const step: ActionStep<RecordChangeOutcome> = {
+  const deferred = (note: string): DnsSwitchResult => ({ changed: false, note, dataPlaneCutover: true });
+  const step: ActionStep<DnsSwitchResult> = {
     id: options.id ?? `switch-dns-to-${to}`,
     kind: 'action',
     title: `Point ${record.name} at ${region} (${record[to].setIdentifier})`,
@@ -86,14 +109,20 @@ export function switchDnsStep(options: DnsStepOptions): ActionStep<RecordChangeO
     ],
     verifyByHand: `dig ${record.name} answers the ${region} endpoint; the Route 53 console shows ${record[to].setIdentifier} as ${record.routing === 'failover' ? 'Primary' : 'weighted to take the traffic'}.`,
     undoByHand: `Point ${record.name} back at ${aws.region(other(to))} the same way — only if that endpoint is healthy.`,
-    check: async (ctx) => ((await isPointingAt(aws, record, to, ctx.signal)) ? { applied: true, result: { changed: false, note: `${record.name} already points at ${region}` } } : { applied: false }),
-    act: async (ctx) => {
+    // In a us-east-1 outage the record pair cannot be read or changed: a health-checked failover pair moves
+    // users by itself, and the run's health probe (through DNS) proves it did before the run can succeed.
+    check: async (ctx) => {
+      const answer = await orDataPlane<DnsSwitchResult | boolean>(aws, options, ctx, () => isPointingAt(aws, record, to, ctx.signal), deferred);
+      if (typeof answer !== 'boolean') return { applied: true, result: answer };
+      return answer ? { applied: true, result: { changed: false, note: `${record.name} already points at ${region}` } } : { applied: false };
+    },
+    act: (ctx) => orDataPlane<DnsSwitchResult>(aws, options, ctx, async () => {
       const health = await sideHealthy(aws, record, to, ctx.signal);
       if (!health.healthy) {
         throw new StepFailure(`TargetUnhealthy: not pointing ${record.name} at ${region}: its endpoint is not healthy yet (${health.detail}). DNS stays where it is; the step retries.`, { code: 'TargetUnhealthy', retryable: true });
       }
       return journaled(ctx, await pointAt(aws, options, to, ctx));
-    },
+    }, deferred),
   };
   step.compensate = async (ctx) => {
     const back = other(to);
@@ -118,6 +147,8 @@ export function waitDnsTargetHealthyStep(options: DnsStepOptions): WaitStep<AwsW
   const { aws, record, to } = options;
   const region = aws.region(to);
   let healthCheckId: string | undefined = record[to].healthCheckId;
+  // One counter for the whole wait: two network failures in a row, across polls, mean "unreachable".
+  const guarded = guardControlPlane<GetHealthCheckStatusCommandOutput>(aws, record, to, { failures: 0 });
   const step = awsWaitStep({
     aws, side: to, id: options.id ?? `wait-${to}-healthy`,
     title: `Wait until Route 53 sees the ${region} endpoint healthy`,
@@ -126,7 +157,7 @@ export function waitDnsTargetHealthyStep(options: DnsStepOptions): WaitStep<AwsW
     ...(options.policy ? { policy: options.policy } : {}),
     definition: waiters.healthCheckHealthy,
     params: () => (healthCheckId === undefined ? undefined : { healthCheckId }),
-    describe: (_ctx, signal, params) => aws.clients('primary').route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: params.healthCheckId }), signal ? { abortSignal: signal } : {}),
+    describe: (_ctx, signal, params) => guarded(() => aws.clients('primary').route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: params.healthCheckId }), signal ? { abortSignal: signal } : {})),
     timeoutMs: 20 * 60_000,
     preview: () => [previewCall('route53', region, 'GetHealthCheckStatus', { HealthCheckId: record[to].healthCheckId ?? `<health check of ${record[to].setIdentifier}>` })],
     verifyByHand: `The Route 53 console shows the health check of ${record[to].setIdentifier} as Healthy.`,
@@ -138,7 +169,13 @@ export function waitDnsTargetHealthyStep(options: DnsStepOptions): WaitStep<AwsW
       ctx.log(`no health check guards ${record[to].setIdentifier}: nothing to wait for (add one: DNS failover depends on it)`);
       return { status: 'success', value: { polls: 0, elapsedMs: 0, progress: 'no health check' } };
     }
-    return poll(ctx);
+    const startedAt = ctx.clock.now();
+    // Unreachable control plane: the health checkers still run (data plane) and the records act on them; the
+    // run's health probe, resolving through DNS, stands in for GetHealthCheckStatus.
+    return orDataPlane(aws, options, ctx, () => poll(ctx), () => ({
+      status: 'success' as const,
+      value: { polls: 0, elapsedMs: ctx.clock.now() - startedAt, progress: `Route 53 control plane unreachable: the run's health probe (through DNS) confirms ${region} serves` },
+    }));
   };
   return step;
 }
@@ -152,7 +189,7 @@ export function waitDnsTargetHealthyStep(options: DnsStepOptions): WaitStep<AwsW
  */
 export function waitDnsInSyncStep(options: AwsStepOptions & { switchStepId: string; restoresService?: boolean; id?: string }): WaitStep<AwsWaitResult> {
   const { aws, switchStepId } = options;
-  return awsWaitStep({
+  const step = awsWaitStep({
     aws, side: 'primary', id: options.id ?? `wait-${switchStepId}-in-sync`,
     title: 'Wait until the DNS change is INSYNC on every Route 53 server',
     why: 'Until then some resolvers still get the old answer.',
@@ -167,4 +204,12 @@ export function waitDnsInSyncStep(options: AwsStepOptions & { switchStepId: stri
     describe: (_ctx, signal, params) => aws.clients('primary').route53.send(new GetChangeCommand({ Id: params.changeId }), signal ? { abortSignal: signal } : {}),
     preview: () => [previewCall('route53', aws.region('primary'), 'GetChange', { Id: `<change id from ${switchStepId}>` })],
   });
+  const poll = step.poll;
+  step.poll = async (ctx) => {
+    if (ctx.resultOf<DnsSwitchResult>(switchStepId)?.dataPlaneCutover !== true) return poll(ctx);
+    const note = 'skipped: no change was submitted (Route 53 control plane unreachable; the health-checked failover records do the cutover, and the run\'s health probe confirms it)';
+    ctx.log(`INSYNC wait ${note}`);
+    return { status: 'success', value: { polls: 0, elapsedMs: 0, progress: note } };
+  };
+  return step;
 }

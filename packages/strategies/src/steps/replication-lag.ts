@@ -18,7 +18,9 @@ export function replicationStateOf(db: DBInstance): ReplicationState {
   if (source === undefined || source === '') return { state: 'standalone' };
   const info = db.StatusInfos?.find((s) => s.StatusType === 'read replication');
   if (info !== undefined && info.Normal === false) return { state: 'broken', message: info.Message ?? info.Status ?? 'replication error' };
-  const match = /Replica lag (\d+) ms/.exec(info?.Message ?? '');
+  // The lag may carry a fraction ("Replica lag 321.5 ms"): an integer-only pattern read it as "unknown" and a
+  // wait for "lag ≤ threshold" then never ended.
+  const match = /Replica lag (\d+(?:\.\d+)?) ms/.exec(info?.Message ?? '');
   return { state: 'replicating', lagMs: match ? Number(match[1]) : undefined };
 }
 
