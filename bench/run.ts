@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { engineBenchmarks } from './engine.js';
 import { type BenchResult, formatTable } from './results-format.js';
 import { sandboxThroughputBenchmarks } from './sandbox-throughput.js';
+import { strategyBenchmarks } from './strategies.js';
 import { waiterBenchmarks } from './waiters.js';
 
 const suites: { name: string; run: () => BenchResult[] | Promise<BenchResult[]> }[] = [
   { name: 'engine', run: () => engineBenchmarks() },
   { name: 'waiters', run: () => waiterBenchmarks() },
   { name: 'sandbox', run: () => sandboxThroughputBenchmarks() },
+  { name: 'strategies', run: () => strategyBenchmarks() },
 ];
 
 const results: BenchResult[] = [];
