@@ -7,7 +7,6 @@
  */
 import type { StepDefinition } from '@firedrill/core';
 import { promoteReplicaStep, waitDatabaseAvailableStep, waitDatabaseDeletedStep, waitPromotedStep, waitReplicaCaughtUpStep } from '../steps/database-steps.js';
-import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
 import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
@@ -31,20 +30,28 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
   const primaryId = db.primary.identifier;
   const recoveryId = db.recovery.identifier;
   const suffix = runSuffix(ctx.runId);
-  const begin = declareDisasterStep({
+  // The preparation (reverse replication, ~15-25 min) does not interrupt users; the cutover does. So the
+  // failback's t_disaster (or the live drill's `failback` phase) starts where writes stop: the fence of the
+  // recovery writer. Measured from `begin-failback` instead, the health probe saw users served at once and
+  // reported an RTO of 0 whatever the cutover cost.
+  const begin: StepDefinition = {
     id: 'begin-failback',
-    title: `Begin the failback to ${aws.region('primary')}`,
+    kind: 'action',
+    title: `Begin the failback to ${aws.region('primary')}: prepare reverse replication`,
+    why: 'Users stay on the recovery region while the primary region is prepared.',
     ...(options.after ? { dependsOn: [options.after] } : {}),
-  });
-  if (!options.declare) {
-    delete begin.declaresDisaster;
-    begin.beginsPhase = 'failback';
-    begin.why = 'The failback is measured as its own phase from here.';
-  }
+    preview: () => [],
+    act: async () => ({ changed: false, note: 'failback started' }),
+  };
+  const cutover = fenceWritersStep({ aws, side: 'recovery', identifier: recoveryId, id: 'fence-recovery-writers', dependsOn: ['wait-reverse-replica-near'] });
+  if (options.declare) cutover.declaresDisaster = true;
+  else cutover.beginsPhase = 'failback';
   const groupOf = (stepId: string) => (c: { resultOf<T>(id: string): T | undefined }) => c.resultOf<FenceResult>(stepId)?.parameterGroup || undefined;
   return [
     begin,
-    // 1. The stale former writer must not take writes, then makes way for a replica under its name.
+    // 1. The stale former writer must not take writes: after an ungraceful failover it is a standalone writer
+    //    again the moment its region returns (clients there still reach it), so this is the first call the
+    //    failback makes, before anything else touches AWS. Then it makes way for a replica under its name.
     fenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'fence-stale-primary', dependsOn: ['begin-failback'], compensate: false, missingIsFine: true }),
     retireDatabaseStep({
       aws, side: 'primary', identifier: primaryId, id: 'retire-stale-primary', dependsOn: ['fence-stale-primary'],
@@ -60,13 +67,13 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     waitDatabaseAvailableStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-available', dependsOn: ['create-reverse-replica'] }),
     waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-near', dependsOn: ['wait-reverse-replica-available'], maxLagMs: Math.max(5_000, ctx.plan.objectives.rpo) }),
     // 3. Freeze the recovery writer, let the last writes arrive, promote the primary-region copy.
-    fenceWritersStep({ aws, side: 'recovery', identifier: recoveryId, id: 'fence-recovery-writers', dependsOn: ['wait-reverse-replica-near'] }),
+    cutover,
     waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-caught-up', dependsOn: ['fence-recovery-writers'] }),
     promoteReplicaStep({ aws, side: 'primary', identifier: primaryId, id: 'promote-primary-copy', dependsOn: ['wait-reverse-replica-caught-up'], ...(db.backup ? { backupRetentionPeriod: Math.min(35, db.backup.retentionDays) } : {}) }),
     waitPromotedStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-primary-copy-promoted', dependsOn: ['promote-primary-copy'] }),
     // The copy inherited the group fenced at failover: lift it now that the recovery writer is fenced.
     unfenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'unfence-primary-writers', dependsOn: ['wait-primary-copy-promoted'] }),
-    scaleGroupStep({ aws, side: 'primary', name: compute.primary.name, capacity: compute.primary.capacity, id: 'scale-primary-compute', dependsOn: ['begin-failback'], compensate: false }),
+    scaleGroupStep({ aws, side: 'primary', name: compute.primary.name, capacity: compute.primary.capacity, id: 'scale-primary-compute', dependsOn: ['fence-stale-primary'], compensate: false }),
     waitGroupInServiceStep({ aws, side: 'primary', name: compute.primary.name, id: 'wait-primary-compute-in-service', dependsOn: ['scale-primary-compute'] }),
     // 4. Users back to the primary once Route 53 sees it healthy.
     waitDnsTargetHealthyStep({ aws, record: dns, to: 'primary', id: 'wait-primary-healthy', dependsOn: ['unfence-primary-writers', 'wait-primary-compute-in-service'] }),
