@@ -28,6 +28,7 @@ async function main(): Promise<number> {
     store: new FileRunStore(join(process.cwd(), '.firedrill')),
     concurrency: plan.concurrency,
     rollback: plan.rollback,
+    steadyStateMs: 0, // the tabletop drill observes its own steady state first
     probes: {
       ...(health ? { health: app.healthProbe(health.interval, health.consecutive) } : {}),
       ...(heartbeat ? { heartbeat: app.heartbeatProbe(heartbeat.interval) } : {}),

@@ -56,7 +56,7 @@ export interface OperatorInfo {
 export type JournalEventBody =
   | RunStartedEvent
   | { type: 'run.resumed'; pid?: number }
-  | { type: 'run.state'; state: 'preflight' | 'running' | 'paused' | 'verifying' | 'compensating' }
+  | { type: 'run.state'; state: 'preflight' | 'steady-state' | 'running' | 'paused' | 'verifying' | 'compensating'; untilMs?: number }
   | { type: 'run.completed'; status: RunStatus; error?: ErrorInfo }
   | { type: 'operator.action'; action: OperatorAction; stepId?: string; by: string; note?: string }
   | { type: 'mode.switched'; from: FailoverMode; to: FailoverMode; by: string }

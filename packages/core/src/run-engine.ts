@@ -32,6 +32,8 @@ export interface RunEngineOptions {
   random: () => number;
   /** How long verification waits for the health probe after all steps ended. */
   verifyTimeoutMs: number;
+  /** Heartbeats written before anything runs (a drill's steady state), so RPO has history to measure against. */
+  steadyStateMs: number;
   onFinished: (status: RunStatus) => void;
 }
 
@@ -64,6 +66,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   #runActor: { send(event: StepEndedEvent): void } | undefined;
   #heartbeats: HeartbeatWriter | undefined;
   readonly #healthWatches = new Map<string, HealthWatch>();
+  #rpoAtRestoration: Promise<void> | undefined;
 
   constructor(options: RunEngineOptions) {
     this.#options = options;
@@ -99,6 +102,11 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     const event = await this.#options.journal.append(body);
     applyJournalEvent(this.state, event);
     this.#options.events.publish(event);
+    if (event.type === 'service.restored' && this.state.restoredAt !== undefined && this.#rpoAtRestoration === undefined) {
+      // Measured as soon as the failover restored service: in a live drill the failback that follows moves the
+      // writer again, and the promoted store's newest heartbeat must be read before that.
+      this.#rpoAtRestoration = Promise.resolve().then(() => this.#measureRpoFromHeartbeat()).catch(() => this.#measureRpoAfterFailure());
+    }
     return event;
   }
 
@@ -165,6 +173,11 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     if (probes.heartbeat && !this.state.heartbeats.stopped) {
       this.#heartbeats = new HeartbeatWriter(this, probes.heartbeat, this.#probeStop.signal);
       this.#heartbeats.start();
+      const steady = this.#options.resumed ? 0 : this.#options.steadyStateMs;
+      if (steady > 0) {
+        await this.record({ type: 'run.state', state: 'steady-state', untilMs: this.clock.now() + steady });
+        await this.clock.sleep(steady, this.runSignal);
+      }
     }
     const declaredByStep = this.#options.graph.steps.some((s) => s.declaresDisaster);
     const op = this.state.meta.operation;
@@ -231,6 +244,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
         );
       }
     }
+    await this.#rpoAtRestoration;
     await this.#measureRpoFromHeartbeat();
   }
 

@@ -17,22 +17,19 @@ export class RunEventStream implements AsyncIterable<JournalEvent> {
   readonly #wakers = new Set<() => void>();
   #closed = false;
 
-  #history: () => readonly JournalEvent[] = () => [];
+  /** Every event published so far, for replays (the journal holds them anyway; this is the durable part). */
+  readonly #published: JournalEvent[] = [];
 
   /**
    * Calls `listener` for every event; returns a function that unsubscribes. With `replay`, the events
    * journaled before subscribing are delivered first, so nothing is missed whenever you subscribe.
    */
   subscribe(listener: RunEventListener, options: { replay?: boolean } = {}): () => void {
-    if (options.replay) for (const event of this.#history()) listener(event);
+    if (options.replay) for (const event of this.#published) listener(event);
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** @internal Where replayed events come from (the journal). */
-  attachHistory(history: () => readonly JournalEvent[]): void {
-    this.#history = history;
-  }
 
   /** Calls `listener` for events of one type. */
   on<T extends JournalEventType>(type: T, listener: RunEventListener<Extract<JournalEvent, { type: T }>>, options: { replay?: boolean } = {}): () => void {
@@ -43,6 +40,7 @@ export class RunEventStream implements AsyncIterable<JournalEvent> {
 
   /** @internal Publishes an event to every listener. A throwing listener never breaks the run. */
   publish(event: JournalEvent): void {
+    this.#published.push(event);
     for (const listener of this.#listeners) {
       try {
         listener(event);

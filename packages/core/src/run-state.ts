@@ -110,7 +110,7 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
     case 'approval.requested':
       break;
     case 'run.state':
-      state.phase = event.state === 'preflight' ? 'running' : event.state;
+      state.phase = event.state === 'preflight' || event.state === 'steady-state' ? 'running' : event.state;
       break;
     case 'run.completed':
       state.phase = 'completed';

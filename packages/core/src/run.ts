@@ -56,6 +56,11 @@ export interface StartRunOptions {
   runId?: string;
   /** How long, after the last step, to wait for the health probe to confirm service. @default 15 minutes */
   verifyTimeoutMs?: number;
+  /**
+   * Heartbeats are written this long before any step runs, so a drill's RPO measures real replication rather
+   * than an empty table. @default ten heartbeat intervals for a drill with a heartbeat probe, else 0
+   */
+  steadyStateMs?: number;
   /** Journal tuning (tests). */
   journal?: { groupCommit?: boolean; fsync?: boolean; onDurable?: (events: readonly JournalEvent[]) => void };
 }
@@ -117,6 +122,7 @@ interface LaunchOptions {
   policies: Record<string, StepPolicy>;
   holdOnFailure: boolean;
   verifyTimeoutMs: number;
+  steadyStateMs: number;
   resumed: boolean;
 }
 
@@ -135,6 +141,7 @@ function launch(options: LaunchOptions): Run {
     resumed: options.resumed,
     random: seededRandom(options.state.meta.runId),
     verifyTimeoutMs: options.verifyTimeoutMs,
+    steadyStateMs: options.steadyStateMs,
     onFinished: (status) => finished(status),
   });
   const actor = createActor(runMachine, { input: { engine } });
@@ -152,7 +159,8 @@ function launch(options: LaunchOptions): Run {
       options.events.close();
     }
   })();
-  options.events.attachHistory(() => options.journal.events());
+  // A resumed run replays what its journal already holds to late subscribers too.
+  if (options.resumed) for (const event of options.journal.events()) options.events.publish(event);
   actor.start();
   // Operator commands wait until the run is past preflight (its journal header is durable and the probes
   // are running), so a command sent right after start is applied, never lost.
@@ -236,6 +244,7 @@ export async function startRun(options: StartRunOptions): Promise<Run> {
     policies: options.policies ?? {},
     holdOnFailure: options.holdOnFailure ?? false,
     verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
+    steadyStateMs: options.steadyStateMs ?? (options.operation === 'drill' && probes.heartbeat ? 10 * probes.heartbeat.intervalMs : 0),
     resumed: false,
   });
 }
@@ -296,6 +305,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<Run> {
     policies: rebuilt.policies ?? {},
     holdOnFailure: options.holdOnFailure ?? false,
     verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
+    steadyStateMs: 0,
     resumed: true,
   });
 }

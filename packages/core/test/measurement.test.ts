@@ -17,6 +17,7 @@ describe('RTO and RPO measurement against a known truth', () => {
       clock,
       store: false,
       probes: { health: app.healthProbe(1_000, 3), heartbeat: app.heartbeatProbe(1_000) },
+      steadyStateMs: 0, // the drill has its own steady-state step
     });
     const report = await run.completion;
 
@@ -133,6 +134,7 @@ describe('phases of a live drill', () => {
       subject: { plan: 'live-drill', objectives }, operation: 'drill', drill: 'live', clock, store: false,
       steps: [...app.drillSteps(), ...failback],
       probes: { health: app.healthProbe(), heartbeat: app.heartbeatProbe(), phaseHealth: { failback: primaryServing } },
+      steadyStateMs: 0,
     });
     const report = await run.completion;
     expect(report.status).toBe('succeeded');
@@ -187,5 +189,19 @@ describe('critical path', () => {
     // The waiter polls every 7 s, so it ends a few seconds after the probe saw service: it still set the RTO.
     expect(report.steps.find((s) => s.id === 'wait-database')!.seconds).toBeGreaterThan(1080);
     expect(report.criticalPath.map((e) => e.stepId)).toEqual(['declare', 'restore-database', 'wait-database']);
+  });
+});
+
+describe('steady state', () => {
+  it('writes heartbeats before a drill starts, so a disaster at the first step still has data to lose', async () => {
+    const clock = new VirtualClock();
+    const app = new ReplicatedApp(clock, 2_500);
+    const steps = app.drillSteps(0);
+    const run = await startRun({ subject: { plan: 'steady', objectives }, operation: 'drill', steps, clock, store: false, probes: { health: app.healthProbe(), heartbeat: app.heartbeatProbe(1_000) } });
+    const report = await run.completion;
+    // Ten heartbeat intervals of steady state precede the outage; 2.5 s of lag loses the last three beats.
+    expect((Date.parse(report.disasterAt!) - Date.parse(report.startedAt)) / 1000).toBe(10);
+    expect(report.rpo).toMatchObject({ seconds: 3, source: 'heartbeat' });
+    expect(Math.abs(report.rpo.seconds! - app.trueRpoMs() / 1000)).toBeLessThanOrEqual(1);
   });
 });

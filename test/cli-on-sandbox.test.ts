@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { VirtualClock } from '@firedrill/core';
+import { buildMultiSiteScenario, planForMultiSiteScenario } from '@firedrill/sandbox';
+import { type CliIo, runCli } from '@firedrill/runbooks';
+
+function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out, err: () => err };
+}
+
+/** A plan written from the sandbox's multi-site scenario, as a user would keep it in a repository. */
+async function multiSitePlan(): Promise<{ dir: string; plan: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'firedrill-cli-sandbox-'));
+  const { names } = await buildMultiSiteScenario({ clock: new VirtualClock(), app: 'checkout', regions: ['us-west-2', 'us-east-1'] });
+  writeFileSync(join(dir, 'checkout.yaml'), stringify(planForMultiSiteScenario(names, { parameters: { soak: '1m', rampSoak: '30s' } })));
+  return { dir, plan: 'checkout.yaml' };
+}
+
+describe('firedrill on the sandbox, end to end', () => {
+  it('dry-runs, renders the paper runbook and derives the IAM policy without any AWS call', async () => {
+    const { dir, plan } = await multiSitePlan();
+    const dry = bufferIo(dir);
+    expect(await runCli(['plan', plan, '--operation', 'failover', '--mode', 'ungraceful'], dry)).toBe(0);
+    expect(dry.out()).toMatch(/Stage 1 — \d+ steps in parallel/);
+    expect(dry.out()).toContain('FailoverGlobalCluster');
+    expect(dry.out()).toContain('No AWS call was made.');
+    const paper = bufferIo(dir);
+    expect(await runCli(['render', plan, '--operation', 'failover', '--mode', 'ungraceful'], paper)).toBe(0);
+    expect(paper.out()).toContain('# Runbook: checkout-multi-site — failover, ungraceful');
+    expect(paper.out()).toMatch(/aws rds failover-global-cluster --region us-east-1 --cli-input-json '\{.*"AllowDataLoss":true/);
+    expect(paper.out()).toContain('- **Verify:**');
+    const iam = bufferIo(dir);
+    expect(await runCli(['iam-policy', plan], iam)).toBe(0);
+    const policy = JSON.parse(iam.out()) as { Statement: { Action: string[] }[] };
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53:ChangeResourceRecordSets', 'autoscaling:UpdateAutoScalingGroup']));
+    const wrong = bufferIo(dir);
+    expect(await runCli(['plan', plan, '--operation', 'failovr'], wrong)).toBe(2);
+    expect(wrong.err()).toContain('--operation: expected one of failover, failback, drill, got "failovr"');
+  });
+
+  it('checks readiness, runs a live drill with both phases measured, and lists it in the history', { timeout: 60_000 }, async () => {
+    const { dir, plan } = await multiSitePlan();
+    const check = bufferIo(dir);
+    const checked = await runCli(['check', plan, '--target', 'sandbox'], check);
+    expect(checked, check.out() + check.err()).toBe(0);
+    expect(check.out()).toContain('checkout-multi-site: READY');
+    const drill = bufferIo(dir);
+    const code = await runCli(['drill', plan, '--live', '--target', 'sandbox'], drill);
+    expect(drill.out()).toContain('⚠ disaster declared');
+    expect(drill.out()).toMatch(/drill \(live drill\) of checkout-multi-site: SUCCEEDED/);
+    expect(drill.out()).toMatch(/phase failback: RTO \d/);
+    expect(code, drill.out()).toBe(0);
+    const runId = /run (checkout-multi-site-\S+),/.exec(drill.out())![1]!;
+    const json = bufferIo(dir);
+    expect(await runCli(['report', runId], json)).toBe(0);
+    const report = JSON.parse(json.out()) as { status: string; phases: { name: string }[]; rto: { seconds: number } };
+    expect(report.status).toBe('succeeded');
+    expect(report.phases.map((p) => p.name)).toEqual(['failover', 'failback']);
+    const history = bufferIo(dir);
+    expect(await runCli(['history', plan], history)).toBe(0);
+    expect(history.out()).toContain(runId);
+  });
+});
