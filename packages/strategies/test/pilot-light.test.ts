@@ -4,6 +4,7 @@ import { buildPilotLightScenario, planForScenario } from '../../sandbox/src/inde
 import { pilotLight } from '../src/strategies/pilot-light.js';
 import { runOnSandbox, sandboxEnvironment, trueRestoredAt } from './support/run-on-sandbox.js';
 import { denyCommand } from './support/deny-command.js';
+import { failbackCases, isolatedDrillCases, type StandbyUnderTest, ungracefulFailoverCases } from './support/standby-cases.js';
 import { parsePlan } from '@firedrill/core';
 import { drillLeftovers } from '../src/strategies/standby-isolated-drill.js';
 import { readTopology } from './support/topology.js';
@@ -30,89 +31,18 @@ describe('pilot light on the sandbox', () => {
   });
 });
 
-describe('pilot light: ungraceful, failback, drills, errors', () => {
-  // us-east-1 also hosts Route 53's control plane: the outage tests lose another region so DNS changes still work.
-  const regions: [string, string] = ['us-east-2', 'us-west-2'];
+const underTest: StandbyUnderTest = { strategy: pilotLight, build: buildPilotLightScenario, standby: { min: 0, desired: 0, max: 0 } };
 
-  // KNOWN GAP: Route 53's control plane (us-east-1) is not simulated when the scenario's regions exclude it, so the health gate cannot read GetHealthCheckStatus.
-  it.skip.each([1, 2])('ungraceful failover in a region outage with 4 s of lag (seed %i): RPO within one heartbeat of the truth', async (seed) => {
-    const clock = new VirtualClock({ start });
-    const scenario = await buildPilotLightScenario({ clock, seed, regions });
-    const { sandbox, names } = scenario;
-    sandbox.faults.replicationLag(names.app, 4_000);
-    await clock.sleep(30_000);
-    const { report, disasterAt, aws } = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: pilotLight, operation: 'failover', mode: 'ungraceful', injectOutage: true });
-    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status === 'failed').map((s) => [s.id, s.error?.message]))).toBe('succeeded');
-    expect(report.steps.find((s) => s.id === 'fence-primary-writers')?.status).toBe('skipped');
-    const truth = sandbox.truth.lostWrites(names.app, { disasterAt });
-    expect(truth.lost.length).toBeGreaterThan(0);
-    expect(report.rpo.source).toBe('heartbeat');
-    expect(Math.abs(report.rpo.seconds! * 1000 - truth.rpoMs)).toBeLessThanOrEqual(1_000);
-    const restored = trueRestoredAt(sandbox, names.dns!.recordName, names.app, disasterAt)!;
-    expect(Math.abs(report.rto.seconds! - (restored - disasterAt) / 1000)).toBeLessThanOrEqual(1);
-    expect((await readTopology(aws, names)).dnsRegions).toEqual([names.recoveryRegion]);
-    expect(sandbox.truth.splitBrainDetected).toBe(false);
-  });
+describe('pilot light: ungraceful failover in a us-east-1 outage (Route 53 control plane down)', () => {
+  ungracefulFailoverCases(underTest);
+});
 
-  // KNOWN GAP: the reverse replica's observed lag never falls under the threshold while heartbeats keep writing (wait-reverse-replica-near times out).
-  it.skip('failover then failback leaves the topology as it was (writer, DNS, capacities, replication direction, names)', async () => {
-    const clock = new VirtualClock({ start });
-    const scenario = await buildPilotLightScenario({ clock, seed: 4 });
-    const { sandbox, names } = scenario;
-    const before = await readTopology(sandboxEnvironment(parsePlan(planForScenario(names)), sandbox, clock), names);
-    const over = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: pilotLight, operation: 'failover' });
-    expect(over.report.status).toBe('succeeded');
-    const back = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: pilotLight, operation: 'failback' });
-    expect(back.report.status, JSON.stringify(back.report.steps.filter((s) => s.status === 'failed').map((s) => [s.id, s.error?.message]))).toBe('succeeded');
-    const after = await readTopology(back.aws, names);
-    expect(after.writerRegion).toBe(names.primaryRegion);
-    expect(after.dnsRegions).toEqual(before.dnsRegions);
-    expect(after.recoveryCapacity).toEqual(before.recoveryCapacity);
-    expect(after.primaryCapacity).toEqual(before.primaryCapacity);
-    expect(after.databases).toEqual(before.databases);
-    expect(back.report.rpo.seconds).toBe(0);
-    expect(sandbox.truth.lostWrites(names.app).lost).toEqual([]);
-    expect(sandbox.truth.splitBrainDetected).toBe(false);
-  });
+describe('pilot light: failback and live drill', () => {
+  failbackCases(underTest);
+});
 
-  // KNOWN GAP: depends on the failback above.
-  it.skip('a live drill measures the failover and the failback as two phases', async () => {
-    const clock = new VirtualClock({ start });
-    const scenario = await buildPilotLightScenario({ clock, seed: 5 });
-    const { sandbox, names } = scenario;
-    const { report, aws } = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: pilotLight, operation: 'drill', drill: 'live', mode: 'graceful' });
-    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status === 'failed').map((s) => [s.id, s.error?.message]))).toBe('succeeded');
-    const phases = (report as unknown as { phases: { name: string; startedAt: string; rto: { seconds: number | null } }[] }).phases;
-    expect(phases.map((p) => p.name)).toEqual(['failover', 'failback']);
-    const failbackStart = Date.parse(phases[1]!.startedAt);
-    const truth = trueRestoredAt(sandbox, names.dns!.recordName, names.app, failbackStart)!;
-    expect(Math.abs(phases[1]!.rto.seconds! - (truth - failbackStart) / 1000)).toBeLessThanOrEqual(1);
-    expect((await readTopology(aws, names)).writerRegion).toBe(names.primaryRegion);
-    expect(sandbox.truth.splitBrainDetected).toBe(false);
-  });
-
-  // KNOWN GAP: same Route 53 control-plane limitation as the ungraceful test.
-  it.skip('an outage in the middle of a graceful failover: the operator switches to ungraceful and the run completes', async () => {
-    const clock = new VirtualClock({ start });
-    const scenario = await buildPilotLightScenario({ clock, seed: 6, regions });
-    const { sandbox, names } = scenario;
-    sandbox.faults.replicationLag(names.app, 20_000);
-    const { report, aws } = await runOnSandbox({
-      scenario, clock, plan: planForScenario(names), strategy: pilotLight, operation: 'failover', mode: 'graceful',
-      during: (run) => {
-        run.events.on('step.succeeded', (e) => {
-          if (e.stepId !== 'fence-primary-writers') return;
-          sandbox.faults.regionOutage(names.primaryRegion);
-          void run.switchToUngraceful('sre-on-call', 'us-east-2 is gone');
-        });
-      },
-    });
-    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status === 'failed').map((s) => [s.id, s.error?.message]))).toBe('succeeded');
-    expect(report.mode).toBe('ungraceful');
-    expect(report.steps.find((s) => s.id === 'wait-replica-caught-up')?.status).toBe('skipped');
-    expect((await readTopology(aws, names)).dnsRegions).toEqual([names.recoveryRegion]);
-    expect(sandbox.truth.splitBrainDetected).toBe(false);
-  });
+describe('pilot light: isolated drills, errors', () => {
+  isolatedDrillCases(underTest);
 
   it('an isolated drill brings up a tagged copy, probes it and leaves nothing behind; production is untouched', async () => {
     const clock = new VirtualClock({ start });
@@ -130,22 +60,6 @@ describe('pilot light: ungraceful, failback, drills, errors', () => {
     expect(sandbox.truth.splitBrainDetected).toBe(false);
     void plan;
     assertOnlyPlanOrDrillResources(sandbox.calls(), sandbox.world, 'tracking-app-drill-iso7');
-  });
-
-  // KNOWN GAP: one drill resource survives the compensations (to investigate).
-  it.skip('an isolated drill that fails half way (AccessDenied on RunInstances) still deletes every drill resource', async () => {
-    const clock = new VirtualClock({ start });
-    const scenario = await buildPilotLightScenario({ clock, seed: 8 });
-    const { sandbox, names } = scenario;
-    const { report, aws } = await runOnSandbox({
-      scenario, clock, plan: planForScenario(names, { rollback: 'always' }), strategy: pilotLight, operation: 'drill', drill: 'isolated', runId: 'tracking-app-drill-iso8',
-      plugins: [denyCommand('RunInstances')],
-    });
-    expect(report.status).not.toBe('succeeded');
-    const failed = report.steps.find((s) => s.id === 'launch-drill-instance');
-    expect(failed?.status).toBe('failed');
-    expect(await drillLeftovers(aws, { group: 'tracking-db-replica-drill-drill-iso8', snapshot: 'tracking-db-replica-drill-drill-iso8', database: 'tracking-db-drill-drill-iso8', tags: {} }, 'tracking-app-drill-iso8')).toEqual([]);
-    expect(sandbox.truth.splitBrainDetected).toBe(false);
   });
 
   it('a missing replica stops the promotion with a message naming the resource and region, and rolls back', async () => {

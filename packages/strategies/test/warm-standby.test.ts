@@ -5,6 +5,9 @@ import { warmStandby } from '../src/strategies/warm-standby.js';
 import { runOnSandbox, sandboxEnvironment, trueRestoredAt } from './support/run-on-sandbox.js';
 import { readTopology } from './support/topology.js';
 import { parsePlan } from '@firedrill/core';
+import { failbackCases, isolatedDrillCases, type StandbyUnderTest, ungracefulFailoverCases } from './support/standby-cases.js';
+
+const underTest: StandbyUnderTest = { strategy: warmStandby, build: buildWarmStandbyScenario, standby: { min: 1, desired: 1, max: 8 } };
 
 const start = '2026-11-22T03:00:00Z';
 
@@ -36,4 +39,13 @@ describe('warm standby on the sandbox', () => {
     const findings = await warmStandby.check({ plan: broken, aws: sandboxEnvironment(broken, sandbox, clock) });
     expect(findings).toContainEqual(expect.objectContaining({ status: 'fail', check: 'replica-exists', resource: 'rds:tracking-db-missing', region: names.recoveryRegion, action: expect.stringMatching(/create tracking-db-missing/) }));
   });
+});
+
+describe('warm standby: ungraceful failover in a us-east-1 outage (Route 53 control plane down)', () => {
+  ungracefulFailoverCases(underTest);
+});
+
+describe('warm standby: failback, live and isolated drills', () => {
+  failbackCases(underTest);
+  isolatedDrillCases(underTest);
 });

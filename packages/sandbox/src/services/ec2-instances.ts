@@ -174,8 +174,12 @@ function describeInstances(ctx: OperationContext, input: Input): object {
   const ids = input['InstanceIds'];
   const candidates = Array.isArray(ids) && ids.length > 0 ? findInstances(ctx, ids) : Object.values(region.instances).filter((r) => visible(ctx, r));
   const filters = input['Filters'] as Filter[] | undefined;
+  // EC2 supports the `client-token` filter; unknown filters match everything here, so without it a lookup by
+  // token returned every instance in the region (an isolated drill then took a warm standby's instance for its own).
+  const tokenOf = (id: string): string | undefined =>
+    Object.entries(region.clientTokens).find(([key, t]) => key.startsWith('RunInstances:') && t.resultIds.includes(id))?.[0].slice('RunInstances:'.length);
   const matching = candidates.filter((r) =>
-    matchesFilters(filters, r.tags, { 'instance-id': r.id, 'instance-state-name': valueAt(r.state, ctx.now), 'image-id': r.imageId, 'availability-zone': r.availabilityZone, 'instance-type': r.instanceType }),
+    matchesFilters(filters, r.tags, { 'instance-id': r.id, 'instance-state-name': valueAt(r.state, ctx.now), 'image-id': r.imageId, 'availability-zone': r.availabilityZone, 'instance-type': r.instanceType, 'client-token': tokenOf(r.id) }),
   );
   const reservations = new Map<string, Ec2InstanceRecord[]>();
   for (const r of matching) reservations.set(r.reservationId, [...(reservations.get(r.reservationId) ?? []), r]);

@@ -59,6 +59,23 @@ export async function drillLeftovers(aws: AwsEnvironment, names: DrillNames, run
   ];
 }
 
+/**
+ * Deletes the drill snapshot. RDS deletes a snapshot only once it is `available` ("The DB snapshot must be in
+ * the available state to be deleted"): a drill that fails while the snapshot is still being created used to
+ * leave it behind, because the compensation's DeleteDBSnapshot was refused. So wait for it first.
+ */
+async function deleteSnapshotWhenAvailable(aws: AwsEnvironment, snapshot: string, c: StepContext): Promise<void> {
+  const { rds } = aws.clients('recovery');
+  const exists = await describeDbSnapshot({ rds, identifier: snapshot, signal: c.signal });
+  if (exists === undefined) return;
+  await waitFor('dbSnapshotAvailable', {
+    describe: (signal) => rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot }), sendOptions(signal)),
+    params: { identifier: snapshot }, clock: c.clock, region: aws.region('recovery'), signal: c.signal, limiter: aws.limiter, timeoutMs: 60 * 60_000,
+  });
+  await ignoreNotFound(() => rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshot }), sendOptions(c.signal)));
+  c.log(`deleted drill snapshot ${snapshot}`);
+}
+
 function step(aws: AwsEnvironment, s: Omit<ActionStep, 'kind'> & { calls: [string, string, Record<string, unknown>][] }): ActionStep {
   const { calls, ...rest } = s;
   return { kind: 'action', ...rest, preview: () => calls.map(([service, command, input]) => previewCall(service as 'rds', aws.region('recovery'), command, input)) };
@@ -109,7 +126,7 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
         c.log(outcome.note);
         return replication?.state === 'replicating' && replication.lagMs !== undefined ? { ...outcome, rpoEvidence: { source: 'replica-lag', lagMs: replication.lagMs } } : outcome;
       },
-      compensate: (c) => ignoreNotFound(() => rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: n.snapshot }), sendOptions(c.signal))),
+      compensate: (c) => deleteSnapshotWhenAvailable(aws, n.snapshot, c),
     }),
     awsWaitStep({
       aws, side: 'recovery', id: 'wait-drill-snapshot', title: `Wait until snapshot ${n.snapshot} is available`, dependsOn: ['snapshot-replica'],
