@@ -39,12 +39,5 @@ describe('examples/local-postgres: a measured failover of a real local PostgreSQ
       rmSync(cwd, { recursive: true, force: true });
     }
   });
-
-  it('graceful: RPO 0', { timeout: 60_000 }, async () => {
-    const { code, stdout, cwd } = await runExample('graceful');
-    rmSync(cwd, { recursive: true, force: true });
-    expect(code, stdout).toBe(0);
-    expect(stdout).toMatch(/RPO 0s ±0\.2s \(heartbeat\) against 5s: met/);
-    expect(stdout).toMatch(/: 0 lost/);
-  });
+  // The graceful mode (RPO 0) runs the same steps as the graceful test in postgres-heartbeat.test.ts.
 });
