@@ -4,7 +4,7 @@ import { buildPilotLightScenario, planForScenario } from '../../sandbox/src/inde
 import { pilotLight } from '../src/strategies/pilot-light.js';
 import { runOnSandbox, sandboxEnvironment, trueRestoredAt } from './support/run-on-sandbox.js';
 import { denyCommand } from './support/deny-command.js';
-import { failbackCases, isolatedDrillCases, type StandbyUnderTest, ungracefulFailoverCases } from './support/standby-cases.js';
+import { checkFindingCases, failbackCases, isolatedDrillCases, type StandbyUnderTest, ungracefulFailoverCases } from './support/standby-cases.js';
 import { parsePlan } from '@firedrill/core';
 import { drillLeftovers } from '../src/strategies/standby-isolated-drill.js';
 import { readTopology } from './support/topology.js';
@@ -43,6 +43,7 @@ describe('pilot light: failback and live drill', () => {
 
 describe('pilot light: isolated drills, errors', () => {
   isolatedDrillCases(underTest);
+  checkFindingCases(underTest);
 
   it('an isolated drill brings up a tagged copy, probes it and leaves nothing behind; production is untouched', async () => {
     const clock = new VirtualClock({ start });

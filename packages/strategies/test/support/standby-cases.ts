@@ -3,7 +3,7 @@
  * strategy's test file: the same behaviour, measured against the sandbox's truth, for both.
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { DeleteDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { parsePlan, type RunReport, VirtualClock } from '@firedrill/core';
 import { expect, it } from 'vitest';
 import { planForScenario, type Scenario, type ScenarioNames, type ScenarioOptions } from '../../../sandbox/src/index.js';
@@ -191,5 +191,32 @@ export function isolatedDrillCases(s: StandbyUnderTest): void {
     expect(topology.writerRegion).toBe(names.primaryRegion);
     expect(topology.recoveryCapacity.desired).toBe(s.standby.desired);
     expect(sandbox.truth.splitBrainDetected).toBe(false);
+  });
+}
+
+/** Readiness findings that name the resource, the region and what to do. */
+export function checkFindingCases(s: StandbyUnderTest): void {
+  it('check: replica lag over the RPO objective, the AMI missing in the recovery region, a deleted replica', async () => {
+    const clock = new VirtualClock({ start: START });
+    const { sandbox, names } = await s.build({ clock, seed: 11 });
+    const plan = parsePlan(planForScenario(names));
+    const aws = sandboxEnvironment(plan, sandbox, clock);
+    const fresh = await s.strategy.check({ plan, aws });
+    expect(fresh.filter((f) => f.status === 'fail')).toEqual([]);
+    // Lag: writes keep coming while the replica falls 90 s behind (objective: 60 s).
+    sandbox.faults.replicationLag(names.app, 90_000);
+    await writeHeartbeats(sandbox, clock, names.app, 120_000);
+    const lagging = await s.strategy.check({ plan, aws });
+    expect(lagging).toContainEqual(expect.objectContaining({ status: 'fail', check: 'replication-lag', resource: `rds:${names.database.recovery!.identifier}`, region: names.recoveryRegion, message: expect.stringMatching(/over the RPO objective of 60 s/) }));
+    // The AMI of the recovery launch template is deregistered.
+    const { DeregisterImageCommand } = await import('@aws-sdk/client-ec2');
+    await aws.clients('recovery').ec2.send(new DeregisterImageCommand({ ImageId: names.compute.recovery!.imageId }));
+    const noAmi = await s.strategy.check({ plan, aws });
+    expect(noAmi).toContainEqual(expect.objectContaining({ status: 'fail', check: 'ami-in-recovery-region', region: names.recoveryRegion, action: expect.stringMatching(new RegExp(`copy the AMI to ${names.recoveryRegion}`)) }));
+    // The replica is deleted.
+    await aws.clients('recovery').rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: names.database.recovery!.identifier, SkipFinalSnapshot: true }));
+    await clock.sleep(10 * 60_000);
+    const gone = await s.strategy.check({ plan, aws });
+    expect(gone).toContainEqual(expect.objectContaining({ status: 'fail', check: 'replica-exists', resource: `rds:${names.database.recovery!.identifier}`, region: names.recoveryRegion, action: expect.stringMatching(/create .* as a cross-region read replica/) }));
   });
 }
