@@ -117,7 +117,20 @@ export function failbackCases(s: StandbyUnderTest): void {
     const before = await readTopology(sandboxEnvironment(parsePlan(planForScenario(names)), sandbox, clock), names);
     const over = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failover' });
     expect(over.report.status, failures(over.report)).toBe('succeeded');
-    const back = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failback' });
+    // The failback later replaces the old primary's record (same name), which erases its history in the sandbox:
+    // read the truth when the fence lands.
+    let episodes: ReturnType<typeof sandbox.truth.splitBrainEpisodes> = [];
+    let fencedAt = Number.NaN;
+    const back = await runOnSandbox({
+      scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failback',
+      during: (run) => {
+        run.events.on('step.succeeded', (e) => {
+          if (e.stepId !== 'fence-stale-primary') return;
+          fencedAt = clock.now();
+          episodes = sandbox.truth.splitBrainEpisodes();
+        });
+      },
+    });
     expect(back.report.status, failures(back.report)).toBe('succeeded');
     const after = await readTopology(back.aws, names);
     expect(after.writerRegion).toBe(names.primaryRegion);
@@ -218,5 +231,57 @@ export function checkFindingCases(s: StandbyUnderTest): void {
     await clock.sleep(10 * 60_000);
     const gone = await s.strategy.check({ plan, aws });
     expect(gone).toContainEqual(expect.objectContaining({ status: 'fail', check: 'replica-exists', resource: `rds:${names.database.recovery!.identifier}`, region: names.recoveryRegion, action: expect.stringMatching(/create .* as a cross-region read replica/) }));
+  });
+}
+
+/**
+ * Failback after an ungraceful failover, once the primary region returns. Finding (asserted, not hidden): the
+ * old primary is a standalone writer again the moment its region returns — real RDS too: clients in its region
+ * can write to it — so two writers exist until the failback's first call fences it. The window is unavoidable
+ * (no API can fence a database in a region that is down); the failback keeps it to its first calls.
+ */
+export function ungracefulFailbackCases(s: StandbyUnderTest): void {
+  it('after an ungraceful failover, the failback fences the returned old primary first; the two-writer window is its first seconds', async () => {
+    const clock = new VirtualClock({ start: START });
+    const scenario = await s.build({ clock, seed: 12 });
+    const { sandbox, names } = scenario;
+    await writeHeartbeats(sandbox, clock, names.app, 10_000);
+    const over = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failover', mode: 'ungraceful', injectOutage: true });
+    expect(over.report.status, failures(over.report)).toBe('succeeded');
+    expect(sandbox.truth.splitBrainDetected).toBe(false);
+    const returnedAt = clock.now();
+    sandbox.faults.endRegionOutage(names.primaryRegion, returnedAt);
+    const callsBefore = sandbox.calls().length;
+    // The failback later replaces the old primary's record (same name), which erases its history in the sandbox:
+    // read the truth when the fence lands.
+    let episodes: ReturnType<typeof sandbox.truth.splitBrainEpisodes> = [];
+    let fencedAt = Number.NaN;
+    const back = await runOnSandbox({
+      scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failback',
+      during: (run) => {
+        run.events.on('step.succeeded', (e) => {
+          if (e.stepId !== 'fence-stale-primary') return;
+          fencedAt = clock.now();
+          episodes = sandbox.truth.splitBrainEpisodes();
+        });
+      },
+    });
+    expect(back.report.status, failures(back.report)).toBe('succeeded');
+    // The first mutating call of the failback is the fence of the old primary.
+    const mutations = sandbox.calls().slice(callsBefore).filter((c) => !/^(Describe|List|Get)/.test(c.command));
+    expect(mutations[0]).toMatchObject({ command: 'ModifyDBParameterGroup', region: names.primaryRegion });
+    // What is true: two writers from the region's return until the fence, and never after.
+    expect(episodes.length).toBeGreaterThan(0);
+    for (const e of episodes) {
+      expect(e.at).toBeGreaterThanOrEqual(returnedAt);
+      expect(e.at).toBeLessThan(fencedAt);
+      expect(e.writers).toContain(`${names.primaryRegion}:${names.database.primary.identifier}`);
+    }
+    expect(fencedAt - returnedAt).toBeLessThanOrEqual(5_000);
+    expect(sandbox.truth.splitBrainEpisodes().filter((e) => e.at >= fencedAt)).toEqual([]);
+    const after = await readTopology(back.aws, names);
+    expect(after.writerRegion).toBe(names.primaryRegion);
+    expect(sandbox.truth.dnsTarget(names.dns!.recordName).regions).toEqual([names.primaryRegion]);
+    recordMeasurement(`${s.strategy.name} ungraceful failback: two writers for ${(fencedAt - returnedAt) / 1000} s after the region returned (until the fence)`);
   });
 }
