@@ -51,10 +51,10 @@ export class HeartbeatWriter {
       try {
         await within(engine, probe.intervalMs, this.#signal, (s) => probe.write({ seq, at }, s));
         if (this.#signal.aborted) return;
-        await engine.record({ type: 'heartbeat.written', seq, ok: true });
+        await engine.record({ type: 'heartbeat.written', beat: seq, ok: true });
       } catch (error) {
         if (this.#signal.aborted) return;
-        await engine.record({ type: 'heartbeat.written', seq, ok: false, error: (error as Error).message });
+        await engine.record({ type: 'heartbeat.written', beat: seq, ok: false, error: (error as Error).message });
       }
       const next = at + probe.intervalMs - engine.clock.now();
       await engine.clock.sleep(Math.max(0, next), this.#signal);

@@ -200,10 +200,10 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
       break;
     }
     case 'heartbeat.written':
-      state.heartbeats.lastSeq = Math.max(state.heartbeats.lastSeq, event.seq);
+      state.heartbeats.lastSeq = Math.max(state.heartbeats.lastSeq, event.beat);
       if (event.ok) {
         state.heartbeats.written++;
-        state.heartbeats.lastOkSeq = event.seq;
+        state.heartbeats.lastOkSeq = event.beat;
         state.heartbeats.lastOkAt = event.at;
       } else state.heartbeats.failed++;
       break;

@@ -205,3 +205,16 @@ describe('steady state', () => {
     expect(Math.abs(report.rpo.seconds! - app.trueRpoMs() / 1000)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('heartbeat bookkeeping', () => {
+  it('journals each heartbeat under its own number, and reports the last one written', async () => {
+    const clock = new VirtualClock();
+    const app = new ReplicatedApp(clock, 0);
+    const run = await startRun({ subject: { plan: 'beats', objectives }, operation: 'drill', steps: app.drillSteps(5_000), clock, store: false, probes: { heartbeat: app.heartbeatProbe(1_000) }, steadyStateMs: 0 });
+    await run.completion;
+    const written = app.writes.map((w) => w.seq);
+    expect(run.state().heartbeats.lastOkSeq).toBe(written.at(-1));
+    expect(written).toEqual(Array.from({ length: written.length }, (_, i) => i + 1));
+    expect(run.state().rpo?.detail?.['lastWrittenSeq']).toBe(written.at(-1));
+  });
+});
