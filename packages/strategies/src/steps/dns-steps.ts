@@ -2,7 +2,9 @@
  * DNS building blocks: move users between regions with Route 53 (failover pair: make one side PRIMARY;
  * weighted: shift the weights), through the hosted zone's change queue, and wait until the change is INSYNC.
  * Guardrail: never point DNS at a side whose Route 53 health check is not healthy — that would leave users
- * with no working target.
+ * with no working target. When Route 53's control plane (us-east-1) is unreachable, a health-checked failover
+ * pair moves users by itself: the steps journal that and leave the proof to the run's health probe
+ * (route53-control-plane.ts); weighted records fail with what to do.
  */
 import { GetChangeCommand, GetHealthCheckStatusCommand, type GetHealthCheckStatusCommandOutput } from '@aws-sdk/client-route-53';
 import { type ActionStep, StepFailure, type StepContext, type WaitStep } from '@firedrill/core';
