@@ -31,12 +31,38 @@ export function measureRto(state: RunState, phase: PhaseState | undefined = stat
  * closest to it. A waiter notices "available" a poll after the health probe may already see service, so the
  * step that set the RTO can end shortly after `restoredAt`; one that ended long before it did not hold it up.
  */
-function stepAtRestoration(state: RunState, restoredAt: number): StepState | undefined {
+/**
+ * Steps that lead to service being restored: the steps that declare `restoresService` and everything they
+ * depend on. Work that merely follows restoration (a failback's preparation, clean-up) is not among them.
+ * Without any such declaration, every step may be.
+ */
+function restorationSteps(state: RunState, from: number, before: number): Set<string> | undefined {
+  const deps = new Map(state.meta.steps.map((s) => [s.id, s.dependsOn]));
+  // The phase's own restoring steps: a live drill's failback restores service too, after its own phase began.
+  const inPhase = (id: string): boolean => {
+    const started = state.steps[id]?.startedAt;
+    return started !== undefined && started >= from && started < before;
+  };
+  const stack = state.meta.steps.filter((s) => s.restoresService && inPhase(s.id)).map((s) => s.id);
+  if (stack.length === 0) return undefined;
+  const seen = new Set<string>();
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(deps.get(id) ?? []));
+  }
+  return seen;
+}
+
+function stepAtRestoration(state: RunState, restoredAt: number, from = -Infinity, before = Infinity): StepState | undefined {
   let best: StepState | undefined;
   let bestDistance = Infinity;
   const probes = new Set(state.meta.steps.filter((s) => s.kind === 'probe').map((s) => s.id));
+  const leadsToService = restorationSteps(state, from, before);
   for (const step of Object.values(state.steps)) {
-    if (step.endedAt === undefined || step.startedAt === undefined || step.startedAt >= restoredAt) continue;
+    if (leadsToService && !leadsToService.has(step.id)) continue;
+    if (step.endedAt === undefined || step.startedAt === undefined || step.startedAt >= Math.min(restoredAt, before)) continue;
     if (step.status !== 'succeeded' && step.status !== 'compensated') continue;
     if (probes.has(step.id)) continue;
     const distance = Math.abs(step.endedAt - restoredAt);
@@ -46,6 +72,12 @@ function stepAtRestoration(state: RunState, restoredAt: number): StepState | und
     }
   }
   return best;
+}
+
+/** When the phase after `phase` began: its steps set that phase's RTO, not this one's. */
+function nextPhaseStart(state: RunState, phase: PhaseState): number {
+  const i = state.phases.indexOf(phase);
+  return state.phases[i + 1]?.startedAt ?? Infinity;
 }
 
 function lastEnded(state: RunState): StepState | undefined {
@@ -68,7 +100,7 @@ export function criticalPath(state: RunState, phase: PhaseState | undefined = st
     phase?.restoredByStep !== undefined
       ? state.steps[phase.restoredByStep]
       : phase?.restoredAt !== undefined
-        ? stepAtRestoration(state, phase.restoredAt)
+        ? stepAtRestoration(state, phase.restoredAt, phase.startedAt, nextPhaseStart(state, phase))
         : lastEnded(state);
   const chain: CriticalPathEntry[] = [];
   const seen = new Set<string>();
