@@ -24,6 +24,9 @@ export interface OperationChoice {
  */
 export function operationSteps(source: PlanSource, choice: OperationChoice, aws: AwsEnvironment, runId: string, extra: { injectDisaster?: (signal: AbortSignal) => Promise<void> } = {}): StrategyRun {
   registerBuiltins();
+  // Only an ungraceful drill injects its outage: a failover answers a real one, and a graceful drill needs the
+  // primary reachable to fence it.
+  const inject = choice.operation === 'drill' && choice.mode === 'ungraceful' ? extra.injectDisaster : undefined;
   const strategy = getStrategy(source.plan.strategy.name, source.file);
   const built = strategy.build({
     plan: source.plan,
@@ -32,7 +35,7 @@ export function operationSteps(source: PlanSource, choice: OperationChoice, aws:
     ...(choice.drill ? { drill: choice.drill } : {}),
     aws,
     runId,
-    ...(extra.injectDisaster ? { injectDisaster: extra.injectDisaster } : {}),
+    ...(inject ? { injectDisaster: inject } : {}),
   });
   const steps = withApprovalGates(built.steps, source.plan.approvals);
   buildStepGraph(steps);

@@ -76,6 +76,15 @@ export async function runOperation(source: PlanSource, choice: OperationChoice, 
     policies: plan.policies,
   });
   showProgress(run, display);
+  if (choice.drill === 'live' && session.endDisaster) {
+    // A game day's simulated outage lasts until the failover has restored service; then the region comes
+    // back, so the drill's failback has a primary region to return to.
+    const end = session.endDisaster;
+    const off = run.events.on('service.restored', () => {
+      off();
+      end();
+    });
+  }
   // The simulated world is kept after every step, so a crashed command resumes on the world it left.
   run.events.subscribe((e) => {
     if (e.type === 'step.succeeded' || e.type === 'step.failed' || e.type === 'step.skipped') session.save();

@@ -34,8 +34,8 @@ export function sandboxAppOf(planName: string): string {
 }
 
 /** Where a plan's sandbox world is kept between commands (so failback follows failover). */
-export function sandboxWorldPath(stateDir: string, plan: string): string {
-  return join(stateDir, 'sandbox', `${plan}.json`);
+export function sandboxWorldPath(stateDir: string, plan: string, strategy: string): string {
+  return join(stateDir, 'sandbox', `${plan}.${strategy}.json`);
 }
 
 interface SavedClock {
@@ -49,7 +49,7 @@ interface SavedClock {
  */
 export async function openSandboxSession(source: PlanSource, stateDir: string, options: { seed?: number; start?: number } = {}): Promise<TargetSession & { sandbox: Sandbox }> {
   const { plan } = source;
-  const worldPath = sandboxWorldPath(stateDir, plan.metadata.name);
+  const worldPath = sandboxWorldPath(stateDir, plan.metadata.name, plan.strategy.name);
   const clockPath = `${worldPath}.clock`;
   let sandbox: Sandbox;
   let clock: VirtualClock;
@@ -65,6 +65,11 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     const scenario = await builder({ clock, seed: options.seed ?? 1, regions: [plan.regions.primary, plan.regions.recovery], app: sandboxAppOf(plan.metadata.name) });
     assertPlanMatchesScenario(source, scenario);
     sandbox = scenario.sandbox;
+    // The sandbox keeps every resource in one account; the plan's other accounts exist for AssumeRole.
+    for (const side of ['primary', 'recovery'] as const) {
+      const account = plan.accounts?.[side]?.accountId;
+      if (account !== undefined && account !== sandbox.accountId) sandbox.addAccount(account);
+    }
   }
   // The sandbox's plugin is typed by @smithy/types; the AWS layer's by its own minimal stack type.
   const plugin = (target: { region: string }): AwsPluggable => sandbox.plugin(target.region) as unknown as AwsPluggable;
@@ -78,6 +83,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     injectDisaster: async () => {
       sandbox.faults.regionOutage(plan.regions.primary);
     },
+    endDisaster: () => sandbox.faults.endRegionOutage(plan.regions.primary, clock.now()),
     close: () => {},
     save: () => {
       mkdirSync(join(stateDir, 'sandbox'), { recursive: true });

@@ -13,6 +13,8 @@ export interface TargetSession {
   /** Probes for the plan's `probes` section on this target. */
   probes(source: PlanSource): RunProbes;
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
+  /** Ends an injected outage (the region comes back), so a live drill can fail back. */
+  endDisaster?: () => void;
   /** Keeps what the run changed (the sandbox's world) for the next command. */
   save(): void;
   /** Releases what the session holds (probe connections) once the run has ended. */

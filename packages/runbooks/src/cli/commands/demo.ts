@@ -25,7 +25,7 @@ export const run: CommandRun = async ({ options, io }) => {
   const shown = relative(process.cwd(), planFile) || planFile;
   const source = await loadPlanSource(shown);
   // Every demo starts from a fresh world.
-  rmSync(sandboxWorldPath(store.dir, source.plan.metadata.name), { force: true });
+  rmSync(sandboxWorldPath(store.dir, source.plan.metadata.name, source.plan.strategy.name), { force: true });
   const session = await openSandboxSession(source, store.dir, { seed: Number(options['seed'] ?? 1) });
   const color = Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined;
   io.stdout.write(`Firedrill demo: a live drill of ${source.plan.metadata.name} (warm standby, ${source.plan.regions.primary} → ${source.plan.regions.recovery}) on the sandbox\nplan: ${shown}\n\n`);

@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '@firedrill/runbooks';
+
+const examples = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
+
+function bufferIo(cwd: string): CliIo & { out: () => string } {
+  let out = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out };
+}
+
+describe('example plans run on the sandbox through the CLI', () => {
+  for (const example of ['pilot-light.yaml', 'warm-standby.yaml', 'warm-standby-two-accounts.yaml']) {
+    it(`${example}: validates, is ready, fails over gracefully with RPO 0, and fails back`, { timeout: 60_000 }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'firedrill-example-'));
+      const plan = join(examples, example);
+      expect(await runCli(['validate', plan], bufferIo(dir))).toBe(0);
+      const check = bufferIo(dir);
+      expect(await runCli(['check', plan, '--target', 'sandbox'], check), check.out()).toBe(0);
+      expect(check.out()).toContain('READY');
+      const failover = bufferIo(dir);
+      expect(await runCli(['failover', plan, '--mode', 'graceful', '--target', 'sandbox'], failover), failover.out()).toBe(0);
+      expect(failover.out()).toMatch(/RPO 0s ±1s \(heartbeat\)/);
+      // The sandbox world is kept between commands: the failback finds the failover's state.
+      const failback = bufferIo(dir);
+      expect(await runCli(['failback', plan, '--target', 'sandbox'], failback), failback.out()).toBe(0);
+      expect(failback.out()).toContain('failback of tracking-app: SUCCEEDED');
+    });
+  }
+});
