@@ -73,7 +73,8 @@ export async function drillSetup(strategy: StrategyName, seed: number): Promise<
       // Parameter groups in both regions, as the backup & restore drill test: the failback fences the DR writers with one.
       const groups = { primary: 'tracking-pg', recovery: 'tracking-pg-dr' };
       for (const [region, name] of [[names.primaryRegion, groups.primary], [names.recoveryRegion, groups.recovery]] as const) {
-        await sandbox.client(rdsSdk.RDSClient as never, region).send(new rdsSdk.CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: names.app }) as never);
+        const rds = sandbox.client(rdsSdk.RDSClient, region);
+        await rds.send(new rdsSdk.CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: names.app }));
       }
       const plan = parsePlan(planForBackupRestoreScenario(names, { parameters: { parameterGroups: groups } }));
       return { strategy, clock, sandbox, names, plan, mode: 'ungraceful', injectOutage: outage(sandbox, clock, names.primaryRegion), recordName: names.dns!.recordName, serviceRegion: names.recoveryRegion };

@@ -67,3 +67,16 @@ describe('firedrill on the sandbox, end to end', () => {
     expect(history.out()).toContain(runId);
   });
 });
+
+describe('firedrill demo', () => {
+  it('runs a live warm-standby drill end to end with RTO and RPO measured against the objectives', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-demo-'));
+    const demo = bufferIo(dir);
+    expect(await runCli(['demo'], demo), demo.out()).toBe(0);
+    expect(demo.out()).toMatch(/drill \(live drill\) of tracking-app: SUCCEEDED/);
+    expect(demo.out()).toMatch(/RTO \d+m\d+s \(health-probe\) — objective 15m: met/);
+    expect(demo.out()).toMatch(/RPO \d+s ±1s \(heartbeat\) — objective 1m: met/);
+    expect(demo.out()).toMatch(/phase failback: RTO \d/);
+    expect(demo.out()).toContain('Markdown report:');
+  });
+});
