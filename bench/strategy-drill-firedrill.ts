@@ -62,6 +62,14 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
       phaseHealth: { failback: sandboxHealthProbe({ sandbox, app: names.app, ...HEALTH, ...failbackWhere }) },
     },
   });
+  if (s.injectOutage) {
+    // As on a game day (and in `firedrill drill --live`): the outage lasts until the failover has restored
+    // service, then the region comes back so the failback has somewhere to return to.
+    const off = run.events.on('service.restored', () => {
+      off();
+      sandbox.faults.endRegionOutage(names.primaryRegion, clock.now());
+    });
+  }
   const report = await run.completion;
   const disasterAt = Date.parse(report.disasterAt ?? '');
   const phase = report.phases?.[0];

@@ -85,13 +85,19 @@ export class DataPlane {
     return this.#acknowledge(world, node, applicationOfNode(world, node.key), record.seq, record.at ?? now, now, record.data);
   }
 
-  /** The newest heartbeat (highest `seq`) visible on the application's current writer. */
+  /**
+   * The newest heartbeat visible on the application's current writer: the latest written (then the highest
+   * `seq`). By time, because several writers (a drill's warm-up, the run's own probe) number their beats apart.
+   */
   readNewestHeartbeat(app: string): WriteRecord | undefined {
     const world = this.world();
     const now = this.clock.now();
     const writer = currentWriter(world, findApplication(world, app), now);
     if (!writer) throw new DataPlaneError(`application ${app}: no database writer is reachable to read from`, 'NoWriter');
-    return visibleWrites(world, writer, now).reduce<WriteRecord | undefined>((best, w) => (best === undefined || w.seq > best.seq ? w : best), undefined);
+    return visibleWrites(world, writer, now).reduce<WriteRecord | undefined>(
+      (best, w) => (best === undefined || w.at > best.at || (w.at === best.at && w.seq > best.seq) ? w : best),
+      undefined,
+    );
   }
 
   /** Writes visible on a database now (a replica shows what has replicated so far). */
