@@ -30,3 +30,22 @@ describe('example plans run on the sandbox through the CLI', () => {
     });
   }
 });
+
+describe('a DNS observation on the sandbox', () => {
+  it('reports when clients could first reach the recovery region through DNS', { timeout: 60_000 }, async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-dns-'));
+    const plan = readFileSync(join(examples, 'warm-standby.yaml'), 'utf8').replace(
+      /\nprobes:\n/,
+      '\nprobes:\n  dns:\n    name: app.tracking.example.com\n    type: CNAME\n    expect: [tracking.us-west-2.example.com]\n    interval: 5s\n',
+    );
+    writeFileSync(join(dir, 'plan.yaml'), plan);
+    const failover = bufferIo(dir);
+    expect(await runCli(['failover', 'plan.yaml', '--mode', 'graceful', '--target', 'sandbox', '--json'], failover), failover.out()).toBe(0);
+    const report = JSON.parse(failover.out()) as { rto: { seconds: number }; observations: { name: string; secondsAfterDisaster: number }[] };
+    const dns = report.observations.find((o) => o.name === 'dns')!;
+    expect(dns.secondsAfterDisaster).toBeGreaterThan(0);
+    // DNS moves once the recovery endpoint is healthy and the record is switched: not before service is back.
+    expect(dns.secondsAfterDisaster).toBeGreaterThanOrEqual(report.rto.seconds - 5);
+  });
+});

@@ -78,6 +78,7 @@ export type JournalEventBody =
   | { type: 'compensation.failed'; stepId: string; error: ErrorInfo }
   | { type: 'probe.health'; healthy: boolean; detail?: string }
   | { type: 'service.restored'; source: 'health-probe' | 'step'; stepId?: string; restoredAt: number; phase?: string }
+  | { type: 'observation.reached'; name: string; target: string; reachedAt: number; detail?: string }
   | { type: 'heartbeat.written'; /** The heartbeat's own sequence number (`seq` is the journal's). */ beat: number; ok: boolean; error?: string }
   | { type: 'heartbeat.stopped'; reason: string }
   | { type: 'rpo.measured'; seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };

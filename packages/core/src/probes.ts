@@ -49,6 +49,11 @@ export interface RunProbes {
   heartbeat?: HeartbeatProbe;
   /** Health probes of later phases, by phase name (for example `failback`: the primary serving again). */
   phaseHealth?: Record<string, HealthProbe>;
+  /**
+   * Moments to observe from the disaster on, by name, reported beside the RTO without deciding it: for
+   * example `dns`, when clients could first reach the recovery region through DNS (a `DnsProbe`).
+   */
+  observers?: Record<string, HealthProbe>;
 }
 
 /**

@@ -65,6 +65,11 @@ export interface RunReport {
    */
   phases?: ReportPhase[];
   steps: ReportStep[];
+  /**
+   * Moments observed beside the RTO (`RunProbes.observers`), e.g. `dns`: when clients could first reach the
+   * recovery region through DNS. `secondsAfterDisaster` is measured like the RTO.
+   */
+  observations?: { name: string; target: string; reachedAt: string; secondsAfterDisaster: number | null; detail?: string }[];
   approvals: { stepId: string; by: string; at: string; waitedSeconds: number }[];
   calls: CallCounts;
   error?: ErrorInfo;
@@ -145,6 +150,17 @@ export function reportFromState(state: RunState): RunReport {
         ...(s.by ? { by: s.by } : {}),
       };
     }),
+    ...(Object.keys(state.observations).length > 0
+      ? {
+          observations: Object.entries(state.observations).map(([name, o]) => ({
+            name,
+            target: o.target,
+            reachedAt: iso(o.reachedAt)!,
+            secondsAfterDisaster: state.disasterAt === undefined ? null : Math.max(0, o.reachedAt - state.disasterAt) / 1000,
+            ...(o.detail ? { detail: o.detail } : {}),
+          })),
+        }
+      : {}),
     approvals: state.approvals.map((a) => ({ stepId: a.stepId, by: a.by, at: iso(a.at)!, waitedSeconds: a.waitedMs / 1000 })),
     calls: totalCalls(state),
     ...(state.error ? { error: state.error } : {}),

@@ -66,6 +66,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   #runActor: { send(event: StepEndedEvent): void } | undefined;
   #heartbeats: HeartbeatWriter | undefined;
   readonly #healthWatches = new Map<string, HealthWatch>();
+  readonly #observerWatches = new Map<string, HealthWatch>();
   #rpoAtRestoration: Promise<void> | undefined;
 
   constructor(options: RunEngineOptions) {
@@ -206,7 +207,18 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     return phase === this.state.phases[0]?.name ? probes.health : probes.phaseHealth?.[phase];
   }
 
+  /** Observers start with the first phase (the disaster) and only record when they see their moment. */
+  #watchObservers(): void {
+    for (const [name, probe] of Object.entries(this.#options.probes.observers ?? {})) {
+      if (this.#observerWatches.has(name) || this.state.observations[name]) continue;
+      const watch = new HealthWatch(this, probe, name, this.#probeStop.signal, true);
+      this.#observerWatches.set(name, watch);
+      watch.start();
+    }
+  }
+
   #watchHealth(phase: string): void {
+    if (phase === this.state.phases[0]?.name) this.#watchObservers();
     const probe = this.#probeForPhase(phase);
     const state = this.state.phases.find((p) => p.name === phase);
     if (!probe || this.#healthWatches.has(phase) || state?.restoredSource === 'health-probe') return;
@@ -246,6 +258,8 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     }
     await this.#rpoAtRestoration;
     await this.#measureRpoFromHeartbeat();
+    // Observations are worth waiting for (when clients really get the new DNS answer), but never fail a run.
+    for (const watch of this.#observerWatches.values()) await watch.restoredWithin(this.#options.verifyTimeoutMs);
   }
 
   async #measureRpoFromHeartbeat(): Promise<void> {
@@ -329,7 +343,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     this.#stepActors.clear();
     this.#probeStop.abort(new RunAbortedError('run finished'));
     await this.#heartbeats?.settled();
-    for (const watch of this.#healthWatches.values()) await watch.settled();
+    for (const watch of [...this.#healthWatches.values(), ...this.#observerWatches.values()]) await watch.settled();
     await this.record({ type: 'run.completed', status, ...(error !== undefined && status !== 'succeeded' ? { error: toErrorInfo(error) } : {}) });
     this.#options.onFinished(status);
   }

@@ -85,13 +85,18 @@ export class HealthWatch {
   #restored: Promise<boolean>;
   #markRestored!: (restored: boolean) => void;
 
-  constructor(readonly engine: RunEngine, readonly probe: HealthProbe, readonly phase: string, runEnd: AbortSignal) {
+  /**
+   * @param phase the phase this watch decides restoration for — or, with `observation`, the name under which
+   *   the moment is only recorded (`observation.reached`), without deciding anything.
+   */
+  constructor(readonly engine: RunEngine, readonly probe: HealthProbe, readonly phase: string, runEnd: AbortSignal, readonly observation = false) {
     this.#signal = runEnd;
     this.#restored = new Promise((resolve) => (this.#markRestored = resolve));
   }
 
   /** Whether this watch's phase was restored by the probe. */
   get restored(): boolean {
+    if (this.observation) return this.engine.state.observations[this.phase] !== undefined;
     return this.engine.state.phases.find((p) => p.name === this.phase)?.restoredSource === 'health-probe';
   }
 
@@ -117,12 +122,16 @@ export class HealthWatch {
         if (this.#signal.aborted) return;
         detail = (error as Error).message;
       }
-      await engine.record({ type: 'probe.health', healthy, ...(detail ? { detail } : {}) });
+      if (!this.observation) await engine.record({ type: 'probe.health', healthy, ...(detail ? { detail } : {}) });
       if (healthy) {
         streakStart ??= at;
         streak++;
         if (streak >= probe.consecutive) {
-          await engine.record({ type: 'service.restored', source: 'health-probe', restoredAt: streakStart, phase: this.phase });
+          await engine.record(
+            this.observation
+              ? { type: 'observation.reached', name: this.phase, target: probe.target, reachedAt: streakStart, ...(detail ? { detail } : {}) }
+              : { type: 'service.restored', source: 'health-probe', restoredAt: streakStart, phase: this.phase },
+          );
           return;
         }
       } else {

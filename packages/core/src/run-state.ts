@@ -63,6 +63,8 @@ export interface RunState {
   restoredByStep?: string;
   rpo?: { seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };
   approvals: ApprovalRecord[];
+  /** Observed moments (see `RunProbes.observers`), by name. */
+  observations: Record<string, { target: string; reachedAt: number; detail?: string }>;
   heartbeats: { written: number; failed: number; lastSeq: number; lastOkSeq?: number; lastOkAt?: number; stopped: boolean };
   healthChecks: { at: number; healthy: boolean }[];
   status?: RunStatus;
@@ -85,6 +87,7 @@ export function initialRunState(started: RunStartedEvent & { at: number; seq: nu
     completionOrder: [],
     phases: [],
     approvals: [],
+    observations: {},
     heartbeats: { written: 0, failed: 0, lastSeq: 0, stopped: false },
     healthChecks: [],
     lastEventAt: started.at,
@@ -206,6 +209,9 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
         state.heartbeats.lastOkSeq = event.beat;
         state.heartbeats.lastOkAt = event.at;
       } else state.heartbeats.failed++;
+      break;
+    case 'observation.reached':
+      state.observations[event.name] ??= { target: event.target, reachedAt: event.reachedAt, ...(event.detail ? { detail: event.detail } : {}) };
       break;
     case 'heartbeat.stopped':
       state.heartbeats.stopped = true;

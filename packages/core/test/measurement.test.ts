@@ -218,3 +218,23 @@ describe('heartbeat bookkeeping', () => {
     expect(run.state().rpo?.detail?.['lastWrittenSeq']).toBe(written.at(-1));
   });
 });
+
+describe('observations beside the RTO', () => {
+  it('records when an observer first sees its moment, measured from the disaster, without deciding the RTO', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const app = new ReplicatedApp(clock, 0);
+    // Clients' resolvers keep the old answer for a 300 s TTL after DNS was switched.
+    const dnsReachable: HealthProbe = {
+      target: 'dns A api.example.com', intervalMs: 5_000, consecutive: 1,
+      check: async () => ({ healthy: app.dnsSwitchedAt !== undefined && clock.now() >= app.dnsSwitchedAt + 300_000, detail: 'resolver answers 10.2.0.10 (ttl 60)' }),
+    };
+    const run = await startRun({
+      subject: { plan: 'observed', objectives }, operation: 'drill', steps: app.drillSteps(0), clock, store: false, steadyStateMs: 0,
+      probes: { health: app.healthProbe(), observers: { dns: dnsReachable } },
+    });
+    const report = await run.completion;
+    expect(report.rto.seconds).toBe(480);
+    // DNS switched at 360 s; cached answers expire 300 s later; the observer looks every 5 s.
+    expect(report.observations).toEqual([{ name: 'dns', target: 'dns A api.example.com', reachedAt: '2026-11-22T03:11:00.000Z', secondsAfterDisaster: 660, detail: 'resolver answers 10.2.0.10 (ttl 60)' }]);
+  });
+});

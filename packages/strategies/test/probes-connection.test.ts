@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConnectionReferenceError,
   envFileSecretResolver,
+  DnsProbe,
   HttpHealthProbe,
   MysqlHeartbeatProbe,
   PostgresHeartbeatProbe,
@@ -54,6 +55,14 @@ describe('probesFromPlan', () => {
       objectives: { rto: '15m', rpo: '1m' },
       probes,
     });
+
+  it('builds the DNS observer from the plan: it reports when clients reach the recovery region, beside the RTO', () => {
+    const { probes } = probesFromPlan(plan({ dns: { name: 'api.example.com', expect: ['10.2.0.10'], resolver: ['127.0.0.1:5353'], route53: false, interval: '10s' } }));
+    const dns = probes.observers?.['dns'];
+    expect(dns).toBeInstanceOf(DnsProbe);
+    expect(dns).toMatchObject({ target: 'dns A api.example.com', intervalMs: 10_000, consecutive: 1 });
+    expect(probes.health).toBeUndefined();
+  });
 
   it('builds the HTTP health probe and the SQL heartbeat probe from the plan; targets name references only', () => {
     const { probes } = probesFromPlan(

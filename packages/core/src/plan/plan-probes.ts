@@ -69,6 +69,21 @@ const sandboxHeartbeatProbe = z
   })
   .describe('Write heartbeats to a simulated database of the sandbox.');
 
+const dnsProbe = z
+  .strictObject({
+    name: textField('Record name clients resolve, such as "api.example.com".', 253),
+    type: z.enum(['A', 'AAAA', 'CNAME']).default('A').describe('Record type.'),
+    expect: z.array(textField('A value that means "the recovery region" (its endpoint, IP or host name).', 1024), { error: 'a list of values' }).min(1),
+    resolver: z
+      .union([z.literal('system'), z.literal('none'), z.array(textField('A DNS server, "10.0.0.2" or "127.0.0.1:5353".', 64)).min(1)])
+      .default('system')
+      .describe('Ask as clients do: the system resolver, given servers, or "none" for Route 53 only.'),
+    route53: z.boolean().default(true).describe("Also ask Route 53 (TestDNSAnswer) for the plan's hosted zone."),
+    interval: durationField('Time between looks.', { positive: true }).prefault('5s'),
+    consecutive: integerField(1, 100, 'Answers in a row that count.').default(1),
+  })
+  .describe('When clients could first reach the recovery region through DNS (cached answers live a TTL).');
+
 /** `probes`: how RTO and RPO are measured. */
 export const probesSchema = z
   .strictObject({
@@ -80,5 +95,6 @@ export const probesSchema = z
       .discriminatedUnion('kind', [sqlHeartbeatProbe, sandboxHeartbeatProbe])
       .optional()
       .describe('Measures lost data (RPO) with heartbeats written to the primary store.'),
+    dns: dnsProbe.optional(),
   })
   .describe('Probes that measure RTO (health) and RPO (heartbeat).');

@@ -8,11 +8,12 @@ import type { TargetSession } from './target-session.js';
  */
 export function openAwsSession(source: PlanSource): TargetSession {
   let opened: PlanProbes | undefined;
+  const aws = new AwsEnvironment({ plan: source.plan, clock: realClock });
   return {
     name: 'aws',
     clock: realClock,
-    aws: new AwsEnvironment({ plan: source.plan, clock: realClock }),
-    probes: (src): RunProbes => (opened ??= probesFromPlan(src.plan)).probes,
+    aws,
+    probes: (src): RunProbes => (opened ??= probesFromPlan(src.plan, { route53: aws.clients('primary').route53 })).probes,
     save: () => {},
     close: () => opened?.close(),
   };

@@ -38,6 +38,9 @@ export function summary(report: RunReport, reportPath: string): string {
     `  RTO ${rto} (${report.rto.source}) — objective ${report.rto.objectiveSeconds === null ? 'none' : formatDuration(report.rto.objectiveSeconds * 1000)}: ${verdict(report.rto.met)}`,
     `  RPO ${rpo} (${report.rpo.source}) — objective ${report.rpo.objectiveSeconds === null ? 'none' : formatDuration(report.rpo.objectiveSeconds * 1000)}: ${verdict(report.rpo.met)}`,
   ];
+  for (const o of report.observations ?? []) {
+    lines.push(`  ${o.name}: reached ${o.secondsAfterDisaster === null ? 'at ' + o.reachedAt : `${formatDuration(o.secondsAfterDisaster * 1000)} after the disaster`} (${o.target})`);
+  }
   for (const phase of report.phases ?? []) lines.push(`  phase ${phase.name}: RTO ${phase.rto.seconds === null ? 'not measured' : formatDuration(phase.rto.seconds * 1000)}`);
   if (report.criticalPath.length > 0) lines.push(`  critical path: ${report.criticalPath.map((e) => `${e.stepId} ${formatDuration(e.seconds * 1000)}`).join(' → ')}`);
   if (report.error) lines.push(`  error: ${report.error.message}`);

@@ -1,4 +1,4 @@
-import { type Clock, type PlanSource, type RunProbes, VirtualClock } from '@firedrill/core';
+import { type Clock, type HealthProbe, type PlanSource, type RunProbes, VirtualClock } from '@firedrill/core';
 import {
   buildBackupRestoreScenario,
   buildInRegionAuroraScenario,
@@ -111,6 +111,7 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox, _clock: Clock): Run
         }
       : {}),
     ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app: sandboxAppOf(plan.metadata.name), intervalMs: heartbeat.interval }) } : {}),
+    ...(plan.probes?.dns ? { observers: { dns: sandboxDnsObserver(sandbox, plan.probes.dns) } } : {}),
   };
 }
 
@@ -146,4 +147,19 @@ function assertPlanMatchesScenario(source: PlanSource, scenario: Scenario): void
   if (problems.length > 0) {
     throw Object.assign(new Error(`${problems.join('\n')}\nOn the sandbox, a plan named "<app>-app" runs on its strategy's ready-made scenario for <app>; \`firedrill demo\` writes such a plan. Or run this plan with --target aws.`), { exitCode: 2 });
   }
+}
+
+/** When the sandbox's DNS (its Route 53 data plane) first answers only the recovery values the plan expects. */
+function sandboxDnsObserver(sandbox: Sandbox, dns: NonNullable<NonNullable<PlanSource['plan']['probes']>['dns']>): HealthProbe {
+  const expected = new Set(dns.expect.map((v) => v.toLowerCase().replace(/\.$/, '')));
+  return {
+    target: `dns ${dns.type} ${dns.name}`,
+    intervalMs: dns.interval,
+    consecutive: dns.consecutive,
+    check: async () => {
+      const answer = sandbox.truth.dnsTarget(dns.name);
+      const values = answer.values.map((v) => v.toLowerCase().replace(/\.$/, ''));
+      return { healthy: values.length > 0 && values.every((v) => expected.has(v)), detail: `answers ${values.join(', ') || 'nothing'}` };
+    },
+  };
 }

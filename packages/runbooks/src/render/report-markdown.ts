@@ -19,6 +19,9 @@ export function reportToMarkdown(report: RunReport): string {
     `| RPO | ${seconds(report.rpo.seconds)}${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''} | ${report.rpo.source} | ${report.rpo.objectiveSeconds === null ? '—' : formatDuration(report.rpo.objectiveSeconds * 1000)} | ${verdict(report.rpo.met)} |`,
     '',
     `Disaster at ${report.disasterAt ?? '—'}, service restored at ${report.restoredAt ?? '—'}.`,
+    ...(report.observations ?? []).map(
+      (o) => `Observed **${o.name}** (${o.target}) at ${o.reachedAt}, ${o.secondsAfterDisaster === null ? '' : `${formatDuration(o.secondsAfterDisaster * 1000)} after the disaster`}${o.detail ? ` — ${o.detail}` : ''}.`,
+    ),
   ];
   if (report.phases) {
     lines.push('', '## Phases', '', '| phase | started | restored | RTO |', '| --- | --- | --- | --- |');

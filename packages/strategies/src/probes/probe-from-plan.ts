@@ -1,3 +1,5 @@
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import { DnsProbe } from './dns-probe.js';
 /**
  * The plan's `probes` section turned into the probes a run uses: `http` health probes and `postgres` /
  * `mysql` heartbeat probes. Connection references stay references until the probe connects.
@@ -21,6 +23,8 @@ export interface ProbesFromPlanOptions {
    * `sandboxHeartbeatProbe` from `@firedrill/sandbox` do).
    */
   sandbox?: { health?: HealthProbe; heartbeat?: HeartbeatProbe };
+  /** Route 53 client for the `dns` probe's TestDNSAnswer view (its control plane lives in us-east-1). */
+  route53?: Route53Client;
 }
 
 /** The run's probes, and how to release their connections once the run has ended. */
@@ -40,7 +44,7 @@ export interface PlanProbes {
  * await run.completion;
  * close();
  */
-export function probesFromPlan(plan: Pick<Plan, 'metadata' | 'probes'>, options: ProbesFromPlanOptions = {}): PlanProbes {
+export function probesFromPlan(plan: Pick<Plan, 'metadata' | 'probes'> & Partial<Pick<Plan, 'resources'>>, options: ProbesFromPlanOptions = {}): PlanProbes {
   const probes: RunProbes = {};
   const closers: Array<() => void> = [];
   const health = plan.probes?.health;
@@ -72,6 +76,21 @@ export function probesFromPlan(plan: Pick<Plan, 'metadata' | 'probes'>, options:
     closers.push(() => probe.close());
   } else if (heartbeat?.kind === 'sandbox') {
     probes.heartbeat = options.sandbox?.heartbeat ?? unsupported('probes.heartbeat', 'sandbox', 'sandboxHeartbeatProbe');
+  }
+  const dns = plan.probes?.dns;
+  if (dns) {
+    const zone = Object.values(plan.resources ?? {}).find((r): r is Extract<typeof r, { kind: 'route53-record' }> => r.kind === 'route53-record');
+    probes.observers = {
+      dns: new DnsProbe({
+        name: dns.name,
+        type: dns.type,
+        expect: dns.expect,
+        resolver: dns.resolver === 'none' ? false : dns.resolver,
+        ...(dns.route53 && zone && options.route53 ? { route53: { client: options.route53, hostedZoneId: zone.hostedZoneId } } : {}),
+        intervalMs: dns.interval,
+        consecutive: dns.consecutive,
+      }),
+    };
   }
   return { probes, close: () => closers.forEach((close) => close()) };
 }
