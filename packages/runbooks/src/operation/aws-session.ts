@@ -1,10 +1,29 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type PlanSource, realClock, type RunProbes } from '@firedrill/core';
-import { AwsEnvironment, type PlanProbes, probesFromPlan } from '@firedrill/strategies';
+import { AwsEnvironment, type PlanProbes, probesFromPlan, secretsManagerSecretResolver } from '@firedrill/strategies';
 import type { TargetSession } from './target-session.js';
 
 /**
+ * Secrets Manager in the secret's own region when the reference is an ARN, else in the recovery region — during
+ * a failover the primary region may be the one that is gone.
+ */
+function secretResolver(source: PlanSource): ReturnType<typeof secretsManagerSecretResolver> {
+  const clients = new Map<string, SecretsManagerClient>();
+  const clientFor = (region: string): SecretsManagerClient => {
+    let client = clients.get(region);
+    if (!client) clients.set(region, (client = new SecretsManagerClient({ region, maxAttempts: 3 })));
+    return client;
+  };
+  return secretsManagerSecretResolver((input, options) => {
+    const region = /^arn:aws[-a-z]*:secretsmanager:([a-z0-9-]+):/.exec(input.SecretId)?.[1] ?? source.plan.regions.recovery;
+    return clientFor(region).send(new GetSecretValueCommand(input), options);
+  });
+}
+
+/**
  * Real AWS: the default credential chain (or the plan's roles per side), the wall clock, and the plan's
- * probes against real systems (HTTP health, PostgreSQL/MySQL heartbeats; connections by reference).
+ * probes against real systems (HTTP health, PostgreSQL/MySQL heartbeats with connections by reference — an
+ * environment variable or a Secrets Manager secret — and the DNS observation).
  */
 export function openAwsSession(source: PlanSource): TargetSession {
   let opened: PlanProbes | undefined;
@@ -13,7 +32,7 @@ export function openAwsSession(source: PlanSource): TargetSession {
     name: 'aws',
     clock: realClock,
     aws,
-    probes: (src): RunProbes => (opened ??= probesFromPlan(src.plan, { route53: aws.clients('primary').route53 })).probes,
+    probes: (src): RunProbes => (opened ??= probesFromPlan(src.plan, { route53: aws.clients('primary').route53, secrets: secretResolver(src) })).probes,
     save: () => {},
     close: () => opened?.close(),
   };
