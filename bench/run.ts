@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliBenchmarks } from './cli.js';
 import { engineBenchmarks } from './engine.js';
 import { type BenchResult, formatTable } from './results-format.js';
 import { sandboxThroughputBenchmarks } from './sandbox-throughput.js';
@@ -15,6 +16,7 @@ const suites: { name: string; run: () => BenchResult[] | Promise<BenchResult[]> 
   { name: 'waiters', run: () => waiterBenchmarks() },
   { name: 'sandbox', run: () => sandboxThroughputBenchmarks() },
   { name: 'strategies', run: () => strategyBenchmarks() },
+  { name: 'cli', run: () => cliBenchmarks() },
 ];
 
 const results: BenchResult[] = [];
