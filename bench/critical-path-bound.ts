@@ -8,10 +8,21 @@
  * The probe term: restoration is stamped at the first success of the streak, yet the run can only know it after the
  * streak's last probe, (consecutive − 1) intervals later; the figure keeps that term so a bound is never unreachable.
  * `settledAt` is the last change, in (calledAt, end of the chain's next step], of any timeline of the resource the
- * call names (status, role, replication, writer flags; instance lifecycles; a Route 53 change's INSYNC).
+ * call names (status, role, replication, writer flags; instance lifecycles; a Route 53 change's INSYNC) — for an
+ * asynchronous operation (promotion, scale-out to InService, restore) that is its true start → done in the world.
+ *
+ * When users reach the service through DNS and no Route 53 change on the chain moved them (in a us-east-1 outage the
+ * control plane refuses changes and the health-checked failover records move users; the record set is not switched),
+ * the chain ends with Route 53's data-plane failover: from the moment the service region's endpoint became healthy to
+ * the moment DNS answered only healthy endpoints (the health checks' RequestInterval × FailureThreshold).
+ *
+ * Pass the world as it was when the failover phase ended: a failback that deletes and recreates a resource under the
+ * same name takes its history with it.
  */
-import type { CallLogEntry } from '../packages/sandbox/src/index.js';
+import { endpointHealthAt, findApplication } from '../packages/sandbox/src/application-health.js';
+import type { CallLogEntry, World } from '../packages/sandbox/src/index.js';
 import type { DrillSetup } from './drill-scenarios.js';
+import { truthChangeTimes } from './drill-truth.js';
 
 export interface ChainOperation {
   stepId: string;
@@ -22,6 +33,9 @@ export interface ChainOperation {
 }
 
 type Change = { at: number; value: unknown };
+
+/** A step that makes a call ends this soon after the service handled it (the answer's way back, the engine's journal). */
+const CALL_RETURNS_WITHIN_MS = 2_000;
 const isTimeline = (v: unknown): v is Change[] => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'object' && c !== null && 'at' in c && 'value' in c);
 
 /** Every timeline change inside `record`, two levels deep (members, instances). */
@@ -32,8 +46,8 @@ function changeTimes(record: unknown, depth = 0): number[] {
 }
 
 /** The world records a call acts on. */
-function recordsOf(s: DrillSetup, call: CallLogEntry): unknown[] {
-  const w = s.sandbox.world as unknown as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+function recordsOf(world: World, call: CallLogEntry): unknown[] {
+  const w = world as unknown as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
   const input = (call.input ?? {}) as Record<string, unknown>;
   const id = (input['DBInstanceIdentifier'] ?? input['DBClusterIdentifier']) as string | undefined;
   switch (call.service as string) {
@@ -59,13 +73,28 @@ function recordsOf(s: DrillSetup, call: CallLogEntry): unknown[] {
   }
 }
 
-function settledAt(s: DrillSetup, call: CallLogEntry, until: number): number {
+function settledAt(world: World, call: CallLogEntry, until: number): number {
   if (call.command === 'ChangeResourceRecordSets') {
-    const change = Object.values(s.sandbox.world.route53.changes).find((c) => Math.abs(c.submittedAt - call.at) < 1);
+    const change = Object.values(world.route53.changes).find((c) => Math.abs(c.submittedAt - call.at) < 1);
     return change?.inSyncAt ?? call.at;
   }
-  const times = recordsOf(s, call).flatMap((r) => changeTimes(r)).filter((t) => t > call.at && t <= until);
+  const times = recordsOf(world, call).flatMap((r) => changeTimes(r)).filter((t) => t > call.at && t <= until);
   return Math.max(call.at, ...times);
+}
+
+/**
+ * The start of the service region endpoint's last healthy stretch that reaches `restoredAt` (after `after`), or
+ * undefined when it was not healthy then.
+ */
+function healthySince(s: DrillSetup, world: World, after: number, restoredAt: number): number | undefined {
+  const application = findApplication(world, s.names.app);
+  const times = [...new Set([after, ...truthChangeTimes(s, world)])].filter((t) => t >= after && t <= restoredAt).sort((a, b) => a - b);
+  let since: number | undefined;
+  for (const t of times) {
+    if (!endpointHealthAt(world, application, s.serviceRegion, t).healthy) since = undefined;
+    else since ??= t;
+  }
+  return since;
 }
 
 /** The bound (ms) and the operations it sums, for the steps of `path` (in order) with their times. */
@@ -74,23 +103,38 @@ export function criticalPathBound(
   path: readonly string[],
   steps: Record<string, { startedAt: number; endedAt: number }>,
   health: { intervalMs: number; consecutive: number },
+  truth: { world: World; disasterAt: number; restoredAt: number | undefined },
 ): { boundMs: number; chain: ChainOperation[] } {
-  const calls = s.sandbox.calls().filter((c) => c.outcome === 'ok' && !/^(Describe|List|Get)/.test(c.command));
+  const { world } = truth;
+  const calls = world.callLog.filter((c) => c.outcome === 'ok' && !/^(Describe|List|Get)/.test(c.command));
   const chain: ChainOperation[] = [];
   path.forEach((stepId, i) => {
     const step = steps[stepId];
     if (!step) return;
     // The operation settles before the chain's next step (its wait) ends; the last step bounds itself.
     const until = steps[path[i + 1] ?? stepId]?.endedAt ?? step.endedAt;
-    // Steps run alongside each other: a call belongs to the narrowest step window that contains it.
-    const owner = (c: CallLogEntry): string | undefined => Object.entries(steps)
-      .filter(([, t]) => c.at >= t.startedAt && c.at <= t.endedAt)
-      .sort(([, a], [, b]) => a.endedAt - a.startedAt - (b.endedAt - b.startedAt))[0]?.[0];
-    const call = calls.find((c) => c.at >= step.startedAt && c.at <= step.endedAt && owner(c) === stepId);
-    if (call === undefined) return;
-    const settled = settledAt(s, call, until);
+    // Steps run alongside each other, so a window can hold other steps' calls: a long wait's window holds the calls
+    // of steps that started with it, and two steps that start together each hold both calls. A step's own call is
+    // the one it ended on (a step returns as soon as its call answers); of those, the chain waits on the operation
+    // that settles last, the critical one.
+    const candidates = calls
+      .filter((c) => c.at >= step.startedAt && c.at <= step.endedAt && step.endedAt - c.at <= CALL_RETURNS_WITHIN_MS)
+      .map((c) => ({ call: c, settled: settledAt(world, c, until) }))
+      .sort((a, b) => b.settled - a.settled);
+    if (candidates[0] === undefined) return;
+    const { call, settled } = candidates[0];
     chain.push({ stepId, command: call.command, calledAt: call.at, settledAt: settled, latencyMs: settled - call.at });
   });
+  const { restoredAt } = truth;
+  // A Route 53 change moved users when its INSYNC is the moment they were served again.
+  const dnsMoved = chain.some((op) => op.command === 'ChangeResourceRecordSets' && restoredAt !== undefined && Math.abs(op.settledAt - restoredAt) < 1);
+  if (s.recordName !== undefined && restoredAt !== undefined && !dnsMoved) {
+    const since = healthySince(s, world, truth.disasterAt, restoredAt);
+    if (since !== undefined && restoredAt > since) {
+      const stepId = path.find((id) => /dns/.test(id)) ?? path.at(-1) ?? 'dns';
+      chain.push({ stepId, command: 'Route53HealthCheckedFailover', calledAt: since, settledAt: restoredAt, latencyMs: restoredAt - since });
+    }
+  }
   const probeMs = (health.consecutive - 1) * health.intervalMs;
   return { boundMs: chain.reduce((sum, op) => sum + op.latencyMs, 0) + probeMs, chain };
 }

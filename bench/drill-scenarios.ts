@@ -18,6 +18,7 @@ import {
 } from '../packages/sandbox/src/index.js';
 import { rdsSdk } from './aws-sdk.js';
 import { planForBackupRestoreScenario } from '../packages/sandbox/src/scenarios/scenario-plan-backup-restore.js';
+import { type DnsBaseline, dnsBaseline } from './drill-truth.js';
 
 export const STRATEGIES = ['pilot-light', 'warm-standby', 'multi-site', 'in-region', 'backup-restore'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
@@ -36,6 +37,8 @@ export interface DrillSetup {
   recordName?: string;
   /** The region whose endpoint serves after the failover. */
   serviceRegion: string;
+  /** The hosted zones once the scenario is built (the truth replays later record changes onto them). */
+  dnsBaseline?: DnsBaseline;
 }
 
 const START = '2026-11-22T03:00:00Z';
@@ -48,6 +51,11 @@ function outage(sandbox: Sandbox, clock: VirtualClock, region: string): () => vo
 
 /** Builds the scenario and plan of `strategy` for `seed`. */
 export async function drillSetup(strategy: StrategyName, seed: number): Promise<DrillSetup> {
+  const setup = await buildSetup(strategy, seed);
+  return { ...setup, dnsBaseline: dnsBaseline(setup.sandbox.world) };
+}
+
+async function buildSetup(strategy: StrategyName, seed: number): Promise<DrillSetup> {
   const clock = new VirtualClock({ start: START });
   switch (strategy) {
     case 'pilot-light':

@@ -4,37 +4,97 @@
  * when the failover changes no DNS), computed from the world's timelines — not sampled.
  */
 import type { VirtualClock } from '../packages/core/src/index.js';
-import type { Sandbox } from '../packages/sandbox/src/index.js';
+import type { Sandbox, World } from '../packages/sandbox/src/index.js';
 import { endpointHealthAt, findApplication, healthChangeTimes } from '../packages/sandbox/src/application-health.js';
+import { createOperationContext } from '../packages/sandbox/src/operation-context.js';
+import { applyChanges } from '../packages/sandbox/src/services/route53-changes.js';
 import { resolveDnsAnswer } from '../packages/sandbox/src/services/route53-dns.js';
 import type { DrillSetup } from './drill-scenarios.js';
+
+type Zones = World['route53']['zones'];
+
+/** The hosted zones as the drill found them, and the last call made before (later changes are replayed onto them). */
+export interface DnsBaseline {
+  zones: Zones;
+  seq: number;
+}
+
+export function dnsBaseline(world: World): DnsBaseline {
+  return { zones: structuredClone(world.route53.zones), seq: world.callLog.at(-1)?.seq ?? 0 };
+}
+
+/**
+ * The world's record sets over time. The sandbox keeps a zone's current records (and the previous version while a
+ * change is PENDING) but no history, so asking DNS about a moment before the zone's last change would answer with
+ * records that did not exist yet. This replays the call log's accepted ChangeResourceRecordSets onto the baseline:
+ * `at(t)` is the world with the zones as they were at `t`.
+ */
+export function dnsHistory(world: World, baseline: DnsBaseline | undefined): (t: number) => World {
+  if (baseline === undefined) return () => world;
+  const versions: { at: number; zones: Zones }[] = [{ at: Number.NEGATIVE_INFINITY, zones: structuredClone(baseline.zones) }];
+  const changes = world.callLog.filter((c) => c.seq > baseline.seq && c.command === 'ChangeResourceRecordSets' && c.outcome === 'ok');
+  for (const call of changes) {
+    const input = call.input as { HostedZoneId: string; ChangeBatch: { Changes: never } };
+    const zones = structuredClone(versions.at(-1)!.zones);
+    const zone = zones[input.HostedZoneId.split('/').at(-1)!];
+    const change = Object.values(world.route53.changes).find((c) => c.zoneId === zone?.id && Math.abs(c.submittedAt - call.at) < 1);
+    if (zone === undefined || change === undefined) continue;
+    const next = applyChanges(createOperationContext(world, call.region, call.at), zone, input.ChangeBatch.Changes);
+    zone.servedRecords = zone.records;
+    zone.records = next;
+    zone.lastChangeId = change.id;
+    versions.push({ at: change.submittedAt, zones });
+  }
+  const views = versions.map((v) => ({ at: v.at, world: { ...world, route53: { ...world.route53, zones: v.zones } } }));
+  return (t) => views.findLast((v) => v.at <= t)!.world;
+}
 
 /** Route 53 health checks in the scenarios observe an endpoint 10 s × 3 in the past (as the strategy test harness). */
 const HEALTH_CHECK_DELAY_MS = 30_000;
 
+/** How far in the past each health check of the world observes its endpoint (RequestInterval × FailureThreshold). */
+function healthCheckDelays(world: World): number[] {
+  const delays = Object.values(world.route53.healthChecks).map((c) => c.config.RequestInterval * 1000 * c.config.FailureThreshold);
+  return [...new Set([HEALTH_CHECK_DELAY_MS, ...delays])];
+}
+
+/** Users' view of the service at `t`: through DNS's data plane (health-checked routing included), or the endpoint. */
+export function servingAt(s: Pick<DrillSetup, 'names' | 'recordName' | 'serviceRegion'>, world: World, t: number, dnsWorld: World = world): boolean {
+  const application = findApplication(world, s.names.app);
+  if (s.recordName === undefined) return endpointHealthAt(world, application, s.serviceRegion, t).healthy;
+  const answer = resolveDnsAnswer(dnsWorld, s.recordName, undefined, t);
+  return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(world, application, r, t).healthy);
+}
+
+/** Every moment the truth can change: health inputs, those moments seen through each health check's delay, DNS changes. */
+export function truthChangeTimes(s: Pick<DrillSetup, 'names'>, world: World): number[] {
+  const application = findApplication(world, s.names.app);
+  const base = Object.keys(application.sites).flatMap((r) => healthChangeTimes(world, application, r));
+  const changes = Object.values(world.route53.changes).flatMap((c) => [c.submittedAt, c.inSyncAt ?? Number.NaN]);
+  return [...base, ...healthCheckDelays(world).flatMap((d) => base.map((t) => t + d)), ...changes].filter(Number.isFinite);
+}
+
 /**
  * The first moment in (`after`, `until`] when users were served again after being cut off: DNS answered only healthy
  * endpoints (every answered region must serve), after a moment when it did not. Undefined when never.
+ *
+ * `world` defaults to the sandbox's world now; pass a copy taken when the failover phase ended when later phases
+ * replace resources (a failback deletes and recreates the replica under the same name: its history goes with it).
  */
-export function trueRestoredAt(s: Pick<DrillSetup, 'sandbox' | 'names' | 'recordName' | 'serviceRegion'>, after: number, until: number): number | undefined {
-  const { sandbox, names } = s;
-  const world = sandbox.world;
-  const application = findApplication(world, names.app);
-  const regions = Object.keys(application.sites);
-  const base = regions.flatMap((r) => healthChangeTimes(world, application, r));
-  const changes = Object.values(world.route53.changes).flatMap((c) => [c.submittedAt, c.inSyncAt ?? Number.NaN]);
-  const limit = Math.min(until, sandbox.clock.now());
-  const candidates = [after, ...base, ...base.map((t) => t + HEALTH_CHECK_DELAY_MS), ...changes]
+export function trueRestoredAt(
+  s: Pick<DrillSetup, 'sandbox' | 'names' | 'recordName' | 'serviceRegion' | 'dnsBaseline'>,
+  after: number,
+  until: number,
+  world: World = s.sandbox.world,
+): number | undefined {
+  const limit = Math.min(until, s.sandbox.clock.now());
+  const candidates = [after, ...truthChangeTimes(s, world)]
     .filter((t) => Number.isFinite(t) && t >= after && t <= limit)
     .sort((a, b) => a - b);
-  const serving = (t: number): boolean => {
-    if (s.recordName === undefined) return endpointHealthAt(world, application, s.serviceRegion, t).healthy;
-    const answer = resolveDnsAnswer(world, s.recordName, undefined, t);
-    return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(world, application, r, t).healthy);
-  };
+  const dnsAt = dnsHistory(world, s.dnsBaseline);
   let down = false;
   for (const t of new Set(candidates)) {
-    if (!serving(t)) down = true;
+    if (!servingAt(s, world, t, dnsAt(t))) down = true;
     else if (down) return t;
   }
   return undefined;

@@ -6,7 +6,7 @@
  * Usage: node --conditions firedrill-source --import tsx bench/strategy-drill-firedrill.ts <strategy> <seed,seed,…> [--debug]
  */
 import { startRun } from '../packages/core/src/index.js';
-import { sandboxHealthProbe, sandboxHeartbeatProbe } from '../packages/sandbox/src/index.js';
+import { sandboxHealthProbe, sandboxHeartbeatProbe, type World } from '../packages/sandbox/src/index.js';
 import { AwsEnvironment, getStrategy, registerBuiltinStrategies } from '../packages/strategies/src/index.js';
 import { createBackupRestoreStrategy } from '../packages/strategies/src/strategies/backup-restore.js';
 import { type ChainOperation, criticalPathBound } from './critical-path-bound.js';
@@ -62,6 +62,10 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
       phaseHealth: { failback: sandboxHealthProbe({ sandbox, app: names.app, ...HEALTH, ...failbackWhere }) },
     },
   });
+  // The world as each phase started: the failover phase's truth and bound are read from the copy taken when the
+  // next phase started, since a failback deletes and recreates resources under the same names (their history too).
+  const worldAtPhase = new Map<string, World>();
+  run.events.on('phase.started', (e) => void worldAtPhase.set(e.phase, structuredClone(sandbox.world)));
   if (s.injectOutage) {
     // As on a game day (and in `firedrill drill --live`): the outage lasts until the failover has restored
     // service, then the region comes back so the failback has somewhere to return to.
@@ -76,11 +80,12 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
   const restoredAt = Date.parse(phase?.restoredAt ?? report.restoredAt ?? '');
   // The failover phase ends where the failback phase starts (its truth must not come from the failback).
   const failbackAt = Date.parse(report.phases?.[1]?.startedAt ?? '');
-  const trueRestored = Number.isFinite(disasterAt) ? trueRestoredAt(s, disasterAt, Number.isFinite(failbackAt) ? failbackAt : clock.now()) : undefined;
+  const failoverWorld = (report.phases?.[1] ? worldAtPhase.get(report.phases[1].name) : undefined) ?? sandbox.world;
+  const trueRestored = Number.isFinite(disasterAt) ? trueRestoredAt(s, disasterAt, Number.isFinite(failbackAt) ? failbackAt : clock.now(), failoverWorld) : undefined;
   void restoredAt;
   const stepTimes = Object.fromEntries(report.steps.map((st) => [st.id, { startedAt: Date.parse(st.startedAt ?? ''), endedAt: Date.parse(st.endedAt ?? '') }]));
   const path = (phase?.criticalPath ?? report.criticalPath).map((e) => e.stepId);
-  const bound = Number.isFinite(disasterAt) ? criticalPathBound(s, path, stepTimes, HEALTH) : undefined;
+  const bound = Number.isFinite(disasterAt) ? criticalPathBound(s, path, stepTimes, HEALTH, { world: failoverWorld, disasterAt, restoredAt: trueRestored }) : undefined;
   if (debug) {
     process.stderr.write(`${strategyName} seed ${seed}: ${report.status} disaster +${(disasterAt - t0) / 1000}s rto ${report.rto.seconds} rpo ${report.rpo.seconds} (${report.rpo.source}) true rto ${trueRestored === undefined ? '—' : (trueRestored - disasterAt) / 1000}\n`);
     process.stderr.write(`  critical path: ${path.join(' → ')}\n`);
