@@ -49,3 +49,25 @@ describe('a DNS observation on the sandbox', () => {
     expect(dns.secondsAfterDisaster).toBeGreaterThanOrEqual(report.rto.seconds - 5);
   });
 });
+
+describe('the multi-site and in-region examples run on the sandbox too', () => {
+  it('multi-site.yaml: ready, and a live drill measures both phases', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-example-'));
+    const plan = join(examples, 'multi-site.yaml');
+    const check = bufferIo(dir);
+    expect(await runCli(['check', plan, '--target', 'sandbox'], check), check.out()).toBe(0);
+    const drill = bufferIo(dir);
+    expect(await runCli(['drill', plan, '--live', '--target', 'sandbox'], drill), drill.out()).toBe(0);
+    expect(drill.out()).toMatch(/phase failback: RTO \d/);
+  });
+
+  it('aurora-mysql-in-region.yaml: the writer fails over inside the region and back', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-example-'));
+    const plan = join(examples, 'aurora-mysql-in-region.yaml');
+    const failover = bufferIo(dir);
+    expect(await runCli(['failover', plan, '--mode', 'graceful', '--target', 'sandbox'], failover), failover.out()).toBe(0);
+    const failback = bufferIo(dir);
+    expect(await runCli(['failback', plan, '--target', 'sandbox'], failback), failback.out()).toBe(0);
+    expect(failback.out()).toContain('failback of ledger: SUCCEEDED');
+  });
+});
