@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** The simulated Route 53 API: hosted zones, record sets, changes, health checks, TestDNSAnswer. */
 import { badRequest, notFound } from '../errors.js';
 import type { OperationContext, ServiceHandlers } from '../operation-context.js';
@@ -43,7 +44,7 @@ function createHostedZone(ctx: OperationContext, input: Input): object {
   if (!name || !callerReference) throw badRequest('InvalidInput', 'Invalid request: Name and CallerReference are required');
   const existing = Object.values(ctx.world.route53.zones).find((z) => z.callerReference === callerReference);
   if (existing) throw badRequest('HostedZoneAlreadyExists', `A hosted zone has already been created with the specified caller reference.`);
-  const id = `Z${ctx.random.hex(20).toUpperCase()}`.slice(0, 21);
+  const id = `Z${idFromReference('zone', ctx.world.accountId, callerReference, 20).toUpperCase()}`;
   const config = (input['HostedZoneConfig'] ?? {}) as { Comment?: string; PrivateZone?: boolean };
   const zone: HostedZoneRecord = { id, name: fqdn(name), callerReference, privateZone: config.PrivateZone === true, records: [], servedRecords: [] };
   if (config.Comment) zone.comment = config.Comment;
@@ -98,7 +99,7 @@ function createHealthCheck(ctx: OperationContext, input: Input): object {
     if (JSON.stringify(existing.config) !== JSON.stringify(normalised)) throw badRequest('HealthCheckAlreadyExists', 'A health check with this caller reference already exists with a different configuration.');
     return { HealthCheck: toHealthCheck(existing), Location: `https://route53.amazonaws.com/2013-04-01/healthcheck/${existing.id}` };
   }
-  const h = ctx.random.hex(32);
+  const h = idFromReference('health-check', ctx.world.accountId, callerReference, 32);
   const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   const check: HealthCheckRecord = { id, callerReference, createdAt: ctx.now, config: normalised, version: 1 };
   ctx.world.route53.healthChecks[id] = check;
@@ -159,3 +160,12 @@ export const route53Handlers: ServiceHandlers = {
   },
   TestDNSAnswer: testDnsAnswer,
 };
+
+/**
+ * Ids of hosted zones and health checks follow from their caller reference (AWS's are opaque, so nothing can
+ * tell), so a scenario's ids stay the same whatever else the world drew from its random stream — plans can
+ * name them.
+ */
+function idFromReference(kind: string, account: string, callerReference: string, length: number): string {
+  return createHash('sha256').update(`${kind}\u0000${account}\u0000${callerReference}`).digest('hex').slice(0, length);
+}
