@@ -4,7 +4,7 @@
  */
 import { neverFinishes } from './faults.js';
 import { type LatencyKey, sampleLatency } from './latency.js';
-import { SeededRandom } from './random.js';
+import { createRandomState, deriveSeed, SeededRandom } from './random.js';
 import type { World } from './world.js';
 
 /** The identity a call is made with (from its credentials). */
@@ -34,6 +34,26 @@ export type CommandHandler = (ctx: OperationContext, input: Record<string, unkno
 /** Handlers of one service, by operation name (`DescribeDBInstances`). */
 export type ServiceHandlers = Readonly<Record<string, CommandHandler>>;
 
+/**
+ * The stream `key`'s latencies are drawn from: its own, seeded from the world's seed and the key, so two runs on the
+ * same seed that call operations in a different order or number still get the same durations for the same operations.
+ */
+function latencyRandom(world: World, key: LatencyKey): SeededRandom {
+  const streams = (world.latencyStreams ??= {});
+  const state = (streams[key] ??= createRandomState(deriveSeed(world.random.seed, key)));
+  return new SeededRandom(state);
+}
+
+/**
+ * A latency of `key` from its own stream. The world's shared stream still advances as it did when latencies came
+ * from it, so everything else it draws in call order (resource ids such as the hosted zone ids that plans name,
+ * request ids) stays what it was for a seed.
+ */
+function keyedLatency(world: World, key: LatencyKey, shared: SeededRandom): number {
+  sampleLatency(key, world.latencies, shared);
+  return sampleLatency(key, world.latencies, latencyRandom(world, key));
+}
+
 /** Builds the context of a call handled at `now`. */
 export function createOperationContext(world: World, region: string, now: number, identity?: CallerIdentity): OperationContext {
   const random = new SeededRandom(world.random);
@@ -43,9 +63,9 @@ export function createOperationContext(world: World, region: string, now: number
     now,
     random,
     identity,
-    latency: (key) => sampleLatency(key, world.latencies, random),
+    latency: (key) => keyedLatency(world, key, random),
     completesAt(key, resource) {
-      const ms = sampleLatency(key, world.latencies, random);
+      const ms = keyedLatency(world, key, random);
       return neverFinishes(world, key, resource) ? undefined : now + ms;
     },
   };

@@ -19,6 +19,17 @@ export function createRandomState(seed: number): RandomState {
 }
 
 /**
+ * The seed of a named stream derived from a world's seed (FNV-1a over the name, mixed with the seed), so each stream
+ * draws the same sequence whatever the others consumed.
+ */
+export function deriveSeed(seed: number, name: string): number {
+  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+/**
  * A seeded generator over a {@link RandomState} it mutates in place.
  *
  * @example

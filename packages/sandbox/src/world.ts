@@ -78,6 +78,11 @@ export interface StsSessionRecord {
 export interface World {
   version: typeof WORLD_VERSION;
   random: RandomState;
+  /**
+   * One stream per latency key (created on first use from the world's seed and the key), so the n-th promotion of a
+   * world takes the same time whatever else was called before it.
+   */
+  latencyStreams?: Record<string, RandomState>;
   /** The account that owns every resource (the sandbox models one resource account). */
   accountId: string;
   /** Accounts AssumeRole may enter (for client factories that assume a role per plan side). */
