@@ -3,11 +3,13 @@ import { buildWarmStandbyScenario, planForScenario } from '@firedrill/sandbox';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { reportToHtml } from '../../render/report-html.js';
 import { reportToMarkdown } from '../../render/report-markdown.js';
 import { openSandboxSession, sandboxWorldPath } from '../../operation/sandbox-session.js';
 import { runOperation } from '../../operation/run-operation.js';
 import type { CommandRun } from '../command.js';
 import { runStore } from '../plan-path.js';
+import { planHistory } from './report.js';
 
 /**
  * `firedrill demo`: a live warm-standby drill on the sandbox, end to end — the primary region goes down, the
@@ -33,9 +35,12 @@ export const run: CommandRun = async ({ options, io }) => {
   const [latest] = store.listRuns().filter((id) => id.startsWith(source.plan.metadata.name)).slice(-1);
   if (latest && !options['json']) {
     const { buildReport, readJournalFile } = await import('@firedrill/core');
+    const report = buildReport(readJournalFile(store.journalPath(latest)));
     const markdown = join(store.runDir(latest), 'report.md');
-    writeFileSync(markdown, reportToMarkdown(buildReport(readJournalFile(store.journalPath(latest)))));
-    io.stdout.write(`Markdown report: ${relative(process.cwd(), markdown)}\nTry next: firedrill plan ${shown} --operation failover · firedrill render ${shown} --operation failover · firedrill history ${shown}\n`);
+    writeFileSync(markdown, reportToMarkdown(report));
+    const html = join(store.runDir(latest), 'report.html');
+    writeFileSync(html, reportToHtml(report, planHistory(store, report.plan, latest)));
+    io.stdout.write(`Markdown report: ${relative(process.cwd(), markdown)}\nHTML report: ${relative(process.cwd(), html)}\nTry next: firedrill plan ${shown} --operation failover · firedrill render ${shown} --operation failover · firedrill history ${shown}\n`);
   }
   return code;
 };
