@@ -7,11 +7,16 @@ export const esc = (text: string): string =>
 const ms = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 const r1 = (n: number): string => String(Math.round(n * 10) / 10);
 
-/** A tick step (seconds) giving about `target` ticks over `span` seconds: 1, 2 or 5 × a power of ten. */
+const CLOCK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** A tick step (seconds) giving about `target` ticks over `span` seconds: a clock-friendly one (30s, 5m, 1h…). */
 export function niceStep(span: number, target = 8): number {
   const raw = Math.max(span, 1e-3) / target;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw)!;
+  if (raw < 1) {
+    const power = 10 ** Math.floor(Math.log10(raw));
+    return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw)!;
+  }
+  return CLOCK_STEPS.find((step) => step >= raw) ?? Math.ceil(raw / 86400) * 86400;
 }
 
 const GUTTER = 220;
