@@ -88,7 +88,9 @@ describe('the HTML report in headless Chromium', () => {
       mkdirSync(join(root, 'docs'), { recursive: true });
       // The header, the objectives and the timeline: the picture the README points at.
       const box = (await timeline.boundingBox())!;
-      await page.screenshot({ path: join(root, 'docs/report-timeline.png'), fullPage: true, clip: { x: 0, y: 0, width: 1040, height: Math.ceil(box.y + box.height + 16) } });
+      // docs/report-timeline.png is refreshed on request (UPDATE_SCREENSHOT=1): run ids differ on every run.
+      const shot = process.env['UPDATE_SCREENSHOT'] ? join(root, 'docs/report-timeline.png') : join(tmpdir(), `firedrill-report-timeline-${process.pid}.png`);
+      await page.screenshot({ path: shot, fullPage: true, clip: { x: 0, y: 0, width: 1040, height: Math.ceil(box.y + box.height + 16) } });
     } finally {
       await page.close();
     }
