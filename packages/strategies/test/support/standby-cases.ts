@@ -6,7 +6,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { parsePlan, type RunReport, VirtualClock } from '@firedrill/core';
 import { expect, it } from 'vitest';
-import { planForScenario, type Scenario, type ScenarioNames, type ScenarioOptions } from '../../../sandbox/src/index.js';
+import { planForScenario, type Sandbox, type Scenario, type ScenarioNames, type ScenarioOptions } from '../../../sandbox/src/index.js';
 import type { AwsEnvironment } from '../../src/aws-environment.js';
 import { runSuffix } from '../../src/strategies/standby-failback.js';
 import { drillLeftovers } from '../../src/strategies/standby-isolated-drill.js';
@@ -117,20 +117,7 @@ export function failbackCases(s: StandbyUnderTest): void {
     const before = await readTopology(sandboxEnvironment(parsePlan(planForScenario(names)), sandbox, clock), names);
     const over = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failover' });
     expect(over.report.status, failures(over.report)).toBe('succeeded');
-    // The failback later replaces the old primary's record (same name), which erases its history in the sandbox:
-    // read the truth when the fence lands.
-    let episodes: ReturnType<typeof sandbox.truth.splitBrainEpisodes> = [];
-    let fencedAt = Number.NaN;
-    const back = await runOnSandbox({
-      scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failback',
-      during: (run) => {
-        run.events.on('step.succeeded', (e) => {
-          if (e.stepId !== 'fence-stale-primary') return;
-          fencedAt = clock.now();
-          episodes = sandbox.truth.splitBrainEpisodes();
-        });
-      },
-    });
+    const { back, episodes, fencedAt } = await failbackReadingTruthAtFence(s, scenario, clock);
     expect(back.report.status, failures(back.report)).toBe('succeeded');
     const after = await readTopology(back.aws, names);
     expect(after.writerRegion).toBe(names.primaryRegion);
@@ -252,20 +239,7 @@ export function ungracefulFailbackCases(s: StandbyUnderTest): void {
     const returnedAt = clock.now();
     sandbox.faults.endRegionOutage(names.primaryRegion, returnedAt);
     const callsBefore = sandbox.calls().length;
-    // The failback later replaces the old primary's record (same name), which erases its history in the sandbox:
-    // read the truth when the fence lands.
-    let episodes: ReturnType<typeof sandbox.truth.splitBrainEpisodes> = [];
-    let fencedAt = Number.NaN;
-    const back = await runOnSandbox({
-      scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failback',
-      during: (run) => {
-        run.events.on('step.succeeded', (e) => {
-          if (e.stepId !== 'fence-stale-primary') return;
-          fencedAt = clock.now();
-          episodes = sandbox.truth.splitBrainEpisodes();
-        });
-      },
-    });
+    const { back, episodes, fencedAt } = await failbackReadingTruthAtFence(s, scenario, clock);
     expect(back.report.status, failures(back.report)).toBe('succeeded');
     // The first mutating call of the failback is the fence of the old primary.
     const mutations = sandbox.calls().slice(callsBefore).filter((c) => !/^(Describe|List|Get)/.test(c.command));
@@ -284,4 +258,29 @@ export function ungracefulFailbackCases(s: StandbyUnderTest): void {
     expect(sandbox.truth.dnsTarget(names.dns!.recordName).regions).toEqual([names.primaryRegion]);
     recordMeasurement(`${s.strategy.name} ungraceful failback: two writers for ${(fencedAt - returnedAt) / 1000} s after the region returned (until the fence)`);
   });
+}
+
+/**
+ * Runs a failback and reads the split-brain truth when its fence of the old primary lands: the failback later
+ * replaces the old primary's record (same name), which erases its history in the sandbox.
+ */
+async function failbackReadingTruthAtFence(
+  s: StandbyUnderTest,
+  scenario: Awaited<ReturnType<StandbyUnderTest['build']>>,
+  clock: VirtualClock,
+): Promise<{ back: Awaited<ReturnType<typeof runOnSandbox>>; episodes: ReturnType<Sandbox['truth']['splitBrainEpisodes']>; fencedAt: number }> {
+  const { sandbox, names } = scenario;
+  let episodes: ReturnType<Sandbox['truth']['splitBrainEpisodes']> = [];
+  let fencedAt = Number.NaN;
+  const back = await runOnSandbox({
+    scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'failback',
+    during: (run) => {
+      run.events.on('step.succeeded', (e) => {
+        if (e.stepId !== 'fence-stale-primary') return;
+        fencedAt = clock.now();
+        episodes = sandbox.truth.splitBrainEpisodes();
+      });
+    },
+  });
+  return { back, episodes, fencedAt };
 }
