@@ -139,4 +139,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: { min: 1, max: 1, names: ['plan'] },
     load: () => import('./commands/history.js'),
   },
+  {
+    name: 'schedule',
+    args: '<plan>...',
+    summary: 'run each plan\'s scheduled drill or check when its cron slot is due (UTC), skipping blocked windows',
+    example: 'firedrill schedule plans/*.yaml --once --reports reports/',
+    options: { once: { type: 'boolean' }, reports: { type: 'string' }, target: run.target, 'state-dir': run['state-dir'] },
+    optionHelp: {
+      once: 'handle the slots due now and exit (for cron, CI or a Kubernetes CronJob); without it, sleep until the next slot and repeat until Ctrl-C',
+      reports: 'where each run\'s report is written as <run-id>.json (default <state-dir>/reports)',
+      target: runHelp.target,
+      'state-dir': `${runHelp['state-dir']}; schedule/<plan>.json records the last slot handled`,
+    },
+    positionals: { min: 1, max: Number.POSITIVE_INFINITY, names: ['plan'] },
+    load: () => import('./commands/schedule.js'),
+  },
 ];

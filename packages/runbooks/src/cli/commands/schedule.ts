@@ -1,0 +1,160 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { type FileRunStore, loadPlanSource, type PlanSource, realClock, RunLockedError, type Schedule } from '@firedrill/core';
+import { getStrategy } from '@firedrill/strategies';
+import { type CliIo, EXIT } from '../cli-io.js';
+import type { CommandOptions, CommandRun } from '../command.js';
+import { planPath, runStore } from '../plan-path.js';
+import { UsageError } from '../usage-error.js';
+import { newRunId } from '../../operation/new-run-id.js';
+import { openSession, targetOf } from '../../operation/open-session.js';
+import { registerBuiltins } from '../../operation/register-builtins.js';
+import { runOperation } from '../../operation/run-operation.js';
+import { nextCronTime } from '../../schedule/cron-next.js';
+import { dueDecision, writeMarker } from '../../schedule/due-drills.js';
+
+/** A plan with its schedule. */
+interface ScheduledPlan {
+  source: PlanSource;
+  schedule: Schedule;
+  target: 'aws' | 'sandbox';
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
+/** `FIREDRILL_NOW` (an ISO-8601 instant) overrides the clock the scheduler decides due-ness on, for tests and replays. */
+function nowOf(io: CliIo): number | undefined {
+  const text = io.env['FIREDRILL_NOW'];
+  if (text === undefined || text === '') return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`firedrill schedule: FIREDRILL_NOW: expected an ISO-8601 instant such as "2026-03-02T03:00:00Z", got "${text}"`);
+  return ms;
+}
+
+async function loadScheduled(io: CliIo, files: string[], options: CommandOptions): Promise<ScheduledPlan[]> {
+  const plans: ScheduledPlan[] = [];
+  for (const file of files) {
+    const source = await loadPlanSource(planPath(io, file));
+    const schedule = source.plan.schedule;
+    if (schedule === undefined) {
+      throw new UsageError(`firedrill schedule: ${source.file} has no \`schedule\`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: isolated`);
+    }
+    if (schedule.timezone !== 'UTC' && schedule.timezone !== 'Etc/UTC') {
+      throw new UsageError(`firedrill schedule: ${source.file}: schedule.timezone "${schedule.timezone}" is not supported yet; write the cron and blocked windows in UTC (timezone: UTC)`);
+    }
+    plans.push({ source, schedule, target: targetOf('schedule', source, options) });
+  }
+  return plans;
+}
+
+function reportsDir(io: CliIo, options: CommandOptions, store: FileRunStore): string {
+  const dir = typeof options['reports'] === 'string' ? options['reports'] : join(store.dir, 'reports');
+  return isAbsolute(dir) ? dir : join(io.cwd, dir);
+}
+
+/** Runs one due plan's scheduled operation; resolves with the run id and exit code. */
+async function runScheduled(p: ScheduledPlan, store: FileRunStore, reports: string, now: number, io: CliIo): Promise<{ runId: string; code: number; report: string }> {
+  const { source, schedule, target } = p;
+  const name = source.plan.metadata.name;
+  mkdirSync(reports, { recursive: true });
+  const session = await openSession(target, source, store.dir);
+  if (schedule.operation === 'check') {
+    registerBuiltins();
+    const runId = newRunId(name, { ...realClock, now: () => now });
+    try {
+      const findings = await getStrategy(source.plan.strategy.name, source.file).check({ plan: source.plan, aws: session.aws });
+      const ready = findings.every((f) => f.status !== 'fail');
+      const report = join(reports, `${runId}.json`);
+      writeFileSync(report, `${JSON.stringify({ runId, plan: name, operation: 'check', target, slotAt: iso(now), ready, findings }, null, 2)}\n`);
+      return { runId, code: ready ? EXIT.ok : EXIT.failed, report };
+    } finally {
+      session.close();
+    }
+  }
+  const before = new Set(store.listRuns());
+  // Progress and the closing summary go to standard error; standard output keeps one line per plan.
+  const display = { io: { ...io, stdout: io.stderr }, json: false, color: false };
+  const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: schedule.drill }, session, store, display);
+  const runId = store.listRuns().find((id) => !before.has(id) && id.startsWith(`${name}-`));
+  if (runId === undefined) throw new Error(`the drill of ${name} left no run in ${store.dir}`);
+  const report = join(reports, `${runId}.json`);
+  try {
+    copyFileSync(store.reportPath(runId), report);
+  } catch {
+    // Interrupted before the report was written: the run is resumable; there is no report to copy.
+    return { runId, code, report: store.reportPath(runId) };
+  }
+  return { runId, code, report };
+}
+
+/** One round: decides every plan at `now`, runs the due ones, prints one line per plan. Resolves with the exit code. */
+async function round(plans: ScheduledPlan[], store: FileRunStore, reports: string, now: number, io: CliIo): Promise<number> {
+  let exit: number = EXIT.ok;
+  for (const p of plans) {
+    const name = p.source.plan.metadata.name;
+    const decision = dueDecision({ plan: name, schedule: p.schedule, now, stateDir: store.dir, store });
+    if (decision.kind === 'not-due') {
+      io.stdout.write(`${name}: not due until ${iso(decision.next)}\n`);
+    } else if (decision.kind === 'blocked') {
+      writeMarker(store.dir, name, { slot: iso(decision.slot), outcome: 'skipped', reason: decision.reason, handledAt: iso(now) });
+      io.stdout.write(`${name}: skipped: blocked (${decision.reason}) — slot ${iso(decision.slot)}\n`);
+    } else if (decision.kind === 'running') {
+      io.stdout.write(`${name}: skipped: running (${decision.message})\n`);
+    } else {
+      try {
+        const { runId, code, report } = await runScheduled(p, store, reports, now, io);
+        if (code === EXIT.interrupted) return EXIT.interrupted;
+        writeMarker(store.dir, name, { slot: iso(decision.slot), outcome: 'ran', runId, exitCode: code, handledAt: iso(now) });
+        io.stdout.write(`${name}: ran ${p.schedule.operation === 'check' ? 'check' : `${p.schedule.drill} drill`} ${runId} (slot ${iso(decision.slot)}): ${code === EXIT.ok ? 'ok' : 'FAILED'} — report ${report}\n`);
+        if (code !== EXIT.ok) exit = EXIT.failed;
+      } catch (error) {
+        if (error instanceof RunLockedError) {
+          io.stdout.write(`${name}: skipped: running (${error.message})\n`);
+          continue;
+        }
+        writeMarker(store.dir, name, { slot: iso(decision.slot), outcome: 'ran', exitCode: EXIT.failed, reason: (error as Error).message, handledAt: iso(now) });
+        io.stdout.write(`${name}: ran (slot ${iso(decision.slot)}): FAILED — ${(error as Error).message}\n`);
+        exit = EXIT.failed;
+      }
+    }
+  }
+  return exit;
+}
+
+/**
+ * `firedrill schedule <plan>... [--once]`: runs each plan's `schedule` (UTC cron; blocked windows skip a slot).
+ * `--once` handles the due slots now and exits 0 when every run succeeded and met its objectives, 1 otherwise;
+ * without it the command sleeps until the next slot of any plan, runs it, and repeats until Ctrl-C (130).
+ * `FIREDRILL_NOW` (ISO-8601) sets "now" for `--once`, for tests and replays.
+ */
+export const run: CommandRun = async ({ positionals, options, io }) => {
+  const plans = await loadScheduled(io, positionals, options);
+  const store = runStore(io, options);
+  const reports = reportsDir(io, options, store);
+  const fixedNow = nowOf(io);
+  if (options['once']) return round(plans, store, reports, fixedNow ?? realClock.now(), io);
+  if (fixedNow !== undefined) throw new UsageError('firedrill schedule: FIREDRILL_NOW is for --once only; the loop runs on the real clock');
+  const stop = new AbortController();
+  const onSigint = (): void => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    for (;;) {
+      const code = await round(plans, store, reports, realClock.now(), io);
+      if (code === EXIT.interrupted) return EXIT.interrupted;
+      const now = realClock.now();
+      const next = Math.min(...plans.map((p) => nextCronTime(p.schedule.cron, now)));
+      io.stdout.write(`next: ${iso(next)}\n`);
+      try {
+        // In hour-long naps: timers cannot wait past 2^31 ms (about 25 days), and a laptop may sleep.
+        for (let left = next + 1_000 - now; left > 0; left = next + 1_000 - realClock.now()) {
+          await realClock.sleep(Math.min(left, 3_600_000), stop.signal);
+        }
+      } catch {
+        io.stderr.write('\ninterrupted\n');
+        return EXIT.interrupted;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+};

@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { type CliIo, runCli } from '@firedrill/runbooks';
+
+const EXAMPLE = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples', 'warm-standby.yaml');
+// A Monday, 30 seconds after the weekly 03:00 slot.
+const NOW = '2026-03-02T03:00:30Z';
+
+function bufferIo(cwd: string, now = NOW): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1', FIREDRILL_NOW: now }, cwd, out: () => out, err: () => err };
+}
+
+/** The warm-standby example plan with a `schedule` block (or none), written into `dir`. */
+function writePlan(dir: string, file: string, schedule: Record<string, unknown> | undefined, name?: string): void {
+  const plan = parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown> & { metadata: { name: string } };
+  if (name) plan.metadata.name = name;
+  if (schedule) plan['schedule'] = schedule;
+  writeFileSync(join(dir, file), stringify(plan));
+}
+
+describe('firedrill schedule', () => {
+  it('runs a due drill once, writes its report, and does nothing more at the same now', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writePlan(dir, 'tracking.yaml', { cron: '0 3 * * MON', drill: 'isolated' });
+    const first = bufferIo(dir);
+    const code = await runCli(['schedule', 'tracking.yaml', '--once', '--target', 'sandbox', '--reports', 'reports'], first);
+    expect(code, first.out() + first.err()).toBe(0);
+    expect(first.out()).toMatch(/^tracking-app: ran isolated drill (tracking-app-\S+) \(slot 2026-03-02T03:00:00Z\): ok — report /m);
+    const runId = /ran isolated drill (\S+)/.exec(first.out())![1]!;
+    expect(readdirSync(join(dir, 'reports'))).toEqual([`${runId}.json`]);
+    const report = JSON.parse(readFileSync(join(dir, 'reports', `${runId}.json`), 'utf8')) as { runId: string; operation: string; drill: string; status: string };
+    expect(report).toMatchObject({ runId, operation: 'drill', drill: 'isolated', status: 'succeeded' });
+    const marker = JSON.parse(readFileSync(join(dir, '.firedrill', 'schedule', 'tracking-app.json'), 'utf8')) as { slot: string; outcome: string; runId: string };
+    expect(marker).toMatchObject({ slot: '2026-03-02T03:00:00Z', outcome: 'ran', runId });
+
+    const again = bufferIo(dir);
+    expect(await runCli(['schedule', 'tracking.yaml', '--once', '--target', 'sandbox', '--reports', 'reports'], again)).toBe(0);
+    expect(again.out()).toBe('tracking-app: not due until 2026-03-09T03:00:00Z\n');
+    expect(readdirSync(join(dir, 'reports'))).toHaveLength(1);
+  });
+
+  it('skips a slot in a blocked window with its reason, and does not run it later', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writePlan(dir, 'frozen.yaml', { cron: '0 3 * * MON', blockedWindows: [{ from: '2026-03-01T00:00:00Z', to: '2026-03-03T00:00:00Z', reason: 'quarter-end freeze' }] }, 'frozen-app');
+    writePlan(dir, 'weekend.yaml', { cron: '0 3 * * *', blockedWindows: [{ days: ['sat', 'sun'] }] }, 'weekend-app');
+    const io = bufferIo(dir, '2026-03-08T03:10:00Z'); // a Sunday
+    expect(await runCli(['schedule', 'weekend.yaml', '--once', '--target', 'sandbox'], io)).toBe(0);
+    expect(io.out()).toBe('weekend-app: skipped: blocked (blocked on sat, sun) — slot 2026-03-08T03:00:00Z\n');
+    const frozen = bufferIo(dir);
+    expect(await runCli(['schedule', 'frozen.yaml', '--once', '--target', 'sandbox'], frozen)).toBe(0);
+    expect(frozen.out()).toBe('frozen-app: skipped: blocked (quarter-end freeze) — slot 2026-03-02T03:00:00Z\n');
+    const later = bufferIo(dir, '2026-03-02T05:00:00Z');
+    expect(await runCli(['schedule', 'frozen.yaml', '--once', '--target', 'sandbox'], later)).toBe(0);
+    expect(later.out()).toBe('frozen-app: not due until 2026-03-09T03:00:00Z\n');
+    expect(existsSync(join(dir, '.firedrill', 'reports'))).toBe(false);
+  });
+
+  it('skips a plan with an active run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writePlan(dir, 'tracking.yaml', { cron: '0 3 * * MON' });
+    // A live process (the parent of this test worker) holds the plan's lock.
+    mkdirSync(join(dir, '.firedrill', 'locks'), { recursive: true });
+    writeFileSync(join(dir, '.firedrill', 'locks', 'tracking-app.lock'), JSON.stringify({ runId: 'tracking-app-x', plan: 'tracking-app', pid: process.ppid, host: hostname(), since: 0 }));
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'tracking.yaml', '--once', '--target', 'sandbox'], io)).toBe(0);
+    expect(io.out()).toMatch(/^tracking-app: skipped: running \(run tracking-app-x is active/);
+  });
+
+  it('refuses a plan without a schedule (exit 2, naming the file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writePlan(dir, 'scheduled.yaml', { cron: '0 3 * * MON' });
+    writePlan(dir, 'plain.yaml', undefined);
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'scheduled.yaml', 'plain.yaml', '--once'], io)).toBe(2);
+    expect(io.err()).toContain('plain.yaml has no `schedule`');
+    expect(io.out()).toBe('');
+  });
+});
