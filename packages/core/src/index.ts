@@ -45,6 +45,7 @@ export { OperatorError, RunControls } from './run-controls.js';
 export { type RunEventListener, RunEventStream } from './run-events.js';
 export { acquireRunLock, type RunLock, RunLockedError, type RunLockOwner } from './run-lock.js';
 export { type ApprovalRecord, applyJournalEvent, foldJournal, type PhaseState, type RunState, type StepState } from './run-state.js';
+export { newRunId } from './run-id.js';
 export { FileRunStore } from './run-store.js';
 export { type ResumeRunOptions, resumeRun, type Run, type RunSubject, startRun, type StartRunOptions } from './run.js';
 export { buildStepGraph, type StepGraph, StepGraphError } from './step-graph.js';

@@ -106,7 +106,8 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     if (event.type === 'service.restored' && this.state.restoredAt !== undefined && this.#rpoAtRestoration === undefined) {
       // Measured as soon as the failover restored service: in a live drill the failback that follows moves the
       // writer again, and the promoted store's newest heartbeat must be read before that.
-      this.#rpoAtRestoration = Promise.resolve().then(() => this.#measureRpoFromHeartbeat()).catch(() => this.#measureRpoAfterFailure());
+      // A failed read here is not final: verification (or, on failure, finish) reads again.
+      this.#rpoAtRestoration = Promise.resolve().then(() => this.#measureRpoFromHeartbeat()).catch(() => undefined);
     }
     return event;
   }

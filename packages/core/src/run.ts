@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createActor, waitFor } from 'xstate';
 import { type Clock, VirtualClock } from './clock.js';
 import { FileJournal, type Journal, MemoryJournal, readJournalFile } from './journal.js';
@@ -11,6 +10,7 @@ import { RunEngine } from './run-engine.js';
 import { RunEventStream } from './run-events.js';
 import { type RollbackStrategy, runMachine } from './run-machine.js';
 import { foldJournal, initialRunState, type RunState } from './run-state.js';
+import { newRunId } from './run-id.js';
 import { FileRunStore } from './run-store.js';
 import { buildStepGraph, type StepGraph } from './step-graph.js';
 import type { FailoverMode, StepDefinition } from './step.js';
@@ -75,11 +75,6 @@ export interface Run extends RunControls {
   state(): RunState;
   /** Resolves with the report when the run ends (whatever its status). Never rejects for a step failure. */
   readonly completion: Promise<RunReport>;
-}
-
-function newRunId(plan: string, clock: Clock): string {
-  const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${plan}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /** A small deterministic PRNG (mulberry32) seeded from the run id: jitter is reproducible per run. */

@@ -29,3 +29,4 @@ export { type ComputeNames } from './scenarios/provision.js';
 export { sandboxHealthProbe, type SandboxHealthProbeOptions, sandboxHeartbeatProbe, type SandboxHeartbeatProbeOptions } from './sandbox-probes.js';
 export { planForScenario, type ScenarioPlanOverrides } from './scenarios/scenario-plan.js';
 export { type InRegionPlanOptions, type MultiSitePlanOptions, planForInRegionScenario, planForMultiSiteScenario } from './scenarios/scenario-plan-multi-site.js';
+export { createRandomState, type RandomState, SeededRandom } from './random.js';

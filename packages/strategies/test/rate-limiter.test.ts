@@ -6,7 +6,7 @@ import { createAwsClients } from '../src/aws/client-factory.js';
 import { RateLimiter } from '../src/aws/rate-limiter.js';
 import { rateBucketsFor } from '../src/aws/rate-limits.js';
 import { interceptorPlugin } from './aws-interceptor.js';
-import { seededRandom } from './seeded-random.js';
+import { createRandomState, SeededRandom } from '../../sandbox/src/index.js';
 
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 const rdsCall = { service: 'rds', region: 'us-west-2', command: 'DescribeDBInstances' } as const;
@@ -95,7 +95,7 @@ describe('throttling storm', () => {
   it('many concurrent callers through the limiter and retry all complete, never above the bucket rate', async () => {
     const clock = new VirtualClock();
     const limiter = new RateLimiter({ clock });
-    const random = seededRandom(42);
+    const random = new SeededRandom(createRandomState(42));
     const sentAt: number[] = [];
     let throttled = 0;
     const aws = createAwsClients({
@@ -105,7 +105,7 @@ describe('throttling storm', () => {
       plugins: [
         interceptorPlugin(() => {
           sentAt.push(clock.now());
-          if (random() < 0.5) {
+          if (random.next() < 0.5) {
             throttled++;
             throw new RDSServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
           }
@@ -120,7 +120,7 @@ describe('throttling storm', () => {
         policy,
         clock,
         isRetryable: isRetryableAwsError,
-        random,
+        random: () => random.next(),
       }),
     ));
     expect(results).toHaveLength(callers);

@@ -1,8 +1,7 @@
-import { type FileRunStore, formatDuration, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
+import { type FileRunStore, formatDuration, newRunId, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
 import type { CliIo } from '../cli/cli-io.js';
 import { EXIT } from '../cli/cli-io.js';
 import { progressLine } from '../progress/progress-lines.js';
-import { newRunId } from './new-run-id.js';
 import { type OperationChoice, operationSteps } from './operation-steps.js';
 import type { TargetSession } from './target-session.js';
 

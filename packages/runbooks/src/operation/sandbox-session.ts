@@ -1,4 +1,4 @@
-import { type Clock, type HealthProbe, type PlanSource, type RunProbes, VirtualClock } from '@firedrill/core';
+import { type HealthProbe, type PlanSource, type RunProbes, VirtualClock } from '@firedrill/core';
 import {
   buildBackupRestoreScenario,
   buildInRegionAuroraScenario,
@@ -79,7 +79,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     sandbox,
     clock,
     aws,
-    probes: (src) => sandboxProbes(src, sandbox, clock),
+    probes: (src) => sandboxProbes(src, sandbox),
     injectDisaster: async () => {
       sandbox.faults.regionOutage(plan.regions.primary);
     },
@@ -93,7 +93,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
   };
 }
 
-function sandboxProbes(source: PlanSource, sandbox: Sandbox, _clock: Clock): RunProbes {
+function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
   const { plan } = source;
   const dns = Object.values(plan.resources).find((r) => r.kind === 'route53-record');
   const health = plan.probes?.health;

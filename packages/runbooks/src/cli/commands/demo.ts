@@ -1,4 +1,4 @@
-import { loadPlanSource, VirtualClock } from '@firedrill/core';
+import { buildReport, loadPlanSource, readJournalFile, VirtualClock } from '@firedrill/core';
 import { buildWarmStandbyScenario, planForScenario } from '@firedrill/sandbox';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -34,7 +34,6 @@ export const run: CommandRun = async ({ options, io }) => {
   const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: 'live' }, session, store, { io, json: Boolean(options['json']), color });
   const [latest] = store.listRuns().filter((id) => id.startsWith(source.plan.metadata.name)).slice(-1);
   if (latest && !options['json']) {
-    const { buildReport, readJournalFile } = await import('@firedrill/core');
     const report = buildReport(readJournalFile(store.journalPath(latest)));
     const markdown = join(store.runDir(latest), 'report.md');
     writeFileSync(markdown, reportToMarkdown(report));

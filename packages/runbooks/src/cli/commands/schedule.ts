@@ -1,12 +1,11 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { type FileRunStore, loadPlanSource, type PlanSource, realClock, RunLockedError, type Schedule } from '@firedrill/core';
+import { type FileRunStore, loadPlanSource, newRunId, type PlanSource, realClock, RunLockedError, type Schedule } from '@firedrill/core';
 import { getStrategy } from '@firedrill/strategies';
 import { type CliIo, EXIT } from '../cli-io.js';
 import type { CommandOptions, CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
 import { UsageError } from '../usage-error.js';
-import { newRunId } from '../../operation/new-run-id.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
 import { registerBuiltins } from '../../operation/register-builtins.js';
 import { runOperation } from '../../operation/run-operation.js';
