@@ -79,6 +79,7 @@ export class VirtualClock implements Clock {
   #order = 0;
   #activity = 0;
   #tickScheduled = false;
+  #holds = 0;
   readonly #autoAdvance: boolean;
 
   constructor(options: VirtualClockOptions = {}) {
@@ -125,6 +126,21 @@ export class VirtualClock implements Clock {
     return this.#live;
   }
 
+  /**
+   * Stops auto-advance until the returned function is called: simulated time stands still while a person
+   * decides (an interactive runbook's prompt), instead of racing through every pending timer. Holds nest.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      if (this.#holds === 0 && this.#live > 0) this.#scheduleTick();
+    };
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
   advance(ms: number): void {
     this.advanceTo(this.#now + ms);
@@ -164,7 +180,7 @@ export class VirtualClock implements Clock {
   }
 
   #scheduleTick(): void {
-    if (!this.#autoAdvance || this.#tickScheduled) return;
+    if (!this.#autoAdvance || this.#tickScheduled || this.#holds > 0) return;
     this.#tickScheduled = true;
     const seen = this.#activity;
     // A macrotask runs only after the microtask queue drains; if nothing touched the clock in between,
@@ -174,6 +190,7 @@ export class VirtualClock implements Clock {
 
   #tick(seen: number): void {
     this.#tickScheduled = false;
+    if (this.#holds > 0) return;
     this.#dropCancelled();
     if (this.#timers.length === 0) return;
     if (this.#activity !== seen) {

@@ -37,6 +37,11 @@ export interface RunStartedEvent {
   clock: 'real' | 'virtual';
   objectives: { rtoMs?: number; rpoMs?: number };
   concurrency: number;
+  /**
+   * Step-through (interactive runbook): every ready step waits for an operator to run, skip or mark it
+   * done. Kept in the journal so a resumed run is stepped through too.
+   */
+  stepThrough?: boolean;
   rollback: 'on-failure' | 'always' | 'never';
   probes: { health?: { interval: number; consecutive: number }; heartbeat?: { interval: number }; phaseHealth?: Record<string, { interval: number; consecutive: number }> };
   steps: JournalStepInfo[];
@@ -62,6 +67,7 @@ export type JournalEventBody =
   | { type: 'mode.switched'; from: FailoverMode; to: FailoverMode; by: string }
   | { type: 'disaster.declared'; source: 'run-start' | 'step'; stepId?: string }
   | { type: 'phase.started'; phase: string; stepId?: string }
+  | { type: 'step.ready'; stepId: string }
   | { type: 'step.started'; stepId: string; recheck?: boolean }
   | { type: 'step.checked'; stepId: string; applied: boolean; note?: string }
   | { type: 'step.attempt-failed'; stepId: string; attempt: number; error: ErrorInfo; retryInMs?: number }
@@ -84,7 +90,7 @@ export type JournalEventBody =
   | { type: 'rpo.measured'; seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };
 
 /** Operator controls, as journaled. */
-export type OperatorAction = 'pause' | 'resume' | 'skip' | 'retry' | 'approve' | 'mark-done' | 'abort' | 'switch-mode';
+export type OperatorAction = 'run' | 'pause' | 'resume' | 'skip' | 'retry' | 'approve' | 'mark-done' | 'abort' | 'switch-mode' | 'leave';
 
 /** API calls made by a step. */
 export interface CallCounts {

@@ -71,6 +71,8 @@ export interface RunReport {
    */
   observations?: { name: string; target: string; reachedAt: string; secondsAfterDisaster: number | null; detail?: string }[];
   approvals: { stepId: string; by: string; at: string; waitedSeconds: number }[];
+  /** What operators did during the run (run, skip, mark done, approve, pause, switch mode, abort, leave): who and when. */
+  operatorActions: { action: string; stepId?: string; by: string; at: string; note?: string }[];
   calls: CallCounts;
   error?: ErrorInfo;
 }
@@ -162,6 +164,7 @@ export function reportFromState(state: RunState): RunReport {
         }
       : {}),
     approvals: state.approvals.map((a) => ({ stepId: a.stepId, by: a.by, at: iso(a.at)!, waitedSeconds: a.waitedMs / 1000 })),
+    operatorActions: state.operatorActions.map((a) => ({ ...a, at: iso(a.at)! })),
     calls: totalCalls(state),
     ...(state.error ? { error: state.error } : {}),
   };

@@ -38,6 +38,36 @@ export class RunControls {
     if (this.#engine.state.status !== undefined) throw new OperatorError(`run ${this.#engine.runId} already ended (${this.#engine.state.status})`);
   }
 
+  /**
+   * Step-through runs: starts a ready step the operator decided to run. Its dependants become ready (and
+   * wait for their own decision) when it ends.
+   */
+  async runStep(stepId: string, by = 'operator'): Promise<void> {
+    await this.#assertActive();
+    if (!this.#engine.stepThrough) throw new OperatorError(`run ${this.#engine.runId} is not stepped through: its steps start by themselves`);
+    const step = this.#step(stepId);
+    if (step.status !== 'pending' || this.#engine.scheduler.status(stepId) !== 'ready') {
+      throw new OperatorError(`step "${stepId}" is ${step.status === 'pending' ? 'waiting for the steps it depends on' : step.status}; only a ready step can be run`);
+    }
+    await this.#engine.record({ type: 'operator.action', action: 'run', stepId, by });
+    this.#actor.send({ type: 'RUN_STEP', stepId });
+  }
+
+  /** Ready steps waiting for the operator's decision (step-through runs), in plan order. */
+  readySteps(): string[] {
+    return this.#engine.stepThrough && this.#engine.state.status === undefined ? this.#engine.scheduler.readySteps().filter((id) => !this.#engine.scheduler.released.has(id) && !this.#engine.scheduler.skipRequested.has(id)) : [];
+  }
+
+  /**
+   * The operator leaves (quits the interactive runbook): journaled, and nothing new starts. Steps in flight
+   * are re-checked when the run is resumed.
+   */
+  async leave(by = 'operator', note?: string): Promise<void> {
+    await this.#assertActive();
+    await this.#engine.record({ type: 'operator.action', action: 'leave', by, ...(note ? { note } : {}) });
+    this.#actor.send({ type: 'PAUSE' });
+  }
+
   /** Stops starting new steps; steps in flight finish. */
   async pause(by = 'operator'): Promise<void> {
     await this.#assertActive();
@@ -90,7 +120,8 @@ export class RunControls {
     const step = this.#step(stepId);
     const def = this.#engine.step(stepId);
     if (def.kind === 'approval') throw new OperatorError(`step "${stepId}" is an approval: use approve`);
-    if (!['waiting', 'running', 'failed'].includes(step.status)) throw new OperatorError(`step "${stepId}" is ${step.status}; only a waiting, running or failed step can be marked done`);
+    const held = step.status === 'pending' && this.#engine.stepThrough && this.#engine.scheduler.status(stepId) === 'ready';
+    if (!held && !['waiting', 'running', 'failed'].includes(step.status)) throw new OperatorError(`step "${stepId}" is ${step.status}; only a ready, waiting, running or failed step can be marked done`);
     await this.#engine.record({ type: 'operator.action', action: 'mark-done', stepId, by, ...(note ? { note } : {}) });
     this.#actor.send({ type: 'MARK_DONE', stepId, by });
   }

@@ -28,6 +28,8 @@ export interface RunEngineOptions {
   probes: RunProbes;
   policies: Record<string, StepPolicy>;
   holdOnFailure: boolean;
+  /** Each ready step waits for the operator (interactive runbooks). */
+  stepThrough: boolean;
   resumed: boolean;
   random: () => number;
   /** How long verification waits for the health probe after all steps ended. */
@@ -56,6 +58,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   readonly concurrency: number;
   readonly rollback: RollbackStrategy;
   readonly holdOnFailure: boolean;
+  readonly stepThrough: boolean;
   readonly random: () => number;
   readonly #abort = new AbortController();
   readonly #probeStop = new AbortController();
@@ -77,6 +80,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     this.concurrency = options.state.meta.concurrency;
     this.rollback = options.state.meta.rollback;
     this.holdOnFailure = options.holdOnFailure;
+    this.stepThrough = options.stepThrough;
     this.random = options.random;
     // Every step in flight listens on the run's signals; a wide run has hundreds at once by design.
     setMaxListeners(0, this.#abort.signal, this.#probeStop.signal);
@@ -126,6 +130,11 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   }
   stepInput(step: StepDefinition, start: StepActorInput['start'], extra: Partial<StepActorInput> = {}): StepActorInput {
     return { step, env: this, start, recheck: false, ...extra };
+  }
+
+  announceReady(stepId: string): void {
+    // A journal that cannot be written fails the run through the next step's own record; nothing to add here.
+    this.record({ type: 'step.ready', stepId }).catch(() => undefined);
   }
 
   /** Connects the run actor that step actors report to. */

@@ -12,12 +12,16 @@ export interface RunMachineEngine {
   readonly scheduler: StepScheduler;
   readonly concurrency: number;
   readonly holdOnFailure: boolean;
+  /** Every ready step waits for the operator (`RUN_STEP`, a skip or a mark-done) before it starts. */
+  readonly stepThrough: boolean;
   readonly rollback: RollbackStrategy;
   step(stepId: string): StepDefinition;
   mode(): FailoverMode;
   /** Steps that were started before a crash and never finished. */
   needsRecheck(stepId: string): boolean;
   stepInput(step: StepDefinition, start: StepActorInput['start'], extra?: Partial<StepActorInput>): StepActorInput;
+  /** Step-through: journals that a ready step now waits for the operator. */
+  announceReady(stepId: string): void;
   /** Starts a step actor (a {@link stepMachine}); it reports back with `STEP.ENDED`. */
   launchStep(input: StepActorInput): void;
   /** Delivers an operator event to a step's live actor; false when it has none. */
@@ -34,6 +38,7 @@ export interface RunMachineEngine {
 /** Operator and internal events of a run. */
 export type RunMachineEvent =
   | StepEndedEvent
+  | { type: 'RUN_STEP'; stepId: string }
   | { type: 'PAUSE' }
   | { type: 'RESUME' }
   | { type: 'SKIP'; stepId: string; by: string; reason: string }
@@ -88,9 +93,7 @@ export const runMachine = setup({
       const { scheduler } = engine;
       // A failure stops new work unless a human is driving (they decide: retry, skip or abort).
       if (context.paused || (scheduler.failed > 0 && !engine.holdOnFailure)) return;
-      while (scheduler.running < engine.concurrency) {
-        const stepId = scheduler.takeReady();
-        if (stepId === undefined) break;
+      const launch = (stepId: string): void => {
         const step = engine.step(stepId);
         const requested = scheduler.skipRequested.get(stepId);
         const outOfMode = step.modes !== undefined && !step.modes.includes(engine.mode());
@@ -100,6 +103,29 @@ export const runMachine = setup({
             ? engine.stepInput(step, 'skip', { skipReason: `not part of a ${engine.mode()} failover`, by: 'firedrill' })
             : engine.stepInput(step, 'run', { recheck: engine.needsRecheck(stepId) });
         enqueue(() => engine.launchStep(input));
+      };
+      if (engine.stepThrough) {
+        // The operator decides each step; skips (asked for, or out of the run's mode) need no decision.
+        for (const stepId of scheduler.readySteps()) {
+          const step = engine.step(stepId);
+          const decided =
+            scheduler.released.has(stepId) || scheduler.skipRequested.has(stepId) || (step.modes !== undefined && !step.modes.includes(engine.mode()));
+          if (decided) {
+            if (scheduler.running >= engine.concurrency) continue;
+            scheduler.take(stepId);
+            scheduler.released.delete(stepId);
+            launch(stepId);
+          } else if (!scheduler.announced.has(stepId)) {
+            scheduler.announced.add(stepId);
+            enqueue(() => engine.announceReady(stepId));
+          }
+        }
+        return;
+      }
+      while (scheduler.running < engine.concurrency) {
+        const stepId = scheduler.takeReady();
+        if (stepId === undefined) break;
+        launch(stepId);
       }
     }),
     recordStepEnd: ({ context, event }) => {
@@ -121,7 +147,8 @@ export const runMachine = setup({
         scheduler.skipRequested.set(event.stepId, { by: event.by, reason: event.reason });
         return;
       }
-      if ((event.type === 'SKIP' || event.type === 'MARK_DONE') && status === 'failed') {
+      // A failed step, or (step-through) a ready one the operator did by hand, is confirmed without running.
+      if ((event.type === 'SKIP' || event.type === 'MARK_DONE') && (status === 'failed' || (event.type === 'MARK_DONE' && status === 'ready'))) {
         const step = context.engine.step(event.stepId);
         scheduler.markRunning(event.stepId);
         const extra = event.type === 'SKIP' ? { skipReason: event.reason, by: event.by } : { by: event.by };
@@ -130,7 +157,13 @@ export const runMachine = setup({
       }
     }),
     retryStep: ({ context, event }) => {
-      if (event.type === 'RETRY') context.engine.scheduler.retry(event.stepId);
+      if (event.type !== 'RETRY') return;
+      context.engine.scheduler.retry(event.stepId);
+      // The operator's retry is their decision to run it again.
+      if (context.engine.stepThrough) context.engine.scheduler.released.add(event.stepId);
+    },
+    releaseStep: ({ context, event }) => {
+      if (event.type === 'RUN_STEP') context.engine.scheduler.released.add(event.stepId);
     },
     skipOutOfModeSteps: enqueueActions(({ context, enqueue }) => {
       const { engine } = context;
@@ -173,6 +206,7 @@ export const runMachine = setup({
         APPROVE: { actions: 'forwardToStep' },
         MARK_DONE: { actions: ['forwardToStep', 'scheduleReadySteps'] },
         RETRY: { actions: ['retryStep', 'scheduleReadySteps'] },
+        RUN_STEP: { actions: ['releaseStep', 'scheduleReadySteps'] },
         MODE_SWITCHED: { actions: ['skipOutOfModeSteps', 'scheduleReadySteps'] },
         ABORT: { target: 'aborting', actions: 'markAborted' },
       },

@@ -27,6 +27,17 @@ export interface StepState {
   progress?: string;
   /** When a manual or approval step first started waiting for a human (kept across a resume). */
   waitingSince?: number;
+  /** Step-through runs: when the step became ready and started waiting for the operator's decision. */
+  readySince?: number;
+}
+
+/** Something an operator did, as journaled: who, what, when. */
+export interface OperatorActionRecord {
+  action: string;
+  stepId?: string;
+  by: string;
+  at: number;
+  note?: string;
 }
 
 /** An approval as recorded. */
@@ -63,6 +74,8 @@ export interface RunState {
   restoredByStep?: string;
   rpo?: { seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };
   approvals: ApprovalRecord[];
+  /** Every operator action, in order. */
+  operatorActions: OperatorActionRecord[];
   /** Observed moments (see `RunProbes.observers`), by name. */
   observations: Record<string, { target: string; reachedAt: number; detail?: string }>;
   heartbeats: { written: number; failed: number; lastSeq: number; lastOkSeq?: number; lastOkAt?: number; stopped: boolean };
@@ -87,6 +100,7 @@ export function initialRunState(started: RunStartedEvent & { at: number; seq: nu
     completionOrder: [],
     phases: [],
     approvals: [],
+    operatorActions: [],
     observations: {},
     heartbeats: { written: 0, failed: 0, lastSeq: 0, stopped: false },
     healthChecks: [],
@@ -108,9 +122,14 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
   switch (event.type) {
     case 'run.started':
     case 'run.resumed':
-    case 'operator.action':
     case 'step.log':
     case 'approval.requested':
+      break;
+    case 'operator.action':
+      state.operatorActions.push({ action: event.action, by: event.by, at: event.at, ...(event.stepId ? { stepId: event.stepId } : {}), ...(event.note ? { note: event.note } : {}) });
+      break;
+    case 'step.ready':
+      if (step) step.readySince ??= event.at;
       break;
     case 'run.state':
       state.phase = event.state === 'preflight' || event.state === 'steady-state' ? 'running' : event.state;

@@ -52,6 +52,11 @@ export interface StartRunOptions {
    * (interactive runbooks). @default false
    */
   holdOnFailure?: boolean;
+  /**
+   * Step-through (interactive runbooks): every ready step waits for the operator's `runStep`, `skipStep` or
+   * `markDone`; watch `step.ready` events. Journaled, so a resume steps through too. @default false
+   */
+  stepThrough?: boolean;
   /** @default a new id from the plan name and the clock */
   runId?: string;
   /** How long, after the last step, to wait for the health probe to confirm service. @default 15 minutes */
@@ -116,6 +121,7 @@ interface LaunchOptions {
   probes: RunProbes;
   policies: Record<string, StepPolicy>;
   holdOnFailure: boolean;
+  stepThrough: boolean;
   verifyTimeoutMs: number;
   steadyStateMs: number;
   resumed: boolean;
@@ -133,6 +139,7 @@ function launch(options: LaunchOptions): Run {
     probes: options.probes,
     policies: options.policies,
     holdOnFailure: options.holdOnFailure,
+    stepThrough: options.stepThrough,
     resumed: options.resumed,
     random: seededRandom(options.state.meta.runId),
     verifyTimeoutMs: options.verifyTimeoutMs,
@@ -205,6 +212,7 @@ export async function startRun(options: StartRunOptions): Promise<Run> {
     clock: clock.kind,
     objectives: options.subject.objectives ?? {},
     concurrency: options.concurrency ?? 8,
+    ...(options.stepThrough ? { stepThrough: true } : {}),
     rollback: options.rollback ?? 'on-failure',
     probes: {
       ...(probes.health ? { health: { interval: probes.health.intervalMs, consecutive: probes.health.consecutive } } : {}),
@@ -238,6 +246,7 @@ export async function startRun(options: StartRunOptions): Promise<Run> {
     probes,
     policies: options.policies ?? {},
     holdOnFailure: options.holdOnFailure ?? false,
+    stepThrough: options.stepThrough ?? false,
     verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
     steadyStateMs: options.steadyStateMs ?? (options.operation === 'drill' && probes.heartbeat ? 10 * probes.heartbeat.intervalMs : 0),
     resumed: false,
@@ -256,6 +265,11 @@ export interface ResumeRunOptions {
   /** @default a VirtualClock continuing from the last journaled time for virtual runs; required for real ones */
   clock?: Clock;
   holdOnFailure?: boolean;
+  /**
+   * Step through the rest of the run. @default what the run started with (an interactive runbook stays
+   * interactive; pass `false` to let it run on by itself).
+   */
+  stepThrough?: boolean;
   verifyTimeoutMs?: number;
   journal?: StartRunOptions['journal'];
 }
@@ -299,6 +313,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<Run> {
     probes: rebuilt.probes ?? {},
     policies: rebuilt.policies ?? {},
     holdOnFailure: options.holdOnFailure ?? false,
+    stepThrough: options.stepThrough ?? state.meta.stepThrough ?? false,
     verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
     steadyStateMs: 0,
     resumed: true,

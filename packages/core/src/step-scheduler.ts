@@ -20,6 +20,10 @@ export class StepScheduler {
   readonly skipRequested = new Map<string, { by: string; reason: string }>();
   /** Steps whose retry was asked for while their failure was still being reported. */
   readonly retryRequested = new Set<string>();
+  /** Step-through runs: ready steps the operator said to run. */
+  readonly released = new Set<string>();
+  /** Step-through runs: ready steps already announced as waiting for the operator. */
+  readonly announced = new Set<string>();
 
   /** `done` holds steps that already ended (from the journal): succeeded or skipped ones release their dependants. */
   constructor(graph: StepGraph, done: ReadonlyMap<string, 'succeeded' | 'skipped' | 'failed'> = new Map()) {
@@ -61,6 +65,23 @@ export class StepScheduler {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Ready steps not yet taken, in plan order (step-through runs hold them there until the operator
+   * decides). Only step-through runs call this; they are small, so a scan is fine.
+   */
+  readySteps(): string[] {
+    while (this.#readyHead < this.#ready.length && this.#status.get(this.#ready[this.#readyHead]!) !== 'ready') this.#readyHead++;
+    // The queue may hold a step twice (made ready while rebuilding from a journal, or retried): list it once.
+    return [...new Set(this.#ready.slice(this.#readyHead))].filter((id) => this.#status.get(id) === 'ready');
+  }
+
+  /** Takes one ready step (step-through runs), marking it running. */
+  take(stepId: string): void {
+    if (this.#status.get(stepId) !== 'ready') return;
+    this.#status.set(stepId, 'running');
+    this.#running++;
   }
 
   /** Marks a step that was not in the ready queue (a skip or confirmation by hand) as running. */

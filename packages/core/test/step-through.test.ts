@@ -1,0 +1,191 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  FileRunStore,
+  type JournalEvent,
+  OperatorError,
+  resumeRun,
+  type Run,
+  startRun,
+  type StepContext,
+  type StepDefinition,
+  VirtualClock,
+} from '../src/index.js';
+
+/** Records which steps really ran their `act`, and when (virtual ms since start). */
+function world() {
+  const acted: string[] = [];
+  const step = (id: string, ms: number, extra: Partial<StepDefinition> = {}): StepDefinition =>
+    ({
+      id,
+      title: `do ${id}`,
+      kind: 'action',
+      act: async (ctx: StepContext) => {
+        await ctx.clock.sleep(ms, ctx.signal);
+        acted.push(id);
+      },
+      ...extra,
+    }) as StepDefinition;
+  return { acted, step };
+}
+
+/** The next `step.ready` event (from now on, or already journaled after `afterSeq`). */
+function nextReady(run: Run, seen: Set<string>, afterSeq = 0): Promise<string> {
+  return new Promise((resolve) => {
+    let done = false;
+    const off = run.events.subscribe(
+      (e: JournalEvent) => {
+        if (!done && e.type === 'step.ready' && e.seq > afterSeq && !seen.has(e.stepId)) {
+          done = true;
+          seen.add(e.stepId);
+          queueMicrotask(() => off());
+          resolve(e.stepId);
+        }
+      },
+      { replay: true },
+    );
+  });
+}
+
+describe('step-through runs (interactive runbooks)', () => {
+  it('holds every ready step until the operator runs, skips or marks it done, and journals who did what', async () => {
+    const { acted, step } = world();
+    const clock = new VirtualClock();
+    const run = await startRun({
+      subject: { plan: 'step-through' },
+      operation: 'failover',
+      clock,
+      store: false,
+      stepThrough: true,
+      holdOnFailure: true,
+      steps: [step('fence', 1_000), step('promote', 5_000, { dependsOn: ['fence'] }), step('scale', 2_000, { dependsOn: ['fence'] }), step('dns', 500, { dependsOn: ['promote', 'scale'] })],
+    });
+    const seen = new Set<string>();
+    expect(await nextReady(run, seen)).toBe('fence');
+    // Nothing runs by itself: a held step waits however long the operator thinks.
+    await clock.sleep(60_000);
+    expect(acted).toEqual([]);
+    expect(run.readySteps()).toEqual(['fence']);
+    await expect(run.runStep('promote', 'ana')).rejects.toThrow(/waiting for the steps it depends on/);
+
+    await run.runStep('fence', 'ana');
+    const a = await nextReady(run, seen);
+    const b = await nextReady(run, seen);
+    expect([a, b].sort()).toEqual(['promote', 'scale']);
+    expect(acted).toEqual(['fence']);
+    await run.runStep('promote', 'ana');
+    await run.markDone('scale', 'ben', 'scaled from the console');
+    expect(await nextReady(run, seen)).toBe('dns');
+    await run.skipStep('dns', 'ana', 'DNS already points at us-west-2');
+    const report = await run.completion;
+
+    expect(report.status).toBe('succeeded');
+    expect(acted).toEqual(['fence', 'promote']);
+    const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+    expect(byId['scale']).toMatchObject({ status: 'succeeded', by: 'ben' });
+    expect(byId['dns']).toMatchObject({ status: 'skipped' });
+    expect(report.operatorActions.map((a) => `${a.by} ${a.action} ${a.stepId ?? ''}`.trim())).toEqual([
+      'ana run fence',
+      'ana run promote',
+      'ben mark-done scale',
+      'ana skip dns',
+    ]);
+    // When: the operator's decisions carry the run's clock, in order.
+    const times = report.operatorActions.map((a) => Date.parse(a.at));
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    expect(times[0]! - Date.parse(report.startedAt)).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('a retry is the operator running the failed step again; skips out of mode need no decision', async () => {
+    const { step } = world();
+    let failures = 1;
+    const flaky: StepDefinition = {
+      id: 'promote',
+      title: 'promote',
+      kind: 'action',
+      policy: { retry: { maximumAttempts: 1 } },
+      act: async () => {
+        if (failures-- > 0) throw Object.assign(new Error('InvalidDBInstanceState'), { name: 'InvalidDBInstanceState', retryable: false });
+      },
+    };
+    const run = await startRun({
+      subject: { plan: 'step-through-retry' },
+      operation: 'failover',
+      mode: 'ungraceful',
+      clock: new VirtualClock(),
+      store: false,
+      stepThrough: true,
+      holdOnFailure: true,
+      steps: [step('fence', 100, { modes: ['graceful'] }), { ...flaky, dependsOn: ['fence'] }],
+    });
+    const seen = new Set<string>();
+    // `fence` is graceful-only: skipped without asking; `promote` is the first decision.
+    expect(await nextReady(run, seen)).toBe('promote');
+    const failed = new Promise<void>((resolve) => run.events.on('step.failed', () => resolve()));
+    await run.runStep('promote', 'ana');
+    await failed;
+    await run.retryStep('promote', 'ana');
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(report.steps.find((s) => s.id === 'fence')?.status).toBe('skipped');
+    expect(report.operatorActions.map((a) => a.action)).toEqual(['run', 'retry']);
+  });
+
+  it('the operator leaves mid-run; resume continues stepping through where it stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-step-through-'));
+    const store = new FileRunStore(dir);
+    const { acted, step } = world();
+    const steps = [step('fence', 1_000), step('promote', 5_000, { dependsOn: ['fence'] })];
+    const clock = new VirtualClock();
+    const run = await startRun({ subject: { plan: 'leave-and-resume' }, operation: 'failover', clock, store, stepThrough: true, steps });
+    const seen = new Set<string>();
+    await nextReady(run, seen);
+    await run.runStep('fence', 'ana');
+    await nextReady(run, seen);
+    await run.leave('ana', 'handing over to ben');
+    // The operator's process goes away here; another one resumes from the journal alone.
+    const resumed = await resumeRun({ runId: run.runId, store, rebuild: () => ({ steps }), clock: new VirtualClock({ start: clock.now() }) });
+    // Still stepped through: `promote` waits for a decision in the resumed run as well (a new `step.ready`,
+    // not the one replayed from before the operator left).
+    expect(await nextReady(resumed, new Set(), run.state().lastSeq)).toBe('promote');
+    expect(resumed.readySteps()).toEqual(['promote']);
+    expect(acted).toEqual(['fence']);
+    await resumed.runStep('promote', 'ben');
+    const report = await resumed.completion;
+    expect(report.status).toBe('succeeded');
+    expect(acted).toEqual(['fence', 'promote']);
+    expect(report.operatorActions.map((a) => `${a.by} ${a.action}${a.stepId ? ' ' + a.stepId : ''}${a.note ? ': ' + a.note : ''}`)).toEqual([
+      'ana run fence',
+      'ana leave: handing over to ben',
+      'ben run promote',
+    ]);
+  });
+
+  it('refuses runStep on a run that is not stepped through', async () => {
+    const { step } = world();
+    const run = await startRun({ subject: { plan: 'not-stepped' }, operation: 'failover', clock: new VirtualClock(), store: false, steps: [step('a', 10_000)] });
+    await expect(run.runStep('a', 'ana')).rejects.toBeInstanceOf(OperatorError);
+    await run.completion;
+  });
+});
+
+describe('VirtualClock.hold', () => {
+  it('stands simulated time still while held and goes on when released', async () => {
+    const clock = new VirtualClock({ start: 0 });
+    let woke = false;
+    const release = clock.hold();
+    void clock.sleep(5_000).then(() => (woke = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woke).toBe(false);
+    expect(clock.now()).toBe(0);
+    release();
+    await clock.sleep(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woke).toBe(true);
+    expect(clock.now()).toBe(5_000);
+  });
+});
