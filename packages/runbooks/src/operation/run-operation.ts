@@ -1,6 +1,7 @@
-import { type FileRunStore, formatDuration, newRunId, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
+import { type Clock, type FileRunStore, formatDuration, newRunId, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
 import type { CliIo } from '../cli/cli-io.js';
 import { EXIT } from '../cli/cli-io.js';
+import { LiveTree, type TreeTerminal } from '../progress/live-tree.js';
 import { progressLine } from '../progress/progress-lines.js';
 import { type OperationChoice, operationSteps } from './operation-steps.js';
 import type { TargetSession } from './target-session.js';
@@ -10,6 +11,8 @@ export interface RunDisplay {
   io: CliIo;
   json: boolean;
   color: boolean;
+  /** Draw the live step tree in place of progress lines (stdout is a terminal; see `progressOutput`). */
+  tree?: boolean;
 }
 
 /** The exit code of a finished run: 0 only when it succeeded and met every objective it had. */
@@ -17,9 +20,13 @@ export function exitCodeOf(report: RunReport): number {
   return report.status === 'succeeded' && report.rto.met !== false && report.rpo.met !== false ? EXIT.ok : EXIT.failed;
 }
 
-/** Prints progress lines for a run until it completes. */
-export function showProgress(run: Run, display: RunDisplay): void {
+/** Shows a run's progress until it completes: the live step tree, or progress lines. */
+export function showProgress(run: Run, display: RunDisplay, clock?: Clock): void {
   if (display.json) return;
+  if (display.tree) {
+    new LiveTree(run, { terminal: display.io.stdout as TreeTerminal, color: display.color, ...(clock ? { clock } : {}) }).start();
+    return;
+  }
   run.events.subscribe((event) => {
     const line = progressLine(event, run.state(), { color: display.color });
     if (line) display.io.stdout.write(`${line}\n`);
@@ -77,7 +84,7 @@ export async function runOperation(source: PlanSource, choice: OperationChoice, 
     rollback: choice.drill === 'isolated' ? 'always' : plan.rollback,
     policies: plan.policies,
   });
-  showProgress(run, display);
+  showProgress(run, display, session.clock);
   if (choice.drill === 'live' && session.endDisaster) {
     // A game day's simulated outage lasts until the failover has restored service; then the region comes
     // back, so the drill's failback has a primary region to return to.

@@ -7,6 +7,7 @@ import { reportToHtml } from '../../render/report-html.js';
 import { reportToMarkdown } from '../../render/report-markdown.js';
 import { openSandboxSession, sandboxWorldPath } from '../../operation/sandbox-session.js';
 import { runOperation } from '../../operation/run-operation.js';
+import { progressOutput } from '../../progress/progress-output.js';
 import type { CommandRun } from '../command.js';
 import { runStore } from '../plan-path.js';
 import { planHistory } from './report.js';
@@ -29,9 +30,8 @@ export const run: CommandRun = async ({ options, io }) => {
   // Every demo starts from a fresh world.
   rmSync(sandboxWorldPath(store.dir, source.plan.metadata.name, source.plan.strategy.name), { force: true });
   const session = await openSandboxSession(source, store.dir, { seed: Number(options['seed'] ?? 1) });
-  const color = Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined;
   io.stdout.write(`Firedrill demo: a live drill of ${source.plan.metadata.name} (warm standby, ${source.plan.regions.primary} → ${source.plan.regions.recovery}) on the sandbox\nplan: ${shown}\n\n`);
-  const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: 'live' }, session, store, { io, json: Boolean(options['json']), color });
+  const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: 'live' }, session, store, { io, ...progressOutput(io, Boolean(options['json'])) });
   const [latest] = store.listRuns().filter((id) => id.startsWith(source.plan.metadata.name)).slice(-1);
   if (latest && !options['json']) {
     const report = buildReport(readJournalFile(store.journalPath(latest)));

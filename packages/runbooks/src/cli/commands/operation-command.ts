@@ -7,6 +7,7 @@ import { UsageError } from '../usage-error.js';
 import { operationChoice } from '../../operation/operation-options.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
 import { runOperation } from '../../operation/run-operation.js';
+import { progressOutput } from '../../progress/progress-output.js';
 
 async function confirmProduction(plan: string, operation: string, io: Parameters<CommandRun>[0]['io']): Promise<boolean> {
   if (!process.stdin.isTTY) {
@@ -34,7 +35,6 @@ export function operationCommand(operation: Exclude<Operation, 'check'>): Comman
     }
     const store = runStore(io, options);
     const session = await openSession(target, source, store.dir);
-    const color = Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined;
-    return runOperation(source, choice, session, store, { io, json: Boolean(options['json']), color });
+    return runOperation(source, choice, session, store, { io, ...progressOutput(io, Boolean(options['json'])) });
   };
 }

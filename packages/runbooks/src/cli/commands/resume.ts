@@ -6,6 +6,7 @@ import { UsageError } from '../usage-error.js';
 import { openSession } from '../../operation/open-session.js';
 import { operationSteps } from '../../operation/operation-steps.js';
 import { finishRun, showProgress } from '../../operation/run-operation.js';
+import { progressOutput } from '../../progress/progress-output.js';
 
 /**
  * `firedrill resume <run-id>`: continues a run from its journal alone (the plan is in the journal): finished
@@ -32,8 +33,8 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
       return { steps: built.steps, probes: { ...session.probes(source), ...(built.probes ?? {}) }, policies: plan.policies };
     },
   });
-  const display = { io, json: Boolean(options['json']), color: Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined };
+  const display = { io, ...progressOutput(io, Boolean(options['json'])) };
   if (!display.json) io.stdout.write(`resuming ${runId} (${meta.operation} of ${meta.plan}) from its journal\n`);
-  showProgress(resumed, display);
+  showProgress(resumed, display, session.clock);
   return finishRun(resumed, session, store, display);
 };
