@@ -30,3 +30,26 @@ export { sandboxHealthProbe, type SandboxHealthProbeOptions, sandboxHeartbeatPro
 export { planForScenario, type ScenarioPlanOverrides } from './scenarios/scenario-plan.js';
 export { type InRegionPlanOptions, type MultiSitePlanOptions, planForInRegionScenario, planForMultiSiteScenario } from './scenarios/scenario-plan-multi-site.js';
 export { createRandomState, type RandomState, SeededRandom } from './random.js';
+export {
+  applicationOfPlan,
+  buildScenarioForPlan,
+  layoutFromPlan,
+  planProvisioningIssues,
+  type PlanScenarioOptions,
+  SANDBOX_SCENARIOS,
+  sandboxAppName,
+  ScenarioPlanError,
+  type ScenarioPlanIssue,
+  scenarioOptionsFromPlan,
+} from './scenarios/scenario-from-plan.js';
+export {
+  type AuroraEngine,
+  type BucketLayout,
+  type Capacity,
+  type DnsLayout,
+  type GroupLayout,
+  type InstanceRoleLayout,
+  type RdsInstanceEngine,
+  type ScenarioLayout,
+} from './scenarios/layout.js';
+export { planForBackupRestoreScenario, type BackupRestorePlanOverrides } from './scenarios/scenario-plan-backup-restore.js';

@@ -1,36 +1,23 @@
 import { type HealthProbe, type PlanSource, type RunProbes, VirtualClock } from '@firedrill/core';
 import {
-  buildBackupRestoreScenario,
-  buildInRegionAuroraScenario,
-  buildMultiSiteScenario,
-  buildPilotLightScenario,
-  buildWarmStandbyScenario,
+  applicationOfPlan,
+  buildScenarioForPlan,
   Sandbox,
+  sandboxAppName,
   sandboxHealthProbe,
   sandboxHeartbeatProbe,
-  type Scenario,
-  type ScenarioOptions,
 } from '@firedrill/sandbox';
 import { AwsEnvironment, type AwsPluggable } from '@firedrill/strategies';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetSession } from './target-session.js';
 
-const BUILDERS: Record<string, (options: ScenarioOptions) => Promise<Scenario>> = {
-  'backup-restore': buildBackupRestoreScenario,
-  'pilot-light': buildPilotLightScenario,
-  'warm-standby': buildWarmStandbyScenario,
-  'multi-site': buildMultiSiteScenario,
-  'in-region': buildInRegionAuroraScenario,
-};
-
 /**
- * The sandbox application a plan runs on: a plan named `<app>-app`, `<app>-multi-site`, `<app>-in-region` or
- * `<app>-backup-restore` (as the sandbox's plan builders name them) runs on its strategy's scenario built for
- * `<app>`; any other name is the application's name itself.
+ * The sandbox application name a plan's world uses: the plan's name without a strategy suffix (`tracking-app`,
+ * `tracking-backup-restore` → `tracking`). Probes find the application by the plan's resources, not by this name.
  */
 export function sandboxAppOf(planName: string): string {
-  return planName.replace(/-(app|multi-site|in-region|backup-restore|pilot-light|warm-standby)$/, '');
+  return sandboxAppName(planName);
 }
 
 /** Where a plan's sandbox world is kept between commands (so failback follows failover). */
@@ -43,9 +30,10 @@ interface SavedClock {
 }
 
 /**
- * Opens the sandbox world of a plan: the one saved by the previous command, or a new world built from the
- * scenario of the plan's strategy (named after the plan), on a virtual clock that continues where the world
- * stopped.
+ * Opens the sandbox world of a plan: the one saved by the previous command, or a new world provisioned from the
+ * plan's own resources (its strategy's scenario topology, built with the plan's names, regions, engines, sizes and
+ * DNS ids), on a virtual clock that continues where the world stopped. A plan the sandbox cannot build is refused
+ * (exit 2, naming the file and the field) before anything runs or is saved.
  */
 export async function openSandboxSession(source: PlanSource, stateDir: string, options: { seed?: number; start?: number } = {}): Promise<TargetSession & { sandbox: Sandbox }> {
   const { plan } = source;
@@ -59,17 +47,10 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     clock = new VirtualClock({ start: Math.max(saved.now, options.start ?? saved.now) });
     sandbox = Sandbox.load(worldPath, { clock });
   } else {
-    const builder = BUILDERS[plan.strategy.name];
-    if (!builder) throw Object.assign(new Error(`${source.file}: strategy.name: the sandbox has scenarios for ${Object.keys(BUILDERS).join(', ')}, not "${plan.strategy.name}"; run it with --target aws`), { exitCode: 2 });
     clock = new VirtualClock(options.start === undefined ? {} : { start: options.start });
-    const scenario = await builder({ clock, seed: options.seed ?? 1, regions: [plan.regions.primary, plan.regions.recovery], app: sandboxAppOf(plan.metadata.name) });
-    assertPlanMatchesScenario(source, scenario);
+    // Throws a ScenarioPlanError (exitCode 2) naming the file, field, expected and found.
+    const scenario = await buildScenarioForPlan(plan, { clock, seed: options.seed ?? 1, file: source.file });
     sandbox = scenario.sandbox;
-    // The sandbox keeps every resource in one account; the plan's other accounts exist for AssumeRole.
-    for (const side of ['primary', 'recovery'] as const) {
-      const account = plan.accounts?.[side]?.accountId;
-      if (account !== undefined && account !== sandbox.accountId) sandbox.addAccount(account);
-    }
   }
   // The sandbox's plugin is typed by @smithy/types; the AWS layer's by its own minimal stack type.
   const plugin = (target: { region: string }): AwsPluggable => sandbox.plugin(target.region) as unknown as AwsPluggable;
@@ -98,55 +79,23 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
   const dns = Object.values(plan.resources).find((r) => r.kind === 'route53-record');
   const health = plan.probes?.health;
   const heartbeat = plan.probes?.heartbeat;
+  // The application the plan describes (by its database, else its DNS values), whatever the plan is called.
+  const app = applicationOfPlan(sandbox, plan) ?? sandboxAppName(plan.metadata.name);
   return {
     ...(health
       ? {
           health: sandboxHealthProbe({
             sandbox,
-            app: sandboxAppOf(plan.metadata.name),
+            app,
             ...(dns && 'name' in dns ? { recordName: dns.name } : { region: plan.regions.recovery }),
             intervalMs: health.interval,
             consecutive: health.consecutive,
           }),
         }
       : {}),
-    ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app: sandboxAppOf(plan.metadata.name), intervalMs: heartbeat.interval }) } : {}),
+    ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app, intervalMs: heartbeat.interval }) } : {}),
     ...(plan.probes?.dns ? { observers: { dns: sandboxDnsObserver(sandbox, plan.probes.dns) } } : {}),
   };
-}
-
-/**
- * The plan's resources must be the scenario's: the sandbox builds its strategy's ready-made topology, so a plan
- * naming other resources would fail half way. Says which fields differ and what the scenario has.
- */
-function assertPlanMatchesScenario(source: PlanSource, scenario: Scenario): void {
-  const { names } = scenario;
-  const known = new Set<string>([
-    names.database.primary.identifier,
-    ...(names.database.recovery ? [names.database.recovery.identifier] : []),
-    ...(names.database.globalClusterIdentifier ? [names.database.globalClusterIdentifier] : []),
-    ...[names.compute.primary, names.compute.recovery].flatMap((c) => (c ? Object.values(c).filter((v): v is string => typeof v === 'string') : [])),
-    ...(names.dns ? [names.dns.recordName, names.dns.recordName.replace(/\.$/, ''), names.dns.hostedZoneId] : []),
-    ...(names.storage ? [names.storage.primaryBucket, names.storage.recoveryBucket] : []),
-  ]);
-  const problems: string[] = [];
-  for (const [role, resource] of Object.entries(source.plan.resources)) {
-    const r = resource as Record<string, unknown>;
-    const check = (path: string, value: unknown): void => {
-      if (typeof value === 'string' && !known.has(value)) problems.push(`${source.file}: resources.${role}.${path}: the sandbox ${names.strategy} scenario for "${names.app}" has no "${value}"`);
-    };
-    for (const side of ['primary', 'recovery'] as const) {
-      const s = r[side] as Record<string, unknown> | undefined;
-      if (s) for (const key of ['identifier', 'name', 'clusterIdentifier', 'bucket']) check(`${side}.${key}`, s[key]);
-    }
-    check('identifier', r['identifier']);
-    check('globalClusterIdentifier', r['globalClusterIdentifier']);
-    check('name', r['name']);
-    check('hostedZoneId', r['hostedZoneId']);
-  }
-  if (problems.length > 0) {
-    throw Object.assign(new Error(`${problems.join('\n')}\nOn the sandbox, a plan named "<app>-app" runs on its strategy's ready-made scenario for <app>; \`firedrill demo\` writes such a plan. Or run this plan with --target aws.`), { exitCode: 2 });
-  }
 }
 
 /** When the sandbox's DNS (its Route 53 data plane) first answers only the recovery values the plan expects. */

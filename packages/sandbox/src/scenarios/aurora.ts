@@ -2,23 +2,35 @@
 import { replicaNode } from '../database-nodes.js';
 import type { Sandbox } from '../sandbox.js';
 import { scheduleFrom } from '../timeline.js';
+import { type AuroraEngine, ENGINE_DEFAULTS } from './layout.js';
 import { clusterNode, instantContext, provision } from './provision.js';
 
-/** An available Aurora PostgreSQL cluster with `instances` instances (the first is the writer). */
-export async function provisionAuroraCluster(sandbox: Sandbox, region: string, id: string, instances: number): Promise<{ region: string; identifier: string; arn: string }> {
+/**
+ * An available Aurora cluster (PostgreSQL unless `engine` says otherwise) with `instances` instances named
+ * `<id>-1`, `<id>-2`, … — or the instances named — the first is the writer.
+ */
+export async function provisionAuroraCluster(
+  sandbox: Sandbox,
+  region: string,
+  id: string,
+  instances: number | string[],
+  options: { engine?: AuroraEngine; instanceClass?: string; retentionDays?: number } = {},
+): Promise<{ region: string; identifier: string; arn: string }> {
+  const engine = options.engine ?? 'aurora-postgresql';
   const out = await provision<{ DBCluster: { DBClusterArn: string } }>(sandbox, 'rds', region, 'CreateDBCluster', {
-    DBClusterIdentifier: id, Engine: 'aurora-postgresql', EngineVersion: '16.4', MasterUsername: 'app', BackupRetentionPeriod: 7,
+    DBClusterIdentifier: id, Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version, MasterUsername: 'app', BackupRetentionPeriod: options.retentionDays ?? 7,
   });
-  for (let i = 1; i <= instances; i++) {
+  const members = typeof instances === 'number' ? Array.from({ length: instances }, (_, i) => `${id}-${i + 1}`) : instances;
+  for (const member of members) {
     await provision(sandbox, 'rds', region, 'CreateDBInstance', {
-      DBInstanceIdentifier: `${id}-${i}`, DBClusterIdentifier: id, DBInstanceClass: 'db.r6g.large', Engine: 'aurora-postgresql',
+      DBInstanceIdentifier: member, DBClusterIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine,
     });
   }
   return { region, identifier: id, arn: out.DBCluster.DBClusterArn };
 }
 
 /** Joins clusters into a global database: the first is primary, the others replicate with Aurora's global lag. */
-export function provisionGlobalCluster(sandbox: Sandbox, id: string, clusters: { region: string; identifier: string; arn: string }[]): string {
+export function provisionGlobalCluster(sandbox: Sandbox, id: string, clusters: { region: string; identifier: string; arn: string }[], engine: AuroraEngine = 'aurora-postgresql'): string {
   const world = sandbox.world;
   const now = sandbox.clock.now();
   const [primary, ...secondaries] = clusters;
@@ -31,7 +43,7 @@ export function provisionGlobalCluster(sandbox: Sandbox, id: string, clusters: {
   }
   for (const c of clusters) world.rds[c.region]!.clusters[c.identifier]!.globalClusterId = id;
   world.globalClusters[id] = {
-    id, arn: `arn:aws:rds::${world.accountId}:global-cluster:${id}`, engine: 'aurora-postgresql', engineVersion: '16.4',
+    id, arn: `arn:aws:rds::${world.accountId}:global-cluster:${id}`, engine, engineVersion: ENGINE_DEFAULTS[engine].version,
     status: [{ at: now, value: 'available' }], memberArns: clusters.map((c) => c.arn), createdAt: now,
   };
   return id;

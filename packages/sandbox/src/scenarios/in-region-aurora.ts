@@ -1,7 +1,7 @@
 /** In-region high availability: an Aurora cluster with a writer and a reader in two AZs. */
 import { provisionAuroraCluster } from './aurora.js';
 import { clusterNode, provisionCompute } from './provision.js';
-import { endpointHost, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
+import { provisionBuckets, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 /**
  * In-region HA: an Aurora PostgreSQL cluster (writer + reader) and an ASG 2/2/4 in the primary region.
@@ -11,21 +11,33 @@ import { endpointHost, type Scenario, scenarioSandbox, type ScenarioOptions } fr
  * const { sandbox, names } = await buildInRegionAuroraScenario({ clock });
  */
 export async function buildInRegionAuroraScenario(options: ScenarioOptions): Promise<Scenario> {
-  const { sandbox, app, primary, recovery } = scenarioSandbox(options);
-  const cluster = await provisionAuroraCluster(sandbox, primary, `${app}-cluster`, 2);
-  const compute = await provisionCompute(sandbox, primary, { app, sizes: [2, 2, 4] });
+  const { sandbox, app, primary, recovery, layout, endpoints } = scenarioSandbox(options);
+  const d = layout.database ?? {};
+  const id = d.primary ?? `${app}-cluster`;
+  const cluster = await provisionAuroraCluster(sandbox, primary, id, d.members ?? 2, {
+    engine: d.engine === 'aurora-mysql' ? 'aurora-mysql' : 'aurora-postgresql',
+    ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
+  });
+  const c = layout.compute ?? {};
+  const compute = await provisionCompute(sandbox, primary, {
+    app, sizes: c.primary?.capacity ?? [2, 2, 4],
+    ...(c.primary?.name ? { groupName: c.primary.name } : {}), ...(c.primary?.launchTemplate ? { templateName: c.primary.launchTemplate } : {}),
+    ...(c.amiName ? { amiName: c.amiName } : {}), ...(c.instanceType ? { instanceType: c.instanceType } : {}),
+  });
   sandbox.defineApplication({
     name: app,
-    sites: { [primary]: { endpoint: endpointHost(app, primary), autoScalingGroup: compute.autoScalingGroupName } },
+    sites: { [primary]: { endpoint: endpoints[primary]!, autoScalingGroup: compute.autoScalingGroupName } },
     databases: [clusterNode(primary, cluster.identifier)],
   });
+  const storage = layout.buckets && layout.buckets.length > 0 ? await provisionBuckets(sandbox, app, primary, recovery, layout.buckets) : undefined;
   return {
     sandbox,
     names: {
       strategy: 'in-region-ha', app, primaryRegion: primary, recoveryRegion: recovery,
-      endpoints: { [primary]: endpointHost(app, primary) },
+      endpoints: { [primary]: endpoints[primary]! },
       database: { engine: 'aurora-cluster', primary: cluster },
       compute: { primary: compute },
+      ...(storage ? { storage } : {}),
     },
   };
 }

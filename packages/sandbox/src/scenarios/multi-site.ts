@@ -1,7 +1,8 @@
 /** Multi-site active/active: both regions serve; an Aurora global database. */
 import { provisionAuroraCluster, provisionGlobalCluster } from './aurora.js';
+import type { AuroraEngine } from './layout.js';
 import { clusterNode, provision, provisionCompute } from './provision.js';
-import { endpointHost, provisionBuckets, provisionDns, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
+import { provisionBuckets, provisionDns, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 /**
  * Multi-site: an Aurora global database (primary cluster with a writer and a reader in the primary
@@ -13,31 +14,44 @@ import { endpointHost, provisionBuckets, provisionDns, type Scenario, scenarioSa
  * sandbox.truth.dnsTarget(names.dns!.recordName).regions; // ['us-east-1', 'us-west-2']
  */
 export async function buildMultiSiteScenario(options: ScenarioOptions): Promise<Scenario> {
-  const { sandbox, app, primary, recovery } = scenarioSandbox(options);
-  const primaryCluster = await provisionAuroraCluster(sandbox, primary, `${app}-cluster-${primary}`, 2);
-  const secondaryCluster = await provisionAuroraCluster(sandbox, recovery, `${app}-cluster-${recovery}`, 1);
-  const globalId = provisionGlobalCluster(sandbox, `${app}-global`, [primaryCluster, secondaryCluster]);
-  const primaryCompute = await provisionCompute(sandbox, primary, { app, sizes: [4, 4, 8] });
-  const image = await provision<{ ImageId: string }>(sandbox, 'ec2', recovery, 'CopyImage', { SourceRegion: primary, SourceImageId: primaryCompute.imageId, Name: `${app}-app` });
-  const recoveryCompute = await provisionCompute(sandbox, recovery, { app, imageId: image.ImageId, sizes: [4, 4, 8] });
+  const { sandbox, app, primary, recovery, layout, endpoints } = scenarioSandbox(options);
+  const d = layout.database ?? {};
+  const engine: AuroraEngine = d.engine === 'aurora-mysql' ? 'aurora-mysql' : 'aurora-postgresql';
+  const aurora = { engine, ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}) };
+  const primaryId = d.primary ?? `${app}-cluster-${primary}`;
+  const secondaryId = d.recovery ?? `${app}-cluster-${recovery}`;
+  const primaryCluster = await provisionAuroraCluster(sandbox, primary, primaryId, d.members ?? 2, aurora);
+  const secondaryCluster = await provisionAuroraCluster(sandbox, recovery, secondaryId, [`${secondaryId}-1`], aurora);
+  const globalId = provisionGlobalCluster(sandbox, d.globalCluster ?? `${app}-global`, [primaryCluster, secondaryCluster], engine);
+  const c = layout.compute ?? {};
+  const common = { app, ...(c.amiName ? { amiName: c.amiName } : {}), ...(c.instanceType ? { instanceType: c.instanceType } : {}) };
+  const primaryCompute = await provisionCompute(sandbox, primary, {
+    ...common, sizes: c.primary?.capacity ?? [4, 4, 8],
+    ...(c.primary?.name ? { groupName: c.primary.name } : {}), ...(c.primary?.launchTemplate ? { templateName: c.primary.launchTemplate } : {}),
+  });
+  const image = await provision<{ ImageId: string }>(sandbox, 'ec2', recovery, 'CopyImage', { SourceRegion: primary, SourceImageId: primaryCompute.imageId, Name: c.amiName ?? `${app}-app` });
+  const recoveryCompute = await provisionCompute(sandbox, recovery, {
+    ...common, imageId: image.ImageId, sizes: c.recovery?.capacity ?? [4, 4, 8],
+    ...(c.recovery?.name ? { groupName: c.recovery.name } : {}), ...(c.recovery?.launchTemplate ? { templateName: c.recovery.launchTemplate } : {}),
+  });
   sandbox.defineApplication({
     name: app,
     sites: {
-      [primary]: { endpoint: endpointHost(app, primary), autoScalingGroup: primaryCompute.autoScalingGroupName },
-      [recovery]: { endpoint: endpointHost(app, recovery), autoScalingGroup: recoveryCompute.autoScalingGroupName },
+      [primary]: { endpoint: endpoints[primary]!, autoScalingGroup: primaryCompute.autoScalingGroupName },
+      [recovery]: { endpoint: endpoints[recovery]!, autoScalingGroup: recoveryCompute.autoScalingGroupName },
     },
     databases: [clusterNode(primary, primaryCluster.identifier), clusterNode(recovery, secondaryCluster.identifier)],
   });
-  const dns = await provisionDns(sandbox, app, [primary, recovery], 'weighted');
-  const storage = await provisionBuckets(sandbox, app, primary, recovery);
+  const dns = layout.dns === false ? undefined : await provisionDns(sandbox, app, [primary, recovery], 'weighted', { endpoints, ...(layout.dns ? { layout: layout.dns } : {}) });
+  const storage = await provisionBuckets(sandbox, app, primary, recovery, layout.buckets);
   return {
     sandbox,
     names: {
       strategy: 'multi-site', app, primaryRegion: primary, recoveryRegion: recovery,
-      endpoints: { [primary]: endpointHost(app, primary), [recovery]: endpointHost(app, recovery) },
+      endpoints,
       database: { engine: 'aurora-global', primary: primaryCluster, recovery: secondaryCluster, globalClusterIdentifier: globalId },
       compute: { primary: primaryCompute, recovery: recoveryCompute },
-      dns, storage,
+      ...(dns ? { dns } : {}), ...(storage ? { storage } : {}),
     },
   };
 }

@@ -13,6 +13,7 @@ import { rdsHandlers } from '../services/rds.js';
 import { route53Handlers } from '../services/route53.js';
 import { s3Handlers } from '../services/s3.js';
 import type { ServiceName } from '../errors.js';
+import { ENGINE_DEFAULTS, type RdsInstanceEngine } from './layout.js';
 
 const HANDLERS = { rds: rdsHandlers, ec2: ec2Handlers, autoscaling: autoScalingHandlers, route53: route53Handlers, s3: s3Handlers } as const;
 
@@ -53,16 +54,28 @@ export interface ComputeNames {
 export async function provisionCompute(
   sandbox: Sandbox,
   region: string,
-  options: { app: string; imageId?: string; sizes: [min: number, desired: number, max: number] },
+  options: {
+    app: string;
+    imageId?: string;
+    sizes: [min: number, desired: number, max: number];
+    /** @default `<app>-asg-<region>` */
+    groupName?: string;
+    /** @default `<app>-<region>` */
+    templateName?: string;
+    /** @default `<app>-app` */
+    amiName?: string;
+    /** @default 'm6i.large' */
+    instanceType?: string;
+  },
 ): Promise<ComputeNames> {
-  const imageId = options.imageId ?? (await provisionImage(sandbox, region, `${options.app}-app`));
-  const templateName = `${options.app}-${region}`;
+  const imageId = options.imageId ?? (await provisionImage(sandbox, region, options.amiName ?? `${options.app}-app`));
+  const templateName = options.templateName ?? `${options.app}-${region}`;
   const lt = await provision<{ LaunchTemplate: { LaunchTemplateId: string } }>(sandbox, 'ec2', region, 'CreateLaunchTemplate', {
     LaunchTemplateName: templateName,
-    LaunchTemplateData: { ImageId: imageId, InstanceType: 'm6i.large', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: options.app }] }] },
+    LaunchTemplateData: { ImageId: imageId, InstanceType: options.instanceType ?? 'm6i.large', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: options.app }] }] },
   });
   const [min, desired, max] = options.sizes;
-  const groupName = `${options.app}-asg-${region}`;
+  const groupName = options.groupName ?? `${options.app}-asg-${region}`;
   await provision(sandbox, 'autoscaling', region, 'CreateAutoScalingGroup', {
     AutoScalingGroupName: groupName, MinSize: min, DesiredCapacity: desired, MaxSize: max,
     LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Version: '$Latest' },
@@ -85,11 +98,18 @@ export async function provisionImage(sandbox: Sandbox, region: string, name: str
   return id;
 }
 
-/** A Postgres RDS instance, available, with automated backups. */
-export async function provisionDatabase(sandbox: Sandbox, region: string, id: string, at?: number): Promise<{ region: string; identifier: string; arn: string }> {
+/** An RDS instance (Postgres unless `engine` says otherwise), available, Multi-AZ, with automated backups. */
+export async function provisionDatabase(
+  sandbox: Sandbox,
+  region: string,
+  id: string,
+  at?: number,
+  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number } = {},
+): Promise<{ region: string; identifier: string; arn: string }> {
+  const engine = options.engine ?? 'postgres';
   const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
-    DBInstanceIdentifier: id, DBInstanceClass: 'db.r6g.large', Engine: 'postgres', EngineVersion: '16.4', MasterUsername: 'app',
-    AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: 7, DBName: 'app',
+    DBInstanceIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version,
+    MasterUsername: 'app', AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: options.retentionDays ?? 7, DBName: 'app', Port: ENGINE_DEFAULTS[engine].port,
   }, at);
   return { region, identifier: id, arn: out.DBInstance.DBInstanceArn };
 }

@@ -2,8 +2,10 @@
 import type { Clock } from '@firedrill/core';
 import type { LatencyOverrides } from '../latency.js';
 import { Sandbox } from '../sandbox.js';
+import { route53Provisioning } from '../services/route53.js';
+import type { BucketLayout, DnsLayout, ScenarioLayout } from './layout.js';
 import type { ComputeNames } from './provision.js';
-import { provision } from './provision.js';
+import { instantContext, provision } from './provision.js';
 
 /** Options of every scenario builder. */
 export interface ScenarioOptions {
@@ -17,6 +19,13 @@ export interface ScenarioOptions {
   latencies?: LatencyOverrides;
   apiLatency?: number | [number, number];
   rateLimits?: boolean;
+  /**
+   * Names and shape to build instead of the ones derived from `app` (what `layoutFromPlan` takes from a plan).
+   * Anything left out keeps its derived name.
+   */
+  layout?: ScenarioLayout;
+  /** Accounts besides the sandbox's own that AssumeRole may enter (a multi-account plan's sides). */
+  accounts?: string[];
 }
 
 /** Names of the DNS resources of a scenario. */
@@ -25,7 +34,7 @@ export interface DnsNames {
   zoneName: string;
   /** The record users resolve, e.g. `app.tracking.example.com.` */
   recordName: string;
-  recordType: 'CNAME';
+  recordType: 'A' | 'AAAA' | 'CNAME';
   /** Health check id per region. */
   healthChecks: Record<string, string>;
   /** SetIdentifier per region. */
@@ -60,16 +69,34 @@ export interface Scenario {
   names: ScenarioNames;
 }
 
+/** Route 53's control plane is served from us-east-1: a world without it could not answer Route 53 calls. */
+const ROUTE53_REGION = 'us-east-1';
+
 /** The sandbox a scenario builds in, and its resolved basics. */
-export function scenarioSandbox(options: ScenarioOptions): { sandbox: Sandbox; app: string; primary: string; recovery: string } {
+export function scenarioSandbox(options: ScenarioOptions): {
+  sandbox: Sandbox;
+  app: string;
+  primary: string;
+  recovery: string;
+  layout: ScenarioLayout;
+  /** Endpoint host per region. */
+  endpoints: Record<string, string>;
+} {
   const [primary, recovery] = options.regions ?? ['us-east-1', 'us-west-2'];
   const sandbox = new Sandbox({
-    clock: options.clock, seed: options.seed ?? 1, regions: [primary, recovery],
+    clock: options.clock, seed: options.seed ?? 1, regions: [...new Set([primary, recovery, ROUTE53_REGION])],
     ...(options.latencies ? { latencies: options.latencies } : {}),
     ...(options.apiLatency !== undefined ? { apiLatency: options.apiLatency } : {}),
     ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
   });
-  return { sandbox, app: options.app ?? 'tracking', primary, recovery };
+  for (const account of options.accounts ?? []) if (account !== sandbox.accountId) sandbox.addAccount(account);
+  const app = options.app ?? 'tracking';
+  const layout = options.layout ?? {};
+  const endpoints: Record<string, string> = {
+    [primary]: layout.endpoints?.primary ?? endpointHost(app, primary),
+    [recovery]: layout.endpoints?.recovery ?? endpointHost(app, recovery),
+  };
+  return { sandbox, app, primary, recovery, layout, endpoints };
 }
 
 /** The endpoint host of `app` in `region`. */
@@ -81,47 +108,74 @@ export async function provisionDns(
   app: string,
   regions: [string, string],
   routing: DnsNames['routing'],
+  options: { endpoints?: Record<string, string>; layout?: DnsLayout } = {},
 ): Promise<DnsNames> {
-  const control = 'us-east-1';
-  const zoneName = `${app}.example.com.`;
-  const zone = await provision<{ HostedZone: { Id: string } }>(sandbox, 'route53', control, 'CreateHostedZone', { Name: zoneName, CallerReference: `${app}-zone` });
+  const control = ROUTE53_REGION;
+  const layout = options.layout ?? {};
+  const endpoint = (region: string): string => options.endpoints?.[region] ?? endpointHost(app, region);
+  const sides = ['primary', 'recovery'] as const;
+  const zoneName = fqdnOf(layout.zoneName ?? `${app}.example.com`);
+  const recordName = fqdnOf(layout.recordName ?? `app.${zoneName}`);
+  const type = layout.type ?? 'CNAME';
+  const ctx = instantContext(sandbox, control);
+  const zone = route53Provisioning.createHostedZone(ctx, { Name: zoneName, CallerReference: `${app}-zone` }, layout.hostedZoneId ? { id: layout.hostedZoneId } : undefined) as { HostedZone: { Id: string } };
   const hostedZoneId = zone.HostedZone.Id.replace('/hostedzone/', '');
   const healthChecks: Record<string, string> = {};
   const setIdentifiers: Record<string, string> = {};
   const changes: unknown[] = [];
   for (const [i, region] of regions.entries()) {
-    const check = await provision<{ HealthCheck: { Id: string } }>(sandbox, 'route53', control, 'CreateHealthCheck', {
+    const side = sides[i]!;
+    const host = endpoint(region);
+    const byIp = type !== 'CNAME';
+    const adopted = layout.healthCheckIds?.[side];
+    const check = route53Provisioning.createHealthCheck(instantContext(sandbox, control), {
       CallerReference: `${app}-${region}`,
-      HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: endpointHost(app, region), ResourcePath: '/health', Port: 443, RequestInterval: 10, FailureThreshold: 3 },
-    });
+      HealthCheckConfig: { Type: 'HTTPS', ...(byIp ? { IPAddress: host } : { FullyQualifiedDomainName: host }), ResourcePath: '/health', Port: 443, RequestInterval: 10, FailureThreshold: 3 },
+    }, adopted ? { id: adopted } : undefined) as { HealthCheck: { Id: string } };
     healthChecks[region] = check.HealthCheck.Id;
-    setIdentifiers[region] = `${app}-${region}`;
+    setIdentifiers[region] = layout.setIdentifiers?.[side] ?? `${app}-${region}`;
+    const weight = layout.weights?.[side] ?? 50;
     changes.push({
       Action: 'CREATE',
       ResourceRecordSet: {
-        Name: `app.${zoneName}`, Type: 'CNAME', TTL: 60, SetIdentifier: setIdentifiers[region], HealthCheckId: check.HealthCheck.Id,
-        ResourceRecords: [{ Value: endpointHost(app, region) }],
-        ...(routing === 'failover' ? { Failover: i === 0 ? 'PRIMARY' : 'SECONDARY' } : { Weight: 50 }),
+        Name: recordName, Type: type, TTL: layout.ttl ?? 60, SetIdentifier: setIdentifiers[region], HealthCheckId: check.HealthCheck.Id,
+        ResourceRecords: [{ Value: host }],
+        ...(routing === 'failover' ? { Failover: i === 0 ? 'PRIMARY' : 'SECONDARY' } : { Weight: weight }),
       },
     });
   }
   await provision(sandbox, 'route53', control, 'ChangeResourceRecordSets', { HostedZoneId: hostedZoneId, ChangeBatch: { Changes: changes } });
-  return { hostedZoneId, zoneName, recordName: `app.${zoneName}`, recordType: 'CNAME', healthChecks, setIdentifiers, routing };
+  return { hostedZoneId, zoneName, recordName, recordType: type, healthChecks, setIdentifiers, routing };
 }
 
-/** A versioned bucket per region, the primary replicating to the recovery one. */
-export async function provisionBuckets(sandbox: Sandbox, app: string, primary: string, recovery: string): Promise<{ primaryBucket: string; recoveryBucket: string }> {
-  const names = { primaryBucket: `${app}-data-${primary}`, recoveryBucket: `${app}-data-${recovery}` };
-  for (const [bucket, region] of [[names.primaryBucket, primary], [names.recoveryBucket, recovery]] as const) {
-    await provision(sandbox, 's3', region, 'CreateBucket', { Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }) });
-    await provision(sandbox, 's3', region, 'PutBucketVersioning', { Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } });
+const fqdnOf = (name: string): string => (name.endsWith('.') ? name : `${name}.`);
+
+/**
+ * A versioned bucket per region, the primary replicating to the recovery one; `pairs` names more pairs (the
+ * first is the one returned).
+ */
+export async function provisionBuckets(
+  sandbox: Sandbox,
+  app: string,
+  primary: string,
+  recovery: string,
+  pairs?: BucketLayout[],
+): Promise<{ primaryBucket: string; recoveryBucket: string } | undefined> {
+  const all = pairs ?? [{ primary: `${app}-data-${primary}`, recovery: `${app}-data-${recovery}`, replication: true }];
+  for (const pair of all) {
+    for (const [bucket, region] of [[pair.primary, primary], [pair.recovery, recovery]] as const) {
+      await provision(sandbox, 's3', region, 'CreateBucket', { Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }) });
+      await provision(sandbox, 's3', region, 'PutBucketVersioning', { Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } });
+    }
+    if (!pair.replication) continue;
+    await provision(sandbox, 's3', primary, 'PutBucketReplication', {
+      Bucket: pair.primary,
+      ReplicationConfiguration: {
+        Role: `arn:aws:iam::${sandbox.accountId}:role/${app}-s3-replication`,
+        Rules: [{ ID: 'dr', Status: 'Enabled', Priority: 1, Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Enabled' }, Destination: { Bucket: `arn:aws:s3:::${pair.recovery}` } }],
+      },
+    });
   }
-  await provision(sandbox, 's3', primary, 'PutBucketReplication', {
-    Bucket: names.primaryBucket,
-    ReplicationConfiguration: {
-      Role: `arn:aws:iam::${sandbox.accountId}:role/${app}-s3-replication`,
-      Rules: [{ ID: 'dr', Status: 'Enabled', Priority: 1, Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Enabled' }, Destination: { Bucket: `arn:aws:s3:::${names.recoveryBucket}` } }],
-    },
-  });
-  return names;
+  const first = all[0];
+  return first === undefined ? undefined : { primaryBucket: first.primary, recoveryBucket: first.recovery };
 }

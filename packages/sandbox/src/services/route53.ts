@@ -38,13 +38,29 @@ const toHealthCheck = (check: HealthCheckRecord): object => ({
   HealthCheckVersion: check.version,
 });
 
-function createHostedZone(ctx: OperationContext, input: Input): object {
+/**
+ * Ids a sandbox provisioning step gives a hosted zone or health check instead of deriving them from the caller
+ * reference, so a world can be built for an existing plan that names them. Not reachable through the SDK: AWS
+ * chooses these ids, and so does the sandbox for every API call.
+ */
+export interface AdoptedId {
+  id: string;
+}
+
+function adopt(kind: 'hosted zone' | 'health check', taken: Record<string, unknown>, adopted: AdoptedId | undefined, derived: string): string {
+  if (adopted === undefined) return derived;
+  if (!adopted.id || /\s|\//.test(adopted.id)) throw new TypeError(`sandbox provisioning: ${JSON.stringify(adopted.id)} is not a ${kind} id`);
+  if (taken[adopted.id] !== undefined) throw new TypeError(`sandbox provisioning: a ${kind} with id ${adopted.id} already exists`);
+  return adopted.id;
+}
+
+function createHostedZone(ctx: OperationContext, input: Input, adopted?: AdoptedId): object {
   const name = str(input, 'Name');
   const callerReference = str(input, 'CallerReference');
   if (!name || !callerReference) throw badRequest('InvalidInput', 'Invalid request: Name and CallerReference are required');
   const existing = Object.values(ctx.world.route53.zones).find((z) => z.callerReference === callerReference);
   if (existing) throw badRequest('HostedZoneAlreadyExists', `A hosted zone has already been created with the specified caller reference.`);
-  const id = `Z${idFromReference('zone', ctx.world.accountId, callerReference, 20).toUpperCase()}`;
+  const id = adopt('hosted zone', ctx.world.route53.zones, adopted, `Z${idFromReference('zone', ctx.world.accountId, callerReference, 20).toUpperCase()}`);
   const config = (input['HostedZoneConfig'] ?? {}) as { Comment?: string; PrivateZone?: boolean };
   const zone: HostedZoneRecord = { id, name: fqdn(name), callerReference, privateZone: config.PrivateZone === true, records: [], servedRecords: [] };
   if (config.Comment) zone.comment = config.Comment;
@@ -87,7 +103,7 @@ function listResourceRecordSets(ctx: OperationContext, input: Input): object {
   };
 }
 
-function createHealthCheck(ctx: OperationContext, input: Input): object {
+function createHealthCheck(ctx: OperationContext, input: Input, adopted?: AdoptedId): object {
   const callerReference = str(input, 'CallerReference');
   const config = input['HealthCheckConfig'] as HealthCheckRecord['config'] | undefined;
   if (!callerReference || !config?.Type) throw badRequest('InvalidInput', 'Invalid request: CallerReference and HealthCheckConfig.Type are required');
@@ -100,7 +116,7 @@ function createHealthCheck(ctx: OperationContext, input: Input): object {
     return { HealthCheck: toHealthCheck(existing), Location: `https://route53.amazonaws.com/2013-04-01/healthcheck/${existing.id}` };
   }
   const h = idFromReference('health-check', ctx.world.accountId, callerReference, 32);
-  const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const id = adopt('health check', ctx.world.route53.healthChecks, adopted, `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
   const check: HealthCheckRecord = { id, callerReference, createdAt: ctx.now, config: normalised, version: 1 };
   ctx.world.route53.healthChecks[id] = check;
   return { HealthCheck: toHealthCheck(check), Location: `https://route53.amazonaws.com/2013-04-01/healthcheck/${id}` };
@@ -137,7 +153,7 @@ function testDnsAnswer(ctx: OperationContext, input: Input): object {
 
 /** Every Route 53 operation the sandbox simulates. Its control plane is served from us-east-1. */
 export const route53Handlers: ServiceHandlers = {
-  CreateHostedZone: createHostedZone,
+  CreateHostedZone: (ctx, input) => createHostedZone(ctx, input),
   ListHostedZones: (ctx) => ({ HostedZones: Object.values(ctx.world.route53.zones).map(toHostedZone), IsTruncated: false, MaxItems: 100 }),
   GetHostedZone: (ctx, input) => ({ HostedZone: toHostedZone(findZone(ctx, str(input, 'Id'))), DelegationSet: { NameServers: ['ns-1.awsdns-01.org'] } }),
   ListResourceRecordSets: listResourceRecordSets,
@@ -147,7 +163,7 @@ export const route53Handlers: ServiceHandlers = {
     if (!change) throw notFound('NoSuchChange', `A change with the specified change ID does not exist.`);
     return { ChangeInfo: toChangeInfo(ctx, change) };
   },
-  CreateHealthCheck: createHealthCheck,
+  CreateHealthCheck: (ctx, input) => createHealthCheck(ctx, input),
   GetHealthCheck: (ctx, input) => ({ HealthCheck: toHealthCheck(findHealthCheck(ctx, str(input, 'HealthCheckId'))) }),
   GetHealthCheckStatus: getHealthCheckStatus,
   ListHealthChecks: (ctx) => ({ HealthChecks: Object.values(ctx.world.route53.healthChecks).map(toHealthCheck), IsTruncated: false, MaxItems: 100 }),
@@ -159,6 +175,15 @@ export const route53Handlers: ServiceHandlers = {
     return {};
   },
   TestDNSAnswer: testDnsAnswer,
+};
+
+/**
+ * Sandbox provisioning only (scenario builders): CreateHostedZone / CreateHealthCheck with the id a plan names
+ * (`adopted`) instead of the one the caller reference derives. Validated like the API call otherwise.
+ */
+export const route53Provisioning = {
+  createHostedZone: (ctx: OperationContext, input: Input, adopted?: AdoptedId): object => createHostedZone(ctx, input, adopted),
+  createHealthCheck: (ctx: OperationContext, input: Input, adopted?: AdoptedId): object => createHealthCheck(ctx, input, adopted),
 };
 
 /**

@@ -1,0 +1,110 @@
+/**
+ * The names and shape of what a scenario builds. Every field is optional: a builder falls back to names derived
+ * from the application (`<app>-db`, `<app>-asg-<region>`, …). `layoutFromPlan` (scenario-from-plan.ts) fills it
+ * from a plan, so one topology per strategy serves both the ready-made scenarios and any plan an SRE wrote.
+ */
+
+/** RDS engines a standalone instance can run. */
+export type RdsInstanceEngine = 'postgres' | 'mysql' | 'mariadb';
+/** Aurora engines. */
+export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
+/** `[min, desired, max]` of an Auto Scaling group. */
+export type Capacity = [min: number, desired: number, max: number];
+
+/** An Auto Scaling group, the launch template it launches from, its size. */
+export interface GroupLayout {
+  name?: string;
+  launchTemplate?: string;
+  capacity?: Capacity;
+}
+
+/** Backup & restore: one role of plain EC2 instances, backed up as AMIs copied to the recovery region. */
+export interface InstanceRoleLayout {
+  role: string;
+  /** The production instances: every one carries `tags`; with `instanceIds` they have those ids. */
+  primary: { tags: Record<string, string>; instanceIds?: string[]; count: number };
+  /** The copied AMI (named `<amiName>-<stamp>`) and the launch template failover launches through, if any. */
+  recovery: { amiName: string; launchTemplate?: string; instanceType: string };
+  /** When the newest AMI was taken (its copy lands in the recovery region 20 minutes later). */
+  imageAt: number;
+  /** Whether failover brings this role up in the recovery region (its launched instances serve the application). */
+  restored: boolean;
+}
+
+/** The Route 53 side of a scenario. */
+export interface DnsLayout {
+  /** Adopt this hosted zone id (the sandbox otherwise derives one from the caller reference). */
+  hostedZoneId?: string;
+  /** @default `<app>.example.com.` */
+  zoneName?: string;
+  /** @default `app.<zoneName>` */
+  recordName?: string;
+  /** @default 'CNAME' */
+  type?: 'A' | 'AAAA' | 'CNAME';
+  /** @default 60 */
+  ttl?: number;
+  setIdentifiers?: { primary?: string; recovery?: string };
+  /** Adopt these health check ids. */
+  healthCheckIds?: { primary?: string; recovery?: string };
+  /** Weighted routing: normal weights. @default 50/50 */
+  weights?: { primary: number; recovery: number };
+}
+
+/** A bucket pair, versioned, the primary replicating to the recovery one when `replication`. */
+export interface BucketLayout {
+  primary: string;
+  recovery: string;
+  replication: boolean;
+}
+
+/** What a scenario builder may take instead of its derived names. */
+export interface ScenarioLayout {
+  /** Regional endpoint hosts (DNS values, health check targets); IP addresses for A / AAAA records. */
+  endpoints?: { primary?: string; recovery?: string };
+  database?: {
+    engine?: RdsInstanceEngine | AuroraEngine;
+    /** The primary instance, or the primary (writer) cluster. */
+    primary?: string;
+    /** The cross-region replica, or the secondary cluster of a global database. */
+    recovery?: string;
+    instanceClass?: string;
+    /** Automated backup retention (days). @default 7 */
+    retentionDays?: number;
+    /** Custom DB parameter groups per side (graceful failover and failback fence writers through them). */
+    parameterGroups?: { primary?: string; recovery?: string };
+    /** Aurora global database identifier. */
+    globalCluster?: string;
+    /** Aurora: instances of the primary cluster, the writer first. */
+    members?: string[];
+    /** Backup & restore: when manual snapshots were taken, oldest first (each copied to the recovery region 20 min later). */
+    snapshotTimes?: number[];
+    /** When the primary database was created. */
+    createdAt?: number;
+  };
+  compute?: {
+    primary?: GroupLayout;
+    recovery?: GroupLayout;
+    /** Name of the application AMI. @default `<app>-app` */
+    amiName?: string;
+    /** @default 'm6i.large' */
+    instanceType?: string;
+  };
+  /** Backup & restore: roles of plain instances (instead of an Auto Scaling group in the primary region). */
+  instances?: InstanceRoleLayout[];
+  /** `false`: no DNS at all. */
+  dns?: DnsLayout | false;
+  /** @default one pair `<app>-data-<region>`, replicated */
+  buckets?: BucketLayout[];
+}
+
+/** Engine version and parameter group family the sandbox gives each engine. */
+export const ENGINE_DEFAULTS: Record<RdsInstanceEngine | AuroraEngine, { version: string; family: string; port: number }> = {
+  postgres: { version: '16.4', family: 'postgres16', port: 5432 },
+  mysql: { version: '8.0.39', family: 'mysql8.0', port: 3306 },
+  mariadb: { version: '10.11.9', family: 'mariadb10.11', port: 3306 },
+  'aurora-postgresql': { version: '16.4', family: 'aurora-postgresql16', port: 5432 },
+  'aurora-mysql': { version: '8.0.mysql_aurora.3.07.1', family: 'aurora-mysql8.0', port: 3306 },
+};
+
+/** `yyyymmddhh` of a time, for snapshot and AMI names. */
+export const stampOf = (at: number): string => new Date(at).toISOString().slice(0, 13).replace(/[-T]/g, '');
