@@ -215,12 +215,15 @@ function buildRows(input: TreeFrameInput): { rows: Row[]; names: string[] } {
   const { names, of } = stepSections(state);
   const holders = rtoHolders(state);
   const critical = criticalSteps(state);
+  const dependants = new Map<string, number>();
+  for (const step of state.meta.steps) for (const id of step.dependsOn) dependants.set(id, (dependants.get(id) ?? 0) + 1);
   const rows: Row[] = [];
   let previous: Row | undefined;
   for (const step of state.meta.steps) {
     const s = state.steps[step.id] ?? { id: step.id, status: 'pending' as const, attempts: 0 };
     const section = of.get(step.id) ?? 0;
-    const indent = previous !== undefined && previous.section === section && step.dependsOn.length === 1 && step.dependsOn[0] === previous.step.id;
+    // Indented: a link of a chain (it follows only the row above, and nothing else follows that row).
+    const indent = previous !== undefined && previous.section === section && step.dependsOn.length === 1 && step.dependsOn[0] === previous.step.id && dependants.get(previous.step.id) === 1;
     const notes: string[] = [];
     let noteColor = 2;
     let elapsed = '';
@@ -293,7 +296,8 @@ function rowLine(input: TreeFrameInput, row: Row, width: number): string {
  * One frame of the live step tree: a header (plan, operation, mode, target and clock time; the RTO clock and
  * the RPO against their objectives), then one row per step in plan order under its phase — status symbol,
  * title, notes (attempts, `⏱ holding RTO` before service is restored, `⏱ critical path` after), elapsed time
- * on the run's clock. A step that only continues the row above is indented under it. When the rows do not
+ * on the run's clock. A link of a chain (a step that follows only the row above, which nothing else follows)
+ * is indented under it. When the rows do not
  * fit `height`, the oldest finished steps are folded into one "✔ N steps done" line per phase first, then
  * progress notes are dropped, then pending steps are folded, so running steps stay in view.
  */
