@@ -22,7 +22,7 @@
 import { endpointHealthAt, findApplication } from '../packages/sandbox/src/application-health.js';
 import type { CallLogEntry, World } from '../packages/sandbox/src/index.js';
 import type { DrillSetup } from './drill-scenarios.js';
-import { truthChangeTimes } from './drill-truth.js';
+import { dnsHistory, truthChangeTimes } from './drill-truth.js';
 
 export interface ChainOperation {
   stepId: string;
@@ -89,9 +89,11 @@ function settledAt(world: World, call: CallLogEntry, until: number): number {
 function healthySince(s: DrillSetup, world: World, after: number, restoredAt: number): number | undefined {
   const application = findApplication(world, s.names.app);
   const times = [...new Set([after, ...truthChangeTimes(s, world)])].filter((t) => t >= after && t <= restoredAt).sort((a, b) => a - b);
+  // The endpoint's health depends on the traffic DNS sends it (the sandbox's load rule): judge it with the zones as they were.
+  const dnsAt = dnsHistory(world, s.dnsBaseline);
   let since: number | undefined;
   for (const t of times) {
-    if (!endpointHealthAt(world, application, s.serviceRegion, t).healthy) since = undefined;
+    if (!endpointHealthAt(dnsAt(t), application, s.serviceRegion, t).healthy) since = undefined;
     else since ??= t;
   }
   return since;

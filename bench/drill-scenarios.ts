@@ -84,7 +84,10 @@ async function buildSetup(strategy: StrategyName, seed: number): Promise<DrillSe
         const rds = sandbox.client(rdsSdk.RDSClient, region);
         await rds.send(new rdsSdk.CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: names.app }));
       }
-      const plan = parsePlan(planForBackupRestoreScenario(names, { parameters: { parameterGroups: groups } }));
+      // The recovery site launches production's fleet: an endpoint carries production's traffic only with as much
+      // capacity in service as the primary runs (the sandbox's load rule), and the plan builder's default (2) is less.
+      const instanceCount = sandbox.world.applications[names.app]!.productionCapacity || undefined;
+      const plan = parsePlan(planForBackupRestoreScenario(names, { parameters: { parameterGroups: groups }, ...(instanceCount ? { instanceCount } : {}) }));
       return { strategy, clock, sandbox, names, plan, mode: 'ungraceful', injectOutage: outage(sandbox, clock, names.primaryRegion), recordName: names.dns!.recordName, serviceRegion: names.recoveryRegion };
     }
   }

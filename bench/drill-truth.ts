@@ -58,12 +58,16 @@ function healthCheckDelays(world: World): number[] {
   return [...new Set([HEALTH_CHECK_DELAY_MS, ...delays])];
 }
 
-/** Users' view of the service at `t`: through DNS's data plane (health-checked routing included), or the endpoint. */
+/**
+ * Users' view of the service at `t`: through DNS's data plane (health-checked routing included), or the endpoint.
+ * `dnsWorld` is the world with its hosted zones as they were at `t` ({@link dnsHistory}): it answers DNS, and it
+ * also judges the endpoints, whose health depends on the share of traffic DNS sends them (the sandbox's load rule).
+ */
 export function servingAt(s: Pick<DrillSetup, 'names' | 'recordName' | 'serviceRegion'>, world: World, t: number, dnsWorld: World = world): boolean {
-  const application = findApplication(world, s.names.app);
-  if (s.recordName === undefined) return endpointHealthAt(world, application, s.serviceRegion, t).healthy;
+  const application = findApplication(dnsWorld, s.names.app);
+  if (s.recordName === undefined) return endpointHealthAt(dnsWorld, application, s.serviceRegion, t).healthy;
   const answer = resolveDnsAnswer(dnsWorld, s.recordName, undefined, t);
-  return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(world, application, r, t).healthy);
+  return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(dnsWorld, application, r, t).healthy);
 }
 
 /** Every moment the truth can change: health inputs, those moments seen through each health check's delay, DNS changes. */

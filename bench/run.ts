@@ -19,12 +19,17 @@ const suites: { name: string; run: () => BenchResult[] | Promise<BenchResult[]> 
   { name: 'cli', run: () => cliBenchmarks() },
 ];
 
+// `pnpm bench [suite…]` runs only the named suites (and then writes bench/results-<suites>.json, leaving the full
+// results alone); no argument runs them all.
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = only.filter((name) => !suites.some((s) => s.name === name));
+if (unknown.length > 0) throw new TypeError(`unknown bench suite ${unknown.join(', ')} (known: ${suites.map((s) => s.name).join(', ')})`);
 const results: BenchResult[] = [];
-for (const suite of suites) {
+for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
   process.stderr.write(`bench: ${suite.name}…\n`);
   results.push(...(await suite.run()));
 }
-const out = join(import.meta.dirname, 'results.json');
+const out = join(import.meta.dirname, only.length === 0 ? 'results.json' : `results-${only.join('-')}.json`);
 writeFileSync(out, JSON.stringify(results.map(({ limit: _limit, ...r }) => r), null, 2) + '\n');
 console.log(formatTable(results));
 console.log(`\nwrote ${out}`);

@@ -5,8 +5,8 @@
  *
  * Usage: node --conditions firedrill-source --import tsx bench/strategy-drill-firedrill.ts <strategy> <seed,seed,…> [--debug]
  */
-import { startRun } from '../packages/core/src/index.js';
-import { sandboxHealthProbe, sandboxHeartbeatProbe, type World } from '../packages/sandbox/src/index.js';
+import { startRun, VirtualClock } from '../packages/core/src/index.js';
+import { GroundTruth, sandboxHealthProbe, sandboxHeartbeatProbe, type World } from '../packages/sandbox/src/index.js';
 import { AwsEnvironment, getStrategy, registerBuiltinStrategies } from '../packages/strategies/src/index.js';
 import { createBackupRestoreStrategy } from '../packages/strategies/src/strategies/backup-restore.js';
 import { type ChainOperation, criticalPathBound } from './critical-path-bound.js';
@@ -29,6 +29,15 @@ export interface FiredrillDrill {
   boundMs: number | null;
   chain: ChainOperation[];
   criticalPath: string[];
+}
+
+/**
+ * The sandbox's own ground truth over the world as the failover phase left it (at `at`): what the failover kept.
+ * Read later, the survivor would be the failback's (for backup & restore, a database restored from a backup taken
+ * after the disaster).
+ */
+function failoverTruth(world: World, at: number): GroundTruth {
+  return new GroundTruth(() => world, new VirtualClock({ start: at, autoAdvance: false }));
 }
 
 /** Heartbeats the application wrote before the drill (its acknowledged writes, what the RPO is about). */
@@ -103,7 +112,7 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
     reportedRpoMs: report.rpo.seconds === null ? null : report.rpo.seconds * 1000,
     rpoSource: report.rpo.source,
     trueRtoMs: trueRestored === undefined ? null : trueRestored - disasterAt,
-    trueRpoMs: Number.isFinite(disasterAt) ? sandbox.truth.lostWrites(names.app, { disasterAt }).rpoMs : Number.NaN,
+    trueRpoMs: Number.isFinite(disasterAt) ? failoverTruth(failoverWorld, Number.isFinite(failbackAt) ? failbackAt : clock.now()).lostWrites(names.app, { disasterAt }).rpoMs : Number.NaN,
     boundMs: bound?.boundMs ?? null,
     chain: bound?.chain ?? [],
     criticalPath: path,

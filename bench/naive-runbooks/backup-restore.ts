@@ -18,7 +18,8 @@ export const backupRestoreRunbook: NaiveRunbook = async (ctx) => {
   await rdsSdk.waitUntilDBInstanceAvailable({ client: rds, maxWaitTime: MAX_WAIT_S }, { DBInstanceIdentifier: restored });
 
   const ec2 = ctx.ec2(recovery);
-  const count = Number((plan.strategy.parameters as { instanceCount?: number }).instanceCount ?? 2);
+  // As many instances as the plan's recovery compute says (Firedrill launches the same count).
+  const count = recoveryInstanceCount(plan);
   const launched = await ec2.send(new ec2Sdk.RunInstancesCommand({
     MinCount: count, MaxCount: count, ImageId: names.compute.recoveryImageId, InstanceType: 'm6i.large', LaunchTemplate: { LaunchTemplateName: `${names.app}-${recovery}`, Version: '$Default' },
   }));
@@ -27,3 +28,9 @@ export const backupRestoreRunbook: NaiveRunbook = async (ctx) => {
   await pointDnsAt(ctx, recovery);
   void route53Sdk;
 };
+
+/** `recovery.count` of the plan's `ec2-instances` resource (1 when absent, as Firedrill's failover). */
+function recoveryInstanceCount(plan: { resources: unknown }): number {
+  const resources = Object.values(plan.resources as Record<string, { kind?: string; recovery?: { count?: number } }>);
+  return resources.find((r) => r.kind === 'ec2-instances')?.recovery?.count ?? 1;
+}

@@ -1,9 +1,29 @@
 /**
  * The health of an application's regional endpoint at any time `t`: the region is up, compute is in
- * service, and the application's database writer is reachable and accepting writes.
+ * service, the application's database writer is reachable and accepting writes, and the compute in service
+ * can carry the traffic DNS sends the endpoint (the load rule below).
+ *
+ * **The load rule.** An application has a production load, {@link ApplicationRecord.productionCapacity}: the
+ * in-service capacity, in instances, that carries all of production's traffic (by default the largest capacity
+ * any of its sites had in service when the application was defined — the primary's production fleet). An
+ * endpoint receives the share of that traffic DNS sends it: with failover records, all of it while its record
+ * is the one answered; with weighted records, its weight over the answered records' total weight; with no
+ * Route 53 record pointing at the application's endpoints, all of it. The endpoint is healthy only while
+ *
+ *     in-service capacity ≥ max(1, share × productionCapacity)
+ *
+ * so a warm standby of 1 instance for a production of 4 is healthy while idle (share 0, Route 53's health
+ * checks pass) and overloaded (5xx, failing health checks) once DNS sends it production's traffic, until 4
+ * instances are InService. The share follows Route 53's routing with each record's health check observing the
+ * endpoints' health without the load rule (region up, compute ≥ 1, writer): an overloaded endpoint fails its
+ * own checks, but that does not route its traffic elsewhere (with failover records Route 53 then answers the
+ * primary, which is down; with weighted records the others would take the traffic and overload in turn), so users
+ * are not served either way. The ground truth uses the same rule.
  */
 import { isRegionDown, outageTimes } from './faults.js';
 import { nodeChangeTimes, type ResolvedNode, resolveNode, whyNotAccepting } from './database-nodes.js';
+import type { RecordSetRecord } from './resources-compute.js';
+import { type EndpointObserver, fqdn, regionOfEndpoint, route, servedRecords, valuesOf } from './services/route53-dns.js';
 import { sinceAt, valueAt } from './timeline.js';
 import type { ApplicationRecord, ApplicationSite, World } from './world.js';
 
@@ -61,23 +81,90 @@ export function computeInService(world: World, site: ApplicationSite, region: st
   return { count, what: what.join('; ') || 'no compute configured' };
 }
 
-/** Health of `app`'s endpoint in `region` at `t`. */
-export function endpointHealthAt(world: World, app: ApplicationRecord, region: string, t: number): EndpointHealth {
-  const site = app.sites[region];
-  if (site === undefined) return { healthy: false, reasons: [`application ${app.name} has no site in ${region}`] };
+/**
+ * The production load of `app` when none is given: the largest capacity any of its sites has in service at `t`
+ * (the moment it is defined), i.e. the primary's production fleet. 0 when nothing serves yet (then only the
+ * ≥ 1 instance rule applies).
+ */
+export function defaultProductionCapacity(world: World, app: Pick<ApplicationRecord, 'sites'>, t: number): number {
+  return Math.max(0, ...Object.entries(app.sites).map(([region, site]) => computeInService(world, site, region, t).count));
+}
+
+/** Why `app`'s endpoint in `region` is down at `t` without the load rule (region, compute ≥ 1, writer). */
+function baseReasons(world: World, app: ApplicationRecord, site: ApplicationSite, region: string, t: number, compute: { count: number; what: string }): string[] {
   const reasons: string[] = [];
   if (isRegionDown(world, region, t)) reasons.push(`region ${region} is down`);
-  const compute = computeInService(world, site, region, t);
   if (compute.count < 1) reasons.push(`no compute in service (${compute.what})`);
   if (currentWriter(world, app, t) === undefined) {
     const why = applicationNodes(world, app).map((n) => whyNotAccepting(world, n, t)).filter(Boolean);
     reasons.push(`no database writer accepting writes (${why.join('; ') || 'no database'})`);
   }
+  return reasons;
+}
+
+/** What Route 53's health checkers find when deciding where traffic goes: the endpoint's health without the load rule. */
+const observeBase: EndpointObserver = (world, app, region, t) => {
+  const site = app.sites[region];
+  return site !== undefined && baseReasons(world, app, site, region, t, computeInService(world, site, region, t)).length === 0;
+};
+
+/** The record sets served at `t` that point at one of `app`'s endpoints, grouped by name and type. */
+function applicationRecordGroups(world: World, app: ApplicationRecord, t: number): RecordSetRecord[][] {
+  const groups = new Map<string, RecordSetRecord[]>();
+  for (const zone of Object.values(world.route53.zones)) {
+    const served = servedRecords(world, zone, t);
+    const names = new Set(served.filter((r) => valuesOf(r).some((v) => regionOfEndpoint(world, v)?.app === app.name)).map((r) => `${fqdn(r.Name)} ${r.Type}`));
+    for (const r of served) {
+      const key = `${fqdn(r.Name)} ${r.Type}`;
+      if (names.has(key)) groups.set(`${zone.id} ${key}`, [...(groups.get(`${zone.id} ${key}`) ?? []), r]);
+    }
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The share (0…1) of the application's production traffic that DNS sends to its endpoint in `region` at `t`:
+ * 1 with no Route 53 record pointing at the application's endpoints; else, for each user-facing name, Route 53's
+ * answer (health checks observing the endpoints without the load rule) — failover: 1 for the answered record's
+ * region; weighted: weight ÷ the answered records' total weight (equal shares when all are 0) — and the largest
+ * share over the names.
+ */
+export function trafficShare(world: World, app: ApplicationRecord, region: string, t: number): number {
+  const groups = applicationRecordGroups(world, app, t);
+  if (groups.length === 0) return 1;
+  let share = 0;
+  for (const sets of groups) {
+    const chosen = route(world, sets, t, observeBase);
+    const regionOf = (r: RecordSetRecord): string | undefined => valuesOf(r).map((v) => regionOfEndpoint(world, v)?.region).find((x) => x !== undefined);
+    const total = chosen.reduce((sum, r) => sum + (r.Weight ?? 0), 0);
+    const mine = chosen.filter((r) => regionOf(r) === region);
+    const part = chosen.length <= 1 || chosen.every((r) => r.Weight === undefined)
+      ? (mine.length > 0 ? 1 : 0)
+      : total > 0 ? mine.reduce((sum, r) => sum + (r.Weight ?? 0), 0) / total : mine.length / chosen.length;
+    share = Math.max(share, part);
+  }
+  return share;
+}
+
+/** Health of `app`'s endpoint in `region` at `t` (the load rule included: see the module's TSDoc). */
+export function endpointHealthAt(world: World, app: ApplicationRecord, region: string, t: number): EndpointHealth {
+  const site = app.sites[region];
+  if (site === undefined) return { healthy: false, reasons: [`application ${app.name} has no site in ${region}`] };
+  const compute = computeInService(world, site, region, t);
+  const reasons = baseReasons(world, app, site, region, t, compute);
+  const load = app.productionCapacity ?? 0;
+  if (reasons.length === 0 && load > 0) {
+    const share = trafficShare(world, app, region, t);
+    const needed = share * load;
+    if (compute.count < needed) {
+      reasons.push(`overloaded: ${compute.count} in service for ${Math.round(share * 100)}% of production traffic, which needs ${Number(needed.toFixed(2))} (production capacity ${load}; ${compute.what})`);
+    }
+  }
   return { healthy: reasons.length === 0, reasons };
 }
 
-/** Every time something that the endpoint's health depends on changed. */
-export function healthChangeTimes(world: World, app: ApplicationRecord, region: string): number[] {
+/** Every time the endpoint's own inputs changed: outages, its database nodes, its compute. */
+function ownChangeTimes(world: World, app: ApplicationRecord, region: string): number[] {
   const times: number[] = [];
   const site = app.sites[region];
   const nodes = applicationNodes(world, app);
@@ -91,6 +178,25 @@ export function healthChangeTimes(world: World, app: ApplicationRecord, region: 
   if (site?.instanceTag !== undefined) {
     for (const i of Object.values(world.ec2[region]?.instances ?? {})) for (const c of i.state) times.push(c.at);
   }
+  return times;
+}
+
+/**
+ * Every time something that the endpoint's health depends on changed: its own inputs, and what its traffic
+ * share depends on — Route 53 changes, and every site's inputs as the health checks see them (RequestInterval ×
+ * FailureThreshold later).
+ */
+export function healthChangeTimes(world: World, app: ApplicationRecord, region: string): number[] {
+  const times = ownChangeTimes(world, app, region);
+  if ((app.productionCapacity ?? 0) <= 0) return times;
+  const delays = [...new Set(Object.values(world.route53.healthChecks).map((c) => c.config.RequestInterval * 1000 * c.config.FailureThreshold))];
+  const checks = Object.values(world.route53.healthChecks).map((c) => c.createdAt);
+  const sites = Object.keys(app.sites).flatMap((r) => ownChangeTimes(world, app, r));
+  for (const d of delays) {
+    for (const t of sites) times.push(t + d);
+    for (const t of checks) times.push(t + d);
+  }
+  for (const c of Object.values(world.route53.changes)) times.push(c.submittedAt, ...(c.inSyncAt === undefined ? [] : [c.inSyncAt]));
   return times;
 }
 

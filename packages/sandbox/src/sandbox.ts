@@ -6,6 +6,7 @@ import type { Clock } from '@firedrill/core';
 import type { AwsCredentialIdentity, Pluggable } from '@smithy/types';
 import { type CallLogEntry, type CallLogQuery, queryCallLog } from './call-log.js';
 import { SANDBOX_CREDENTIALS, type SandboxClientConfig, sandboxClientConfig } from './client-config.js';
+import { defaultProductionCapacity } from './application-health.js';
 import { DataPlane } from './data-plane.js';
 import { SandboxFaults } from './faults.js';
 import { type LatencyOverrides, validateLatencies } from './latency.js';
@@ -159,9 +160,14 @@ export class Sandbox {
     return { accountId, arn: `arn:aws:iam::${accountId}:user/firedrill-sandbox`, userId: 'AIDAFIREDRILLSANDBOX' };
   }
 
-  /** Declares (or replaces) an application: its regional sites and database nodes. Used by scenario builders. */
+  /**
+   * Declares (or replaces) an application: its regional sites and database nodes. Used by scenario builders.
+   * Without `productionCapacity`, its production load is the largest capacity any of its sites has in service
+   * now (the primary's fleet): an endpoint is healthy only while it carries its share of that load.
+   */
   defineApplication(app: ApplicationRecord): void {
-    this.#world.applications[app.name] = structuredClone(app);
+    const productionCapacity = app.productionCapacity ?? defaultProductionCapacity(this.#world, app, this.clock.now());
+    this.#world.applications[app.name] = { ...structuredClone(app), productionCapacity };
     this.#world.acknowledgedWrites[app.name] ??= [];
   }
 

@@ -27,12 +27,34 @@ export interface LostWritesTruth {
   /** The last write acknowledged anywhere. */
   lastAcknowledged: WriteRecord | undefined;
   /**
-   * True RPO (ms): reference − newestSurviving.ackedAt, where reference is `disasterAt` when given, else
-   * the last lost write (0 when nothing was lost).
+   * The moment up to which the surviving data is complete: the newest surviving write's acknowledgement, or, for
+   * a database restored from a snapshot, the snapshot's capture time (SnapshotCreateTime of the original, kept by
+   * copies) when that is later and the snapshot holds every write acknowledged before it.
+   */
+  dataAsOf: number | undefined;
+  /** Where `dataAsOf` comes from. */
+  dataAsOfSource: 'write' | 'snapshot' | 'none';
+  /**
+   * True RPO (ms): reference − dataAsOf (never below 0), where reference is `disasterAt` when given, else the
+   * last lost write (0 when nothing was lost). With no surviving data at all, measured from the world's creation.
    */
   rpoMs: number;
   /** `region:identifier` of the database holding the surviving data. */
   survivor: string | undefined;
+}
+
+/**
+ * The capture time of the snapshot a database was restored from (any region, deleted ones included), when that
+ * snapshot holds every write the application had acknowledged before it; undefined otherwise.
+ */
+function snapshotCapture(world: World, restoredFrom: string | undefined, acknowledged: WriteRecord[], kept: Set<number>): number | undefined {
+  if (restoredFrom === undefined) return undefined;
+  const snapshot = Object.values(world.rds)
+    .flatMap((r) => [...Object.values(r.snapshots), ...Object.values(r.clusterSnapshots)])
+    .find((s) => s.arn === restoredFrom);
+  if (snapshot === undefined) return undefined;
+  const complete = acknowledged.every((w) => w.ackedAt > snapshot.createdAt || kept.has(w.id));
+  return complete ? snapshot.createdAt : undefined;
 }
 
 /** A moment when more than one database accepted writes for the same application. */
@@ -80,10 +102,15 @@ export class GroundTruth {
     const reference = options.disasterAt ?? (lost.length > 0 ? lost[lost.length - 1]!.ackedAt : undefined);
     const surviving = acknowledged.filter((w) => kept.has(w.id) && (reference === undefined || w.ackedAt <= reference));
     const newestSurviving = surviving[surviving.length - 1];
-    const rpoMs = reference === undefined ? 0 : Math.max(0, reference - (newestSurviving?.ackedAt ?? world.createdAt));
+    const capture = survivor ? snapshotCapture(world, survivor.record.restoredFrom, acknowledged, kept) : undefined;
+    const fromSnapshot = capture !== undefined && (reference === undefined || capture <= reference) && capture > (newestSurviving?.ackedAt ?? Number.NEGATIVE_INFINITY);
+    const dataAsOf = fromSnapshot ? capture : newestSurviving?.ackedAt;
+    const rpoMs = reference === undefined ? 0 : Math.max(0, reference - (dataAsOf ?? world.createdAt));
     return {
       lost,
       newestSurviving,
+      dataAsOf,
+      dataAsOfSource: fromSnapshot ? 'snapshot' : newestSurviving ? 'write' : 'none',
       lastAcknowledged: acknowledged[acknowledged.length - 1],
       rpoMs,
       survivor: survivor ? `${survivor.region}:${survivor.record.id}` : undefined,

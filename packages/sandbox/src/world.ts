@@ -64,6 +64,13 @@ export interface ApplicationRecord {
   sites: Record<string, ApplicationSite>;
   /** Node keys (see `nodeKey`) of every database that holds or held the application's data. */
   databases: string[];
+  /**
+   * Production load: the in-service capacity (instances) that carries all of production's traffic. An endpoint
+   * is healthy only while its capacity in service covers its share of it (see `application-health.ts`).
+   * `Sandbox.defineApplication` sets it, when not given, to the largest capacity any site has in service then
+   * (the primary's production fleet); 0 or absent: only the "≥ 1 instance in service" rule.
+   */
+  productionCapacity?: number;
 }
 
 /** An STS session minted by AssumeRole. */

@@ -3,6 +3,7 @@
  * (us-east-1) is down.
  */
 import { endpointHealthAt } from '../application-health.js';
+import type { ApplicationRecord } from '../world.js';
 import type { HealthCheckRecord, HostedZoneRecord, RecordSetRecord } from '../resources-compute.js';
 import { SeededRandom } from '../random.js';
 import type { World } from '../world.js';
@@ -34,44 +35,53 @@ export function regionOfEndpoint(world: World, host: string): { app: string; reg
   return undefined;
 }
 
+/** Whether an application's endpoint in a region answered its health check at a moment. */
+export type EndpointObserver = (world: World, app: ApplicationRecord, region: string, t: number) => boolean;
+
+const observeEndpoint: EndpointObserver = (world, app, region, t) => endpointHealthAt(world, app, region, t).healthy;
+
 /**
  * Whether a health check reports healthy at `t`. Checkers need FailureThreshold consecutive
  * observations, RequestInterval apart, to change their verdict, so the status follows the endpoint's
- * health with a delay of RequestInterval × FailureThreshold.
+ * health with a delay of RequestInterval × FailureThreshold. `observe` is what a checker's request finds
+ * (by default the endpoint's full health, load included).
  */
-export function healthCheckHealthy(world: World, check: HealthCheckRecord, t: number): boolean {
+export function healthCheckHealthy(world: World, check: HealthCheckRecord, t: number, observe: EndpointObserver = observeEndpoint): boolean {
   const host = check.config.FullyQualifiedDomainName ?? check.config.IPAddress ?? '';
   const target = regionOfEndpoint(world, host);
   if (!target) return false;
   const observedAt = t - check.config.RequestInterval * 1000 * check.config.FailureThreshold;
   if (observedAt < check.createdAt) return true; // Route 53 treats a new check as healthy until it has data.
-  return endpointHealthAt(world, world.applications[target.app]!, target.region, observedAt).healthy;
+  return observe(world, world.applications[target.app]!, target.region, observedAt);
 }
 
-function recordHealthy(world: World, record: RecordSetRecord, t: number): boolean {
+function recordHealthy(world: World, record: RecordSetRecord, t: number, observe: EndpointObserver = observeEndpoint): boolean {
   if (record.HealthCheckId === undefined) return true;
   const check = world.route53.healthChecks[record.HealthCheckId];
-  return check !== undefined && healthCheckHealthy(world, check, t);
+  return check !== undefined && healthCheckHealthy(world, check, t, observe);
 }
 
-function valuesOf(record: RecordSetRecord): string[] {
+export function valuesOf(record: RecordSetRecord): string[] {
   if (record.AliasTarget) return [record.AliasTarget.DNSName];
   return (record.ResourceRecords ?? []).map((r) => r.Value);
 }
 
-/** Picks among record sets for one name and type the way Route 53's routing policies do. */
-function route(world: World, sets: RecordSetRecord[], t: number): RecordSetRecord[] {
+/**
+ * Picks among record sets for one name and type the way Route 53's routing policies do. `observe` is what the
+ * health checks find at an endpoint (see {@link healthCheckHealthy}).
+ */
+export function route(world: World, sets: RecordSetRecord[], t: number, observe: EndpointObserver = observeEndpoint): RecordSetRecord[] {
   const failover = sets.filter((s) => s.Failover !== undefined);
   if (failover.length > 0) {
     const primary = failover.find((s) => s.Failover === 'PRIMARY');
     const secondary = failover.find((s) => s.Failover === 'SECONDARY');
-    if (primary && recordHealthy(world, primary, t)) return [primary];
-    if (secondary && recordHealthy(world, secondary, t)) return [secondary];
+    if (primary && recordHealthy(world, primary, t, observe)) return [primary];
+    if (secondary && recordHealthy(world, secondary, t, observe)) return [secondary];
     return primary ? [primary] : secondary ? [secondary] : []; // all unhealthy: Route 53 answers as if all were healthy
   }
   const weighted = sets.filter((s) => s.Weight !== undefined);
   if (weighted.length > 0) {
-    const healthy = weighted.filter((s) => recordHealthy(world, s, t));
+    const healthy = weighted.filter((s) => recordHealthy(world, s, t, observe));
     const pool = healthy.length > 0 ? healthy : weighted;
     const positive = pool.filter((s) => (s.Weight ?? 0) > 0);
     return positive.length > 0 ? positive : pool; // all weights 0: Route 53 answers each equally
