@@ -19,7 +19,10 @@ import type { Strategy, StrategyContext } from '../src/strategy.js';
 export async function backupRestoreScenario(seed = 1, overrides: BackupRestorePlanOverrides = {}, regions?: [string, string]) {
   const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
   const { sandbox, names } = await buildBackupRestoreScenario({ clock, seed, ...(regions ? { regions } : {}) });
-  const plan: Plan = parsePlan(planForBackupRestoreScenario(names, overrides));
+  // The recovery site launches production's fleet: in the sandbox an endpoint carries production's traffic only with
+  // as much capacity in service as the primary runs (its load rule); the plan builder's default (2) is less.
+  const production = sandbox.world.applications[names.app]!.productionCapacity;
+  const plan: Plan = parsePlan(planForBackupRestoreScenario(names, { ...(production ? { instanceCount: production } : {}), ...overrides }));
   const primary = names.primaryRegion;
   const recovery = names.recoveryRegion;
   const rds = { primary: sandbox.client(RDSClient, primary), recovery: sandbox.client(RDSClient, recovery) };

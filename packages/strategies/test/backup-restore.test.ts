@@ -88,7 +88,8 @@ describe('backup & restore failover', () => {
     expect(db.DBInstanceStatus).toBe('available');
     const reservations = (await f.ec2.recovery.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:firedrill:launched-by', Values: ['failover'] }] }))).Reservations ?? [];
     const instances = reservations.flatMap((r) => r.Instances ?? []);
-    expect(instances).toHaveLength(2);
+    expect(instances).toHaveLength(f.sandbox.world.applications[f.names.app]!.productionCapacity!);
+    expect(instances).toHaveLength(4);
     expect(instances.every((i) => i.State?.Name === 'running' && i.ImageId === f.names.compute.recoveryImageId)).toBe(true);
     if (f.primary !== 'us-east-1') {
       // Route 53's control plane (us-east-1) is up: the recovery record was made PRIMARY.
