@@ -259,4 +259,19 @@ describe('renderTreeFrame', () => {
       }
     }
   });
+
+  it('draws a 10,000-step run quickly, within the terminal', () => {
+    const steps: JournalStepInfo[] = [step('s0', 'Step 0', [], { declaresDisaster: true })];
+    for (let i = 1; i < 10_000; i++) steps.push(step(`s${i}`, `Step ${i}`, [`s${i - 1}`], i === 9_999 ? { restoresService: true } : {}));
+    const events: [number, JournalEventBody][] = [[0, { type: 'disaster.declared', source: 'run-start' }]];
+    for (let i = 0; i < 5_000; i++) events.push([i, { type: 'step.started', stepId: `s${i}` }], [i + 1, { type: 'step.succeeded', stepId: `s${i}`, attempts: 1 }]);
+    events.push([5_000, { type: 'step.started', stepId: 's5000' }]);
+    const state = runState(steps, events);
+    const started = performance.now();
+    const lines = frame(state, { now: s(5_010), height: 30, width: 80 });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(lines.length).toBeLessThanOrEqual(29);
+    expect(rowOf(lines, 'Step 5000 ')).toContain(HOLDING_RTO);
+    expect(plain(lines).join('\n')).toContain('✔ 5000 steps done');
+  });
 });

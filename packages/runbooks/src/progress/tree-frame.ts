@@ -57,33 +57,52 @@ function fit(text: string, n: number): string {
 const finished = (s: StepState | undefined): boolean => s !== undefined && (s.status === 'succeeded' || s.status === 'skipped' || s.status === 'compensated');
 const active = (s: StepState | undefined): boolean => s !== undefined && (s.status === 'running' || s.status === 'waiting');
 
+const sectionsCache = new WeakMap<object, { names: string[]; of: Map<string, number> }>();
+
 /**
  * The section (phase) each step is shown under: a step after a step that restores service belongs to the
  * next phase (a live drill's failback begins once the failover has restored service). Names come from the
  * operation and the steps that begin a phase; one section when the run has a single phase.
  */
 export function stepSections(state: RunState): { names: string[]; of: Map<string, number> } {
+  const cached = sectionsCache.get(state.meta);
+  if (cached) return cached;
   const steps = state.meta.steps;
   const names = [state.meta.operation === 'failback' ? 'failback' : 'failover'];
   for (const s of steps) if (s.beginsPhase && !names.includes(s.beginsPhase)) names.push(s.beginsPhase);
+  // In dependency order (Kahn), without recursion: a 10,000-step chain is fine.
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const of = new Map<string, number>();
-  const sectionOf = (step: JournalStepInfo, seen: Set<string>): number => {
-    const known = of.get(step.id);
-    if (known !== undefined) return known;
-    seen.add(step.id);
-    let section = 0;
-    for (const id of step.dependsOn) {
-      const dep = byId.get(id);
-      if (!dep || seen.has(id)) continue;
-      section = Math.max(section, sectionOf(dep, seen) + (dep.restoresService ? 1 : 0));
+  const waiting = new Map(steps.map((s) => [s.id, s.dependsOn.filter((id) => byId.has(id)).length]));
+  const dependants = new Map<string, string[]>();
+  for (const s of steps) {
+    for (const id of s.dependsOn) {
+      if (!byId.has(id)) continue;
+      const list = dependants.get(id);
+      if (list) list.push(s.id);
+      else dependants.set(id, [s.id]);
     }
-    section = Math.min(section, names.length - 1);
-    of.set(step.id, section);
-    return section;
-  };
-  for (const s of steps) sectionOf(s, new Set());
-  return { names, of };
+  }
+  const of = new Map<string, number>();
+  const ready = steps.filter((s) => waiting.get(s.id) === 0).map((s) => s.id);
+  while (ready.length > 0) {
+    const id = ready.pop()!;
+    const step = byId.get(id)!;
+    let section = 0;
+    for (const depId of step.dependsOn) {
+      const dep = byId.get(depId);
+      if (dep) section = Math.max(section, (of.get(depId) ?? 0) + (dep.restoresService ? 1 : 0));
+    }
+    of.set(id, Math.min(section, names.length - 1));
+    for (const next of dependants.get(id) ?? []) {
+      const left = waiting.get(next)! - 1;
+      waiting.set(next, left);
+      if (left === 0) ready.push(next);
+    }
+  }
+  for (const s of steps) if (!of.has(s.id)) of.set(s.id, 0); // a cycle: not a valid graph, shown anyway
+  const result = { names, of };
+  sectionsCache.set(state.meta, result);
+  return result;
 }
 
 /** The steps that restore service in a phase's section (all of them when the section declares none). */
