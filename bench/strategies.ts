@@ -69,13 +69,17 @@ export async function strategyBenchmarks(): Promise<BenchResult[]> {
       results.push({ name: `rto.${strategy}.ratio-to-critical-path`, value: round(fd.reportedRtoMs! / fd.boundMs), unit: '×', better: 'lower', baseline: round(fd.boundMs / 1000, 1), limit: { max: 1.05 } });
     }
     // True RTO of the naive runbook (sequential calls, SDK default waiters, same scenario, seed and outage) ÷
-    // Firedrill's true RTO, both from the sandbox's truth through DNS. baseline = the naive RTO (s). Bound: ≥ 1.5.
+    // Firedrill's true RTO, both from the sandbox's truth through DNS — users are served when DNS answers endpoints
+    // that are healthy, load included (an endpoint carries its share of production traffic only with enough capacity
+    // in service: sandbox README, "Data plane"). baseline = the naive RTO (s). Bound: ≥ 1.5.
     if (naive?.trueRtoMs != null) {
       results.push({ name: `rto.${strategy}.vs-naive`, value: round(naive.trueRtoMs / fd.trueRtoMs!), unit: '×', better: 'higher', baseline: round(naive.trueRtoMs / 1000, 1), ratio: round(naive.trueRtoMs / fd.trueRtoMs!), limit: { min: 1.5 } });
     }
     // Reported RTO − true RTO of the failover phase (s), median over the seeds.
     results.push({ name: `measure.${strategy}.rto-error-s`, value: round(median(ok.map((d) => (d.reportedRtoMs! - d.trueRtoMs!) / 1000))), unit: 's', better: 'lower' });
-    // Reported RPO − true data loss (truth.lostWrites at the disaster) (s), median over the seeds.
+    // Reported RPO − true data loss (s), median over the seeds: the sandbox's truth.lostWrites at the disaster, read on
+    // the world as the failover phase left it — the newest surviving heartbeat, or for a snapshot restore the capture
+    // time of the snapshot restored (sandbox README, "Ground truth").
     const rpo = ok.filter((d) => d.reportedRpoMs !== null);
     if (rpo.length > 0) {
       results.push({ name: `measure.${strategy}.rpo-error-s`, value: round(median(rpo.map((d) => (d.reportedRpoMs! - d.trueRpoMs) / 1000))), unit: `s (${rpo[0]!.rpoSource})`, better: 'lower' });
