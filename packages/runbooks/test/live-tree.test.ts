@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyJournalEvent, foldJournal, type JournalEvent, type JournalEventBody, type RunStartedEvent, RunEventStream, type RunState } from '@firedrill/core';
 import { LiveTree } from '../src/progress/live-tree.js';
+import { progressOutput } from '../src/progress/progress-output.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,5 +98,16 @@ describe('LiveTree', () => {
     onExit();
     expect(term.text().endsWith('\u001b[?25h')).toBe(true);
     tree.stop();
+  });
+
+  it('is chosen on a terminal only: not in CI, not with --json, not on TERM=dumb; NO_COLOR keeps it without colour', () => {
+    const io = (isTTY: boolean, env: Record<string, string>) => ({ stdout: { write: () => true, isTTY }, stderr: { write: () => true }, env, cwd: '.' });
+    expect(progressOutput(io(true, {}), false)).toEqual({ json: false, color: true, tree: true });
+    expect(progressOutput(io(true, { NO_COLOR: '1' }), false)).toEqual({ json: false, color: false, tree: true });
+    expect(progressOutput(io(false, {}), false)).toEqual({ json: false, color: false, tree: false });
+    expect(progressOutput(io(true, { CI: 'true' }), false).tree).toBe(false);
+    expect(progressOutput(io(true, { CI: 'false' }), false).tree).toBe(true);
+    expect(progressOutput(io(true, { TERM: 'dumb' }), false).tree).toBe(false);
+    expect(progressOutput(io(true, {}), true)).toEqual({ json: true, color: true, tree: false });
   });
 });
