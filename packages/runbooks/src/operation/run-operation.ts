@@ -1,4 +1,4 @@
-import { type Clock, type FileRunStore, formatDuration, newRunId, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
+import { type Clock, type FileRunStore, type StepDefinition, formatDuration, newRunId, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
 import type { CliIo } from '../cli/cli-io.js';
 import { EXIT } from '../cli/cli-io.js';
 import { LiveTree, type TreeTerminal } from '../progress/live-tree.js';
@@ -60,6 +60,23 @@ export function summary(report: RunReport, reportPath: string): string {
  * run resumable and exits 130.
  */
 export async function runOperation(source: PlanSource, choice: OperationChoice, session: TargetSession, store: FileRunStore, display: RunDisplay): Promise<number> {
+  const { run } = await startOperation(source, choice, session, store);
+  showProgress(run, display, session.clock);
+  return finishRun(run, session, store, display);
+}
+
+/**
+ * Starts an operation of a plan on a target (journal first) and wires the target to it: a live drill's
+ * simulated outage ends at restoration; the sandbox world is saved after every step. `stepThrough` starts
+ * an interactive runbook (each step waits for the operator; failures hold for a decision).
+ */
+export async function startOperation(
+  source: PlanSource,
+  choice: OperationChoice,
+  session: TargetSession,
+  store: FileRunStore,
+  options: { stepThrough?: boolean } = {},
+): Promise<{ run: Run; steps: readonly StepDefinition[] }> {
   const { plan } = source;
   const runId = newRunId(plan.metadata.name, session.clock);
   const built = operationSteps(source, choice, session.aws, runId, session.injectDisaster ? { injectDisaster: session.injectDisaster } : {});
@@ -83,8 +100,8 @@ export async function runOperation(source: PlanSource, choice: OperationChoice, 
     concurrency: plan.concurrency,
     rollback: choice.drill === 'isolated' ? 'always' : plan.rollback,
     policies: plan.policies,
+    ...(options.stepThrough ? { stepThrough: true, holdOnFailure: true } : {}),
   });
-  showProgress(run, display, session.clock);
   if (choice.drill === 'live' && session.endDisaster) {
     // A game day's simulated outage lasts until the failover has restored service; then the region comes
     // back, so the drill's failback has a primary region to return to.
@@ -98,7 +115,7 @@ export async function runOperation(source: PlanSource, choice: OperationChoice, 
   run.events.subscribe((e) => {
     if (e.type === 'step.succeeded' || e.type === 'step.failed' || e.type === 'step.skipped') session.save();
   });
-  return finishRun(run, session, store, display);
+  return { run, steps: built.steps };
 }
 
 /** Waits for a run (new or resumed) to end, or for Ctrl-C, and prints its outcome. */

@@ -9,7 +9,8 @@ import { openSession, targetOf } from '../../operation/open-session.js';
 import { runOperation } from '../../operation/run-operation.js';
 import { progressOutput } from '../../progress/progress-output.js';
 
-async function confirmProduction(plan: string, operation: string, io: Parameters<CommandRun>[0]['io']): Promise<boolean> {
+/** Asks on the terminal for the plan's name before moving production on real AWS. */
+export async function confirmProduction(plan: string, operation: string, io: Parameters<CommandRun>[0]['io']): Promise<boolean> {
   if (!process.stdin.isTTY) {
     throw new UsageError(`firedrill ${operation}: this moves production on AWS; pass --yes to confirm (no terminal to ask on). Nothing was changed.`);
   }

@@ -1,4 +1,4 @@
-import { foldJournal, parsePlan, type PlanSource, readJournalFile, resumeRun } from '@firedrill/core';
+import { foldJournal, parsePlan, type PlanSource, readJournalFile, resumeRun, type StepDefinition } from '@firedrill/core';
 import { existsSync } from 'node:fs';
 import type { CommandRun } from '../command.js';
 import { runStore } from '../plan-path.js';
@@ -6,6 +6,7 @@ import { UsageError } from '../usage-error.js';
 import { openSession } from '../../operation/open-session.js';
 import { operationSteps } from '../../operation/operation-steps.js';
 import { finishRun, showProgress } from '../../operation/run-operation.js';
+import { operateRun, operatorName, terminalOperator } from '../../interactive/operator-session.js';
 import { progressOutput } from '../../progress/progress-output.js';
 
 /**
@@ -24,15 +25,34 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   const target = meta.target === 'aws' ? 'aws' : 'sandbox';
   const session = await openSession(target, source, store.dir, { start: state.lastEventAt });
   const choice = { operation: meta.operation as 'failover' | 'failback' | 'drill', mode: meta.mode, ...(meta.drill ? { drill: meta.drill } : {}) };
+  // An interactive runbook is stepped through again, by whoever resumes it, unless they let it run on.
+  const interactive = meta.stepThrough === true && !options['unattended'];
+  let steps: readonly StepDefinition[] = [];
   const resumed = await resumeRun({
     runId,
     store,
     clock: session.clock,
+    ...(meta.stepThrough ? { stepThrough: interactive, holdOnFailure: interactive } : {}),
     rebuild: () => {
       const built = operationSteps(source, choice, session.aws, runId, session.injectDisaster ? { injectDisaster: session.injectDisaster } : {});
+      steps = built.steps;
       return { steps: built.steps, probes: { ...session.probes(source), ...(built.probes ?? {}) }, policies: plan.policies };
     },
   });
+  if (meta.drill === 'live' && session.endDisaster && state.restoredAt === undefined) {
+    // As in the original command: the game day's simulated outage ends when the failover restores service.
+    const end = session.endDisaster;
+    const off = resumed.events.on('service.restored', () => {
+      off();
+      end();
+    });
+  }
+  if (interactive) {
+    const display = { io, json: false, color: Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined };
+    const name = operatorName(options['as'], io.env);
+    io.stdout.write(`resuming runbook ${runId} (${meta.operation} of ${meta.plan}) from its journal; operator ${name}\n`);
+    return operateRun(resumed, steps, terminalOperator(name, display), session, store, display);
+  }
   const display = { io, ...progressOutput(io, Boolean(options['json'])) };
   if (!display.json) io.stdout.write(`resuming ${runId} (${meta.operation} of ${meta.plan}) from its journal\n`);
   showProgress(resumed, display, session.clock);
