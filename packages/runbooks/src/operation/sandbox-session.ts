@@ -87,7 +87,7 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
           health: sandboxHealthProbe({
             sandbox,
             app,
-            ...(dns && 'name' in dns ? { recordName: dns.name } : { region: plan.regions.recovery }),
+            ...healthTarget(plan, health.kind === 'sandbox' ? health.endpoint : undefined, dns && 'name' in dns ? dns.name : undefined),
             intervalMs: health.interval,
             consecutive: health.consecutive,
           }),
@@ -96,6 +96,18 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
     ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app, intervalMs: heartbeat.interval }) } : {}),
     ...(plan.probes?.dns ? { observers: { dns: sandboxDnsObserver(sandbox, plan.probes.dns) } } : {}),
   };
+}
+
+/**
+ * What the sandbox health probe reaches, as the plan's `probes.health.endpoint` says: "primary" or "recovery" —
+ * that side's regional endpoint directly; "dns" or the role of the plan's Route 53 record — the record, as users
+ * resolve it. Another role (or no record) probes the recovery region's endpoint.
+ */
+function healthTarget(plan: PlanSource['plan'], endpoint: string | undefined, recordName: string | undefined): { recordName: string } | { region: string } {
+  if (endpoint === 'primary' || endpoint === 'recovery') return { region: plan.regions[endpoint] };
+  const dnsRole = endpoint !== undefined && plan.resources[endpoint]?.kind === 'route53-record';
+  if (recordName !== undefined && (endpoint === undefined || endpoint === 'dns' || dnsRole)) return { recordName };
+  return { region: plan.regions.recovery };
 }
 
 /** When the sandbox's DNS (its Route 53 data plane) first answers only the recovery values the plan expects. */
