@@ -1,0 +1,196 @@
+/**
+ * `--target sandbox` runs any plan: the sandbox is provisioned from the plan's own resources (names unlike any
+ * ready-made scenario), and what it cannot build is refused before anything runs.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadPlanSource, VirtualClock } from '@firedrill/core';
+import { type CliIo, runCli } from '@firedrill/runbooks';
+import { Sandbox } from '@firedrill/sandbox';
+import { AwsEnvironment, type AwsPluggable, describeAutoScalingGroup, describeDbInstance } from '@firedrill/strategies';
+
+function bufferIo(cwd: string): CliIo & { out: () => string } {
+  let out = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out };
+}
+
+/** An SRE's own warm-standby plan: MySQL in eu-west-1 → eu-central-1, every name their own. */
+const ordersPlan = {
+  apiVersion: 'firedrill.dev/v1',
+  kind: 'Plan',
+  metadata: { name: 'orders', description: 'Orders API', owner: 'team-orders' },
+  target: 'aws',
+  regions: { primary: 'eu-west-1', recovery: 'eu-central-1' },
+  strategy: { name: 'warm-standby', parameters: {} },
+  resources: {
+    db: { kind: 'rds-instance', engine: 'mysql', primary: { identifier: 'orders-mysql-main' }, recovery: { identifier: 'orders-mysql-dr', instanceClass: 'db.r6g.xlarge' } },
+    web: {
+      kind: 'auto-scaling-group',
+      primary: { name: 'orders-web-euw1', capacity: { min: 3, desired: 3, max: 12 } },
+      recovery: { name: 'orders-web-euc1', capacity: { min: 3, desired: 3, max: 12 }, standbyCapacity: { min: 1, desired: 1, max: 12 }, launchTemplate: 'orders-web-euc1-lt' },
+    },
+    edge: {
+      kind: 'route53-record',
+      hostedZoneId: 'Z2FDTNDATAQYW2',
+      name: 'api.orders.example.net',
+      type: 'CNAME',
+      routing: 'failover',
+      primary: { setIdentifier: 'euw1', healthCheckId: '0d5c2a7e-41b9-4c3f-8e6a-93f1b2d4c5e6', value: 'orders-euw1.lb.example.net' },
+      recovery: { setIdentifier: 'euc1', healthCheckId: '7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d', value: 'orders-euc1.lb.example.net' },
+      ttl: 30,
+    },
+    exports: { kind: 's3-bucket', primary: { bucket: 'orders-exports-euw1' }, recovery: { bucket: 'orders-exports-euc1' }, replication: true },
+  },
+  objectives: { rto: '15m', rpo: '1m' },
+  probes: {
+    health: { kind: 'sandbox', endpoint: 'recovery', interval: '1s', consecutive: 3 },
+    heartbeat: { kind: 'sandbox', database: 'db', interval: '1s' },
+  },
+  accounts: {
+    primary: { accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/firedrill', externalId: 'orders' },
+    recovery: { accountId: '210987654321', roleArn: 'arn:aws:iam::210987654321:role/firedrill', externalId: 'orders' },
+  },
+};
+
+interface Report {
+  status: string;
+  disasterAt: string;
+  rto: { seconds: number; objectiveSeconds: number; met: boolean };
+  rpo: { seconds: number; source: string; objectiveSeconds: number; met: boolean };
+  phases: { name: string; rto: { seconds: number } }[];
+}
+
+/** From the disaster to when `region` first served after the call that moved the writer, by the sandbox's record. */
+function trueRto(sandbox: Sandbox, region: string, disasterAt: number, command: string): number {
+  const moved = sandbox.calls({ command }).find((c) => c.at >= disasterAt && c.outcome === 'ok')!;
+  return (sandbox.truth.firstHealthyAt(region, moved.at + 1)! - disasterAt) / 1000;
+}
+
+function write(plan: object): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'firedrill-any-plan-'));
+  const file = join(dir, 'orders.yaml');
+  writeFileSync(file, stringify(plan));
+  return { dir, file };
+}
+
+async function awsOn(sandbox: Sandbox, file: string): Promise<AwsEnvironment> {
+  const { plan } = await loadPlanSource(file);
+  return new AwsEnvironment({ plan, clock: sandbox.clock, plugins: [(t: { region: string }) => sandbox.plugin(t.region) as unknown as AwsPluggable] });
+}
+
+describe('a plan with its own names runs on the sandbox provisioned from it', () => {
+  it('a warm-standby plan with its own names (MySQL, eu-west-1 → eu-central-1, two accounts) is ready as written; a graceful failover measures an RTO within 1 s of the truth and RPO 0; failback restores it', { timeout: 90_000 }, async () => {
+    const { dir, file } = write(ordersPlan);
+    const check = bufferIo(dir);
+    expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
+    expect(check.out()).toMatch(/orders: READY — \d+ pass, \d+ warn, 0 fail/); // the one warning: IAM for two accounts cannot be proven
+    expect(check.out()).toContain('0d5c2a7e-41b9-4c3f-8e6a-93f1b2d4c5e6');
+
+    // A graceful failover (fence, catch up, promote, scale out, move DNS), measured at the recovery endpoint.
+    const failover = bufferIo(dir);
+    const code = await runCli(['failover', file, '--mode', 'graceful', '--target', 'sandbox', '--json'], failover);
+    expect(code, failover.out()).toBe(0);
+    const report = JSON.parse(failover.out()) as Report;
+    let sandbox = Sandbox.load(join(dir, '.firedrill', 'sandbox', 'orders.warm-standby.json'), { clock: new VirtualClock({ start: 4_000_000_000_000 }) });
+    const disasterAt = Date.parse(report.disasterAt);
+    const truth = trueRto(sandbox, 'eu-central-1', disasterAt, 'PromoteReadReplica');
+    expect(truth).toBeGreaterThan(60);
+    expect(Math.abs(report.rto.seconds - truth)).toBeLessThanOrEqual(1);
+    expect(report.rto).toMatchObject({ objectiveSeconds: 900, met: report.rto.seconds <= 900 });
+    expect(report.rpo).toMatchObject({ source: 'heartbeat', seconds: 0, objectiveSeconds: 60, met: true });
+    expect(sandbox.truth.lostWrites(Object.keys(sandbox.world.applications)[0]!, { disasterAt }).lost).toEqual([]);
+    expect(sandbox.truth.dnsTarget('api.orders.example.net')).toMatchObject({ regions: ['eu-central-1'], values: ['orders-euc1.lb.example.net'] });
+
+    const failback = bufferIo(dir);
+    expect(await runCli(['failback', file, '--target', 'sandbox'], failback), failback.out()).toBe(0);
+    sandbox = Sandbox.load(join(dir, '.firedrill', 'sandbox', 'orders.warm-standby.json'), { clock: new VirtualClock({ start: 4_000_000_000_000 }) });
+
+    // After the failback: the plan's own resources, as the SDK shows them.
+    const aws = await awsOn(sandbox, file);
+    const main = await describeDbInstance({ rds: aws.clients('primary').rds, identifier: 'orders-mysql-main' });
+    expect(main).toMatchObject({ status: 'available', engine: 'mysql', readReplicaSource: undefined });
+    const dr = await describeDbInstance({ rds: aws.clients('recovery').rds, identifier: 'orders-mysql-dr' });
+    expect(dr?.readReplicaSource).toContain('orders-mysql-main');
+    expect(sandbox.truth.dnsTarget('api.orders.example.net')).toMatchObject({ regions: ['eu-west-1'], values: ['orders-euw1.lb.example.net'] });
+    expect(await describeAutoScalingGroup({ autoScaling: aws.clients('recovery').autoScaling, name: 'orders-web-euc1' })).toMatchObject({ min: 1, desired: 1, max: 12 });
+    expect(await describeAutoScalingGroup({ autoScaling: aws.clients('primary').autoScaling, name: 'orders-web-euw1' })).toMatchObject({ min: 3, desired: 3, max: 12 });
+    expect(Object.keys(sandbox.world.route53.zones)).toContain('Z2FDTNDATAQYW2');
+    expect(sandbox.world.accounts).toEqual(expect.arrayContaining(['123456789012', '210987654321']));
+    expect(sandbox.truth.splitBrainDetected).toBe(false);
+  });
+
+  it('an active/active plan with its own names: a live drill (outage injected) measures an RTO within 1 s of the truth', { timeout: 90_000 }, async () => {
+    const { dir, file } = write({
+      apiVersion: 'firedrill.dev/v1',
+      kind: 'Plan',
+      metadata: { name: 'payments-core' },
+      regions: { primary: 'ap-southeast-2', recovery: 'ap-northeast-1' },
+      strategy: { name: 'multi-site', parameters: { rampStages: [0.25], rampSoak: '30s', soak: '1m' } },
+      resources: {
+        ledger: { kind: 'aurora-global-cluster', globalClusterIdentifier: 'pay-ledger-gdb', primary: { clusterIdentifier: 'pay-ledger-syd' }, recovery: { clusterIdentifier: 'pay-ledger-tyo' } },
+        api: {
+          kind: 'auto-scaling-group',
+          primary: { name: 'pay-api-syd', capacity: { min: 2, desired: 2, max: 6 } },
+          recovery: { name: 'pay-api-tyo', capacity: { min: 4, desired: 4, max: 12 }, standbyCapacity: { min: 2, desired: 2, max: 6 } },
+        },
+        traffic: {
+          kind: 'route53-record', hostedZoneId: 'Z3AADJGX6KTTL2', name: 'pay.example.org', type: 'CNAME', routing: 'weighted',
+          primary: { setIdentifier: 'syd', healthCheckId: 'c0ffee00-1234-4abc-8def-0123456789ab' },
+          recovery: { setIdentifier: 'tyo', healthCheckId: 'decaf000-5678-4abc-9def-0123456789ab' },
+          weights: { primary: 60, recovery: 40 },
+        },
+      },
+      objectives: { rto: '5m', rpo: '10s' },
+      probes: { health: { kind: 'sandbox', endpoint: 'recovery', interval: '1s', consecutive: 3 }, heartbeat: { kind: 'sandbox', database: 'ledger', interval: '1s' } },
+    });
+    const check = bufferIo(dir);
+    expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
+    const drill = bufferIo(dir);
+    const code = await runCli(['drill', file, '--live', '--target', 'sandbox', '--json'], drill);
+    expect(code, drill.out()).toBe(0);
+    const report = JSON.parse(drill.out()) as Report;
+    expect(report.phases.map((p) => p.name)).toEqual(['failover', 'failback']);
+    const sandbox = Sandbox.load(join(dir, '.firedrill', 'sandbox', 'payments-core.multi-site.json'), { clock: new VirtualClock({ start: 4_000_000_000_000 }) });
+    const disasterAt = Date.parse(report.disasterAt);
+    const truth = trueRto(sandbox, 'ap-northeast-1', disasterAt, 'FailoverGlobalCluster');
+    expect(truth).toBeGreaterThan(10);
+    expect(Math.abs(report.phases[0]!.rto.seconds - truth)).toBeLessThanOrEqual(1);
+    expect(report.rto).toMatchObject({ objectiveSeconds: 300, met: report.rto.seconds <= 300 });
+    expect(report.rpo).toMatchObject({ source: 'heartbeat', objectiveSeconds: 10, met: report.rpo.seconds <= 10 });
+    // Back as planned: the writer in Sydney, weights 60/40 answering both regions.
+    const members = sandbox.world.rds['ap-southeast-2']!.clusters['pay-ledger-syd']!.members;
+    expect(members.some((m) => m.isWriter.at(-1)?.value === true)).toBe(true);
+    expect(sandbox.truth.dnsTarget('pay.example.org').regions.sort()).toEqual(['ap-northeast-1', 'ap-southeast-2']);
+    expect(sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
+
+describe('a plan the sandbox cannot build', () => {
+  it('is refused with exit 2, naming the file, the field, what was expected and what was found; nothing runs and no world is saved', { timeout: 60_000 }, async () => {
+    const plan = structuredClone(ordersPlan) as typeof ordersPlan & { resources: Record<string, unknown> };
+    plan.resources['legacy'] = { kind: 'ec2-instances', primary: { instanceIds: ['i-0abc12345def67890'] }, recovery: { amiName: 'legacy-app' } };
+    (plan.resources.db as { engine: string }).engine = 'aurora-postgresql';
+    const { dir, file } = write(plan);
+    for (const command of [['check'], ['drill', '--live'], ['failover', '--mode', 'graceful']]) {
+      const io = bufferIo(dir);
+      expect(await runCli([command[0]!, file, ...command.slice(1), '--target', 'sandbox'], io)).toBe(2);
+      expect(io.out()).toContain(`${file}: resources.legacy.kind: expected a kind the sandbox's warm-standby scenario provisions (rds-instance, auto-scaling-group, route53-record, s3-bucket, launch-template), found "ec2-instances"`);
+      expect(io.out()).toContain(`${file}: resources.db.engine: expected postgres, mysql or mariadb`);
+      expect(io.out()).toContain('found "aurora-postgresql"');
+      expect(io.out()).not.toMatch(/disaster declared|run succeeded|at .*\.ts:\d+/);
+    }
+    expect(existsSync(join(dir, '.firedrill', 'sandbox'))).toBe(false);
+    expect(existsSync(join(dir, '.firedrill', 'runs'))).toBe(false);
+  });
+
+  it('a strategy with no sandbox scenario is refused the same way', { timeout: 60_000 }, async () => {
+    const { dir, file } = write({ ...ordersPlan, strategy: { name: 'cold-site', parameters: {} } });
+    const io = bufferIo(dir);
+    expect(await runCli(['check', file, '--target', 'sandbox'], io)).toBe(2);
+    expect(io.out()).toMatch(/strategy/);
+    expect(existsSync(join(dir, '.firedrill', 'sandbox'))).toBe(false);
+  });
+});
