@@ -55,7 +55,10 @@ export class RunControls {
 
   /** Ready steps waiting for the operator's decision (step-through runs), in plan order. */
   readySteps(): string[] {
-    return this.#engine.stepThrough && this.#engine.state.status === undefined ? this.#engine.scheduler.readySteps().filter((id) => !this.#engine.scheduler.released.has(id) && !this.#engine.scheduler.skipRequested.has(id)) : [];
+    const engine = this.#engine;
+    if (!engine.stepThrough || engine.state.status !== undefined) return [];
+    // Released, skipped and cut-off steps (started before the run was left) go on without a decision.
+    return engine.scheduler.readySteps().filter((id) => !engine.scheduler.released.has(id) && !engine.scheduler.skipRequested.has(id) && !engine.wasCutOff(id));
   }
 
   /**

@@ -128,6 +128,9 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   needsRecheck(stepId: string): boolean {
     return this.#recheck.delete(stepId);
   }
+  wasCutOff(stepId: string): boolean {
+    return this.#recheck.has(stepId);
+  }
   stepInput(step: StepDefinition, start: StepActorInput['start'], extra: Partial<StepActorInput> = {}): StepActorInput {
     return { step, env: this, start, recheck: false, ...extra };
   }

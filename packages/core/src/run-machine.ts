@@ -17,8 +17,10 @@ export interface RunMachineEngine {
   readonly rollback: RollbackStrategy;
   step(stepId: string): StepDefinition;
   mode(): FailoverMode;
-  /** Steps that were started before a crash and never finished. */
+  /** Steps that were started before a crash and never finished (consumed: the step is re-checked once). */
   needsRecheck(stepId: string): boolean;
+  /** Whether a step was started before a crash (or an operator leaving) and never finished; not consumed. */
+  wasCutOff(stepId: string): boolean;
   stepInput(step: StepDefinition, start: StepActorInput['start'], extra?: Partial<StepActorInput>): StepActorInput;
   /** Step-through: journals that a ready step now waits for the operator. */
   announceReady(stepId: string): void;
@@ -105,11 +107,15 @@ export const runMachine = setup({
         enqueue(() => engine.launchStep(input));
       };
       if (engine.stepThrough) {
-        // The operator decides each step; skips (asked for, or out of the run's mode) need no decision.
+        // The operator decides each step; skips (asked for, or out of the run's mode) need no decision, and a
+        // step the operator had already started before the run was left or crashed goes on (re-checked first).
         for (const stepId of scheduler.readySteps()) {
           const step = engine.step(stepId);
           const decided =
-            scheduler.released.has(stepId) || scheduler.skipRequested.has(stepId) || (step.modes !== undefined && !step.modes.includes(engine.mode()));
+            scheduler.released.has(stepId) ||
+            scheduler.skipRequested.has(stepId) ||
+            engine.wasCutOff(stepId) ||
+            (step.modes !== undefined && !step.modes.includes(engine.mode()));
           if (decided) {
             if (scheduler.running >= engine.concurrency) continue;
             scheduler.take(stepId);
