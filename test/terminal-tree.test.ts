@@ -56,7 +56,7 @@ describe('the live step tree on a terminal', () => {
     // The final tree: every step finished, the critical path marked, the summary after it.
     const final = drawn.at(-1)!;
     const tree = final.slice(0, final.indexOf('drill (live drill) of tracking-app: SUCCEEDED'));
-    expect(tree).toContain('tracking-app · live drill · ungraceful · sandbox · 00:46:16Z · SUCCEEDED');
+    expect(tree).toMatch(/tracking-app · live drill · ungraceful · sandbox · \d\d:\d\d:\d\dZ · SUCCEEDED/);
     expect(tree).toMatch(/RTO 5m42s ✔ met, objective 15m · RPO 3s ✔ met, objective 1m/);
     expect(tree).toMatch(/── failover · service restored after 5m42s ─+\n/);
     expect(tree).toMatch(/── failback · service restored after \d/);
