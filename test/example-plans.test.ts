@@ -208,10 +208,13 @@ describe('the backup & restore examples run on the sandbox as written', () => {
     expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
     expect(check.out()).toMatch(/shop-backup-restore: READY — \d+ pass, 0 warn, 0 fail/);
     expect(check.out()).toContain('automated backups kept 30 day(s) (plan: at least 30)');
-    // The plan's approval before the run is given by name in `firedrill runbook`; an unattended CLI run has no one
-    // to ask, so this copy leaves the approval out and changes nothing else.
-    const plan = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    delete plan['approvals'];
+    // The plan's approval before the run and its failback's manual "freeze DR writes" step are a person's, given in
+    // `firedrill runbook`; an unattended CLI run has no one to ask. So this copy leaves the approval out and names
+    // custom parameter groups (strategy.parameters.parameterGroups), which lets Firedrill fence the DR writers
+    // itself; the sandbox creates the groups the plan names. Nothing else changes.
+    const plan = parse(readFileSync(file, 'utf8')) as { approvals?: unknown; strategy: { parameters: Record<string, unknown> } };
+    delete plan.approvals;
+    plan.strategy.parameters['parameterGroups'] = { primary: 'shop-pg', recovery: 'shop-pg-dr' };
     const shop = join(dir, 'shop.yaml');
     writeFileSync(shop, stringify(plan));
     // A live drill: failover (production restored from the newest copy, staging left alone), then failback.
