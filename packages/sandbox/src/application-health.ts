@@ -4,8 +4,10 @@
  * can carry the traffic DNS sends the endpoint (the load rule below).
  *
  * **The load rule.** An application has a production load, {@link ApplicationRecord.productionCapacity}: the
- * in-service capacity, in instances, that carries all of production's traffic (by default the largest capacity
- * any of its sites had in service when the application was defined — the primary's production fleet). An
+ * in-service capacity, in instances, that carries all of production's traffic (by default the capacity in service
+ * when the application was defined on the sites DNS sent traffic to: the sum over the regions of weighted records
+ * that split it — active/active — else the largest, the primary's production fleet: see
+ * {@link defaultProductionCapacity}). An
  * endpoint receives the share of that traffic DNS sends it: with failover records, all of it while its record
  * is the one answered; with weighted records, its weight over the answered records' total weight; with no
  * Route 53 record pointing at the application's endpoints, all of it. The endpoint is healthy only while
@@ -82,12 +84,31 @@ export function computeInService(world: World, site: ApplicationSite, region: st
 }
 
 /**
- * The production load of `app` when none is given: the largest capacity any of its sites has in service at `t`
- * (the moment it is defined), i.e. the primary's production fleet. 0 when nothing serves yet (then only the
- * ≥ 1 instance rule applies).
+ * The production load of `app` when none is given: the capacity in service at `t` (the moment it is defined) on
+ * the sites that carry production's traffic then. `app` must already be in the world (its endpoints are matched
+ * to the DNS records that point at them).
+ *
+ * - Weighted records that split the traffic over several of its regions (active/active): production is what those
+ *   fleets carry together, the **sum** of the in-service capacity of every site DNS sends a share to (4 + 4 = 8 for
+ *   a 50/50 pair of 4). Losing one region leaves that whole load to the survivor.
+ * - A site that takes all the traffic (failover records: the answered primary; no Route 53 record: every site is
+ *   called directly): its capacity — the **largest** such, the primary's production fleet (4 in the standby
+ *   scenarios; the idle standby, share 0, does not count).
+ *
+ * 0 when nothing serves yet (then only the ≥ 1 instance rule applies). Records created after the application
+ * is defined do not change it: define the application once its DNS is in place, or give `productionCapacity`.
  */
-export function defaultProductionCapacity(world: World, app: Pick<ApplicationRecord, 'sites'>, t: number): number {
-  return Math.max(0, ...Object.entries(app.sites).map(([region, site]) => computeInService(world, site, region, t).count));
+export function defaultProductionCapacity(world: World, app: ApplicationRecord, t: number): number {
+  let whole = 0;
+  let split = 0;
+  for (const [region, site] of Object.entries(app.sites)) {
+    const share = trafficShare(world, app, region, t);
+    if (share <= 0) continue;
+    const count = computeInService(world, site, region, t).count;
+    if (share >= 1) whole = Math.max(whole, count);
+    else split += count;
+  }
+  return Math.max(whole, split);
 }
 
 /** Why `app`'s endpoint in `region` is down at `t` without the load rule (region, compute ≥ 1, writer). */

@@ -162,12 +162,16 @@ export class Sandbox {
 
   /**
    * Declares (or replaces) an application: its regional sites and database nodes. Used by scenario builders.
-   * Without `productionCapacity`, its production load is the largest capacity any of its sites has in service
-   * now (the primary's fleet): an endpoint is healthy only while it carries its share of that load.
+   * Without `productionCapacity`, its production load is the capacity in service now on the sites that carry
+   * production's traffic: the sum over the regions weighted records split it between (active/active), else the
+   * largest site taking all of it (the primary's fleet) — see `defaultProductionCapacity`. Define it once its DNS
+   * records exist. An endpoint is healthy only while it carries its share of that load.
    */
   defineApplication(app: ApplicationRecord): void {
-    const productionCapacity = app.productionCapacity ?? defaultProductionCapacity(this.#world, app, this.clock.now());
-    this.#world.applications[app.name] = { ...structuredClone(app), productionCapacity };
+    const record: ApplicationRecord = structuredClone(app);
+    // In the world first: the default matches its endpoints to the DNS records that point at them.
+    this.#world.applications[app.name] = record;
+    record.productionCapacity = app.productionCapacity ?? defaultProductionCapacity(this.#world, record, this.clock.now());
     this.#world.acknowledgedWrites[app.name] ??= [];
   }
 

@@ -3,7 +3,7 @@
  * production traffic DNS sends it (README: "Load"). The ground truth uses the same rule.
  */
 import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand, FailoverGlobalClusterCommand, PromoteReadReplicaCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { trafficShare } from '../src/application-health.js';
 import { buildBackupRestoreScenario, buildInRegionAuroraScenario, buildMultiSiteScenario, buildWarmStandbyScenario, type Sandbox } from '../src/index.js';
@@ -69,16 +69,62 @@ describe('load: an endpoint carries the share of production traffic DNS sends it
     const clock = new VirtualClock({ start: START });
     const { sandbox, names } = await buildMultiSiteScenario({ clock, apiLatency: 0 });
     const { app, primaryRegion, recoveryRegion } = names;
+    // Active/active: both fleets of 4 carry production together, so its load is 8 (not the largest site's 4).
     const load = sandbox.world.applications[app]!.productionCapacity!;
-    expect(load).toBe(4);
+    expect(load).toBe(8);
     expect(share(sandbox, app, primaryRegion)).toBe(0.5);
     expect(share(sandbox, app, recoveryRegion)).toBe(0.5);
-    // 50% of a load of 4 needs 2: one instance cannot carry it.
-    const asg = sandbox.client(AutoScalingClient, primaryRegion);
-    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: names.compute.primary!.autoScalingGroupName, MinSize: 1, DesiredCapacity: 1 }));
-    await until(clock, () => !sandbox.dataPlane.endpointHealth(primaryRegion).healthy);
-    expect(sandbox.dataPlane.endpointHealth(primaryRegion).reasons.join()).toMatch(/overloaded: 1 in service for 50% of production traffic, which needs 2/);
+    expect(sandbox.dataPlane.endpointHealth(primaryRegion).healthy).toBe(true);
     expect(sandbox.dataPlane.endpointHealth(recoveryRegion).healthy).toBe(true);
+    // 50% of a load of 8 needs 4: three instances cannot carry it.
+    const asg = sandbox.client(AutoScalingClient, primaryRegion);
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: names.compute.primary!.autoScalingGroupName, MinSize: 3, DesiredCapacity: 3 }));
+    await until(clock, () => !sandbox.dataPlane.endpointHealth(primaryRegion).healthy);
+    expect(sandbox.dataPlane.endpointHealth(primaryRegion).reasons.join()).toMatch(/overloaded: 3 in service for 50% of production traffic, which needs 4/);
+    expect(sandbox.dataPlane.endpointHealth(recoveryRegion).healthy).toBe(true);
+  });
+
+  it('active/active, one region lost: the survivor takes all of production (8) and is overloaded with its 4 until it is scaled to 8', async () => {
+    const clock = new VirtualClock({ start: START });
+    const { sandbox, names } = await buildMultiSiteScenario({ clock, apiLatency: 0, regions: ['us-west-2', 'us-east-1'] });
+    const { app, primaryRegion, recoveryRegion } = names;
+    const rds = sandbox.client(RDSClient, recoveryRegion);
+    sandbox.faults.regionOutage(primaryRegion);
+    await rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: names.database.globalClusterIdentifier!, TargetDbClusterIdentifier: names.database.recovery!.arn, AllowDataLoss: true }));
+    await until(clock, () => sandbox.dataPlane.endpointHealth(recoveryRegion).reasons.every((r) => !/writer/.test(r)), 5_000);
+    // Route 53's checks stop answering the lost region 30 s after it went down: the survivor gets everything.
+    await clock.sleep(40_000);
+    expect(share(sandbox, app, recoveryRegion)).toBe(1);
+    const overloaded = sandbox.dataPlane.endpointHealth(recoveryRegion);
+    expect(overloaded.healthy).toBe(false);
+    expect(overloaded.reasons.join()).toMatch(/overloaded: 4 in service for 100% of production traffic, which needs 8/);
+    const scaledAt = clock.now();
+    const asg = sandbox.client(AutoScalingClient, recoveryRegion);
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: names.compute.recovery!.autoScalingGroupName, MinSize: 8, DesiredCapacity: 8, MaxSize: 16 }));
+    await until(clock, () => sandbox.dataPlane.endpointHealth(recoveryRegion).healthy);
+    // Healthy from the moment the 8th instance is InService, as the truth says.
+    const group = sandbox.world.autoScaling[recoveryRegion]![names.compute.recovery!.autoScalingGroupName]!;
+    const inService = group.instances.map((i) => i.lifecycle.find((c) => c.value === 'InService')?.at).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    expect(inService).toHaveLength(8);
+    expect(sandbox.truth.firstHealthyAt(recoveryRegion, scaledAt)).toBe(inService[7]);
+  });
+
+  it('the default production load counts the sites DNS sends traffic to when the application is defined', async () => {
+    const clock = new VirtualClock({ start: START });
+    // Weighted, but only the primary takes traffic: production is its fleet of 4.
+    const drained = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: { weights: { primary: 100, recovery: 0 } } } });
+    expect(share(drained.sandbox, drained.names.app, drained.names.recoveryRegion)).toBe(0);
+    expect(drained.sandbox.world.applications[drained.names.app]!.productionCapacity).toBe(4);
+    // 70/30 over fleets of 4 and 2: both take traffic, production is 6.
+    const uneven = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: { weights: { primary: 70, recovery: 30 } }, compute: { recovery: { capacity: [2, 2, 8] } } } });
+    expect(uneven.sandbox.world.applications[uneven.names.app]!.productionCapacity).toBe(6);
+    // No DNS in front: every site is called directly and takes all the traffic it gets, so the largest is production.
+    const direct = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: false } });
+    expect(direct.sandbox.world.applications[direct.names.app]!.productionCapacity).toBe(4);
+    // Given explicitly, it is kept.
+    const { sandbox, names } = direct;
+    sandbox.defineApplication({ ...sandbox.world.applications[names.app]!, productionCapacity: 6 });
+    expect(sandbox.world.applications[names.app]!.productionCapacity).toBe(6);
   });
 
   it('with no DNS record in front, the endpoint takes all of production traffic', async () => {

@@ -7,7 +7,8 @@ import { provisionBuckets, provisionDns, type Scenario, scenarioSandbox, type Sc
 /**
  * Multi-site: an Aurora global database (primary cluster with a writer and a reader in the primary
  * region, a secondary cluster in the recovery region), ASG 4/4/8 in both regions, Route 53 weighted
- * records 50/50 with health checks, bucket replication. Both endpoints are healthy.
+ * records 50/50 with health checks, bucket replication. Both endpoints are healthy. Production's load is what both
+ * fleets carry (8 instances): each region carries half, and the survivor of a lost region needs all 8.
  *
  * @example
  * const { sandbox, names } = await buildMultiSiteScenario({ clock });
@@ -34,6 +35,9 @@ export async function buildMultiSiteScenario(options: ScenarioOptions): Promise<
     ...common, imageId: image.ImageId, sizes: c.recovery?.capacity ?? [4, 4, 8],
     ...(c.recovery?.name ? { groupName: c.recovery.name } : {}), ...(c.recovery?.launchTemplate ? { templateName: c.recovery.launchTemplate } : {}),
   });
+  const dns = layout.dns === false ? undefined : await provisionDns(sandbox, app, [primary, recovery], 'weighted', { endpoints, ...(layout.dns ? { layout: layout.dns } : {}) });
+  // Defined once its weighted records exist: both regions take production's traffic, so production's load is what
+  // both fleets carry together (4 + 4), all of which a survivor carries alone (the sandbox's load rule).
   sandbox.defineApplication({
     name: app,
     sites: {
@@ -42,7 +46,6 @@ export async function buildMultiSiteScenario(options: ScenarioOptions): Promise<
     },
     databases: [clusterNode(primary, primaryCluster.identifier), clusterNode(recovery, secondaryCluster.identifier)],
   });
-  const dns = layout.dns === false ? undefined : await provisionDns(sandbox, app, [primary, recovery], 'weighted', { endpoints, ...(layout.dns ? { layout: layout.dns } : {}) });
   const storage = await provisionBuckets(sandbox, app, primary, recovery, layout.buckets);
   return {
     sandbox,
