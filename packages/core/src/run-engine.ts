@@ -71,6 +71,8 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   readonly #healthWatches = new Map<string, HealthWatch>();
   readonly #observerWatches = new Map<string, HealthWatch>();
   #rpoAtRestoration: Promise<void> | undefined;
+  /** Replica lag seen just before a promotion: the RPO of last resort when no heartbeat survived. */
+  #lagEvidence: RpoEvidence | undefined;
 
   constructor(options: RunEngineOptions) {
     this.#options = options;
@@ -251,6 +253,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
       await this.record({ type: 'service.restored', source: 'step', stepId: step.id, restoredAt: this.clock.now(), phase: phase.name });
     }
     const evidence = rpoEvidenceOf(result);
+    if (evidence?.source === 'replica-lag') this.#lagEvidence = evidence;
     if (evidence && !this.#options.probes.heartbeat) {
       const disasterAt = this.state.disasterAt ?? this.clock.now();
       const lossMs = evidence.source === 'snapshot' ? disasterAt - evidence.snapshotCreatedAt : evidence.lagMs;
@@ -286,7 +289,15 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
       signal: this.runSignal,
       random: this.random,
     });
-    if (!newest) return;
+    if (!newest) {
+      // No heartbeat reached the promoted store (the primary was lost before one replicated): fall back to the
+      // replica lag seen just before promotion, and say why.
+      const lag = this.#lagEvidence;
+      if (lag?.source === 'replica-lag') {
+        await this.record({ type: 'rpo.measured', seconds: Math.max(0, lag.lagMs) / 1000, source: 'replica-lag', detail: { ...lag, note: 'no heartbeat reached the promoted store; replica lag observed just before promotion' } });
+      }
+      return;
+    }
     const seconds = Math.max(0, disasterAt - newest.at) / 1000;
     await this.record({ type: 'rpo.measured', seconds, source: 'heartbeat', detail: { newestSeq: newest.seq, newestAt: new Date(newest.at).toISOString(), lastWrittenSeq: this.state.heartbeats.lastOkSeq ?? null } });
   }

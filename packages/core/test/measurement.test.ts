@@ -93,6 +93,32 @@ describe('RTO and RPO measurement against a known truth', () => {
     expect(report.rto).toMatchObject({ seconds: 1800, source: 'step', met: true });
   });
 
+  it('falls back to the replica lag seen before promotion when no heartbeat reached the promoted store, and says so', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T12:00:00Z' });
+    const written: number[] = [];
+    const run = await startRun({
+      subject: { plan: 'lost-before-replication', objectives },
+      operation: 'failover',
+      mode: 'ungraceful',
+      clock,
+      store: false,
+      // Heartbeats are written to the primary, which is already gone: none ever reaches the replica.
+      probes: { heartbeat: { target: 'db', intervalMs: 1_000, write: async (beat) => void written.push(beat.seq), readNewest: async () => undefined } },
+      steps: [
+        {
+          id: 'promote-replica', title: 'Promote', kind: 'action', promotesData: true, restoresService: true,
+          act: async (ctx) => {
+            await ctx.clock.sleep(5_000, ctx.signal);
+            return { rpoEvidence: { source: 'replica-lag', lagMs: 2_500 } };
+          },
+        },
+      ],
+    });
+    const report = await run.completion;
+    expect(written.length).toBeGreaterThan(0);
+    expect(report.rpo).toMatchObject({ seconds: 2.5, source: 'replica-lag', met: true });
+  });
+
   it('rebuilds the same report from the journal alone', async () => {
     const clock = new VirtualClock();
     const app = new ReplicatedApp(clock, 2_000);

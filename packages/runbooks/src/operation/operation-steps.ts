@@ -24,9 +24,10 @@ export interface OperationChoice {
  */
 export function operationSteps(source: PlanSource, choice: OperationChoice, aws: AwsEnvironment, runId: string, extra: { injectDisaster?: (signal: AbortSignal) => Promise<void> } = {}): StrategyRun {
   registerBuiltins();
-  // Only an ungraceful drill injects its outage: a failover answers a real one, and a graceful drill needs the
-  // primary reachable to fence it.
-  const inject = choice.operation === 'drill' && choice.mode === 'ungraceful' ? extra.injectDisaster : undefined;
+  // Only ungraceful runs inject their outage (a graceful one needs the primary reachable to fence it). Only a
+  // simulated target can inject one: on the sandbox an ungraceful failover simulates the region loss it answers;
+  // on AWS a failover answers a real one.
+  const inject = choice.mode === 'ungraceful' && choice.operation !== 'failback' ? extra.injectDisaster : undefined;
   const strategy = getStrategy(source.plan.strategy.name, source.file);
   const built = strategy.build({
     plan: source.plan,

@@ -1,6 +1,7 @@
 import { type Clock, type FileRunStore, type StepDefinition, formatDuration, newRunId, type PlanSource, type Run, type RunReport, startRun } from '@firedrill/core';
 import type { CliIo } from '../cli/cli-io.js';
 import { EXIT } from '../cli/cli-io.js';
+import { UsageError } from '../cli/usage-error.js';
 import { LiveTree, type TreeTerminal } from '../progress/live-tree.js';
 import { progressLine } from '../progress/progress-lines.js';
 import { type OperationChoice, operationSteps } from './operation-steps.js';
@@ -80,6 +81,15 @@ export async function startOperation(
   const { plan } = source;
   const runId = newRunId(plan.metadata.name, session.clock);
   const built = operationSteps(source, choice, session.aws, runId, session.injectDisaster ? { injectDisaster: session.injectDisaster } : {});
+  if (!options.stepThrough) refuseStepsNeedingPeople(source, choice, built.steps);
+  const probes = { ...session.probes(source), ...(built.probes ?? {}) };
+  // A failover whose region loss the target simulates writes heartbeats first, as a drill does, so its RPO
+  // measures what really had not replicated when the region went.
+  const simulatedLoss = choice.operation === 'failover' && choice.mode === 'ungraceful' && session.injectDisaster !== undefined;
+  const heartbeat = probes.heartbeat;
+  // A failback returns to a primary region that is back: on the sandbox, a simulated outage left by an
+  // ungraceful failover ends now (on AWS there is nothing to end).
+  if (choice.operation === 'failback') session.endDisaster?.();
   const run = await startRun({
     subject: {
       plan: plan.metadata.name,
@@ -96,11 +106,12 @@ export async function startOperation(
     steps: built.steps,
     clock: session.clock,
     store,
-    probes: { ...session.probes(source), ...(built.probes ?? {}) },
+    probes,
     concurrency: plan.concurrency,
     rollback: choice.drill === 'isolated' ? 'always' : plan.rollback,
     policies: plan.policies,
     ...(options.stepThrough ? { stepThrough: true, holdOnFailure: true } : {}),
+    ...(simulatedLoss && heartbeat ? { steadyStateMs: 10 * heartbeat.intervalMs } : {}),
   });
   if (choice.drill === 'live' && session.endDisaster) {
     // A game day's simulated outage lasts until the failover has restored service; then the region comes
@@ -116,6 +127,22 @@ export async function startOperation(
     if (e.type === 'step.succeeded' || e.type === 'step.failed' || e.type === 'step.skipped') session.save();
   });
   return { run, steps: built.steps };
+}
+
+/**
+ * An unattended run cannot approve or do a manual step: it would wait forever (or until the approval expires).
+ * Says which steps need a person and how to run the operation with one — before anything is journaled or called.
+ */
+function refuseStepsNeedingPeople(source: PlanSource, choice: OperationChoice, steps: readonly StepDefinition[]): void {
+  const people = steps.filter((s) => s.kind === 'approval' || s.kind === 'manual');
+  if (people.length === 0) return;
+  const what = people.map((s) =>
+    s.kind === 'approval' ? `approval "${s.id}"${s.approvers?.length ? ` (approvers: ${s.approvers.join(', ')})` : ''}` : `manual step "${s.id}" (${s.instruction})`,
+  );
+  const op = `--operation ${choice.operation}${choice.drill ? ` --${choice.drill}` : ''} --mode ${choice.mode}`;
+  throw new UsageError(
+    `${source.file}: this ${choice.operation} needs a person for ${what.join('; ')}. An unattended run cannot give them; step through it with \`firedrill runbook ${source.file} ${op}\`${people.some((s) => s.kind === 'approval') ? ', or remove the gate from the plan\'s approvals' : ''}. Nothing was run.`,
+  );
 }
 
 /** Waits for a run (new or resumed) to end, or for Ctrl-C, and prints its outcome. */
