@@ -7,7 +7,7 @@ import { type ActionStep, type CallPreview, type RpoEvidence, type StepContext, 
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { deleteDbInstance, describeDbInstance } from '../aws/rds-instances.js';
 import { copyDbSnapshot, createDbSnapshot, describeDbSnapshot, describeNewestSnapshot, restoreDbInstanceFromSnapshot } from '../aws/rds-snapshots.js';
-import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
+import { callAws, callAwsOrNotFound, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import { previewCall } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
@@ -27,7 +27,11 @@ export interface RestoredDatabase {
   identifier: string;
   region: string;
   snapshotIdentifier: string;
+  /** Capture time of the data restored (the original snapshot's, for a copy), ISO-8601. */
+  capturedAtIso: string;
   rpoEvidence?: RpoEvidence;
+  /** What the RPO evidence rests on, for people (see {@link RestoreDatabaseOptions.rpoNote}). */
+  note?: string;
 }
 
 const rdsAction = (region: string, command: string, input: Record<string, unknown>): CallPreview => previewCall('rds', region, command, input);
@@ -92,8 +96,16 @@ export interface RestoreDatabaseOptions {
   /** DB parameter group of the new instance: a custom group lets a later step fence its writers (read-only). */
   parameterGroup?: string;
   tags?: Readonly<Record<string, string>>;
-  /** Return `rpoEvidence` (the restored snapshot's capture time): set on the failover's restore. */
+  /**
+   * Return `rpoEvidence` (the restored snapshot's capture time): set on the restore whose data loss the run
+   * measures (a failover's, a failback's). It also stops the run's heartbeats: the restored instance is the new writer.
+   */
   measuresRpo?: boolean;
+  /**
+   * What the RPO evidence rests on, logged and returned with the result (`note`) and the evidence, e.g. that writes
+   * were frozen by hand and Firedrill could not verify it.
+   */
+  rpoNote?: string;
   dependsOn?: readonly string[];
   /** Delete the instance when the run rolls back (drill copies). */
   deleteOnRollback?: boolean;
@@ -111,10 +123,16 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
   const region = aws.region(side);
   const resultOf = (ctx: StepContext): RestoredDatabase => {
     const picked = pickedSnapshot(ctx, options.snapshotFrom);
+    // Extra fields travel to the journal's rpo.measured detail.
+    const evidence = { source: 'snapshot' as const, snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier, ...(options.rpoNote ? { note: options.rpoNote } : {}) };
     return {
-      identifier, region, snapshotIdentifier: picked.snapshotIdentifier,
-      ...(options.measuresRpo ? { rpoEvidence: { source: 'snapshot', snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier } } : {}),
+      identifier, region, snapshotIdentifier: picked.snapshotIdentifier, capturedAtIso: picked.capturedAtIso,
+      ...(options.measuresRpo ? { rpoEvidence: evidence } : {}),
+      ...(options.measuresRpo && options.rpoNote ? { note: options.rpoNote } : {}),
     };
+  };
+  const logNote = (ctx: StepContext): void => {
+    if (options.measuresRpo && options.rpoNote) ctx.log(options.rpoNote);
   };
   return {
     id: options.id,
@@ -133,7 +151,9 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
     undoByHand: `aws rds delete-db-instance --region ${region} --db-instance-identifier ${identifier} --final-db-snapshot-identifier ${identifier}-final`,
     check: async (ctx) => {
       const existing = await describeDbInstance({ rds: aws.clients(side).rds, identifier, ...signalOf(ctx) });
-      return existing === undefined || existing.readReplicaSource !== undefined ? { applied: false } : { applied: true, result: resultOf(ctx), note: `${identifier} exists (${existing.status})` };
+      if (existing === undefined || existing.readReplicaSource !== undefined) return { applied: false };
+      logNote(ctx);
+      return { applied: true, result: resultOf(ctx), note: `${identifier} exists (${existing.status})` };
     },
     act: async (ctx) => {
       const picked = pickedSnapshot(ctx, options.snapshotFrom);
@@ -153,6 +173,7 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
           }), sendOptions(ctx.signal)));
         ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier} with parameter group ${options.parameterGroup}`);
       }
+      logNote(ctx);
       return resultOf(ctx);
     },
     ...(options.deleteOnRollback ? { compensate: async (ctx: StepContext) => deleteInstanceQuietly(aws, side, identifier, ctx) } : {}),
@@ -214,15 +235,31 @@ export interface CopySnapshotOptions {
   dependsOn?: readonly string[];
 }
 
-/** Copies a snapshot to the other region. Check-then-act by target name. The result reads like a {@link PickedSnapshot}. */
+/**
+ * A snapshot's ARN and the capture time of its data: `OriginalSnapshotCreateTime`, which a cross-region copy keeps
+ * (its `SnapshotCreateTime` is when the copy was made), else `SnapshotCreateTime`. Undefined when it does not exist.
+ */
+async function describeCapture(aws: AwsEnvironment, side: Side, identifier: string, signal: AbortSignal): Promise<{ arn: string; capturedAt: Date } | undefined> {
+  const { rds } = aws.clients(side);
+  const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBSnapshots', resource: identifier }, signal, () =>
+    rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }), sendOptions(signal)));
+  const snapshot = out?.DBSnapshots?.[0];
+  if (snapshot === undefined) return undefined;
+  return { arn: snapshot.DBSnapshotArn ?? '', capturedAt: snapshot.OriginalSnapshotCreateTime ?? snapshot.SnapshotCreateTime ?? new Date(0) };
+}
+
+/**
+ * Copies a snapshot to the other region. Check-then-act by target name. The result reads like a {@link PickedSnapshot}:
+ * its `capturedAt` is when the data was captured (the source snapshot's time), not when the copy was made.
+ */
 export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<PickedSnapshot> {
   const { aws, from, to, sourceIdentifier, targetIdentifier } = options;
   const source = aws.region(from);
   const region = aws.region(to);
   const sourceArn = (): string => `arn:aws:rds:${source}:${aws.plan.accounts?.[from]?.accountId ?? '*'}:snapshot:${sourceIdentifier}`;
   const describeCopy = async (ctx: StepContext): Promise<PickedSnapshot | undefined> => {
-    const copy = await describeDbSnapshot({ rds: aws.clients(to).rds, identifier: targetIdentifier, ...signalOf(ctx) });
-    return copy === undefined ? undefined : { snapshotIdentifier: targetIdentifier, snapshotArn: copy.arn ?? '', capturedAt: copy.createdAt?.getTime() ?? 0, capturedAtIso: copy.createdAt?.toISOString() ?? '', region };
+    const copy = await describeCapture(aws, to, targetIdentifier, ctx.signal);
+    return copy === undefined ? undefined : { snapshotIdentifier: targetIdentifier, snapshotArn: copy.arn, capturedAt: copy.capturedAt.getTime(), capturedAtIso: copy.capturedAt.toISOString(), region };
   };
   return {
     id: options.id,
@@ -247,7 +284,10 @@ export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<Picke
       });
       ctx.log(outcome.note);
       const copy = await describeCopy(ctx);
-      return copy ?? { snapshotIdentifier: targetIdentifier, snapshotArn: '', capturedAt: snapshot.createdAt?.getTime() ?? 0, capturedAtIso: snapshot.createdAt?.toISOString() ?? '', region };
+      if (copy !== undefined) return copy;
+      const original = await describeCapture(aws, from, sourceIdentifier, ctx.signal);
+      const capturedAt = original?.capturedAt ?? snapshot.createdAt ?? new Date(0);
+      return { snapshotIdentifier: targetIdentifier, snapshotArn: '', capturedAt: capturedAt.getTime(), capturedAtIso: capturedAt.toISOString(), region };
     },
   };
 }

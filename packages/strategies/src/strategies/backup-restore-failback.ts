@@ -47,12 +47,17 @@ const regionAnswers = defineWaiter({
   acceptor: () => ({ state: 'SUCCESS', progress: 'answering' }),
 });
 
+/** Whether Firedrill fences the DR site's writers itself: the plan names custom parameter groups on both sides. */
+export function failbackFencesWriters(topology: BackupRestoreTopology): boolean {
+  const groups = topology.parameters.parameterGroups ?? {};
+  return groups.recovery !== undefined && groups.primary !== undefined;
+}
+
 function freezeSteps(options: BackupRestoreFailbackOptions, dependsOn: string[]): { freeze: StepDefinition; unfreeze: (after: string[]) => StepDefinition } {
   const { aws, topology } = options;
   const db = topology.database.resource;
   const marks = options.freezeStarts === 'disaster' ? { declaresDisaster: true } : { beginsPhase: 'failback' };
-  const groups = (topology.parameters.parameterGroups ?? {});
-  if (groups.recovery !== undefined && groups.primary !== undefined) {
+  if (failbackFencesWriters(topology)) {
     const freeze = { ...fenceWritersStep({ aws, side: 'recovery', identifier: db.recovery.identifier, id: 'freeze-dr-writes', dependsOn, compensate: true }), ...marks };
     return {
       freeze,
@@ -110,6 +115,9 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
     waitSnapshotAvailableStep({ id: 'wait-primary-snapshot', aws, side: 'primary', snapshotIdentifier: drSnapshot, dependsOn: ['copy-snapshot-to-primary'], expectedMs: 15 * 60_000 }),
     restoreDatabaseStep({
       id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary',
+      // A failback run measures what it loses: the writes the DR site accepted after the snapshot restored here (none
+      // when the freeze came first). In a live drill the run's RPO stays the failover's (one RPO per run).
+      ...(options.freezeStarts === 'disaster' ? { measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot) } : {}),
       dependsOn: ['wait-primary-snapshot', 'wait-stale-primary-deleted'], tags: { 'firedrill:plan': aws.plan.metadata.name, 'firedrill:role': topology.database.role },
       ...((topology.parameters.parameterGroups ?? {}).primary ? { parameterGroup: topology.parameters.parameterGroups!.primary! } : {}),
     }),
@@ -125,6 +133,17 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
   }
   steps.push(unfreeze([served]), ...drSiteTeardown(options, drSnapshot, served));
   return steps;
+}
+
+/** What the failback's RPO rests on: a fence Firedrill set and checked, or a person's word. */
+function failbackRpoNote(options: BackupRestoreFailbackOptions, drSnapshot: string): string {
+  const { aws, topology } = options;
+  const db = topology.database.resource;
+  const where = `${db.recovery.identifier} in ${aws.region('recovery')}`;
+  if (failbackFencesWriters(topology)) {
+    return `RPO from ${drSnapshot}: taken after Firedrill fenced ${where} (read-only parameter group, step freeze-dr-writes), so it holds every write the DR site accepted.`;
+  }
+  return `RPO from ${drSnapshot} assumes the manual freeze (step freeze-dr-writes) really stopped writes to ${where} before it was marked done: Firedrill could not check it (no custom parameter groups in strategy.parameters.parameterGroups). Writes accepted there after the snapshot are not in ${db.primary.identifier} and are not counted.`;
 }
 
 /** Takes the DR site back to what backup & restore keeps there: nothing running (a final snapshot is kept). */

@@ -20,6 +20,8 @@ export interface BackupRestoreFailoverOptions {
   topology: BackupRestoreTopology;
   /** Injects the outage (a live drill on the sandbox); a real failover only declares it. */
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
+  /** Title of the disaster step. @default "Declare the loss of <primary>: recover <plan> from backups in <recovery>" */
+  title?: string;
   /** Prefix of step ids (a live drill keeps failover and failback apart). @default '' */
   prefix?: string;
 }
@@ -44,7 +46,7 @@ export function backupRestoreFailoverSteps(options: BackupRestoreFailoverOptions
   const db = topology.database.resource;
   const declare = declareDisasterStep({
     id: `${p}declare-disaster`,
-    title: `Declare the loss of ${aws.region('primary')}: recover ${plan.metadata.name} from backups in ${aws.region('recovery')}`,
+    title: options.title ?? `Declare the loss of ${aws.region('primary')}: recover ${plan.metadata.name} from backups in ${aws.region('recovery')}`,
     ...(options.injectDisaster ? { injectDisaster: options.injectDisaster } : {}),
   });
   const restoredId = db.recovery.identifier;

@@ -15,21 +15,33 @@ import { backupRestoreTopology, validateBackupRestorePlan } from './backup-resto
 export interface BackupRestoreStrategyOptions {
   /**
    * Injects the outage when a live drill declares the disaster (on the sandbox:
-   * `() => sandbox.faults.regionOutage(primary, { until })`). Without it a live drill only declares it.
+   * `() => sandbox.faults.regionOutage(primary, { until })`), when the run gives none (`StrategyContext.injectDisaster`,
+   * which the CLI sets for ungraceful runs on the sandbox, wins). Without either a live drill only declares it.
    */
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
 }
 
+/** The outage to inject: the run's (`ctx.injectDisaster`, what the CLI gives on the sandbox), else the strategy's own. */
+function injectionOf(ctx: StrategyContext, options: BackupRestoreStrategyOptions): { injectDisaster?: (signal: AbortSignal) => Promise<void> } {
+  const inject = ctx.injectDisaster ?? options.injectDisaster;
+  return inject ? { injectDisaster: inject } : {};
+}
+
 function liveDrill(ctx: StrategyContext, options: BackupRestoreStrategyOptions): StepDefinition[] {
   const topology = backupRestoreTopology(ctx.plan);
-  const failover = backupRestoreFailoverSteps({ aws: ctx.aws, topology, ...(options.injectDisaster ? { injectDisaster: options.injectDisaster } : {}) });
+  const inject = injectionOf(ctx, options);
+  const failover = backupRestoreFailoverSteps({
+    aws: ctx.aws, topology, ...inject,
+    title: `Drill: declare ${ctx.aws.region('primary')} lost${inject.injectDisaster ? ' (outage injected)' : ''}: recover ${ctx.plan.metadata.name} from backups in ${ctx.aws.region('recovery')}`,
+  });
   const failback = backupRestoreFailbackSteps({ aws: ctx.aws, topology, runId: ctx.runId, after: [failover.ids.last], freezeStarts: 'phase' });
   return [...failover.steps, ...failback];
 }
 
 function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): StrategyRun {
   const topology = backupRestoreTopology(ctx.plan);
-  if (ctx.operation === 'failover') return { steps: backupRestoreFailoverSteps({ aws: ctx.aws, topology }).steps };
+  // A failover answers a real outage; on a simulated target the run injects the one it answers (ungraceful only).
+  if (ctx.operation === 'failover') return { steps: backupRestoreFailoverSteps({ aws: ctx.aws, topology, ...(ctx.injectDisaster ? { injectDisaster: ctx.injectDisaster } : {}) }).steps };
   if (ctx.operation === 'failback') return { steps: backupRestoreFailbackSteps({ aws: ctx.aws, topology, runId: ctx.runId, freezeStarts: 'disaster' }) };
   if (ctx.drill === 'live') return { steps: liveDrill(ctx, options) };
   const { steps, probe } = backupRestoreIsolatedDrill({ aws: ctx.aws, topology, runId: ctx.runId });
@@ -37,7 +49,8 @@ function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): Str
 }
 
 /**
- * A backup & restore strategy; give `injectDisaster` to let live drills cause the outage they measure.
+ * A backup & restore strategy. Live drills (and failovers) cause the outage they measure with the run's
+ * `injectDisaster`; give one here for callers whose runs have none.
  *
  * - `check`: newest DB snapshot copy in the recovery region younger than the RPO objective; RDS backup
  *   retention and snapshot schedules as the plan says; AMI and launch template in the recovery region; buckets
@@ -61,5 +74,5 @@ export function createBackupRestoreStrategy(options: BackupRestoreStrategyOption
   };
 }
 
-/** The built-in backup & restore strategy (live drills declare the disaster without injecting it). */
+/** The built-in backup & restore strategy: live drills and failovers inject the run's outage (`StrategyContext.injectDisaster`) when it has one. */
 export const backupRestoreStrategy: Strategy = createBackupRestoreStrategy();
