@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { driveRunbook, openSandboxSession, ScriptedOperator, startOperation } from '../src/index.js';
+import { driveRunbook, openSandboxSession, reportToMarkdown, ScriptedOperator, startOperation } from '../src/index.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', 'examples', 'warm-standby.yaml');
 
@@ -72,6 +72,8 @@ describe('interactive runbook (scripted operator)', () => {
     const journal = readJournalFile(store.journalPath(run.runId));
     expect(journal.filter((e) => e.type === 'step.ready').length).toBeGreaterThanOrEqual(steps.length - 1);
     for (const a of report.operatorActions) expect(Number.isNaN(Date.parse(a.at))).toBe(false);
+    // The Markdown report carries the same record for the post-incident review.
+    expect(reportToMarkdown(report)).toMatch(/## Operator actions[\s\S]*\| ana \| mark-done \| `scale-recovery-compute` \| scaled from the console \|/);
 
     // The final AWS state, read through the SDK: the replica is the writer, the fleet at production size, DNS in us-west-2.
     const db = (await describeDbInstance({ rds: recovery.rds, identifier: 'tracking-db-replica' }))!;

@@ -38,6 +38,12 @@ export function reportToMarkdown(report: RunReport): string {
   if (report.approvals.length > 0) {
     lines.push('', '## Approvals', '', ...report.approvals.map((a) => `- \`${a.stepId}\` approved by **${a.by}** at ${a.at} after ${formatDuration(a.waitedSeconds * 1000)}`));
   }
+  // Reports written before operator actions were recorded have none.
+  const actions = report.operatorActions ?? [];
+  if (actions.length > 0) {
+    lines.push('', '## Operator actions', '', '| when | who | what | step | note |', '| --- | --- | --- | --- | --- |');
+    for (const a of actions) lines.push(`| ${a.at} | ${a.by} | ${a.action} | ${a.stepId ? `\`${a.stepId}\`` : '—'} | ${a.note ?? ''} |`);
+  }
   lines.push('', `API calls: ${report.calls.total} (${report.calls.throttled} throttled)${Object.keys(report.calls.byService).length ? ` — ${Object.entries(report.calls.byService).map(([s, n]) => `${s} ${n}`).join(', ')}` : ''}`, '');
   return lines.join('\n');
 }
