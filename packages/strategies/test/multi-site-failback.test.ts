@@ -1,9 +1,9 @@
-import { StepFailure } from '@firedrill/core';
+import { StepFailure, startRun } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
-import { sandboxHealthProbe } from '../../sandbox/src/index.js';
+import { sandboxHealthProbe, sandboxHeartbeatProbe } from '../../sandbox/src/index.js';
 import { multiSiteStrategy } from '../src/strategies/multi-site.js';
-import { multiSiteFixture, type MultiSiteFixture } from './support/multi-site-scenario.js';
-import { at, runStrategy, writeHeartbeats } from './support/strategy-on-sandbox.js';
+import { multiSiteFixture, type MultiSiteFixture, trueRestoredThroughDns } from './support/multi-site-scenario.js';
+import { at, runStrategy, sandboxAws, writeHeartbeats } from './support/strategy-on-sandbox.js';
 
 /** Weights of the primary's record, in the order the ChangeResourceRecordSets calls set them. */
 function primaryWeightsSet(f: MultiSiteFixture, from = 0): number[] {
@@ -68,6 +68,54 @@ describe('multi-site failback', () => {
     const healthyAfter = (t: number): number => f.sandbox.truth.firstHealthyAt(f.recovery, t + 1, f.names.app)!;
     expect(Math.abs(at(failoverPhase!.restoredAt) - healthyAfter(switchovers[0]!.at))).toBeLessThanOrEqual(1_000);
     expect(Math.abs(at(failbackPhase!.restoredAt) - healthyAfter(switchovers[1]!.at))).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe('multi-site live drill, ungraceful (a game day loses the primary region)', () => {
+  it('injects the outage first, recovers on the survivor scaled to all of production, then fails back to the plan topology', async () => {
+    const f = await multiSiteFixture(12);
+    await writeHeartbeats(f.sandbox, f.clock, f.names.app, 10_000);
+    const aws = sandboxAws(f.plan, f.clock, f.sandbox);
+    const recordName = f.names.dns!.recordName;
+    const built = multiSiteStrategy.build({
+      plan: f.plan, operation: 'drill', drill: 'live', mode: 'ungraceful', aws, runId: 'multi-site-live-ungraceful',
+      injectDisaster: async () => void f.sandbox.faults.regionOutage(f.primary),
+    });
+    // The disaster step comes first: every failover step waits for the region to be lost.
+    const declare = built.steps.find((s) => s.declaresDisaster)!;
+    expect(declare.id).toBe('declare-disaster');
+    expect(built.steps.filter((s) => !s.dependsOn?.length).map((s) => s.id)).toEqual([declare.id]);
+    const run = await startRun({
+      subject: { plan: f.plan.metadata.name, strategy: 'multi-site', target: 'sandbox', objectives: { rtoMs: f.plan.objectives.rto, rpoMs: f.plan.objectives.rpo } },
+      operation: 'drill', drill: 'live', mode: 'ungraceful', runId: 'multi-site-live-ungraceful', steps: built.steps, clock: f.clock, store: false,
+      probes: {
+        health: sandboxHealthProbe({ sandbox: f.sandbox, app: f.names.app, recordName, intervalMs: 1_000, consecutive: 3 }),
+        heartbeat: sandboxHeartbeatProbe({ sandbox: f.sandbox, app: f.names.app, intervalMs: 1_000 }),
+        phaseHealth: { failback: sandboxHealthProbe({ sandbox: f.sandbox, app: f.names.app, recordName, intervalMs: 1_000, consecutive: 3 }) },
+      },
+    });
+    // As on a game day: the region comes back once the failover has restored service.
+    const off = run.events.on('service.restored', () => {
+      off();
+      f.sandbox.faults.endRegionOutage(f.primary, f.clock.now());
+    });
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    const disasterAt = at(report.disasterAt);
+    expect(f.sandbox.world.faults.outages.map((o) => [o.region, o.at])).toEqual([[f.primary, disasterAt]]);
+    expect(f.sandbox.calls({ command: 'FailoverGlobalCluster', outcome: 'ok' }).map((c) => (c.input as { AllowDataLoss: boolean }).AllowDataLoss)).toEqual([true]);
+    // The failover phase: served again when the survivor has all 8 instances InService and the writer, as the truth says.
+    const failover = report.phases![0]!;
+    const group = f.sandbox.world.autoScaling[f.recovery]![f.names.compute.recovery!.autoScalingGroupName]!;
+    const launched = group.instances.map((i) => i.lifecycle.find((c) => c.value === 'InService')?.at).filter((t): t is number => t !== undefined && t > disasterAt).sort((a, b) => a - b);
+    const truth = trueRestoredThroughDns(f, disasterAt);
+    expect(truth).toBeGreaterThanOrEqual(launched[3]!);
+    expect(Math.abs(at(failover.restoredAt) - truth)).toBeLessThanOrEqual(1_000);
+    expect(Math.abs(failover.rto.seconds! * 1000 - (truth - disasterAt))).toBeLessThanOrEqual(1_000);
+    // Its RPO is what the lost region had not replicated, measured to within the heartbeat interval.
+    expect(Math.abs(report.rpo.seconds! * 1000 - f.sandbox.truth.lostWrites(f.names.app, { disasterAt }).rpoMs)).toBeLessThanOrEqual(1_000);
+    expect(report.phases!.map((p) => p.name)).toEqual(['failover', 'failback']);
+    await expectPlanTopology(f);
   });
 });
 

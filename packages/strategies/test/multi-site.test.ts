@@ -2,8 +2,14 @@ import { UpdateAutoScalingGroupCommand, AutoScalingClient } from '@aws-sdk/clien
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { multiSiteStrategy } from '../src/strategies/multi-site.js';
-import { multiSiteFixture, planResourceNames, resourcesInInput, trueRestoredThroughDns } from './support/multi-site-scenario.js';
+import { multiSiteFixture, type MultiSiteFixture, planResourceNames, resourcesInInput, trueRestoredThroughDns } from './support/multi-site-scenario.js';
 import { at, runStrategy, sandboxAws, writeHeartbeats } from './support/strategy-on-sandbox.js';
+
+/** When each instance the survivor launched after `from` went InService, in order. */
+function newInServiceTimes(f: MultiSiteFixture, from: number): number[] {
+  const group = f.sandbox.world.autoScaling[f.recovery]![f.names.compute.recovery!.autoScalingGroupName]!;
+  return group.instances.map((i) => i.lifecycle.find((c) => c.value === 'InService')?.at).filter((t): t is number => t !== undefined && t > from).sort((a, b) => a - b);
+}
 
 describe('multi-site check', () => {
   it('passes on a fresh scenario, changing nothing', async () => {
@@ -47,6 +53,12 @@ describe('multi-site failover', () => {
     const disasterAt = at(report.disasterAt);
     const trueRto = (trueRestoredThroughDns(f, disasterAt) - disasterAt) / 1000;
     expect(Math.abs(report.rto.seconds! - trueRto)).toBeLessThanOrEqual(1);
+    // The survivor carries all of production, what both fleets of 4 carried (the sandbox's load rule): users are
+    // served again only once its 8th instance is InService, and the failover started that scale-out at once.
+    expect(f.sandbox.world.applications[f.names.app]!.productionCapacity).toBe(8);
+    const eighthInService = newInServiceTimes(f, disasterAt)[3]!;
+    expect(trueRestoredThroughDns(f, disasterAt)).toBeGreaterThanOrEqual(eighthInService);
+    expect(f.sandbox.calls({ command: 'UpdateAutoScalingGroup', outcome: 'ok' })[0]!.at - disasterAt).toBeLessThan(2_000);
     const truth = f.sandbox.truth.lostWrites(f.names.app, { disasterAt });
     expect(report.rpo.source).toBe('heartbeat');
     expect(Math.abs(report.rpo.seconds! * 1000 - truth.rpoMs)).toBeLessThanOrEqual(1_000);

@@ -5,15 +5,33 @@
  * the weights back in stages, each gated by the health of the region being ramped.
  */
 import type { StepDefinition } from '@firedrill/core';
+import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
 import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
 import { checkMultiSite } from './multi-site-check.js';
 import { durationParameter, multiSiteResources, validateMultiSite } from './multi-site-resources.js';
 import { drainDrillSteps, failbackSteps, failoverSteps } from './multi-site-steps.js';
 
+/**
+ * The failover, preceded — when the run injects the region loss it answers (an ungraceful failover or live drill on
+ * the sandbox) — by the step that injects it: its start is the disaster, and every failover step waits for it, so
+ * the drill recovers from a lost region rather than from one that still serves. Without an injection the lost
+ * region is already gone and the run's start is the disaster.
+ */
+function failoverWithDisaster(ctx: StrategyContext, resources: ReturnType<typeof multiSiteResources>): StepDefinition[] {
+  const failover = failoverSteps(ctx, resources);
+  if (ctx.mode !== 'ungraceful' || ctx.injectDisaster === undefined) return failover;
+  const declare = declareDisasterStep({
+    id: 'declare-disaster',
+    title: `${ctx.operation === 'drill' ? 'Drill: lose' : 'Declare the loss of'} ${ctx.aws.region('primary')} (outage injected)`,
+    injectDisaster: ctx.injectDisaster,
+  });
+  return [declare, ...failover.map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: [declare.id] }))];
+}
+
 function liveDrillSteps(ctx: StrategyContext): StepDefinition[] {
   const resources = multiSiteResources(ctx.plan);
-  const failover = failoverSteps(ctx, resources);
+  const failover = failoverWithDisaster(ctx, resources);
   const hold = soakStep({ id: 'soak-on-recovery', dependsOn: failover.map((s) => s.id), duration: durationParameter(ctx.plan, 'soak', '2m'), what: `the failover to ${ctx.aws.region('recovery')}` });
   return [...failover, hold, ...failbackSteps(ctx, resources, { dependsOn: [hold.id], phase: 'failback' })];
 }
@@ -22,7 +40,7 @@ function build(ctx: StrategyContext): StrategyRun {
   const resources = multiSiteResources(ctx.plan);
   switch (ctx.operation) {
     case 'failover':
-      return { steps: failoverSteps(ctx, resources) };
+      return { steps: failoverWithDisaster(ctx, resources) };
     case 'failback':
       return { steps: failbackSteps(ctx, resources) };
     case 'drill':
@@ -39,7 +57,8 @@ async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>)
  *
  * - `failover` (the primary region lost; `ungraceful`): weight of the lost region to 0 (refused if that would
  *   leave no healthy target), FailoverGlobalCluster with AllowDataLoss to the recovery cluster, the recovery Auto
- *   Scaling groups to full capacity — at once — then verify the recovery region alone serves through DNS.
+ *   Scaling groups to full capacity — at once — then verify the recovery region alone serves through DNS. With
+ *   `injectDisaster` (the sandbox), a first step injects the region loss and is the disaster.
  *   `graceful`: capacity first, drain, then SwitchoverGlobalCluster (RPO 0).
  * - `failback`: the primary scaled back and rejoined as a connected secondary, SwitchoverGlobalCluster back, the
  *   primary's weight ramped back (`parameters.rampStages`, default 10 % → 50 % → 100 %, each stage after
