@@ -62,7 +62,9 @@ function recordsOf(world: World, call: CallLogEntry): unknown[] {
       }
       return [rds.instances[id ?? ''], rds.clusters?.[id ?? '']].filter(Boolean);
     }
-    case 'autoScaling': {
+    case 'autoscaling': {
+      // A scale-out settles when its last instance is InService (the call log names the service 'autoscaling'; the
+      // world keeps its groups under autoScaling).
       const group = w['autoScaling']![call.region]![String(input['AutoScalingGroupName'])] as { instances: { lifecycle: unknown }[] } | undefined;
       return group ? group.instances.map((i) => i.lifecycle) : [];
     }

@@ -66,10 +66,12 @@ async function buildSetup(strategy: StrategyName, seed: number): Promise<DrillSe
       return { strategy, clock, sandbox, names, plan, mode: 'ungraceful', injectOutage: outage(sandbox, clock, names.primaryRegion), recordName: names.dns!.recordName, serviceRegion: names.recoveryRegion };
     }
     case 'multi-site': {
-      // Primary us-west-2, as the multi-site tests: losing it leaves Route 53's control plane (us-east-1) up.
+      // Primary us-west-2, as the multi-site tests: losing it leaves Route 53's control plane (us-east-1) up. A live
+      // drill loses the region, as a game day (and `firedrill drill --live`, ungraceful by default) does: the
+      // survivor takes all of production's load (8: both fleets of 4 together) while the writer moves.
       const { sandbox, names } = await buildMultiSiteScenario({ clock, seed, regions: ['us-west-2', 'us-east-1'] });
       const plan = parsePlan(planForMultiSiteScenario(names, { parameters: { soak: '2m', rampSoak: '1m' } }));
-      return { strategy, clock, sandbox, names, plan, mode: 'graceful', recordName: names.dns!.recordName, serviceRegion: names.recoveryRegion };
+      return { strategy, clock, sandbox, names, plan, mode: 'ungraceful', injectOutage: outage(sandbox, clock, names.primaryRegion), recordName: names.dns!.recordName, serviceRegion: names.recoveryRegion };
     }
     case 'in-region': {
       const { sandbox, names } = await buildInRegionAuroraScenario({ clock, seed });
