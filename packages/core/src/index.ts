@@ -64,3 +64,4 @@ export type {
   WaitStep,
 } from './step.js';
 export * from './plan/index.js';
+export { cronFirings, nextCronTime, previousCronTime } from './cron.js';

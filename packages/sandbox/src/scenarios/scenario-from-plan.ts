@@ -7,11 +7,10 @@
  *
  * The reverse of `planForScenario` & co. (scenario → plan). Only types come from `@firedrill/core`.
  */
-import type { Plan, PlanResource } from '@firedrill/core';
+import { cronFirings, type Plan, type PlanResource } from '@firedrill/core';
 import { nodeKey } from '../database-nodes.js';
 import type { Sandbox } from '../sandbox.js';
 import { buildBackupRestoreScenario } from './backup-restore.js';
-import { cronFirings } from './cron-times.js';
 import { buildInRegionAuroraScenario } from './in-region-aurora.js';
 import type { BucketLayout, Capacity, InstanceRoleLayout, ScenarioLayout } from './layout.js';
 import { buildMultiSiteScenario } from './multi-site.js';
