@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { FileRunStore, type HealthProbe, type Plan, parsePlan, type RunProbes, type RunReport, startRun, type StepDefinition, VirtualClock } from '@firedrill/core';
+import { FileRunStore, type HealthProbe, type Plan, parsePlan, type Run, type RunProbes, type RunReport, startRun, type StepDefinition, VirtualClock } from '@firedrill/core';
 import { buildBackupRestoreScenario, sandboxHealthProbe } from '../../sandbox/src/index.js';
 import { type BackupRestorePlanOverrides, planForBackupRestoreScenario } from '../../sandbox/src/scenarios/scenario-plan-backup-restore.js';
 import type { AwsClientPlugin } from '../src/aws/aws-pluggable.js';
@@ -69,6 +69,10 @@ export interface RunOptions {
   /** Keep the journal in a temporary directory. */
   onDisk?: boolean;
   extraSteps?: StepDefinition[];
+  /** The run's outage (`StrategyContext.injectDisaster`), as the CLI gives it on the sandbox. */
+  injectDisaster?: (signal: AbortSignal) => Promise<void>;
+  /** Sees the run as soon as it starts (operator controls, events). */
+  onRun?: (run: Run) => void;
 }
 
 /** Builds and runs an operation on the scenario; heartbeats are off, so RPO comes from the snapshot. */
@@ -77,7 +81,10 @@ export async function runBackupRestore(f: BackupRestoreFixture, options: RunOpti
   const plugins: AwsClientPlugin[] = [...(options.deny ? [denyPlugin(options.deny)] : []), (target) => sandbox.plugin(target.region) as never];
   const aws = new AwsEnvironment({ plan, clock, plugins });
   const runId = `${plan.metadata.name}-${options.operation}-${clock.now()}`;
-  const built = options.strategy.build({ plan, operation: options.operation, mode: 'ungraceful', aws, runId, ...(options.drill ? { drill: options.drill } : {}) });
+  const built = options.strategy.build({
+    plan, operation: options.operation, mode: 'ungraceful', aws, runId, ...(options.drill ? { drill: options.drill } : {}),
+    ...(options.injectDisaster ? { injectDisaster: options.injectDisaster } : {}),
+  });
   const probes: RunProbes = { ...(built.probes ?? {}) };
   const where = options.health === 'dns' ? { recordName: f.names.dns!.recordName } : options.health === 'endpoint' ? { region: f.recovery } : undefined;
   if (where) probes.health = sandboxHealthProbe({ sandbox, app: f.names.app, intervalMs: 1_000, consecutive: 3, ...where });
@@ -89,6 +96,7 @@ export async function runBackupRestore(f: BackupRestoreFixture, options: RunOpti
     ...(options.drill ? { drill: options.drill } : {}),
     ...(options.rollback ? { rollback: options.rollback } : {}),
   });
+  options.onRun?.(run);
   return { report: await run.completion, journalPath: run.journalPath, runId };
 }
 

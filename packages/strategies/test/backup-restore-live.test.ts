@@ -1,0 +1,308 @@
+/**
+ * Backup & restore against the sandbox's ground truth where the colleague's review found gaps: a live drill with
+ * the built-in strategy injects the run's outage (the failover measures a real one), a failback run measures the
+ * data it loses from the snapshot it restored, and the Auto Scaling group variant of the recovery compute.
+ */
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateDBParameterGroupCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { type ActionStep, loadPlanText, type Plan, type Run, type RunReport, type StepDefinition, VirtualClock } from '@firedrill/core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildScenarioForPlan, type LostWritesTruth, sandboxHealthProbe } from '../../sandbox/src/index.js';
+import { backupRestoreStrategy } from '../src/strategies/backup-restore.js';
+import { at, type BackupRestoreFixture, backupRestoreScenario, newestCopyCapturedAt, runBackupRestore } from './backup-restore-fixture.js';
+
+type Fixture = BackupRestoreFixture;
+
+/** Reads the sandbox's truth at the moment `after` ends (a step added to the run). */
+function truthStep(id: string, after: string, read: () => void): ActionStep {
+  return { id, kind: 'action', title: `test: read the sandbox truth after ${after}`, dependsOn: [after], preview: () => [], act: async () => void read() };
+}
+
+/**
+ * The application writing on the run's clock: one write every `everyMs` to whichever database accepts it (the
+ * sandbox's data plane), refusals counted. Stop it before reading the truth.
+ */
+function applicationWrites(f: Fixture, firstSeq: number, everyMs = 10_000) {
+  const acked: { seq: number; at: number }[] = [];
+  const refusedAt: number[] = [];
+  const stop = new AbortController();
+  let paused = false;
+  let seq = firstSeq;
+  void (async () => {
+    while (!stop.signal.aborted) {
+      if (!paused) {
+        try {
+          const w = f.sandbox.dataPlane.writeHeartbeat(f.names.app, { seq });
+          acked.push({ seq, at: w.ackedAt });
+        } catch {
+          refusedAt.push(f.clock.now());
+        }
+        seq++;
+      }
+      await f.clock.sleep(everyMs, stop.signal).catch(() => undefined);
+    }
+  })();
+  return { acked, refusedAt, stop: () => stop.abort(), pause: (p: boolean) => void (paused = p) };
+}
+
+/** Seqs of `writes` that the application's surviving database does not hold (by the sandbox's truth). */
+function lostSeqs(truth: LostWritesTruth, writes: { seq: number }[]): number[] {
+  const lost = new Set(truth.lost.map((w) => w.seq));
+  return writes.map((w) => w.seq).filter((s) => lost.has(s));
+}
+
+const stepOf = (report: RunReport, id: string) => report.steps.find((s) => s.id === id);
+
+describe('backup & restore live drill with the built-in strategy (the run injects the outage)', () => {
+  it('declares the disaster by injecting it: the failover measures the real outage; RTO and RPO match the truth', async () => {
+    const f = await backupRestoreScenario(11, { parameters: { parameterGroups: { primary: 'tracking-pg', recovery: 'tracking-pg-dr' } } });
+    await createParameterGroups(f);
+    const capturedAt = await newestCopyCapturedAt(f);
+    // Writes acknowledged by the primary after the newest backup: the data a backup & restore failover loses.
+    const beforeDisaster = applicationWrites(f, 1, 60_000);
+    await f.clock.sleep(10 * 60_000);
+    beforeDisaster.stop();
+    expect(beforeDisaster.acked.length).toBeGreaterThanOrEqual(10);
+
+    // As the CLI wires it on the sandbox: the run's outage starts at the disaster step and ends once service is restored.
+    let injectedAt: number | undefined;
+    const injectDisaster = async (): Promise<void> => {
+      injectedAt = f.clock.now();
+      f.sandbox.faults.regionOutage(f.primary);
+    };
+    let afterFailover: LostWritesTruth | undefined;
+    const onRun = (run: Run): void => {
+      const off = run.events.on('service.restored', () => {
+        off();
+        f.sandbox.faults.endRegionOutage(f.primary, f.clock.now());
+      });
+    };
+    const failbackProbe = sandboxHealthProbe({ sandbox: f.sandbox, app: f.names.app, region: f.primary, intervalMs: 1_000, consecutive: 3 });
+    const { report } = await runBackupRestore(f, {
+      strategy: backupRestoreStrategy, operation: 'drill', drill: 'live', health: 'endpoint', phaseHealth: { failback: failbackProbe }, injectDisaster, onRun,
+      extraSteps: [truthStep('test-truth-after-failover', 'wait-dns-recovery-in-sync', () => void (afterFailover = f.sandbox.truth.lostWrites(f.names.app, { disasterAt: injectedAt! })))],
+    });
+    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
+    expect(stepOf(report, 'declare-disaster')!.title).toMatch(/^Drill: declare us-east-1 lost \(outage injected\)/);
+
+    // The outage was injected by the disaster step, at the disaster.
+    const disasterAt = at(report.disasterAt);
+    expect(injectedAt).toBe(disasterAt);
+    expect(f.sandbox.world.faults.outages.map((o) => [o.region, o.at])).toEqual([[f.primary, disasterAt]]);
+
+    // RTO: from the disaster until the restored stack really served users (the sandbox's truth), within 1 s.
+    const truthRto = (f.sandbox.truth.firstHealthyAt(f.recovery, disasterAt)! - disasterAt) / 1000;
+    expect(truthRto).toBeGreaterThan(600); // a restore, not the ≈0 s of a drill that never lost its primary
+    expect(Math.abs(report.rto.seconds! - truthRto)).toBeLessThanOrEqual(1);
+    expect(report.rto.source).toBe('health-probe');
+
+    // RPO: disaster − creation time of the snapshot restored, as the truth knows it at the end of the failover.
+    expect(afterFailover).toBeDefined();
+    expect(afterFailover!.survivor).toBe(`${f.recovery}:${f.names.app}-db-restored`);
+    expect(afterFailover!.dataAsOfSource).toBe('snapshot');
+    expect(afterFailover!.dataAsOf).toBe(capturedAt);
+    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: afterFailover!.rpoMs / 1000 });
+    expect(report.rpo.seconds).toBe((disasterAt - capturedAt) / 1000);
+    expect(lostSeqs(afterFailover!, beforeDisaster.acked)).toEqual(beforeDisaster.acked.map((w) => w.seq));
+
+    // Both phases measured; the failback returned users to the primary.
+    const phases = (report as unknown as { phases: { name: string; rto: { seconds: number | null } }[] }).phases;
+    expect(phases.map((p) => p.name)).toEqual(['failover', 'failback']);
+    expect(phases[1]!.rto.seconds).toBeGreaterThan(600);
+    expect(f.sandbox.truth.dnsTarget(f.names.dns!.recordName).regions).toEqual([f.primary]);
+    expect(f.sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
+
+/** The parameter groups a plan names, created in both regions (the fixture's scenario does not make them). */
+async function createParameterGroups(f: Fixture): Promise<void> {
+  for (const [side, name] of [['primary', 'tracking-pg'], ['recovery', 'tracking-pg-dr']] as const) {
+    await f.rds[side].send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: 'tracking' }));
+  }
+}
+
+/** A failover after a 40-minute outage, then writes at the DR site while it serves. */
+async function failedOverAndServing(f: Fixture) {
+  const outage = f.clock.now();
+  f.sandbox.faults.regionOutage(f.primary, { at: outage, until: outage + 40 * 60_000 });
+  const failover = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failover', health: 'endpoint' });
+  expect(failover.report.status).toBe('succeeded');
+  await f.clock.sleep(45 * 60_000 - (f.clock.now() - outage)); // the primary region is back
+  const atDr = applicationWrites(f, 1_000, 60_000);
+  await f.clock.sleep(10 * 60_000);
+  return atDr;
+}
+
+/** Capture time of the snapshot the primary database was restored from, read through the SDK. */
+async function restoredFromCapturedAt(f: Fixture): Promise<number> {
+  const record = f.sandbox.world.rds[f.primary]!.instances[f.names.database.primary.identifier]!;
+  const id = record.restoredFrom!.split(':').at(-1)!;
+  const snapshot = (await f.rds.primary.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots![0]!;
+  expect(snapshot.SnapshotCreateTime!.getTime()).toBeGreaterThan(snapshot.OriginalSnapshotCreateTime!.getTime()); // a copy
+  return snapshot.OriginalSnapshotCreateTime!.getTime();
+}
+
+describe('backup & restore failback measures its RPO', () => {
+  it('fenced by Firedrill (custom parameter groups): the application keeps writing, nothing written at DR is lost, RPO 0 as the truth says', async () => {
+    const f = await backupRestoreScenario(12, { parameters: { parameterGroups: { primary: 'tracking-pg', recovery: 'tracking-pg-dr' } } });
+    await createParameterGroups(f);
+    const atDr = await failedOverAndServing(f);
+    expect(atDr.acked.length).toBeGreaterThanOrEqual(10);
+    const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {} });
+    atDr.stop();
+    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
+    expect(stepOf(report, 'freeze-dr-writes')).toMatchObject({ kind: 'action', status: 'succeeded' });
+
+    const disasterAt = at(report.disasterAt);
+    expect(disasterAt).toBe(at(stepOf(report, 'freeze-dr-writes')!.startedAt));
+    const capturedAt = await restoredFromCapturedAt(f);
+    expect(capturedAt).toBeGreaterThanOrEqual(disasterAt); // the freeze came first
+    // The truth: every acknowledged write is on the restored primary, so its RPO is 0 (reference: the last lost write).
+    const truth = f.sandbox.truth.lostWrites(f.names.app);
+    expect(truth.survivor).toBe(`${f.primary}:${f.names.database.primary.identifier}`);
+    expect(truth.lost).toEqual([]);
+    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: truth.rpoMs / 1000, met: true });
+    expect(report.rpo.seconds).toBe(0);
+    // The application really wrote at the DR site until the fence, was refused from then on, and lost nothing.
+    const fencedAt = f.sandbox.calls({ command: 'ModifyDBParameterGroup', outcome: 'ok' })[0]!.at;
+    expect(atDr.acked.some((w) => w.at <= fencedAt && w.at > fencedAt - 60_000)).toBe(true);
+    expect(atDr.refusedAt.some((t) => t > fencedAt && t < capturedAt + 60_000)).toBe(true);
+    expect(atDr.acked.filter((w) => w.at > fencedAt && w.at < at(stepOf(report, 'wait-primary-database')!.startedAt))).toEqual([]);
+    expect(f.sandbox.truth.splitBrainDetected).toBe(false);
+  });
+
+  it('with a manual freeze (no parameter groups) the RPO rests on the person: the restore step says so; a freeze that was done loses nothing', async () => {
+    const f = await backupRestoreScenario(13);
+    const atDr = await failedOverAndServing(f);
+    const logs: string[] = [];
+    let freezeEndedAt: number | undefined;
+    const onRun = (run: Run): void => {
+      run.events.subscribe((e) => {
+        if (e.type === 'step.log' && e.stepId === 'restore-primary-database') logs.push(e.message);
+        if (e.type !== 'step.waiting' || e.reason !== 'manual') return;
+        // The person does what the step asks, then marks it done a minute later.
+        if (e.stepId === 'freeze-dr-writes') atDr.pause(true);
+        if (e.stepId === 'unfreeze-writes') atDr.pause(false);
+        void f.clock.sleep(60_000).then(() => {
+          if (e.stepId === 'freeze-dr-writes') freezeEndedAt = f.clock.now();
+          return run.markDone(e.stepId, 'sre@example.com');
+        });
+      }, { replay: true });
+    };
+    const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {}, onRun });
+    await f.clock.sleep(5 * 60_000); // the application writes on, to the primary
+    atDr.stop();
+    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
+    expect(stepOf(report, 'freeze-dr-writes')).toMatchObject({ kind: 'manual', status: 'succeeded' });
+    expect(logs.join('\n')).toMatch(/assumes the manual freeze \(step freeze-dr-writes\) really stopped writes to tracking-db-restored in us-west-2 .*Firedrill could not check it \(no custom parameter groups in strategy\.parameters\.parameterGroups\)/);
+
+    const capturedAt = await restoredFromCapturedAt(f);
+    expect(capturedAt).toBeGreaterThanOrEqual(freezeEndedAt!);
+    const truth = f.sandbox.truth.lostWrites(f.names.app);
+    expect(truth.lost).toEqual([]);
+    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: truth.rpoMs / 1000 });
+    expect(report.rpo.seconds).toBe(0);
+    expect(lostSeqs(truth, atDr.acked)).toEqual([]);
+    expect(atDr.acked.some((w) => w.at > at(stepOf(report, 'unfreeze-writes')!.endedAt))).toBe(true); // writes resumed, on the primary
+  });
+
+  it('the limit the note names: a manual freeze marked done while the application still writes loses writes the report cannot see', async () => {
+    const f = await backupRestoreScenario(15);
+    const atDr = await failedOverAndServing(f);
+    const onRun = (run: Run): void => {
+      run.events.subscribe((e) => {
+        if (e.type === 'step.waiting' && e.reason === 'manual') void run.markDone(e.stepId, 'sre@example.com'); // nothing was frozen
+      }, { replay: true });
+    };
+    const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {}, onRun });
+    atDr.stop();
+    expect(report.status).toBe('succeeded');
+    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: 0 });
+    const truth = f.sandbox.truth.lostWrites(f.names.app);
+    expect(lostSeqs(truth, atDr.acked).length).toBeGreaterThan(0);
+    expect(truth.rpoMs).toBeGreaterThan(0);
+  });
+});
+
+const examples = join(import.meta.dirname, '../../runbooks/examples');
+
+/** backup-restore.yaml with its compute as an Auto Scaling group (launch template in the recovery region), on its own sandbox world. */
+async function asgVariant() {
+  const input = parse(readFileSync(join(examples, 'backup-restore.yaml'), 'utf8')) as { resources: Record<string, unknown>; metadata: { name: string } };
+  input.resources['compute'] = {
+    kind: 'auto-scaling-group',
+    primary: { name: 'tracking-asg-us-east-1', capacity: { min: 4, desired: 4, max: 8 } },
+    recovery: { name: 'tracking-asg-us-west-2', launchTemplate: 'tracking-us-west-2', capacity: { min: 4, desired: 4, max: 8 } },
+  };
+  const plan: Plan = loadPlanText(stringify(input), 'asg.yaml');
+  expect(backupRestoreStrategy.validate(plan, 'asg.yaml')).toEqual([]);
+  const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+  const { sandbox, names } = await buildScenarioForPlan(plan, { clock, seed: 14, file: 'asg.yaml' });
+  const f: Fixture = {
+    clock, sandbox, names, plan, primary: names.primaryRegion, recovery: names.recoveryRegion,
+    rds: { primary: sandbox.client(RDSClient, names.primaryRegion), recovery: sandbox.client(RDSClient, names.recoveryRegion) },
+    ec2: { primary: sandbox.client(EC2Client, names.primaryRegion), recovery: sandbox.client(EC2Client, names.recoveryRegion) },
+  };
+  return f;
+}
+
+async function group(f: Fixture, name: string) {
+  const out = await f.sandbox.client(AutoScalingClient, f.recovery).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  return out.AutoScalingGroups![0]!;
+}
+
+describe('backup & restore with an Auto Scaling group (launch template) for compute', () => {
+  it('failover scales the recovery group 0 → 4 beside the restore, failback scales it back to 0; RTO and RPO match the truth', async () => {
+    const f = await asgVariant();
+    expect((await group(f, 'tracking-asg-us-west-2')).DesiredCapacity).toBe(0);
+    const newest = Object.values(f.sandbox.world.rds[f.recovery]!.snapshots).filter((s) => s.sourceDbId === 'tracking-db');
+    const capturedAt = Math.max(...newest.map((s) => s.createdAt));
+    const disasterAt = f.clock.now();
+    f.sandbox.faults.regionOutage(f.primary, { at: disasterAt, until: disasterAt + 60 * 60_000 });
+    let afterFailover: LostWritesTruth | undefined;
+    const failover = await runBackupRestore(f, {
+      strategy: backupRestoreStrategy, operation: 'failover', health: 'endpoint',
+      extraSteps: [truthStep('test-truth', 'wait-dns-recovery-in-sync', () => void (afterFailover = f.sandbox.truth.lostWrites(f.names.app, { disasterAt })))] as StepDefinition[],
+    });
+    expect(failover.report.status, JSON.stringify(failover.report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
+    expect(failover.report.steps.map((s) => s.id)).toEqual(expect.arrayContaining(['scale-compute', 'wait-compute-in-service']));
+    expect(failover.report.steps.some((s) => s.id.startsWith('launch-'))).toBe(false);
+
+    // Final AWS state after failover, read through the SDK.
+    const scaled = await group(f, 'tracking-asg-us-west-2');
+    expect([scaled.MinSize, scaled.DesiredCapacity, scaled.MaxSize]).toEqual([4, 4, 8]);
+    expect(scaled.LaunchTemplate?.LaunchTemplateName).toBe('tracking-us-west-2');
+    expect(scaled.Instances!.filter((i) => i.LifecycleState === 'InService')).toHaveLength(4);
+    const restored = (await f.rds.recovery.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db-restored' }))).DBInstances![0]!;
+    expect(restored.DBInstanceStatus).toBe('available');
+    await f.clock.sleep(60_000); // users follow once Route 53's health checks (10 s × 3) see the recovery endpoint healthy
+    expect(f.sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual([f.recovery]);
+
+    // RTO and RPO against the truth.
+    expect(at(failover.report.disasterAt)).toBe(disasterAt);
+    const truthRto = (f.sandbox.truth.firstHealthyAt(f.recovery, disasterAt)! - disasterAt) / 1000;
+    expect(truthRto).toBeGreaterThan(600);
+    expect(Math.abs(failover.report.rto.seconds! - truthRto)).toBeLessThanOrEqual(1);
+    expect(afterFailover!.dataAsOf).toBe(capturedAt);
+    expect(failover.report.rpo).toMatchObject({ source: 'snapshot', seconds: afterFailover!.rpoMs / 1000 });
+
+    // Failback once the primary region is back: the database under its plan name in us-east-1, DNS there, the DR group at 0.
+    await f.clock.sleep(disasterAt + 60 * 60_000 - f.clock.now());
+    const back = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {} });
+    expect(back.report.status, JSON.stringify(back.report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
+    expect(back.report.rpo).toMatchObject({ source: 'snapshot', seconds: 0 });
+    const primaryDb = (await f.rds.primary.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db' }))).DBInstances![0]!;
+    expect(primaryDb.DBInstanceStatus).toBe('available');
+    expect(f.sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual([f.primary]);
+    const scaledIn = await group(f, 'tracking-asg-us-west-2');
+    expect([scaledIn.MinSize, scaledIn.DesiredCapacity, scaledIn.MaxSize]).toEqual([0, 0, 0]);
+    const dr = (await f.rds.recovery.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+    expect(dr.filter((d) => d.DBInstanceStatus !== 'deleting' && d.DBInstanceStatus !== 'deleted')).toEqual([]);
+    expect(f.sandbox.dataPlane.endpointHealth(f.primary).healthy).toBe(true);
+    expect(f.sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
