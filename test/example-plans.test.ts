@@ -194,6 +194,14 @@ describe('the backup & restore examples run on the sandbox as written', () => {
     expect(live.code, live.out).toBe(0);
     expect(live.report.phases?.map((p) => p.name)).toEqual(['failover', 'failback']);
     sandbox = savedWorld(dir, 'tracking-backup-restore', 'backup-restore');
+    // The drill declared the disaster by injecting it (us-east-1 lost from then until service was restored): the
+    // failover phase measures the restore, within the probe's 5 s interval of when the restored stack served users.
+    const liveDisaster = at(live.report.disasterAt);
+    expect(sandbox.world.faults.outages.map((o) => [o.region, Math.floor(o.at)])).toEqual([['us-east-1', liveDisaster]]); // the report's times are to the ms
+    const served = sandbox.truth.firstHealthyAt('us-west-2', liveDisaster)!;
+    expect(live.report.rto.seconds).toBeGreaterThan(600);
+    expect(live.report.rto.seconds).toBeGreaterThanOrEqual((served - liveDisaster) / 1000);
+    expect(live.report.rto.seconds).toBeLessThanOrEqual((served - liveDisaster) / 1000 + 5 + 1);
     expect((await dbInstance(sandbox, plan, 'primary', 'tracking-db'))?.status).toBe('available');
     expect(await dbInstance(sandbox, plan, 'recovery', 'tracking-db-restored')).toBeUndefined();
     expect(sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual(['us-east-1']);
@@ -208,13 +216,11 @@ describe('the backup & restore examples run on the sandbox as written', () => {
     expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
     expect(check.out()).toMatch(/shop-backup-restore: READY — \d+ pass, 0 warn, 0 fail/);
     expect(check.out()).toContain('automated backups kept 30 day(s) (plan: at least 30)');
-    // The plan's approval before the run and its failback's manual "freeze DR writes" step are a person's, given in
-    // `firedrill runbook`; an unattended CLI run has no one to ask. So this copy leaves the approval out and names
-    // custom parameter groups (strategy.parameters.parameterGroups), which lets Firedrill fence the DR writers
-    // itself; the sandbox creates the groups the plan names. Nothing else changes.
-    const plan = parse(readFileSync(file, 'utf8')) as { approvals?: unknown; strategy: { parameters: Record<string, unknown> } };
+    // The plan's approval before the run is a person's, given in `firedrill runbook`; an unattended CLI run has no one
+    // to ask. So this copy leaves the approval out; nothing else changes (the plan's parameter groups let Firedrill
+    // fence the DR writers itself in failback, and the sandbox creates them).
+    const plan = parse(readFileSync(file, 'utf8')) as { approvals?: unknown };
     delete plan.approvals;
-    plan.strategy.parameters['parameterGroups'] = { primary: 'shop-pg', recovery: 'shop-pg-dr' };
     const shop = join(dir, 'shop.yaml');
     writeFileSync(shop, stringify(plan));
     // A live drill: failover (production restored from the newest copy, staging left alone), then failback.
@@ -224,6 +230,7 @@ describe('the backup & restore examples run on the sandbox as written', () => {
     expectJudged(drill.report, { rto: 4 * 3600, rpo: 13 * 3600 });
     const steps = (drill.report as unknown as { steps: { id: string; status: string }[] }).steps;
     expect(steps.filter((x) => /launch-/.test(x.id)).map((x) => `${x.id} ${x.status}`)).toEqual(['launch-production succeeded']);
+    expect(steps.find((x) => x.id === 'freeze-dr-writes')).toMatchObject({ kind: 'action', status: 'succeeded' });
     const sandbox = savedWorld(dir, 'shop-backup-restore', 'backup-restore');
     const disasterAt = at(drill.report.disasterAt);
     const copies = Object.values(sandbox.world.rds['eu-central-1']!.snapshots).filter((x) => x.sourceDbId === 'shop-db' && x.createdAt <= disasterAt);
