@@ -5,7 +5,7 @@
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { CreateDBParameterGroupCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBParameterGroupCommand, DescribeDBInstancesCommand, DescribeDBParametersCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { type ActionStep, loadPlanText, type Plan, type Run, type RunReport, type StepDefinition, VirtualClock } from '@firedrill/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +18,14 @@ import { at, type BackupRestoreFixture, backupRestoreScenario, newestCopyCapture
 type Fixture = BackupRestoreFixture;
 
 /** Reads the sandbox's truth at the moment `after` ends (a step added to the run). */
-function truthStep(id: string, after: string, read: () => void): ActionStep {
-  return { id, kind: 'action', title: `test: read the sandbox truth after ${after}`, dependsOn: [after], preview: () => [], act: async () => void read() };
+function truthStep(id: string, after: string, read: () => void | Promise<void>): ActionStep {
+  return { id, kind: 'action', title: `test: read the sandbox truth after ${after}`, dependsOn: [after], preview: () => [], act: async () => void (await read()) };
+}
+
+/** The DR parameter group's read-only parameter, through the SDK ('0' when never set). */
+async function drReadOnly(f: Fixture): Promise<string> {
+  const out = await f.rds.recovery.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'tracking-pg-dr' }));
+  return out.Parameters?.find((x) => x.ParameterName === 'default_transaction_read_only')?.ParameterValue ?? '0';
 }
 
 /**
@@ -115,6 +121,35 @@ describe('backup & restore live drill with the built-in strategy (the run inject
     expect(phases[1]!.rto.seconds).toBeGreaterThan(600);
     expect(f.sandbox.truth.dnsTarget(f.names.dns!.recordName).regions).toEqual([f.primary]);
     expect(f.sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
+
+describe('backup & restore drills week after week', () => {
+  it('the next live drill restores into the DR parameter group the last failback fenced, and unfences it: service comes back from the restore, not from the primary', async () => {
+    const f = await backupRestoreScenario(16, { parameters: { parameterGroups: { primary: 'tracking-pg', recovery: 'tracking-pg-dr' } } });
+    await createParameterGroups(f);
+    for (const week of [1, 2]) {
+      const outage = { until: 0 };
+      const injectDisaster = async (): Promise<void> => {
+        outage.until = f.clock.now() + 45 * 60_000;
+        f.sandbox.faults.regionOutage(f.primary, { at: f.clock.now(), until: outage.until });
+      };
+      const failbackProbe = sandboxHealthProbe({ sandbox: f.sandbox, app: f.names.app, region: f.primary, intervalMs: 1_000, consecutive: 3 });
+      let restoredGroup: string | undefined;
+      const { report } = await runBackupRestore(f, {
+        strategy: backupRestoreStrategy, operation: 'drill', drill: 'live', health: 'endpoint', phaseHealth: { failback: failbackProbe }, injectDisaster,
+        extraSteps: [truthStep(`test-read-only-${week}`, 'wait-dns-recovery-in-sync', async () => void (restoredGroup = await drReadOnly(f)))],
+      });
+      expect(report.status, `week ${week}: ${JSON.stringify(report.steps.filter((s) => s.status !== 'succeeded'))}`).toBe('succeeded');
+      const disasterAt = at(report.disasterAt);
+      const servedAt = f.sandbox.truth.firstHealthyAt(f.recovery, disasterAt)!;
+      expect(servedAt, `week ${week}: served from the restore, before the primary region came back`).toBeLessThan(outage.until);
+      expect(Math.abs(report.rto.seconds! - (servedAt - disasterAt) / 1000)).toBeLessThanOrEqual(1);
+      expect(stepOf(report, 'unfence-restored-database')).toMatchObject({ status: 'succeeded' });
+      expect(restoredGroup, `week ${week}: the restored database accepts writes`).toBe('0');
+      expect(await drReadOnly(f), `week ${week}: the failback froze the DR site`).toBe('1');
+      await f.clock.sleep(7 * 24 * 3_600_000);
+    }
   });
 });
 

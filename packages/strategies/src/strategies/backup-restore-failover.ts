@@ -9,6 +9,7 @@ import { scaleGroupStep, waitGroupInServiceStep } from '../steps/compute-steps.j
 import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { dnsCutoverStep } from '../steps/dns-cutover-step.js';
+import { unfenceWritersStep } from '../steps/fence-steps.js';
 import { waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
@@ -63,6 +64,15 @@ export function backupRestoreFailoverSteps(options: BackupRestoreFailoverOptions
     waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: restoredId, id: `${p}wait-database-restored`, dependsOn: [`${p}restore-database`] }),
   ];
   const ready = [`${p}wait-database-restored`];
+  if (recoveryGroup !== undefined) {
+    // The last failback fenced this group (read-only) to freeze the DR site, and the restored database uses it:
+    // let it accept writes, or the recovery site would serve reads only. A no-op when it already does.
+    steps.push({
+      ...unfenceWritersStep({ aws, side: 'recovery', identifier: restoredId, id: `${p}unfence-restored-database`, dependsOn: [`${p}wait-database-restored`] }),
+      why: `The restored database uses ${recoveryGroup}, which the last failback left read-only to freeze the DR site; the application must be able to write to it.`,
+    });
+    ready[0] = `${p}unfence-restored-database`;
+  }
   for (const { role, resource } of topology.instances) {
     const amiName = resource.recovery.amiName;
     if (amiName === undefined) continue; // validate() names it
