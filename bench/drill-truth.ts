@@ -6,48 +6,12 @@
 import type { VirtualClock } from '../packages/core/src/index.js';
 import type { Sandbox, World } from '../packages/sandbox/src/index.js';
 import { endpointHealthAt, findApplication, healthChangeTimes } from '../packages/sandbox/src/application-health.js';
-import { createOperationContext } from '../packages/sandbox/src/operation-context.js';
-import { applyChanges } from '../packages/sandbox/src/services/route53-changes.js';
 import { resolveDnsAnswer } from '../packages/sandbox/src/services/route53-dns.js';
+import { dnsHistory } from '../packages/sandbox/src/truth.js';
 import type { DrillSetup } from './drill-scenarios.js';
 
-type Zones = World['route53']['zones'];
-
-/** The hosted zones as the drill found them, and the last call made before (later changes are replayed onto them). */
-export interface DnsBaseline {
-  zones: Zones;
-  seq: number;
-}
-
-export function dnsBaseline(world: World): DnsBaseline {
-  return { zones: structuredClone(world.route53.zones), seq: world.callLog.at(-1)?.seq ?? 0 };
-}
-
-/**
- * The world's record sets over time. The sandbox keeps a zone's current records (and the previous version while a
- * change is PENDING) but no history, so asking DNS about a moment before the zone's last change would answer with
- * records that did not exist yet. This replays the call log's accepted ChangeResourceRecordSets onto the baseline:
- * `at(t)` is the world with the zones as they were at `t`.
- */
-export function dnsHistory(world: World, baseline: DnsBaseline | undefined): (t: number) => World {
-  if (baseline === undefined) return () => world;
-  const versions: { at: number; zones: Zones }[] = [{ at: Number.NEGATIVE_INFINITY, zones: structuredClone(baseline.zones) }];
-  const changes = world.callLog.filter((c) => c.seq > baseline.seq && c.command === 'ChangeResourceRecordSets' && c.outcome === 'ok');
-  for (const call of changes) {
-    const input = call.input as { HostedZoneId: string; ChangeBatch: { Changes: never } };
-    const zones = structuredClone(versions.at(-1)!.zones);
-    const zone = zones[input.HostedZoneId.split('/').at(-1)!];
-    const change = Object.values(world.route53.changes).find((c) => c.zoneId === zone?.id && Math.abs(c.submittedAt - call.at) < 1);
-    if (zone === undefined || change === undefined) continue;
-    const next = applyChanges(createOperationContext(world, call.region, call.at), zone, input.ChangeBatch.Changes);
-    zone.servedRecords = zone.records;
-    zone.records = next;
-    zone.lastChangeId = change.id;
-    versions.push({ at: change.submittedAt, zones });
-  }
-  const views = versions.map((v) => ({ at: v.at, world: { ...world, route53: { ...world.route53, zones: v.zones } } }));
-  return (t) => views.findLast((v) => v.at <= t)!.world;
-}
+// The DNS history replay lives with the sandbox's ground truth (its firstHealthyAt uses it too).
+export { type DnsBaseline, dnsBaseline, dnsHistory } from '../packages/sandbox/src/truth.js';
 
 /** Route 53 health checks in the scenarios observe an endpoint 10 s × 3 in the past (as the strategy test harness). */
 const HEALTH_CHECK_DELAY_MS = 30_000;

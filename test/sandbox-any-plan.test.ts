@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadPlanSource, VirtualClock } from '@firedrill/core';
 import { type CliIo, runCli } from '@firedrill/runbooks';
-import { Sandbox } from '@firedrill/sandbox';
+import { buildScenarioForPlan, Sandbox } from '@firedrill/sandbox';
 import { AwsEnvironment, type AwsPluggable, describeAutoScalingGroup, describeDbInstance } from '@firedrill/strategies';
 
 function bufferIo(cwd: string): CliIo & { out: () => string } {
@@ -64,9 +64,22 @@ interface Report {
 }
 
 /** From the disaster to when `region` first served after the call that moved the writer, by the sandbox's record. */
-function trueRto(sandbox: Sandbox, region: string, disasterAt: number, command: string): number {
+function trueRto(sandbox: Sandbox, region: string, disasterAt: number, command: string, dnsBaseline?: DnsBaseline): number {
   const moved = sandbox.calls({ command }).find((c) => c.at >= disasterAt && c.outcome === 'ok')!;
-  return (sandbox.truth.firstHealthyAt(region, moved.at + 1)! - disasterAt) / 1000;
+  return (sandbox.truth.firstHealthyAt(region, moved.at + 1, undefined, dnsBaseline ? { dnsBaseline } : {})! - disasterAt) / 1000;
+}
+
+type DnsBaseline = ReturnType<Sandbox['truth']['dnsBaseline']>;
+
+/**
+ * The hosted zones of the sandbox `--target sandbox` provisions from `file`, before any run changed them. An
+ * endpoint's health depends on the share of traffic DNS sent it then (the sandbox's load rule), and a saved world
+ * keeps only its zones' last records: a live drill's failback has ramped the weights back since its failover.
+ */
+async function provisionedDnsBaseline(file: string): Promise<DnsBaseline> {
+  const { plan } = await loadPlanSource(file);
+  const { sandbox } = await buildScenarioForPlan(plan, { clock: new VirtualClock(), seed: 1, file });
+  return sandbox.truth.dnsBaseline();
 }
 
 function write(plan: object): { dir: string; file: string } {
@@ -155,7 +168,14 @@ describe('a plan with its own names runs on the sandbox provisioned from it', ()
     expect(report.phases.map((p) => p.name)).toEqual(['failover', 'failback']);
     const sandbox = Sandbox.load(join(dir, '.firedrill', 'sandbox', 'payments-core.multi-site.json'), { clock: new VirtualClock({ start: 4_000_000_000_000 }) });
     const disasterAt = Date.parse(report.disasterAt);
-    const truth = trueRto(sandbox, 'ap-northeast-1', disasterAt, 'FailoverGlobalCluster');
+    // Production is what both fleets of 2 carry at 60/40 (the load rule: 2 ÷ 0.6, the Sydney fleet full). The survivor
+    // carries all of it: served again once the writer has moved and Tokyo's 4th instance is InService — judged with
+    // the weights as they were during the failover (the failback has ramped them back since).
+    expect(Object.values(sandbox.world.applications)[0]!.productionCapacity).toBe(3.33);
+    const truth = trueRto(sandbox, 'ap-northeast-1', disasterAt, 'FailoverGlobalCluster', await provisionedDnsBaseline(file));
+    const tokyo = sandbox.world.autoScaling['ap-northeast-1']!['pay-api-tyo']!;
+    const launched = tokyo.instances.map((i) => i.lifecycle.find((c) => c.value === 'InService')?.at).filter((t): t is number => t !== undefined && t > disasterAt).sort((a, b) => a - b);
+    expect(truth * 1000).toBeGreaterThanOrEqual(launched[1]! - disasterAt);
     expect(truth).toBeGreaterThan(10);
     expect(Math.abs(report.phases[0]!.rto.seconds - truth)).toBeLessThanOrEqual(1);
     expect(report.rto).toMatchObject({ objectiveSeconds: 300, met: report.rto.seconds <= 300 });

@@ -4,10 +4,9 @@
  * can carry the traffic DNS sends the endpoint (the load rule below).
  *
  * **The load rule.** An application has a production load, {@link ApplicationRecord.productionCapacity}: the
- * in-service capacity, in instances, that carries all of production's traffic (by default the capacity in service
- * when the application was defined on the sites DNS sent traffic to: the sum over the regions of weighted records
- * that split it — active/active — else the largest, the primary's production fleet: see
- * {@link defaultProductionCapacity}). An
+ * in-service capacity, in instances, that carries all of production's traffic (by default what the sites DNS sent
+ * traffic to when the application was defined carry together: the sum of the fleets of an active/active pair, the
+ * answered primary's fleet of a failover pair — see {@link defaultProductionCapacity}). An
  * endpoint receives the share of that traffic DNS sends it: with failover records, all of it while its record
  * is the one answered; with weighted records, its weight over the answered records' total weight; with no
  * Route 53 record pointing at the application's endpoints, all of it. The endpoint is healthy only while
@@ -84,31 +83,28 @@ export function computeInService(world: World, site: ApplicationSite, region: st
 }
 
 /**
- * The production load of `app` when none is given: the capacity in service at `t` (the moment it is defined) on
- * the sites that carry production's traffic then. `app` must already be in the world (its endpoints are matched
- * to the DNS records that point at them).
+ * The production load of `app` when none is given: the traffic the sites DNS sends a share to carry together at
+ * `t` (the moment it is defined). `app` must already be in the world (its endpoints are matched to the records).
  *
- * - Weighted records that split the traffic over several of its regions (active/active): production is what those
- *   fleets carry together, the **sum** of the in-service capacity of every site DNS sends a share to (4 + 4 = 8 for
- *   a 50/50 pair of 4). Losing one region leaves that whole load to the survivor.
- * - A site that takes all the traffic (failover records: the answered primary; no Route 53 record: every site is
- *   called directly): its capacity — the **largest** such, the primary's production fleet (4 in the standby
- *   scenarios; the idle standby, share 0, does not count).
+ * - With Route 53 records pointing at its endpoints, every site with a share above 0 carries that share of
+ *   production with the capacity it has in service, so production is the load at which the first of them is full:
+ *   the least of `in service ÷ share`. When the weights follow the fleets — the usual active/active — that is the
+ *   **sum** of the fleets (4 + 4 = 8 at 50/50; losing a region leaves all 8 to the survivor); a failover pair's
+ *   answered primary has share 1 (its fleet is production; the idle standby, share 0, does not count). When the
+ *   weights and the fleets disagree (60/40 over 2 + 2: 3.33), the application is still healthy as defined.
+ * - With no record in front, every site is called directly and takes all the traffic it gets: the **largest**
+ *   site's capacity (the primary's production fleet).
  *
- * 0 when nothing serves yet (then only the ≥ 1 instance rule applies). Records created after the application
- * is defined do not change it: define the application once its DNS is in place, or give `productionCapacity`.
+ * Rounded down to hundredths. 0 when nothing serves yet (then only the ≥ 1 instance rule applies). Records created
+ * after the application is defined do not change it: define the application once its DNS is in place, or give
+ * `productionCapacity`.
  */
 export function defaultProductionCapacity(world: World, app: ApplicationRecord, t: number): number {
-  let whole = 0;
-  let split = 0;
-  for (const [region, site] of Object.entries(app.sites)) {
-    const share = trafficShare(world, app, region, t);
-    if (share <= 0) continue;
-    const count = computeInService(world, site, region, t).count;
-    if (share >= 1) whole = Math.max(whole, count);
-    else split += count;
-  }
-  return Math.max(whole, split);
+  const sites = Object.entries(app.sites).map(([region, site]) => ({ count: computeInService(world, site, region, t).count, share: trafficShare(world, app, region, t) }));
+  if (applicationRecordGroups(world, app, t).length === 0) return Math.max(0, ...sites.map((s) => s.count));
+  const serving = sites.filter((s) => s.share > 0);
+  if (serving.length === 0) return 0;
+  return Math.floor(Math.min(...serving.map((s) => s.count / s.share)) * 100 + 1e-6) / 100;
 }
 
 /** Why `app`'s endpoint in `region` is down at `t` without the load rule (region, compute ≥ 1, writer). */

@@ -162,10 +162,10 @@ export class Sandbox {
 
   /**
    * Declares (or replaces) an application: its regional sites and database nodes. Used by scenario builders.
-   * Without `productionCapacity`, its production load is the capacity in service now on the sites that carry
-   * production's traffic: the sum over the regions weighted records split it between (active/active), else the
-   * largest site taking all of it (the primary's fleet) — see `defaultProductionCapacity`. Define it once its DNS
-   * records exist. An endpoint is healthy only while it carries its share of that load.
+   * Without `productionCapacity`, its production load is what the sites DNS sends traffic to carry together now:
+   * the sum of the fleets of an active/active pair, the answered primary's fleet of a failover pair, the largest
+   * site with no record in front — see `defaultProductionCapacity`. Define it once its DNS records exist. An
+   * endpoint is healthy only while it carries its share of that load.
    */
   defineApplication(app: ApplicationRecord): void {
     const record: ApplicationRecord = structuredClone(app);

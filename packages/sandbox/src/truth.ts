@@ -14,9 +14,51 @@ import {
 } from './application-health.js';
 import { nodeChangeTimes, visibleWrites } from './database-nodes.js';
 import { outageTimes } from './faults.js';
+import { createOperationContext } from './operation-context.js';
 import type { WriteRecord } from './resources.js';
+import { applyChanges } from './services/route53-changes.js';
 import { type DnsAnswer, resolveDnsAnswer } from './services/route53-dns.js';
 import type { World } from './world.js';
+
+type Zones = World['route53']['zones'];
+
+/** The hosted zones at some moment, and the last call made then (later record changes are replayed onto them). */
+export interface DnsBaseline {
+  zones: Zones;
+  seq: number;
+}
+
+/** The hosted zones of `world` now, as a {@link DnsBaseline}. */
+export function dnsBaseline(world: World): DnsBaseline {
+  return { zones: structuredClone(world.route53.zones), seq: world.callLog.at(-1)?.seq ?? 0 };
+}
+
+/**
+ * The world's record sets over time. The sandbox keeps a zone's current records (and the previous version while a
+ * change is PENDING), not their history, so judging a moment before the zone's last change with the world as it is
+ * would use records that did not exist yet — and with the load rule an endpoint's health depends on the share DNS
+ * sends it. This replays the call log's accepted ChangeResourceRecordSets after `baseline` onto its zones: `at(t)`
+ * is the world with the zones as they were at `t`. Without a baseline, the world as it is.
+ */
+export function dnsHistory(world: World, baseline: DnsBaseline | undefined): (t: number) => World {
+  if (baseline === undefined) return () => world;
+  const versions: { at: number; zones: Zones }[] = [{ at: Number.NEGATIVE_INFINITY, zones: structuredClone(baseline.zones) }];
+  const changes = world.callLog.filter((c) => c.seq > baseline.seq && c.command === 'ChangeResourceRecordSets' && c.outcome === 'ok');
+  for (const call of changes) {
+    const input = call.input as { HostedZoneId: string; ChangeBatch: { Changes: never } };
+    const zones = structuredClone(versions.at(-1)!.zones);
+    const zone = zones[input.HostedZoneId.split('/').at(-1)!];
+    const change = Object.values(world.route53.changes).find((c) => c.zoneId === zone?.id && Math.abs(c.submittedAt - call.at) < 1);
+    if (zone === undefined || change === undefined) continue;
+    const next = applyChanges(createOperationContext(world, call.region, call.at), zone, input.ChangeBatch.Changes);
+    zone.servedRecords = zone.records;
+    zone.records = next;
+    zone.lastChangeId = change.id;
+    versions.push({ at: change.submittedAt, zones });
+  }
+  const views = versions.map((v) => ({ at: v.at, world: { ...world, route53: { ...world.route53, zones: v.zones } } }));
+  return (t) => views.findLast((v) => v.at <= t)!.world;
+}
 
 /** What an application lost in a failover. */
 export interface LostWritesTruth {
@@ -77,17 +119,28 @@ export class GroundTruth {
     private readonly clock: Clock,
   ) {}
 
-  /** When the endpoint in `region` first was healthy at or after `after` (epoch ms), up to now. */
-  firstHealthyAt(region: string, after = Number.NEGATIVE_INFINITY, app?: string): number | undefined {
+  /**
+   * When the endpoint in `region` first was healthy at or after `after` (epoch ms), up to now. Its health depends on
+   * the share of traffic DNS sends it (the load rule), and the sandbox keeps only each zone's current records: after
+   * record changes (a drain, a ramp back), give `dnsBaseline` — the zones as they were before them, from
+   * {@link GroundTruth.dnsBaseline} — so that each moment is judged with the records as they were then.
+   */
+  firstHealthyAt(region: string, after = Number.NEGATIVE_INFINITY, app?: string, options: { dnsBaseline?: DnsBaseline } = {}): number | undefined {
     const world = this.world();
     const application = findApplication(world, app, region);
     const now = this.clock.now();
     const start = Math.max(after, world.createdAt);
+    const dnsAt = dnsHistory(world, options.dnsBaseline);
     const candidates = [start, ...healthChangeTimes(world, application, region)].filter((t) => t >= start && t <= now);
     for (const t of [...new Set(candidates)].sort((a, b) => a - b)) {
-      if (endpointHealthAt(world, application, region, t).healthy) return t;
+      if (endpointHealthAt(dnsAt(t), application, region, t).healthy) return t;
     }
     return undefined;
+  }
+
+  /** The hosted zones now (a copy), to judge later moments with the records as they were: see {@link dnsHistory}. */
+  dnsBaseline(): DnsBaseline {
+    return dnsBaseline(this.world());
   }
 
   /** Which acknowledged writes the application lost, and the true RPO. */

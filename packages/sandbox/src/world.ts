@@ -67,9 +67,9 @@ export interface ApplicationRecord {
   /**
    * Production load: the in-service capacity (instances) that carries all of production's traffic. An endpoint
    * is healthy only while its capacity in service covers its share of it (see `application-health.ts`).
-   * `Sandbox.defineApplication` sets it, when not given, to the capacity in service then on the sites taking traffic
-   * (the sum over weighted active/active regions, else the largest: `defaultProductionCapacity`); 0 or absent: only
-   * the "≥ 1 instance in service" rule.
+   * `Sandbox.defineApplication` sets it, when not given, to what the sites taking traffic then carry together (the
+   * sum of an active/active pair's fleets, a failover primary's fleet: `defaultProductionCapacity`); 0 or absent:
+   * only the "≥ 1 instance in service" rule.
    */
   productionCapacity?: number;
 }

@@ -115,9 +115,14 @@ describe('load: an endpoint carries the share of production traffic DNS sends it
     const drained = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: { weights: { primary: 100, recovery: 0 } } } });
     expect(share(drained.sandbox, drained.names.app, drained.names.recoveryRegion)).toBe(0);
     expect(drained.sandbox.world.applications[drained.names.app]!.productionCapacity).toBe(4);
-    // 70/30 over fleets of 4 and 2: both take traffic, production is 6.
-    const uneven = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: { weights: { primary: 70, recovery: 30 } }, compute: { recovery: { capacity: [2, 2, 8] } } } });
-    expect(uneven.sandbox.world.applications[uneven.names.app]!.productionCapacity).toBe(6);
+    // Weights that follow the fleets (75/25 over 6 and 2): the sum, 8.
+    const proportional = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: { weights: { primary: 75, recovery: 25 } }, compute: { primary: { capacity: [6, 6, 12] }, recovery: { capacity: [2, 2, 8] } } } });
+    expect(proportional.sandbox.world.applications[proportional.names.app]!.productionCapacity).toBe(8);
+    // Weights that do not (60/40 over 2 + 2): the load at which the heavier-weighted region is full, 2 ÷ 0.6 — both
+    // endpoints serve as defined (the sum, 4, would overload the 60 % region from the start).
+    const uneven = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: { weights: { primary: 60, recovery: 40 } }, compute: { primary: { capacity: [2, 2, 6] }, recovery: { capacity: [2, 2, 6] } } } });
+    expect(uneven.sandbox.world.applications[uneven.names.app]!.productionCapacity).toBe(3.33);
+    for (const region of [uneven.names.primaryRegion, uneven.names.recoveryRegion]) expect(uneven.sandbox.dataPlane.endpointHealth(region).healthy).toBe(true);
     // No DNS in front: every site is called directly and takes all the traffic it gets, so the largest is production.
     const direct = await buildMultiSiteScenario({ clock, apiLatency: 0, layout: { dns: false } });
     expect(direct.sandbox.world.applications[direct.names.app]!.productionCapacity).toBe(4);
