@@ -31,6 +31,13 @@ const backupPolicy = z
   })
   .describe('Backups the readiness check expects for this resource.');
 
+const rdsRecovery = z
+  .strictObject({
+    identifier: rdsIdentifier,
+    instanceClass: patternField('an instance class such as "db.r6g.large"', /^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'Resize the replica to this class when it is promoted.').optional(),
+  })
+  .describe('The cross-region read replica (or the restore target) in the recovery region.');
+
 const rdsInstance = z
   .strictObject({
     kind: z.literal('rds-instance'),
@@ -38,16 +45,22 @@ const rdsInstance = z
       .enum(['postgres', 'mysql', 'mariadb', 'aurora-postgresql', 'aurora-mysql'])
       .optional()
       .describe('Database engine; lets probes and checks pick the right driver.'),
+    multiAz: z
+      .boolean({ error: 'true or false' })
+      .optional()
+      .describe('The primary instance is Multi-AZ (a synchronous standby in another Availability Zone): strategy in-region fails it over to the standby; a plan in one region then needs no recovery.'),
     primary: z.strictObject({ identifier: rdsIdentifier }).describe('The source DB instance in the primary region.'),
-    recovery: z
-      .strictObject({
-        identifier: rdsIdentifier,
-        instanceClass: patternField('an instance class such as "db.r6g.large"', /^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'Resize the replica to this class when it is promoted.').optional(),
-      })
-      .describe('The cross-region read replica (or the restore target) in the recovery region.'),
+    recovery: rdsRecovery.optional(),
     backup: backupPolicy.optional(),
   })
-  .describe('An RDS DB instance with a cross-region read replica, or restored from snapshots.');
+  .superRefine(
+    siblingCheck('recovery', 'recovery: { identifier } (the cross-region read replica or restore target), or multiAz: true for a Multi-AZ instance failing over inside its region (strategy in-region)', (db) => db.recovery !== undefined || db.multiAz === true, {
+      show: () => 'none',
+    }),
+  )
+  .describe('An RDS DB instance with a cross-region read replica, or restored from snapshots; or a Multi-AZ instance failing over inside its region.')
+  // A Multi-AZ instance in one region has no recovery copy: the instance is its own (its standby takes over).
+  .transform((db) => ({ ...db, recovery: db.recovery ?? { identifier: db.primary.identifier } }));
 
 const auroraCluster = z
   .strictObject({
@@ -220,7 +233,7 @@ const RESOURCE_SCHEMAS = [rdsInstance, auroraCluster, auroraGlobalCluster, autoS
  * The resource kinds a plan can name, in documentation order.
  * @example RESOURCE_KINDS.includes('rds-instance') // true
  */
-export const RESOURCE_KINDS = RESOURCE_SCHEMAS.map((schema) => schema.shape.kind.value);
+export const RESOURCE_KINDS = RESOURCE_SCHEMAS.map((schema) => ('in' in schema ? schema.in : schema).shape.kind.value);
 
 /** Kinds whose data can be snapshotted (a valid `backups.snapshots[].source`). */
 export const SNAPSHOTTABLE_KINDS: readonly string[] = ['rds-instance', 'aurora-cluster', 'aurora-global-cluster', 'ec2-instances'];

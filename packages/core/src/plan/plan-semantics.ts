@@ -59,6 +59,26 @@ function checkRegions(raw: Raw): IssueDraft[] {
   ];
 }
 
+/** An rds-instance without `recovery` is a Multi-AZ instance failing over inside its region: strategy in-region only. */
+function checkRecoveryless(raw: Raw): IssueDraft[] {
+  const strategy = section(raw, 'strategy');
+  if (!strategy || strategy.name === 'in-region') return [];
+  const drafts: IssueDraft[] = [];
+  for (const [role, resource] of Object.entries(record(raw.resources) ?? {})) {
+    const db = record(resource);
+    if (db?.kind !== 'rds-instance' || db.recovery !== undefined || db.multiAz !== true) continue;
+    drafts.push(
+      expectationDraft(
+        ['resources', role, 'recovery'],
+        `recovery: { identifier } (strategy ${strategy.name} fails over to a copy in regions.recovery)`,
+        'none',
+        'name the cross-region read replica or restore target; only strategy in-region fails a Multi-AZ instance over inside its region without one',
+      ),
+    );
+  }
+  return drafts;
+}
+
 function checkHeartbeat(raw: Raw, kinds: Map<string, string>): IssueDraft[] {
   const probes = section(raw, 'probes');
   const heartbeat = probes?.heartbeat;
@@ -133,5 +153,5 @@ export function checkPlanSemantics(input: unknown): IssueDraft[] {
   const raw = record(input);
   if (!raw) return [];
   const kinds = kindsByRole(raw);
-  return [...checkRegions(raw), ...checkHeartbeat(raw, kinds), ...checkHealthEndpoint(raw, kinds), ...checkSnapshotSources(raw, kinds), ...checkApprovals(raw)];
+  return [...checkRegions(raw), ...checkRecoveryless(raw), ...checkHeartbeat(raw, kinds), ...checkHealthEndpoint(raw, kinds), ...checkSnapshotSources(raw, kinds), ...checkApprovals(raw)];
 }
