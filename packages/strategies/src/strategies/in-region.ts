@@ -1,14 +1,19 @@
 /**
  * The `in-region` strategy: high availability inside one region. An Aurora cluster's writer fails over to a reader
  * (preferably in another Availability Zone) with FailoverDBCluster; failback fails over to the preferred writer
- * again. Measured like the rest: RTO from the health probe (the endpoint refuses writes while the cluster fails
- * over), RPO from the heartbeat (Aurora's shared storage loses no acknowledged write).
+ * again. An RDS Multi-AZ DB instance (an `rds-instance` with `multiAz: true`) fails over to its synchronous standby
+ * with RebootDBInstance ForceFailover; failback returns it to `strategy.parameters.preferredZone`. Measured like the
+ * rest: RTO from the health probe (the endpoint refuses writes while the cluster fails over or the instance
+ * reboots into the other AZ), RPO from the heartbeat (Aurora's shared storage and Multi-AZ's synchronous standby
+ * lose no acknowledged write).
  */
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { Plan, PlanIssue, StepDefinition } from '@firedrill/core';
+import { classifyAwsError } from '../aws/classify-error.js';
 import { describeDbCluster } from '../aws/rds-clusters.js';
 import type { Side } from '../aws-environment.js';
 import { clusterWriterFailoverSteps, pickFailoverTarget } from '../steps/cluster-failover-steps.js';
+import { describeMultiAzInstance, multiAzFailoverSteps } from '../steps/multi-az-failover-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
 import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
 
@@ -17,6 +22,19 @@ type AuroraClusterResource = Extract<Plan['resources'][string], { kind: 'aurora-
 /** The plan's Aurora clusters, by role. */
 function auroraClusters(plan: Plan): [role: string, cluster: AuroraClusterResource][] {
   return Object.entries(plan.resources).flatMap(([role, r]) => (r.kind === 'aurora-cluster' ? [[role, r] as [string, AuroraClusterResource]] : []));
+}
+
+type RdsInstanceResource = Extract<Plan['resources'][string], { kind: 'rds-instance' }>;
+
+/** The plan's RDS instances, by role (in-region: each must be Multi-AZ; validation says so). */
+function rdsInstances(plan: Plan): [role: string, db: RdsInstanceResource][] {
+  return Object.entries(plan.resources).flatMap(([role, r]) => (r.kind === 'rds-instance' ? [[role, r] as [string, RdsInstanceResource]] : []));
+}
+
+/** `strategy.parameters.preferredZone`: a Multi-AZ instance's home AZ in normal operation (failback's target). */
+function preferredZone(plan: Plan): string | undefined {
+  const value = plan.strategy.parameters['preferredZone'];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** `strategy.parameters.preferredWriter`: the member that writes in normal operation (failback's target). */
@@ -33,15 +51,35 @@ function soakDuration(plan: Plan): string | number {
 
 function validate(plan: Plan, file: string): PlanIssue[] {
   const issues: PlanIssue[] = [];
-  if (auroraClusters(plan).length === 0) {
-    const expected = 'a resource of kind aurora-cluster, such as database: { kind: aurora-cluster, identifier: ledger-cluster }';
-    const found = Object.values(plan.resources).map((r) => r.kind).join(', ') || 'nothing';
+  const multiAz = rdsInstances(plan).filter(([, db]) => db.multiAz === true);
+  if (auroraClusters(plan).length === 0 && multiAz.length === 0) {
+    const expected = 'a resource of kind aurora-cluster or a Multi-AZ rds-instance, such as database: { kind: aurora-cluster, identifier: ledger-cluster } or database: { kind: rds-instance, multiAz: true, primary: { identifier: orders-db } }';
+    const found = Object.entries(plan.resources).map(([role, r]) => (r.kind === 'rds-instance' ? `${role} (rds-instance, multiAz ${r.multiAz ?? 'not set'})` : `${role} (${r.kind})`)).join(', ') || 'nothing';
     issues.push({ file, path: 'resources', expected, found, message: `strategy in-region: expected ${expected}, got ${found}` });
+  }
+  for (const [role, db] of rdsInstances(plan)) {
+    if (db.multiAz === true || (multiAz.length === 0 && auroraClusters(plan).length === 0)) continue;
+    // The plan has something to fail over: this instance would be left out silently.
+    const found = `multiAz ${db.multiAz ?? 'not set'}`;
+    const expected = 'multiAz: true (strategy in-region fails an instance over to its Multi-AZ standby; a Single-AZ instance has none)';
+    issues.push({ file, path: `resources.${role}.multiAz`, expected, found, message: `expected ${expected}, got ${found}` });
   }
   const preferred = plan.strategy.parameters['preferredWriter'];
   if (preferred !== undefined && typeof preferred !== 'string') {
     const found = JSON.stringify(preferred);
     issues.push({ file, path: 'strategy.parameters.preferredWriter', expected: 'a DB instance identifier', found, message: `expected a DB instance identifier, got ${found}` });
+  }
+  const zone = plan.strategy.parameters['preferredZone'];
+  if (zone !== undefined) {
+    const region = plan.regions.primary;
+    const expected = `an Availability Zone of ${region}, such as ${region}a`;
+    if (typeof zone !== 'string' || !new RegExp(`^${region}[a-z]$`).test(zone)) {
+      const found = JSON.stringify(zone);
+      issues.push({ file, path: 'strategy.parameters.preferredZone', expected, found, message: `expected ${expected}, got ${found}` });
+    } else if (multiAz.length === 0) {
+      const expected2 = 'preferredZone only with a Multi-AZ rds-instance (an Aurora cluster names its preferredWriter)';
+      issues.push({ file, path: 'strategy.parameters.preferredZone', expected: expected2, found: JSON.stringify(zone), message: `expected ${expected2}, got ${JSON.stringify(zone)}` });
+    }
   }
   return issues;
 }
@@ -69,12 +107,83 @@ function build(ctx: StrategyContext): StrategyRun {
       steps.push(choose, move, wait);
     }
   }
+  for (const [role, db] of rdsInstances(plan)) {
+    if (db.multiAz !== true) continue;
+    const id = db.primary.identifier;
+    const ids = { choose: `choose-${role}-zone`, failover: `failover-${role}`, wait: `wait-${role}-failover` };
+    const home = preferredZone(plan);
+    steps.push(...multiAzFailoverSteps({ aws, side: 'primary', instanceIdentifier: id, ids, ...(failback && home ? { targetZone: home } : {}) }));
+    if (operation === 'drill' && ctx.drill === 'live') {
+      // A live drill fails over, holds, then fails back: to the home AZ, else to where the instance was.
+      const back = { choose: `choose-${role}-zone-back`, failover: `failback-${role}`, wait: `wait-${role}-failback` };
+      const hold = soakStep({ id: `soak-${role}`, dependsOn: [ids.wait], duration: soakDuration(plan), what: `${id} in its standby's Availability Zone` });
+      steps.push(hold);
+      const [choose, move, wait] = multiAzFailoverSteps({
+        aws, side: 'primary', instanceIdentifier: id, ids: back, dependsOn: [hold.id],
+        ...(home ? { targetZone: home } : { targetZoneFrom: ids.choose }),
+      });
+      choose.beginsPhase = 'failback';
+      steps.push(choose, move, wait);
+    }
+  }
   return { steps };
+}
+
+/** Readiness of a Multi-AZ instance: exists, Multi-AZ, available, home AZ, backups; reads only. */
+async function multiAzFindings(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>, db: RdsInstanceResource): Promise<Finding[]> {
+  const { plan, aws } = ctx;
+  const id = db.primary.identifier;
+  const region = aws.region('primary');
+  const resource = `rds:${id}`;
+  let state;
+  try {
+    state = await describeMultiAzInstance(aws, 'primary', id);
+  } catch (error) {
+    const c = classifyAwsError(error);
+    return [{ status: 'fail', check: 'instance-exists', resource, region, message: `${c.code}: ${(error as Error).message}`, action: c.reason === 'access-denied' ? 'grant the read permissions listed by `firedrill iam-policy`' : 'check the identifier and the region in the plan' }];
+  }
+  if (state === undefined) {
+    return [{ status: 'fail', check: 'instance-exists', resource, region, message: `no DB instance ${id} in ${region}`, action: 'Check resources.<role>.primary.identifier and regions.primary in the plan.' }];
+  }
+  const findings: Finding[] = [{ status: 'pass', check: 'instance-exists', resource, region, message: `${id} exists in ${state.zone ?? 'an unknown AZ'}` }];
+  findings.push(state.multiAz
+    ? { status: 'pass', check: 'multi-az', resource, region, message: `${id} is Multi-AZ${state.secondaryZone ? `: standby in ${state.secondaryZone}` : ''}` }
+    : { status: 'fail', check: 'multi-az', resource, region, message: `${id} is not Multi-AZ: it has no standby to fail over to`, action: `aws rds modify-db-instance --db-instance-identifier ${id} --multi-az --apply-immediately --region ${region}` });
+  findings.push(state.status === 'available'
+    ? { status: 'pass', check: 'instance-available', resource, region, message: `${id} is available` }
+    : { status: 'fail', check: 'instance-available', resource, region, message: `${id} is ${state.status}`, action: 'Wait until it is available before failing over (RebootDBInstance needs it).' });
+  const home = preferredZone(plan);
+  if (home !== undefined && state.zone !== undefined && state.zone !== home) {
+    findings.push({ status: 'warn', check: 'preferred-zone', resource, region, message: `${id} runs in ${state.zone}, not its home ${home}`, action: 'Run failback to return it to its home AZ.' });
+  }
+  const retention = db.backup?.retentionDays;
+  const kept = state.backupRetentionPeriod;
+  findings.push(retention === undefined
+    ? kept > 0
+      ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days` }
+      : { status: 'warn', check: 'backup-retention', resource, region, message: 'automated backups are off: a failover protects against an AZ loss, not against lost or corrupted data', action: `aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period 7 --apply-immediately` }
+    : kept >= retention
+      ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
+      : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period ${retention} --apply-immediately` });
+  return findings;
+}
+
+/** The IAM actions failover and failback need (from the steps' previews): Firedrill cannot prove they are granted. */
+function permissionFinding(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Finding {
+  const base = { ...ctx, mode: 'graceful' as const, runId: 'readiness-check' };
+  const steps = [...build({ ...base, operation: 'failover' }).steps, ...build({ ...base, operation: 'failback' }).steps];
+  const actions = [...new Set(steps.flatMap((s) => (s.preview?.() ?? []).flatMap((c) => c.iamActions ?? [])))].sort();
+  return {
+    status: 'warn', check: 'permissions', resource: 'iam', region: 'global',
+    message: `failover and failback need ${actions.length} IAM actions: ${actions.join(', ')}. Firedrill cannot prove they are granted without IAM policy simulation`,
+    action: 'attach the policy printed by `firedrill iam-policy` to the role Firedrill runs as',
+  };
 }
 
 async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Promise<Finding[]> {
   const { plan, aws } = ctx;
   const findings: Finding[] = [];
+  for (const [, db] of rdsInstances(plan)) if (db.multiAz === true) findings.push(...(await multiAzFindings(ctx, db)));
   for (const [, cluster] of auroraClusters(plan)) {
     const region = aws.region(cluster.region);
     const { rds } = aws.clients(cluster.region);
@@ -107,6 +216,7 @@ async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>)
         : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-cluster --db-cluster-identifier ${cluster.identifier} --backup-retention-period ${retention} --apply-immediately` });
     }
   }
+  if (rdsInstances(plan).some(([, db]) => db.multiAz === true)) findings.push(permissionFinding(ctx));
   return findings;
 }
 
@@ -118,7 +228,7 @@ async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>)
  */
 export const inRegionStrategy: Strategy = {
   name: 'in-region',
-  description: 'In-region high availability: Aurora cluster writer failover to a reader in another Availability Zone, and back.',
+  description: 'In-region high availability: Aurora cluster writer failover to a reader in another Availability Zone, or RDS Multi-AZ instance failover to its standby, and back.',
   validate,
   build,
   check,
