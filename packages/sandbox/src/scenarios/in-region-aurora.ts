@@ -1,6 +1,7 @@
 /** In-region high availability: an Aurora cluster with a writer and a reader in two AZs. */
 import { provisionAuroraCluster } from './aurora.js';
 import { clusterNode, provisionCompute } from './provision.js';
+import { buildInRegionMultiAzScenario, isInstanceEngine } from './in-region-multi-az.js';
 import { provisionBuckets, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 /**
@@ -40,4 +41,15 @@ export async function buildInRegionAuroraScenario(options: ScenarioOptions): Pro
       ...(storage ? { storage } : {}),
     },
   };
+}
+
+/**
+ * The in-region scenario a layout asks for: a Multi-AZ RDS instance when its database engine is an instance engine
+ * (postgres, mysql, mariadb: a plan's Multi-AZ `rds-instance`), else the Aurora cluster.
+ *
+ * @example
+ * const { names } = await buildInRegionScenario({ clock, layout: { database: { engine: 'postgres', primary: 'orders-db' } } });
+ */
+export function buildInRegionScenario(options: ScenarioOptions): Promise<Scenario> {
+  return isInstanceEngine(options.layout?.database?.engine) ? buildInRegionMultiAzScenario(options) : buildInRegionAuroraScenario(options);
 }

@@ -11,7 +11,7 @@ import { cronFirings, type Plan, type PlanResource } from '@firedrill/core';
 import { nodeKey } from '../database-nodes.js';
 import type { Sandbox } from '../sandbox.js';
 import { buildBackupRestoreScenario } from './backup-restore.js';
-import { buildInRegionAuroraScenario } from './in-region-aurora.js';
+import { buildInRegionScenario } from './in-region-aurora.js';
 import type { BucketLayout, Capacity, InstanceRoleLayout, ScenarioLayout } from './layout.js';
 import { buildMultiSiteScenario } from './multi-site.js';
 import { buildPilotLightScenario } from './pilot-light.js';
@@ -28,7 +28,7 @@ export const SANDBOX_SCENARIOS: Readonly<Record<string, (options: ScenarioOption
   'pilot-light': buildPilotLightScenario,
   'warm-standby': buildWarmStandbyScenario,
   'multi-site': buildMultiSiteScenario,
-  'in-region': buildInRegionAuroraScenario,
+  'in-region': buildInRegionScenario,
 };
 
 /** How many resources of each kind a strategy's scenario can provision. */
@@ -37,16 +37,16 @@ const HOSTS: Record<string, Partial<Record<Kind, number>>> = {
   'pilot-light': { 'rds-instance': 1, 'auto-scaling-group': 1, 'route53-record': 1, 's3-bucket': 20, 'launch-template': 20 },
   'warm-standby': { 'rds-instance': 1, 'auto-scaling-group': 1, 'route53-record': 1, 's3-bucket': 20, 'launch-template': 20 },
   'multi-site': { 'aurora-global-cluster': 1, 'auto-scaling-group': 1, 'route53-record': 1, 's3-bucket': 20, 'launch-template': 20 },
-  'in-region': { 'aurora-cluster': 1, 'auto-scaling-group': 1, 's3-bucket': 20, 'launch-template': 20 },
+  'in-region': { 'aurora-cluster': 1, 'rds-instance': 1, 'auto-scaling-group': 1, 's3-bucket': 20, 'launch-template': 20 },
 };
 
-/** The database each strategy's scenario is built around. */
-const DATABASE_KIND: Record<string, Kind> = {
+/** The database each strategy's scenario is built around (in-region: either, one of them). */
+const DATABASE_KIND: Record<string, Kind | readonly Kind[]> = {
   'backup-restore': 'rds-instance',
   'pilot-light': 'rds-instance',
   'warm-standby': 'rds-instance',
   'multi-site': 'aurora-global-cluster',
-  'in-region': 'aurora-cluster',
+  'in-region': ['aurora-cluster', 'rds-instance'],
 };
 
 /** One thing in a plan the sandbox cannot provision. */
@@ -112,10 +112,19 @@ export function planProvisioningIssues(plan: Plan): ScenarioPlanIssue[] {
     if (max === undefined) issues.push({ path: `resources.${role}.kind`, expected: `a kind the sandbox's ${strategy} scenario provisions (${hosted})`, found: `"${resource.kind}"` });
     else if (n > max) issues.push({ path: `resources.${role}`, expected: `at most ${max} ${resource.kind} resource${max === 1 ? '' : 's'} in the sandbox's ${strategy} scenario`, found: `${n}` });
   }
-  const databaseKind = DATABASE_KIND[strategy]!;
-  if (!counts.has(databaseKind)) {
+  const databaseKinds = [DATABASE_KIND[strategy]!].flat();
+  if (!databaseKinds.some((k) => counts.has(k))) {
     const found = Object.entries(plan.resources).map(([role, r]) => `${role} (${r.kind})`).join(', ') || 'none';
-    issues.push({ path: 'resources', expected: `an ${databaseKind} resource (the sandbox's ${strategy} scenario is built around it)`, found });
+    issues.push({ path: 'resources', expected: `an ${databaseKinds.join(' or an ')} resource (the sandbox's ${strategy} scenario is built around it)`, found });
+  }
+  if (strategy === 'in-region') {
+    // One database: an Aurora cluster, or a Multi-AZ instance (its standby is what fails over).
+    if (counts.has('aurora-cluster') && counts.has('rds-instance')) {
+      issues.push({ path: 'resources', expected: "one database in the sandbox's in-region scenario: an aurora-cluster or a Multi-AZ rds-instance", found: 'both' });
+    }
+    for (const [role, db] of rolesOf(plan, 'rds-instance')) {
+      if (db.multiAz !== true) issues.push({ path: `resources.${role}.multiAz`, expected: "true (the sandbox's in-region scenario fails a Multi-AZ instance over to its standby)", found: `${db.multiAz ?? 'not set'}` });
+    }
   }
   for (const [role, db] of rolesOf(plan, 'rds-instance')) {
     if (db.engine !== undefined && !['postgres', 'mysql', 'mariadb'].includes(db.engine)) {
@@ -163,6 +172,9 @@ export function scenarioOptionsFromPlan(plan: Plan, options: PlanScenarioOptions
   if (strategy === 'in-region' && cluster !== undefined) {
     const region = plan.regions[cluster[1].region];
     regions = [region, region];
+  } else if (strategy === 'in-region') {
+    // A Multi-AZ instance fails over inside regions.primary.
+    regions = [plan.regions.primary, plan.regions.primary];
   }
   const accounts = [plan.accounts?.primary, plan.accounts?.recovery].flatMap((a) => [a?.accountId, a?.roleArn?.split(':')[4]]).filter((a): a is string => a !== undefined);
   return { ...rest, regions, app: sandboxAppName(plan.metadata.name), layout: layoutFromPlan(plan, now), accounts: [...new Set(accounts)] };

@@ -16,6 +16,7 @@ import {
   replicasOf,
   requireInstanceStatus,
   requireRegionUp,
+  standbyZoneOf,
   tagsOf,
   toDBInstance,
 } from './rds-model.js';
@@ -166,9 +167,14 @@ function rebootDBInstance(ctx: OperationContext, input: Input): { DBInstance: DB
   if (forceFailover && !record.multiAz) {
     throw badRequest('InvalidParameterCombination', 'ForceFailover cannot be specified since the instance is not configured for either MultiAZ or High Availability.');
   }
+  // A Multi-AZ failover: the standby in the other AZ becomes the primary and the instance endpoint's DNS flips to
+  // it, 60–120 s (aws-facts.md, RDS User Guide "Multi-AZ failover"). The instance refuses connections while it
+  // reboots (status `rebooting`: the data plane, the health probe and the truth all read it) and keeps every
+  // acknowledged write (replication to the standby is synchronous). DescribeDBInstances reports the new AZ, and
+  // the old one as SecondaryAvailabilityZone, from the start of the failover.
   const done = ctx.completesAt(forceFailover ? 'rds.rebootForceFailover' : 'rds.rebootDBInstance', record.id);
   transition(record.status, ctx.now, 'rebooting', done, 'available');
-  if (forceFailover) record.availabilityZone = record.availabilityZone.endsWith('a') ? `${record.region}b` : `${record.region}a`;
+  if (forceFailover) record.availabilityZone = standbyZoneOf(record);
   return { DBInstance: toDBInstance(ctx, record) };
 }
 

@@ -77,6 +77,11 @@ export function replicasOf(ctx: OperationContext, record: DbInstanceRecord): DbI
   );
 }
 
+/** The AZ of a Multi-AZ instance's standby: the other of `<region>a` and `<region>b`. */
+export function standbyZoneOf(r: Pick<DbInstanceRecord, 'region' | 'availabilityZone'>): string {
+  return r.availabilityZone === `${r.region}a` ? `${r.region}b` : `${r.region}a`;
+}
+
 /** The DBInstance output shape. Replica lag is reported in `StatusInfos[0].Message` as `Replica lag <ms> ms`. */
 export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInstance {
   const link = valueAt(r.replication, ctx.now);
@@ -95,6 +100,7 @@ export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInst
     BackupRetentionPeriod: r.backupRetentionPeriod,
     AvailabilityZone: r.availabilityZone,
     MultiAZ: r.multiAz,
+    ...(r.multiAz ? { SecondaryAvailabilityZone: standbyZoneOf(r) } : {}),
     ReadReplicaDBInstanceIdentifiers: replicasOf(ctx, r).map((x) => (x.region === r.region ? x.id : x.arn)),
     PendingModifiedValues: r.pendingInstanceClass ? { DBInstanceClass: r.pendingInstanceClass } : {},
     StorageEncrypted: true,
