@@ -83,7 +83,7 @@ describe('every example plan is covered here', () => {
   it('lists each example (a new example must be added to a test below)', () => {
     expect(readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort()).toEqual([
       'aurora-mysql-in-region.yaml', 'backup-restore.yaml', 'local-postgres.yaml', 'multi-site.yaml', 'pilot-light.yaml',
-      'two-environments-postgres.yaml', 'warm-standby-two-accounts.yaml', 'warm-standby.yaml',
+      'postgres-multi-az.yaml', 'two-environments-postgres.yaml', 'warm-standby-two-accounts.yaml', 'warm-standby.yaml',
     ]);
   });
 });
@@ -176,6 +176,27 @@ describe('the multi-site and in-region examples run on the sandbox too', () => {
     const members = sandbox.world.rds['us-east-1']!.clusters['ledger-cluster']!.members;
     const writer = members.find((m) => m.isWriter.at(-1)?.value === true)?.instanceId;
     expect(writer).toBe('ledger-cluster-1');
+  });
+
+  it('postgres-multi-az.yaml: ready; a live drill fails the instance over to its standby and back, both phases measured', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-example-'));
+    const plan = join(examples, 'postgres-multi-az.yaml');
+    const check = bufferIo(dir);
+    expect(await runCli(['check', plan, '--target', 'sandbox'], check), check.out()).toBe(0);
+    expect(check.out()).toContain('READY');
+    const drill = await runJson(dir, ['drill', plan, '--live']);
+    expect(drill.code, drill.out).toBe(0);
+    expectJudged(drill.report, { rto: 180, rpo: 5 });
+    expect(drill.report.rpo).toMatchObject({ seconds: 0, source: 'heartbeat' });
+    expect(drill.report.phases!.map((p) => p.name)).toEqual(['failover', 'failback']);
+    const sandbox = savedWorld(dir, 'orders', 'in-region');
+    // The endpoint refused connections while the instance rebooted into the standby's AZ (60–120 s).
+    const truth = trueRto(sandbox, 'us-east-1', at(drill.report.disasterAt), 'RebootDBInstance');
+    expect(truth).toBeGreaterThanOrEqual(60);
+    expect(Math.abs(drill.report.phases![0]!.rto.seconds - truth)).toBeLessThanOrEqual(1);
+    expect(sandbox.calls({ command: 'RebootDBInstance', outcome: 'ok' })).toHaveLength(2);
+    expect(sandbox.world.rds['us-east-1']!.instances['orders-db']!.availabilityZone).toBe('us-east-1a');
+    expect(sandbox.truth.lostWrites('orders').lost).toEqual([]);
   });
 });
 
