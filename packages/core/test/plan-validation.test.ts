@@ -136,7 +136,7 @@ describe('error messages', () => {
     await loadPlanFile(file).catch((caught: unknown) => (error = caught as PlanValidationError));
     expect(error?.issues.map(({ path, line, expected, found }) => ({ path, line, expected, found }))).toEqual([
       { path: 'resources.database.primary', line: 10, expected: 'a mapping (key: value)', found: 'nothing' },
-      { path: 'resources.database.primry', line: 12, expected: 'one of the fields kind, engine, primary, recovery, backup', found: '"primry"' },
+      { path: 'resources.database.primry', line: 12, expected: 'one of the fields kind, engine, multiAz, primary, recovery, backup', found: '"primry"' },
       {
         path: 'resources.cache.kind',
         line: 15,
