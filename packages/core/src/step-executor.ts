@@ -50,8 +50,9 @@ class StepTally {
   }
 }
 
-function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSignal, attempt: number, calls: StepTally): StepContext {
+function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSignal, attempt: number, calls: StepTally, recheck = false): StepContext {
   return {
+    ...(recheck ? { recheck: true } : {}),
     runId: env.runId,
     stepId: step.id,
     attempt,
@@ -95,7 +96,7 @@ async function runAction(env: StepEnvironment, step: ActionStep, signal: AbortSi
     async (attempt) => {
       calls.attempts = attempt;
       return withTimeout(env, `step ${step.id}`, policy.timeoutMs, signal, async (attemptSignal) => {
-        const ctx = makeContext(env, step, attemptSignal, attempt, calls);
+        const ctx = makeContext(env, step, attemptSignal, attempt, calls, recheck);
         if (step.check) {
           const found = await step.check(ctx);
           if (found.applied) {

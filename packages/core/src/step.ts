@@ -54,6 +54,11 @@ export interface StepContext {
   recordCall(call: CallRecord): void;
   /** A note for the journal (shown by the interactive runbook). */
   log(message: string): void;
+  /**
+   * True while a step that a crash cut off is re-checked on resume: its effect may have landed without its
+   * result (say, the id of a change to wait for) reaching the journal.
+   */
+  readonly recheck?: boolean;
 }
 
 interface StepBase {

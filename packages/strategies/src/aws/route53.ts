@@ -78,6 +78,11 @@ export async function submitRecordChanges(options: RecordChangeOptions & { chang
 export interface SwitchDnsFailoverOptions extends RecordChangeOptions {
   /** The set identifier of the record that must become PRIMARY (the recovery region's record). */
   primarySetIdentifier: string;
+  /**
+   * Submit the pair even when the record is already PRIMARY: an unchanged UPSERT, for a change id to wait on
+   * (Route 53 applies a zone's changes in order, so it is INSYNC only once every earlier change is).
+   */
+  resubmit?: boolean;
 }
 
 /**
@@ -99,19 +104,21 @@ export async function switchDnsFailover(options: SwitchDnsFailoverOptions): Prom
       'FailoverRecordNotFound',
     );
   }
-  if (target.Failover === 'PRIMARY') return { changed: false, note: `${options.primarySetIdentifier} is already PRIMARY for ${options.name}` };
+  if (target.Failover === 'PRIMARY' && !options.resubmit) return { changed: false, note: `${options.primarySetIdentifier} is already PRIMARY for ${options.name}` };
   const changes: Change[] = [
     { Action: 'UPSERT', ResourceRecordSet: { ...target, Failover: 'PRIMARY' } },
     { Action: 'UPSERT', ResourceRecordSet: { ...other, Failover: 'SECONDARY' } },
   ];
   const changeId = await submitRecordChanges({ ...options, changes });
-  return { changed: true, note: `${options.name}: ${options.primarySetIdentifier} is now PRIMARY, ${other.SetIdentifier} SECONDARY`, changeId };
+  return { changed: target.Failover !== 'PRIMARY', note: `${options.name}: ${options.primarySetIdentifier} is now PRIMARY, ${other.SetIdentifier} SECONDARY`, changeId };
 }
 
 /** Options of {@link setRecordWeights}. */
 export interface SetRecordWeightsOptions extends RecordChangeOptions {
   /** New weight per set identifier (0–255); records not named keep theirs. */
   weights: Readonly<Record<string, number>>;
+  /** Submit the named records even when their weights are already in place (a change id to wait on). */
+  resubmit?: boolean;
 }
 
 /**
@@ -131,11 +138,11 @@ export async function setRecordWeights(options: SetRecordWeightsOptions): Promis
   if (after.every((a) => a.weight === 0)) {
     throw adapterFailure(`AllWeightsZero: refusing to set every weight of ${options.name} to 0, which would leave no target in DNS. Keep at least one healthy region weighted.`, 'AllWeightsZero');
   }
-  const changed = after.filter((a) => a.weight !== a.record.Weight);
+  const changed = options.resubmit ? after.filter((a) => options.weights[a.record.SetIdentifier ?? ''] !== undefined) : after.filter((a) => a.weight !== a.record.Weight);
   if (changed.length === 0) return { changed: false, note: `${options.name} weights already ${describeWeights(after)}` };
   const changes: Change[] = changed.map((a) => ({ Action: 'UPSERT', ResourceRecordSet: { ...a.record, Weight: a.weight } }));
   const changeId = await submitRecordChanges({ ...options, changes });
-  return { changed: true, note: `${options.name} weights set to ${describeWeights(after)}`, changeId };
+  return { changed: after.some((a) => a.weight !== a.record.Weight), note: `${options.name} weights set to ${describeWeights(after)}`, changeId };
 }
 
 function describeWeights(entries: ReadonlyArray<{ record: ResourceRecordSet; weight: number }>): string {

@@ -61,9 +61,9 @@ async function sideHealthy(aws: AwsEnvironment, record: DnsRecordResource, side:
   return { healthy: status.healthy, detail: `health check ${id}: ${status.healthyCheckers}/${status.checkers} checkers healthy` };
 }
 
-async function pointAt(aws: AwsEnvironment, options: DnsStepOptions, to: Side, ctx: Pick<StepContext, 'signal' | 'log'>): Promise<RecordChangeOutcome> {
+async function pointAt(aws: AwsEnvironment, options: DnsStepOptions, to: Side, ctx: Pick<StepContext, 'signal' | 'log'>, resubmit = false): Promise<RecordChangeOutcome> {
   const { record } = options;
-  const common = { route53: aws.clients('primary').route53, queue: aws.route53Queue(record.hostedZoneId), hostedZoneId: record.hostedZoneId, name: record.name, type: record.type, signal: ctx.signal, comment: `firedrill: users to ${aws.region(to)}` };
+  const common = { route53: aws.clients('primary').route53, queue: aws.route53Queue(record.hostedZoneId), hostedZoneId: record.hostedZoneId, name: record.name, type: record.type, signal: ctx.signal, comment: `firedrill: users to ${aws.region(to)}`, resubmit };
   if (record.routing === 'failover') return switchDnsFailover({ ...common, primarySetIdentifier: record[to].setIdentifier });
   // Weighted: the plan's normal weights when going back to the primary; all traffic to the target otherwise.
   const normal = to === 'primary' && record.weights !== undefined && record.weights.primary > 0;
@@ -116,6 +116,13 @@ export function switchDnsStep(options: DnsStepOptions): ActionStep<DnsSwitchResu
     check: async (ctx) => {
       const answer = await orDataPlane<DnsSwitchResult | boolean>(aws, options, ctx, () => isPointingAt(aws, record, to, ctx.signal), deferred);
       if (typeof answer !== 'boolean') return { applied: true, result: answer };
+      // Cut off by a crash, the change may be this step's own, submitted just before: its id (which the INSYNC
+      // wait needs) died with the process, and Route 53 cannot list changes. Then act submits the same records
+      // again, an unchanged UPSERT whose change is INSYNC only once the lost one is.
+      if (answer && ctx.recheck) {
+        ctx.log(`${record.name} already points at ${region}, maybe by this step before the crash: submitting the same records again for a change id to wait on`);
+        return { applied: false };
+      }
       return answer ? { applied: true, result: { changed: false, note: `${record.name} already points at ${region}` } } : { applied: false };
     },
     act: (ctx) => orDataPlane<DnsSwitchResult>(aws, options, ctx, async () => {
@@ -123,7 +130,7 @@ export function switchDnsStep(options: DnsStepOptions): ActionStep<DnsSwitchResu
       if (!health.healthy) {
         throw new StepFailure(`TargetUnhealthy: not pointing ${record.name} at ${region}: its endpoint is not healthy yet (${health.detail}). DNS stays where it is; the step retries.`, { code: 'TargetUnhealthy', retryable: true });
       }
-      return journaled(ctx, await pointAt(aws, options, to, ctx));
+      return journaled(ctx, await pointAt(aws, options, to, ctx, ctx.recheck === true));
     }, deferred),
   };
   step.compensate = async (ctx) => {
