@@ -46,6 +46,11 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
       off();
       end();
     });
+  } else if (meta.drill === 'live' && session.endDisaster) {
+    // Restored before the crash, but the world may have been kept before the outage's end was (a crash right
+    // after `service.restored`): end it now, or the failback waits on a region that never comes back. Ending an
+    // outage that has ended already changes nothing.
+    session.endDisaster();
   }
   if (interactive) {
     const display = { io, json: false, color: Boolean(io.stdout.isTTY) && io.env['NO_COLOR'] === undefined };
