@@ -62,7 +62,9 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     aws,
     probes: (src) => sandboxProbes(src, sandbox),
     injectDisaster: async () => {
-      sandbox.faults.regionOutage(plan.regions.primary);
+      // Injected once: a run resumed after a crash that cut the disaster step off re-runs it (it has no check).
+      const open = sandbox.world.faults.outages.some((o) => o.region === plan.regions.primary && o.until === undefined);
+      if (!open) sandbox.faults.regionOutage(plan.regions.primary);
     },
     endDisaster: () => sandbox.faults.endRegionOutage(plan.regions.primary, clock.now()),
     close: () => {},
