@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BenchResult } from './results-format.js';
 
 function child<T>(script: string): T {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--conditions', 'firedrill-source', '--import', 'tsx', join(import.meta.dirname, script)], { encoding: 'utf8' });
   return JSON.parse(out) as T;
 }
 

@@ -17,7 +17,7 @@ interface Outcome {
 
 async function child(command: 'start' | 'resume', dir: string, env: Record<string, string> = {}): Promise<Outcome> {
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', fixture, command, join(dir, 'state'), join(dir, 'world.json')], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--conditions', 'firedrill-source', fixture, command, join(dir, 'state'), join(dir, 'world.json')], {
       env: { ...process.env, ...env },
       cwd: join(import.meta.dirname, '..', '..', '..'),
     });

@@ -31,7 +31,7 @@ describe('save and load', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'firedrill-sandbox-')), 'world.json');
     sandbox.save(path);
     const script = fileURLToPath(new URL('./fixtures/continue-world.ts', import.meta.url));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', script, path, String(clock.now()), names.database.recovery!.identifier, names.recoveryRegion], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--conditions', 'firedrill-source', script, path, String(clock.now()), names.database.recovery!.identifier, names.recoveryRegion], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
     });
     const result = JSON.parse(stdout) as { statuses: string[]; newest: number; calls: number };
