@@ -3,10 +3,12 @@ import {
   type FailoverMode,
   type Operation,
   type PlanSource,
+  PlanValidationError,
   type StepDefinition,
   withApprovalGates,
 } from '@firedrill/core';
 import { type AwsEnvironment, getStrategy, type StrategyRun } from '@firedrill/strategies';
+import { strategyIssues } from './load-runnable-plan.js';
 import { registerBuiltins } from './register-builtins.js';
 
 /** Which operation, in which mode, for a plan. */
@@ -20,10 +22,14 @@ export interface OperationChoice {
  * The steps of an operation on a plan: the strategy's graph with the plan's approval gates inserted and
  * validated as a DAG. Makes no AWS call.
  *
- * @throws UnknownStrategyError, StepGraphError (both exit code 2 in the CLI).
+ * @throws PlanValidationError when the strategy cannot run the plan (a role it needs is missing), StepGraphError
+ *   (both exit code 2 in the CLI).
  */
 export function operationSteps(source: PlanSource, choice: OperationChoice, aws: AwsEnvironment, runId: string, extra: { injectDisaster?: (signal: AbortSignal) => Promise<void> } = {}): StrategyRun {
   registerBuiltins();
+  // A plan built in code never went through loadRunnablePlan: its strategy's problems stop it here, before any call.
+  const issues = strategyIssues(source.plan, source.file);
+  if (issues.length > 0) throw new PlanValidationError(issues);
   // Only ungraceful runs inject their outage (a graceful one needs the primary reachable to fence it). Only a
   // simulated target can inject one: on the sandbox an ungraceful failover simulates the region loss it answers;
   // on AWS a failover answers a real one.

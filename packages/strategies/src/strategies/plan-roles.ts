@@ -43,7 +43,8 @@ export function rolesOfKind<K extends PlanResource['kind']>(plan: Plan, kind: K)
  */
 export function missingRoleIssue(plan: Plan, strategy: string, kinds: readonly string[], purpose: string, file = 'plan.yaml'): PlanIssue {
   const found = Object.entries(plan.resources).map(([role, r]) => `${role} (${r.kind})`).join(', ') || 'none';
-  const wanted = kinds.length === 1 ? `an ${kinds[0]}` : `an ${kinds[0]} (or ${kinds.slice(1).join(', or ')})`;
+  const article = /^(rds|ec2|[aeiou])/.test(kinds[0]!) ? 'an' : 'a';
+  const wanted = kinds.length === 1 ? `${article} ${kinds[0]}` : `${article} ${kinds[0]} (or ${kinds.slice(1).join(', or ')})`;
   return {
     file,
     path: 'resources',

@@ -1,16 +1,16 @@
-import { loadPlanSource } from '@firedrill/core';
 import { getStrategy } from '@firedrill/strategies';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
 import { registerBuiltins } from '../../operation/register-builtins.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 const MARK = { pass: '✔', warn: '!', fail: '✖' } as const;
 
 /** `firedrill check <plan>`: readiness findings; changes nothing. Exit 0 when nothing fails, 1 otherwise. */
 export const run: CommandRun = async ({ positionals, options, io }) => {
-  const source = await loadPlanSource(planPath(io, positionals[0]!));
+  const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   registerBuiltins();
   const strategy = getStrategy(source.plan.strategy.name, source.file);
   const session = await openSession(targetOf('check', source, options), source, runStore(io, options).dir);

@@ -1,10 +1,11 @@
-import { type CallPreview, loadPlanSource, realClock } from '@firedrill/core';
+import { type CallPreview, realClock } from '@firedrill/core';
 import { AwsEnvironment } from '@firedrill/strategies';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath } from '../plan-path.js';
 import type { OperationChoice } from '../../operation/operation-steps.js';
 import { operationSteps } from '../../operation/operation-steps.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 const CHOICES: OperationChoice[] = [
   { operation: 'failover', mode: 'graceful' },
@@ -19,7 +20,7 @@ const CHOICES: OperationChoice[] = [
  * previews, grouped by service in one policy document.
  */
 export const run: CommandRun = async ({ positionals, io }) => {
-  const source = await loadPlanSource(planPath(io, positionals[0]!));
+  const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   const aws = new AwsEnvironment({ plan: source.plan, clock: realClock });
   const calls: CallPreview[] = [];
   for (const choice of CHOICES) {

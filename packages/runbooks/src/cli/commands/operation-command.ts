@@ -1,4 +1,4 @@
-import { loadPlanSource, type Operation } from '@firedrill/core';
+import { type Operation } from '@firedrill/core';
 import { createInterface } from 'node:readline/promises';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
@@ -8,6 +8,7 @@ import { operationChoice } from '../../operation/operation-options.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
 import { runOperation } from '../../operation/run-operation.js';
 import { progressOutput } from '../../progress/progress-output.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 /** Asks on the terminal for the plan's name before moving production on real AWS. */
 export async function confirmProduction(plan: string, operation: string, io: Parameters<CommandRun>[0]['io']): Promise<boolean> {
@@ -26,7 +27,7 @@ export async function confirmProduction(plan: string, operation: string, io: Par
 /** `firedrill drill|failover|failback <plan>`: runs the operation on the plan's target to its end. */
 export function operationCommand(operation: Exclude<Operation, 'check'>): CommandRun {
   return async ({ positionals, options, io }) => {
-    const source = await loadPlanSource(planPath(io, positionals[0]!));
+    const source = await loadRunnablePlan(planPath(io, positionals[0]!));
     const choice = operationChoice(operation, options, operation);
     const target = targetOf(operation, source, options);
     const movesProduction = operation !== 'drill' || choice.drill === 'live';

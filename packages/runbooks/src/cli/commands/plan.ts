@@ -1,14 +1,15 @@
-import { loadPlanSource, realClock } from '@firedrill/core';
+import { realClock } from '@firedrill/core';
 import { AwsEnvironment } from '@firedrill/strategies';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath } from '../plan-path.js';
 import { operationChoice } from '../../operation/operation-options.js';
 import { operationSteps, stepWaves } from '../../operation/operation-steps.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 /** `firedrill plan <plan> --operation <op>`: the dry run. Builds the steps; makes no AWS call. */
 export const run: CommandRun = async ({ positionals, options, io }) => {
-  const source = await loadPlanSource(planPath(io, positionals[0]!));
+  const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   const choice = operationChoice('plan', options);
   const aws = new AwsEnvironment({ plan: source.plan, clock: realClock });
   const { steps } = operationSteps(source, choice, aws, 'dry-run');

@@ -1,4 +1,4 @@
-import { loadPlanSource, realClock } from '@firedrill/core';
+import { realClock } from '@firedrill/core';
 import { AwsEnvironment } from '@firedrill/strategies';
 import { writeFileSync } from 'node:fs';
 import { EXIT } from '../cli-io.js';
@@ -7,10 +7,11 @@ import { planPath } from '../plan-path.js';
 import { operationChoice } from '../../operation/operation-options.js';
 import { operationSteps } from '../../operation/operation-steps.js';
 import { runbookToMarkdown } from '../../render/runbook-markdown.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 /** `firedrill render <plan> --operation <op>`: the printable Markdown runbook. */
 export const run: CommandRun = async ({ positionals, options, io }) => {
-  const source = await loadPlanSource(planPath(io, positionals[0]!));
+  const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   const choice = operationChoice('render', options);
   const { steps } = operationSteps(source, choice, new AwsEnvironment({ plan: source.plan, clock: realClock }), 'paper-runbook');
   const markdown = runbookToMarkdown(source.plan, choice, steps);

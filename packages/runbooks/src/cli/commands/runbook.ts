@@ -1,4 +1,3 @@
-import { loadPlanSource } from '@firedrill/core';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
@@ -7,6 +6,7 @@ import { openSession, targetOf } from '../../operation/open-session.js';
 import { startOperation } from '../../operation/run-operation.js';
 import { operateRun, operatorName, terminalOperator } from '../../interactive/operator-session.js';
 import { confirmProduction } from './operation-command.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 /**
  * `firedrill runbook <plan> --operation <op>`: an SRE steps through the operation. Each ready step is shown
@@ -16,7 +16,7 @@ import { confirmProduction } from './operation-command.js';
  * the operator quit.
  */
 export const run: CommandRun = async ({ positionals, options, io }) => {
-  const source = await loadPlanSource(planPath(io, positionals[0]!));
+  const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   const choice = operationChoice('runbook', options);
   const target = targetOf('runbook', source, options);
   const movesProduction = choice.operation !== 'drill' || choice.drill === 'live';

@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { type FileRunStore, loadPlanSource, newRunId, type PlanSource, realClock, RunLockedError, type Schedule } from '@firedrill/core';
+import { type FileRunStore, newRunId, type PlanSource, realClock, RunLockedError, type Schedule } from '@firedrill/core';
 import { getStrategy } from '@firedrill/strategies';
 import { type CliIo, EXIT } from '../cli-io.js';
 import type { CommandOptions, CommandRun } from '../command.js';
@@ -11,6 +11,7 @@ import { registerBuiltins } from '../../operation/register-builtins.js';
 import { runOperation } from '../../operation/run-operation.js';
 import { nextCronTime } from '../../schedule/cron-next.js';
 import { dueDecision, writeMarker } from '../../schedule/due-drills.js';
+import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
 /** A plan with its schedule. */
 interface ScheduledPlan {
@@ -33,7 +34,7 @@ function nowOf(io: CliIo): number | undefined {
 async function loadScheduled(io: CliIo, files: string[], options: CommandOptions): Promise<ScheduledPlan[]> {
   const plans: ScheduledPlan[] = [];
   for (const file of files) {
-    const source = await loadPlanSource(planPath(io, file));
+    const source = await loadRunnablePlan(planPath(io, file));
     const schedule = source.plan.schedule;
     if (schedule === undefined) {
       throw new UsageError(`firedrill schedule: ${source.file} has no \`schedule\`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: isolated`);
