@@ -52,11 +52,11 @@ describe('the live step tree on a terminal', () => {
     const holding = drawn.find((f) => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] .*⏱ holding RTO/.test(f));
     expect(holding, drawn.join('\n=====\n')).toBeDefined();
     expect(holding).toMatch(/RTO \d[\dms.]*… objective 15m/);
-    expect(holding).toMatch(/tracking-app · live drill · ungraceful · sandbox · \d\d:\d\d:\d\dZ · running/);
+    expect(holding).toMatch(/tracking-app · live drill · ungraceful · sandbox · \d\d:\d\d:\d\dZ simulated · running/);
     // The final tree: every step finished, the critical path marked, the summary after it.
     const final = drawn.at(-1)!;
     const tree = final.slice(0, final.indexOf('drill (live drill) of tracking-app: SUCCEEDED'));
-    expect(tree).toMatch(/tracking-app · live drill · ungraceful · sandbox · \d\d:\d\d:\d\dZ · SUCCEEDED/);
+    expect(tree).toMatch(/tracking-app · live drill · ungraceful · sandbox · \d\d:\d\d:\d\dZ simulated · SUCCEEDED/);
     expect(tree).toMatch(/RTO 5m42s ✔ met, objective 15m · RPO 3s ✔ met, objective 1m/);
     expect(tree).toMatch(/── failover · service restored after 5m42s ─+\n/);
     expect(tree).toMatch(/── failback · service restored after \d/);

@@ -72,7 +72,7 @@ describe('renderTreeFrame', () => {
       [5, { type: 'step.skipped', stepId: 'wait-scaled', reason: 'not part of a graceful failover' }],
     ]);
     const lines = frame(state, { spinner: 1 });
-    expect(lines[0]).toBe('shop · failover · ungraceful · sandbox · 00:03:20Z · running');
+    expect(lines[0]).toBe('shop · failover · ungraceful · sandbox · 00:03:20Z simulated · running');
     expect(rowOf(lines, 'Declare the primary region lost')).toMatch(/^ ✔ Declare the primary region lost +1s$/);
     expect(rowOf(lines, 'Scale the standby fleet')).toMatch(/^ ✔ Scale the standby fleet +3 attempts +4s$/);
     // A chain's next link is indented under it; parallel branches are not.
@@ -219,8 +219,8 @@ describe('renderTreeFrame', () => {
       ],
       { operation: 'drill', drill: 'live' },
     );
-    const lines = plain(frame(state, { now: s(150), width: 70 }));
-    expect(lines[0]).toBe('shop · live drill · ungraceful · sandbox · 00:02:30Z · running');
+    const lines = plain(frame(state, { now: s(150), width: 80 }));
+    expect(lines[0]).toBe('shop · live drill · ungraceful · sandbox · 00:02:30Z simulated · running');
     expect(lines[2]).toMatch(/^── failover · service restored after 1m ─+$/);
     expect(lines[5]).toMatch(/^── failback · RTO 1m… ─+$/);
     expect(rowOf(lines, 'Switch to recovery')).toContain(CRITICAL_PATH);

@@ -196,7 +196,9 @@ function headerLines(input: TreeFrameInput): string[] {
             : 'running';
   const statusColor = state.phase === 'completed' ? (state.status === 'succeeded' ? 32 : 31) : state.phase === 'compensating' ? 33 : 36;
   const what = meta.drill ? `${meta.drill} drill` : meta.operation;
-  const line1 = `${paint(color, 1, meta.plan)} · ${what} · ${state.mode} · ${meta.target} · ${clockTime(now)} · ${paint(color, statusColor, status)}`;
+  // On the sandbox the clock is virtual: say so, or a 10-minute restore shown in 2 s looks like a broken timer.
+  const time = meta.target === 'sandbox' ? `${clockTime(now)} simulated` : clockTime(now);
+  const line1 = `${paint(color, 1, meta.plan)} · ${what} · ${state.mode} · ${meta.target} · ${time} · ${paint(color, statusColor, status)}`;
   const { rtoMs, rpoMs } = meta.objectives;
   const objective = (ms: number | undefined): string => (ms === undefined ? 'no objective' : `objective ${formatDuration(ms)}`);
   let rto: string;
