@@ -110,4 +110,29 @@ describe('LiveTree', () => {
     expect(progressOutput(io(true, { TERM: 'dumb' }), false).tree).toBe(false);
     expect(progressOutput(io(true, {}), true)).toEqual({ json: true, color: true, tree: false });
   });
+
+  it('redraws from the top of a cleared screen when the terminal gets narrower, so no torn lines stay above the frame', () => {
+    const { run, emit } = handRun();
+    const writes: string[] = [];
+    let onResize: (() => void) | undefined;
+    const terminal = { columns: 100, rows: 20, write: (text: string) => writes.push(text), on: (_: 'resize', l: () => void) => (onResize = l), off: () => (onResize = undefined) };
+    const tree = new LiveTree(run, { terminal, color: false, clock: { now: () => T0 + 5_000 }, intervalMs: 10_000 });
+    tree.start();
+    emit(0, { type: 'disaster.declared', source: 'run-start' });
+    emit(0, { type: 'step.started', stepId: 'a' });
+    terminal.columns = 120;
+    const wider = writes.length;
+    onResize!();
+    expect(writes.slice(wider).join('')).not.toContain('\u001b[2J'); // wider: the usual redraw in place
+    terminal.columns = 40;
+    const narrower = writes.length;
+    onResize!();
+    const redraw = writes.slice(narrower).join('');
+    expect(redraw.startsWith('\u001b[H\u001b[2J')).toBe(true);
+    const lines = redraw.replace('\u001b[H\u001b[2J', '').split('\n').map((l) => l.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''));
+    expect(lines.some((l) => l.includes('Promote'))).toBe(true);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(39);
+    tree.stop();
+    expect(onResize).toBeUndefined();
+  });
 });

@@ -29,6 +29,8 @@ const HIDE_CURSOR = '\u001b[?25l';
 const SHOW_CURSOR = '\u001b[?25h';
 const CLEAR_LINE = '\u001b[2K';
 const CLEAR_BELOW = '\u001b[J';
+/** Cursor home, then erase the screen (the scrollback stays). */
+const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 const up = (n: number): string => (n > 0 ? `\r\u001b[${n}A` : '\r');
 
 /**
@@ -48,7 +50,9 @@ export class LiveTree {
   #running = false;
   readonly #onExit = (): void => this.#restoreCursor();
   readonly #onSigint = (): void => this.stop();
-  readonly #onResize = (): void => this.#draw(true);
+  readonly #onResize = (): void => this.#resized();
+  /** The width the last frame was drawn at. */
+  #drawnWidth = 0;
   #cursorHidden = false;
 
   constructor(run: WatchedRun, options: LiveTreeOptions) {
@@ -110,6 +114,20 @@ export class LiveTree {
     };
   }
 
+  /**
+   * A narrower terminal re-wraps the lines already drawn (most terminals reflow them), so the frame now spans more
+   * rows than were counted and moving up by that count would leave torn copies above the new frame. Clear the
+   * screen and redraw from the top instead; a wider terminal only needs the usual redraw.
+   */
+  #resized(): void {
+    if (!this.#running) return;
+    if ((this.#options.terminal.columns ?? 80) < this.#drawnWidth) {
+      this.#options.terminal.write(CLEAR_SCREEN);
+      this.#drawn = 0;
+    }
+    this.#draw(true);
+  }
+
   #draw(force: boolean): void {
     if (!this.#running) return;
     const lines = renderTreeFrame(this.#frameInput());
@@ -118,6 +136,7 @@ export class LiveTree {
     this.#options.terminal.write(`${up(this.#drawn)}${frame}${CLEAR_BELOW}`);
     this.#lastFrame = frame;
     this.#drawn = lines.length;
+    this.#drawnWidth = this.#options.terminal.columns ?? 80;
   }
 
   #restoreCursor(): void {
