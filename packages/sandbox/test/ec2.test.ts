@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { DeleteLaunchTemplateCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { buildWarmStandbyScenario } from '../src/index.js';
 import { VirtualClock } from '@firedrill/core';
@@ -30,5 +30,18 @@ describe('EC2', () => {
     expect(bad).toMatchObject({ name: 'InvalidAMIID.NotFound', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     const missing = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })).catch((e: unknown) => e);
     expect(missing).toMatchObject({ name: 'InvalidInstanceID.NotFound', Code: 'InvalidInstanceID.NotFound' });
+  });
+
+  it('deletes a launch template an Auto Scaling group launches from (EC2 allows it); it is then not found', async () => {
+    const clock = new VirtualClock();
+    const { sandbox, names } = await buildWarmStandbyScenario({ clock });
+    const ec2 = sandbox.client(EC2Client, names.recoveryRegion);
+    const name = names.compute.recovery!.launchTemplateName;
+    const deleted = await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name }));
+    expect(deleted.LaunchTemplate?.LaunchTemplateName).toBe(name);
+    const gone = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: name, Versions: ['$Default'] })).catch((e: unknown) => e);
+    expect(gone).toMatchObject({ name: 'InvalidLaunchTemplateName.NotFoundException', $fault: 'client' });
+    const again = await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name })).catch((e: unknown) => e);
+    expect(again).toMatchObject({ name: 'InvalidLaunchTemplateName.NotFoundException' });
   });
 });

@@ -1,6 +1,11 @@
 import {
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
+  CreateDBParameterGroupCommand,
+  DeleteDBParameterGroupCommand,
+  DescribeDBParameterGroupsCommand,
+  ModifyDBInstanceCommand,
+  ModifyDBParameterGroupCommand,
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
   InvalidDBInstanceStateFault,
@@ -70,5 +75,26 @@ describe('RDS', () => {
     expect(seen.at(-1)!.at).toBeLessThanOrEqual(6 * MINUTE + 15_000);
     const source = (await sandbox.client(RDSClient, 'us-east-1').send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }))).DBInstances![0]!;
     expect(source.ReadReplicaDBInstanceIdentifiers).toEqual([]);
+  });
+
+  it('DB parameter groups: an unknown name is DBParameterGroupNotFound; default groups exist everywhere, attach, and refuse changes', async () => {
+    const { west } = await primaryWithReplica();
+    const missing = await west.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: 'orders-pg-dr' })).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ name: 'DBParameterGroupNotFoundFault', Code: 'DBParameterGroupNotFound', $metadata: { httpStatusCode: 404 } });
+    await west.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: 'orders-pg-dr', DBParameterGroupFamily: 'postgres16', Description: 'orders' }));
+    const created = await west.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: 'orders-pg-dr' }));
+    expect(created.DBParameterGroups).toEqual([expect.objectContaining({ DBParameterGroupName: 'orders-pg-dr', DBParameterGroupFamily: 'postgres16' })]);
+    // The default group of a family is there without being created, and can be attached (but not changed).
+    const defaults = await west.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: 'default.postgres16' }));
+    expect(defaults.DBParameterGroups).toEqual([expect.objectContaining({ DBParameterGroupName: 'default.postgres16', DBParameterGroupFamily: 'postgres16' })]);
+    await west.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'orders-replica', DBParameterGroupName: 'default.postgres16', ApplyImmediately: true }));
+    const replica = (await west.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-replica' }))).DBInstances![0]!;
+    expect(replica.DBParameterGroups?.[0]?.DBParameterGroupName).toBe('default.postgres16');
+    const modify = await west.send(new ModifyDBParameterGroupCommand({ DBParameterGroupName: 'default.postgres16', Parameters: [{ ParameterName: 'default_transaction_read_only', ParameterValue: '1', ApplyMethod: 'immediate' }] })).catch((e: unknown) => e);
+    expect(modify).toMatchObject({ Code: 'InvalidDBParameterGroupState' });
+    const remove = await west.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: 'default.postgres16' })).catch((e: unknown) => e);
+    expect(remove).toMatchObject({ Code: 'InvalidDBParameterGroupState' });
+    await west.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: 'orders-pg-dr' }));
+    expect(await west.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: 'orders-pg-dr' })).catch((e: unknown) => (e as Error).name)).toBe('DBParameterGroupNotFoundFault');
   });
 });

@@ -156,6 +156,20 @@ function createLaunchTemplate(ctx: OperationContext, input: Input): object {
   return { LaunchTemplate: toTemplate(template) };
 }
 
+/**
+ * Deletes a template and all its versions. EC2 does not refuse a template an Auto Scaling group launches from: the
+ * group keeps naming it and fails to launch when it next scales out (EC2 User Guide, "Delete a launch template").
+ */
+function deleteLaunchTemplate(ctx: OperationContext, input: Input): object {
+  const id = str(input, 'LaunchTemplateId');
+  const name = str(input, 'LaunchTemplateName');
+  if ((id === undefined) === (name === undefined)) throw badRequest('InvalidParameterCombination', 'Specify either the launch template ID or the launch template name, but not both.');
+  const template = Object.values(ec2Region(ctx).launchTemplates).find((t) => (id !== undefined ? t.id === id : t.name === name));
+  if (!template) throw badRequest(id ? 'InvalidLaunchTemplateId.NotFound' : 'InvalidLaunchTemplateName.NotFoundException', `The specified launch template, with template ${id ? `ID ${id}` : `name ${name}`}, does not exist.`);
+  delete ec2Region(ctx).launchTemplates[template.id];
+  return { LaunchTemplate: toTemplate(template) };
+}
+
 function describeLaunchTemplateVersions(ctx: OperationContext, input: Input): object {
   const templates = Object.values(ec2Region(ctx).launchTemplates);
   const id = str(input, 'LaunchTemplateId');
@@ -231,6 +245,7 @@ export const ec2ImageHandlers = {
     return { LaunchTemplates: list.map(toTemplate) };
   },
   DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
+  DeleteLaunchTemplate: deleteLaunchTemplate,
   CreateTags: createTags,
   DescribeTags: describeTags,
 };

@@ -3,7 +3,9 @@
  * dynamic parameter that makes a database refuse writes — `default_transaction_read_only` (PostgreSQL) or
  * `read_only` (MySQL, MariaDB). Setting it with ApplyMethod `immediate` fences every writer that uses the
  * group at once, in the data plane, without a reboot, as on RDS. Groups live in the world (they survive
- * save and load) on each region's RDS state and each instance record, under extra optional fields.
+ * save and load) on each region's RDS state and each instance record, under extra optional fields. The default
+ * groups (`default.<family>`) exist in every region without being created, as on RDS: they can be described and
+ * attached, never modified or deleted.
  */
 import type { DBInstance } from '@aws-sdk/client-rds';
 import { badRequest, notFound } from '../errors.js';
@@ -48,8 +50,18 @@ export function parameterGroupOf(record: DbInstanceRecord): string {
   return own ?? `default.${record.engine}${record.engineVersion.split('.')[0] ?? ''}`;
 }
 
+/** RDS's default groups (`default.postgres16`, `default.mysql8.0`): one per engine family in every region. */
+const DEFAULT_GROUP = /^default\.((?:aurora-)?postgres\d+(?:\.\d+)?|(?:aurora-)?mysql\d+\.\d+|mariadb\d+\.\d+)$/;
+
+/** A default group, read-only: it exists without being created, and cannot be modified or deleted. */
+function defaultGroup(name: string): DbParameterGroupRecord | undefined {
+  const family = DEFAULT_GROUP.exec(name)?.[1];
+  return family === undefined ? undefined : { name, family, description: `Default parameter group for ${family}`, parameters: {}, tags: [] };
+}
+
 function findGroup(ctx: OperationContext, name: string | undefined): DbParameterGroupRecord {
-  const group = name === undefined ? undefined : groupsOf(ctx)[name.toLowerCase()];
+  const key = name?.toLowerCase();
+  const group = key === undefined ? undefined : (groupsOf(ctx)[key] ?? defaultGroup(key));
   if (!group) throw notFound('DBParameterGroupNotFound', `DBParameterGroup not found: ${name ?? ''}`);
   return group;
 }
@@ -135,6 +147,7 @@ function describeDBParameterGroups(ctx: OperationContext, input: Input): object 
 
 function deleteDBParameterGroup(ctx: OperationContext, input: Input): object {
   const group = findGroup(ctx, str(input, 'DBParameterGroupName'));
+  if (group.name.startsWith('default.')) throw badRequest('InvalidDBParameterGroupState', `Default DBParameterGroup ${group.name} cannot be deleted.`);
   if (instancesUsing(ctx, group.name).length > 0) throw badRequest('InvalidDBParameterGroupState', `Parameter group ${group.name} is in use by one or more DB instances.`);
   delete groupsOf(ctx)[group.name];
   return {};
