@@ -3,11 +3,11 @@
  * resource carrying the tag is deleted at the end, and a last step proves nothing tagged with it is left — also
  * when the drill failed half way (the scope step's compensation sweeps and verifies again).
  */
-import { DeleteDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { DeleteDBParameterGroupCommand, DeleteDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { type ActionStep, type Clock, type StepContext, StepFailure } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { callAws, sendOptions } from '../aws/aws-call.js';
+import { callAws, callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
 import { describeInstances, terminateInstances } from '../aws/ec2.js';
 import { deleteDbInstance } from '../aws/rds-instances.js';
 
@@ -16,7 +16,7 @@ export const DRILL_RUN_TAG = 'firedrill:run-id';
 
 /** A resource a drill created, found by its run-id tag. */
 export interface DrillResource {
-  kind: 'rds-instance' | 'rds-snapshot' | 'ec2-instance' | 'ami' | 'ebs-snapshot';
+  kind: 'rds-instance' | 'rds-snapshot' | 'rds-parameter-group' | 'ec2-instance' | 'ami' | 'ebs-snapshot';
   id: string;
   region: string;
   state: string;
@@ -68,6 +68,17 @@ async function listRds(rds: RDSClient, region: string, runId: string, signal: Ab
   return found;
 }
 
+/** The drill's parameter groups (RDS lists no tags with them: they are found by the names the drill gave them). */
+async function listParameterGroups(rds: RDSClient, region: string, names: readonly string[], signal: AbortSignal | undefined): Promise<DrillResource[]> {
+  const found: DrillResource[] = [];
+  for (const name of names) {
+    const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBParameterGroups', resource: name }, signal, () =>
+      rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name }), sendOptions(signal)));
+    if ((out?.DBParameterGroups ?? []).length > 0) found.push({ kind: 'rds-parameter-group', id: name, region, state: 'exists' });
+  }
+  return found;
+}
+
 async function listEc2(ec2: EC2Client, region: string, runId: string, signal: AbortSignal | undefined): Promise<DrillResource[]> {
   const filters = [{ Name: `tag:${DRILL_RUN_TAG}`, Values: [runId] }];
   const instances = (await describeInstances({ ec2, filters, ...(signal ? { signal } : {}) }))
@@ -88,19 +99,31 @@ function sides(aws: AwsEnvironment): Side[] {
   return aws.region('primary') === aws.region('recovery') ? ['recovery'] : ['recovery', 'primary'];
 }
 
+/** What a drill created, to find again: everything tagged with the run id, and the parameter groups it named. */
+export interface DrillScope {
+  aws: AwsEnvironment;
+  runId: string;
+  /** DB parameter groups the drill created (named for the run: RDS lists no tags with them). @default [] */
+  parameterGroups?: readonly string[];
+}
+
 /**
- * Every resource in the plan's regions that carries this run's drill tag and still exists (terminated instances
- * and deleted databases are gone; `deleting` and `shutting-down` are not yet).
+ * Every resource in the plan's regions that carries this run's drill tag (or is one of its named parameter groups)
+ * and still exists (terminated instances and deleted databases are gone; `deleting` and `shutting-down` are not yet).
  *
  * @example
  * const left = await listDrillResources({ aws, runId });
  */
-export async function listDrillResources(options: { aws: AwsEnvironment; runId: string; signal?: AbortSignal }): Promise<DrillResource[]> {
+export async function listDrillResources(options: DrillScope & { signal?: AbortSignal }): Promise<DrillResource[]> {
   const { aws, runId, signal } = options;
   const found: DrillResource[] = [];
   for (const side of sides(aws)) {
     const { rds, ec2 } = aws.clients(side);
-    found.push(...(await listRds(rds, aws.region(side), runId, signal)), ...(await listEc2(ec2, aws.region(side), runId, signal)));
+    found.push(
+      ...(await listRds(rds, aws.region(side), runId, signal)),
+      ...(await listParameterGroups(rds, aws.region(side), options.parameterGroups ?? [], signal)),
+      ...(await listEc2(ec2, aws.region(side), runId, signal)),
+    );
   }
   return found;
 }
@@ -125,6 +148,10 @@ async function deleteOne(aws: AwsEnvironment, side: Side, resource: DrillResourc
       await callAws({ service: 'ec2', client: ec2, command: 'DeregisterImage', resource: resource.id }, signal, () =>
         ec2.send(new DeregisterImageCommand({ ImageId: resource.id }), sendOptions(signal)));
       return `deregistered ${resource.id}`;
+    case 'rds-parameter-group':
+      await callAws({ service: 'rds', client: rds, command: 'DeleteDBParameterGroup', resource: resource.id }, signal, () =>
+        rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: resource.id }), sendOptions(signal)));
+      return `deleted parameter group ${resource.id}`;
     case 'ebs-snapshot':
       await callAws({ service: 'ec2', client: ec2, command: 'DeleteSnapshot', resource: resource.id }, signal, () =>
         ec2.send(new DeleteSnapshotCommand({ SnapshotId: resource.id }), sendOptions(signal)));
@@ -133,9 +160,7 @@ async function deleteOne(aws: AwsEnvironment, side: Side, resource: DrillResourc
 }
 
 /** Options of {@link sweepDrillResources}. */
-export interface SweepOptions {
-  aws: AwsEnvironment;
-  runId: string;
+export interface SweepOptions extends DrillScope {
   clock: Clock;
   signal?: AbortSignal;
   log?: (message: string) => void;
@@ -150,15 +175,18 @@ export interface SweepOptions {
  * deadline (empty when clean). Idempotent: deleting what is already going is skipped.
  */
 export async function sweepDrillResources(options: SweepOptions): Promise<DrillResource[]> {
-  const { aws, runId, clock, signal } = options;
+  const { aws, clock, signal } = options;
   const deadline = clock.now() + (options.timeoutMs ?? 30 * 60_000);
   const requested = new Set<string>();
   for (;;) {
-    const left = await listDrillResources({ aws, runId, ...(signal ? { signal } : {}) });
+    const left = await listDrillResources({ ...options, ...(signal ? { signal } : {}) });
     if (left.length === 0 || clock.now() >= deadline) return left;
+    // RDS refuses to delete a parameter group an instance (even a deleting one) still uses.
+    const copiesLeft = left.some((r) => r.kind === 'rds-instance');
     for (const resource of left) {
       const key = `${resource.region}/${resource.kind}/${resource.id}`;
       if (GOING.has(resource.state) || (requested.has(key) && resource.kind !== 'rds-snapshot')) continue;
+      if (resource.kind === 'rds-parameter-group' && copiesLeft) continue;
       const side: Side = resource.region === aws.region('recovery') ? 'recovery' : 'primary';
       options.log?.(await deleteOne(aws, side, resource, signal));
       requested.add(key);
@@ -175,7 +203,9 @@ const action = (region: string, service: string, command: string, input: Record<
   service, region, command, input, iamActions: [`${service}:${command}`],
 });
 
-function sweepPreview(aws: AwsEnvironment, runId: string): ReturnType<typeof action>[] {
+function sweepPreview(scope: DrillScope): ReturnType<typeof action>[] {
+  const { aws, runId } = scope;
+  const groups = scope.parameterGroups ?? [];
   return sides(aws).flatMap((side) => {
     const region = aws.region(side);
     const filter = { Filters: [{ Name: `tag:${DRILL_RUN_TAG}`, Values: [runId] }] };
@@ -186,12 +216,14 @@ function sweepPreview(aws: AwsEnvironment, runId: string): ReturnType<typeof act
       action(region, 'rds', 'DeleteDBInstance', { DBInstanceIdentifier: '<each tagged instance>', SkipFinalSnapshot: true }),
       action(region, 'rds', 'DeleteDBSnapshot', { DBSnapshotIdentifier: '<each tagged snapshot>' }),
       action(region, 'ec2', 'TerminateInstances', { InstanceIds: ['<each tagged instance>'] }),
+      ...groups.flatMap((name) => [action(region, 'rds', 'DescribeDBParameterGroups', { DBParameterGroupName: name }), action(region, 'rds', 'DeleteDBParameterGroup', { DBParameterGroupName: name })]),
     ];
   });
 }
 
-async function sweepOrFail(aws: AwsEnvironment, runId: string, ctx: StepContext): Promise<void> {
-  const left = await sweepDrillResources({ aws, runId, clock: ctx.clock, signal: ctx.signal, log: (m) => ctx.log(m) });
+async function sweepOrFail(scope: DrillScope, ctx: StepContext): Promise<void> {
+  const { runId } = scope;
+  const left = await sweepDrillResources({ ...scope, clock: ctx.clock, signal: ctx.signal, log: (m) => ctx.log(m) });
   if (left.length > 0) {
     throw new StepFailure(`drill resources of run ${runId} are still there after the sweep: ${describeLeft(left)}. Delete them by hand (they carry the tag ${DRILL_RUN_TAG}=${runId}).`, {
       code: 'DrillResourcesLeft', retryable: true,
@@ -207,7 +239,7 @@ async function sweepOrFail(aws: AwsEnvironment, runId: string, ctx: StepContext)
  * @example
  * const steps = [drillScopeStep({ id: 'drill-scope', aws, runId }), ...restoreSteps];
  */
-export function drillScopeStep(options: { id: string; aws: AwsEnvironment; runId: string; dependsOn?: readonly string[] }): ActionStep<{ tag: string; runId: string }> {
+export function drillScopeStep(options: DrillScope & { id: string; dependsOn?: readonly string[] }): ActionStep<{ tag: string; runId: string }> {
   const { aws, runId } = options;
   return {
     id: options.id,
@@ -218,13 +250,13 @@ export function drillScopeStep(options: { id: string; aws: AwsEnvironment; runId
     preview: () => [],
     undoByHand: `Delete every resource tagged ${DRILL_RUN_TAG}=${runId} in ${[...new Set(sides(aws).map((s) => aws.region(s)))].join(' and ')}.`,
     act: async () => ({ tag: DRILL_RUN_TAG, runId }),
-    compensate: async (ctx) => sweepOrFail(aws, runId, ctx),
+    compensate: async (ctx) => sweepOrFail(options, ctx),
   };
 }
 
 /** Deletes every drill resource of the run and waits until they are gone. */
-export function cleanUpDrillStep(options: { id: string; aws: AwsEnvironment; runId: string; dependsOn: readonly string[] }): ActionStep<{ deleted: string[] }> {
-  const { aws, runId } = options;
+export function cleanUpDrillStep(options: DrillScope & { id: string; dependsOn: readonly string[] }): ActionStep<{ deleted: string[] }> {
+  const { runId } = options;
   return {
     id: options.id,
     kind: 'action',
@@ -232,18 +264,18 @@ export function cleanUpDrillStep(options: { id: string; aws: AwsEnvironment; run
     why: 'Drill copies cost money and could be mistaken for production; they go as soon as they are measured.',
     dependsOn: options.dependsOn,
     policy: { timeout: 40 * 60_000 },
-    preview: () => sweepPreview(aws, runId),
-    check: async (ctx) => ((await listDrillResources({ aws, runId, signal: ctx.signal })).length === 0 ? { applied: true, result: { deleted: [] } } : { applied: false }),
+    preview: () => sweepPreview(options),
+    check: async (ctx) => ((await listDrillResources({ ...options, signal: ctx.signal })).length === 0 ? { applied: true, result: { deleted: [] } } : { applied: false }),
     act: async (ctx) => {
-      const before = await listDrillResources({ aws, runId, signal: ctx.signal });
-      await sweepOrFail(aws, runId, ctx);
+      const before = await listDrillResources({ ...options, signal: ctx.signal });
+      await sweepOrFail(options, ctx);
       return { deleted: before.map((r) => `${r.kind} ${r.id} (${r.region})`) };
     },
   };
 }
 
 /** Proves nothing tagged with the run id is left: fails, naming each resource, if anything is. */
-export function verifyNothingLeftStep(options: { id: string; aws: AwsEnvironment; runId: string; dependsOn: readonly string[] }): ActionStep<{ checkedRegions: string[] }> {
+export function verifyNothingLeftStep(options: DrillScope & { id: string; dependsOn: readonly string[] }): ActionStep<{ checkedRegions: string[] }> {
   const { aws, runId } = options;
   const regions = [...new Set(sides(aws).map((s) => aws.region(s)))];
   return {
@@ -253,10 +285,10 @@ export function verifyNothingLeftStep(options: { id: string; aws: AwsEnvironment
     why: 'An isolated drill is only safe to schedule weekly if it provably cleans up after itself.',
     dependsOn: options.dependsOn,
     policy: { retry: { nonRetryable: ['DrillResourcesLeft'] } },
-    preview: () => sweepPreview(aws, runId).filter((c) => c.command.startsWith('Describe')),
+    preview: () => sweepPreview(options).filter((c) => c.command.startsWith('Describe')),
     verifyByHand: `aws resourcegroupstaggingapi get-resources --tag-filters Key=${DRILL_RUN_TAG},Values=${runId} (in each region: empty)`,
     act: async (ctx) => {
-      const left = await listDrillResources({ aws, runId, signal: ctx.signal });
+      const left = await listDrillResources({ ...options, signal: ctx.signal });
       if (left.length > 0) {
         throw new StepFailure(`DrillResourcesLeft: ${left.length} drill resource(s) of run ${runId} remain: ${describeLeft(left)}. Delete them (tag ${DRILL_RUN_TAG}=${runId}).`, {
           code: 'DrillResourcesLeft', retryable: false,

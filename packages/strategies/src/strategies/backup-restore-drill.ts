@@ -2,7 +2,8 @@
  * Backup & restore isolated drill: restore the newest copy under a drill name in the recovery region, launch drill
  * instances from the copied AMI, probe the copies directly (not through production DNS), delete them, and prove
  * nothing tagged with the run id is left. Production is never touched: every resource the drill creates carries
- * the run-id tag, and every delete is of such a resource.
+ * the run-id tag (or, for its parameter group, the drill name), and every delete is of such a resource. The copy is
+ * restored into a read-only parameter group: it holds production's data and must never take a write.
  */
 import type { HealthObservation, HealthProbe, Plan, StepDefinition, WaitStep } from '@firedrill/core';
 import type { AwsEnvironment } from '../aws-environment.js';
@@ -10,6 +11,7 @@ import { describeInstances } from '../aws/ec2.js';
 import { describeDbInstance } from '../aws/rds-instances.js';
 import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
+import { readOnlyDrillParameterGroupStep } from '../steps/drill-parameter-group-step.js';
 import { cleanUpDrillStep, DRILL_RUN_TAG, drillName, drillScopeStep, drillTags, verifyNothingLeftStep } from '../steps/drill-cleanup-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
@@ -89,14 +91,17 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
   const { aws, topology, runId } = options;
   const db = topology.database.resource;
   const copy = drillName(db.recovery.identifier, runId);
+  const scope = { aws, runId, parameterGroups: [copy] };
   const tags = { ...drillTags(runId), 'firedrill:plan': aws.plan.metadata.name };
   const declare = declareDisasterStep({ id: 'start-drill', title: `Start the isolated drill: restore ${aws.plan.metadata.name} from backups in ${aws.region('recovery')}`, dependsOn: ['drill-scope'] });
   const steps: StepDefinition[] = [
-    drillScopeStep({ id: 'drill-scope', aws, runId }),
+    drillScopeStep({ id: 'drill-scope', ...scope }),
     declare,
     pickNewestSnapshotStep({ id: 'pick-snapshot', aws, side: 'recovery', instanceIdentifier: db.primary.identifier, dependsOn: [declare.id] }),
+    readOnlyDrillParameterGroupStep({ id: 'create-drill-parameter-group', aws, side: 'recovery', name: copy, tags, snapshotFrom: 'pick-snapshot', dependsOn: ['pick-snapshot'] }),
     restoreDatabaseStep({
-      id: 'restore-drill-database', aws, side: 'recovery', identifier: copy, snapshotFrom: 'pick-snapshot', measuresRpo: true, tags, deleteOnRollback: true,
+      id: 'restore-drill-database', aws, side: 'recovery', identifier: copy, snapshotFrom: 'pick-snapshot', measuresRpo: true, tags, deleteOnRollback: true, parameterGroup: copy,
+      dependsOn: ['create-drill-parameter-group'],
       ...(db.recovery.instanceClass ? { instanceClass: db.recovery.instanceClass } : {}),
     }),
     waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: copy, id: 'wait-drill-database', dependsOn: ['restore-drill-database'] }),
@@ -121,8 +126,8 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
   const probe = drillCopyProbe({ aws, runId, databaseIdentifier: copy, instances, ...probeSettings(aws.plan) });
   steps.push(
     confirmDrillHealthyStep(probe, ready),
-    cleanUpDrillStep({ id: 'delete-drill-copies', aws, runId, dependsOn: ['confirm-drill-copy-healthy'] }),
-    verifyNothingLeftStep({ id: 'verify-nothing-left', aws, runId, dependsOn: ['delete-drill-copies'] }),
+    cleanUpDrillStep({ id: 'delete-drill-copies', ...scope, dependsOn: ['confirm-drill-copy-healthy'] }),
+    verifyNothingLeftStep({ id: 'verify-nothing-left', ...scope, dependsOn: ['delete-drill-copies'] }),
   );
   return { steps, probe };
 }
