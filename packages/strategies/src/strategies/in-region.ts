@@ -8,7 +8,7 @@
  * lose no acknowledged write).
  */
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import type { Plan, PlanIssue, StepDefinition } from '@firedrill/core';
+import { type ActionStep, type Plan, type PlanIssue, type StepDefinition, StepFailure } from '@firedrill/core';
 import { classifyAwsError } from '../aws/classify-error.js';
 import { describeDbCluster } from '../aws/rds-clusters.js';
 import type { Side } from '../aws-environment.js';
@@ -84,8 +84,32 @@ function validate(plan: Plan, file: string): PlanIssue[] {
   return issues;
 }
 
+/**
+ * An in-region failover moves the production writer itself: there is no copy to rehearse it on, and an isolated
+ * drill promises to leave production untouched. So an isolated drill is one step that refuses, before any AWS call,
+ * and says what to run instead. (Built as a step, not thrown, so that previews of every operation still work.)
+ */
+function refuseIsolatedDrillStep(plan: Plan, region: string): ActionStep {
+  const databases = [...auroraClusters(plan).map(([, c]) => c.identifier), ...rdsInstances(plan).map(([, db]) => db.primary.identifier)].join(', ');
+  return {
+    id: 'refuse-isolated-drill',
+    kind: 'action',
+    title: `Refuse the isolated drill: an in-region failover of ${databases} cannot be rehearsed without moving production`,
+    why: 'An isolated drill must not touch the production path; in-region has no copy to fail over instead.',
+    preview: () => [],
+    act: async () => {
+      throw new StepFailure(
+        `IsolatedDrillUnsupported: strategy in-region has no isolated drill: its failover moves the writer of ${databases} in ${region}, which is production itself, and there is no copy to rehearse on. Nothing was changed. Run a live drill instead (firedrill drill <plan> --live: failover, soak, failback, each measured), or firedrill check <plan> for readiness without changing anything.`,
+        { code: 'IsolatedDrillUnsupported', retryable: false },
+      );
+    },
+  };
+}
+
 function build(ctx: StrategyContext): StrategyRun {
   const { plan, aws, operation } = ctx;
+  // `drill` without `--live` is the CLI's default (and a schedule's): it must never move the production writer.
+  if (operation === 'drill' && ctx.drill !== 'live') return { steps: [refuseIsolatedDrillStep(plan, aws.region('primary'))] };
   const steps: StepDefinition[] = [];
   const failback = operation === 'failback';
   for (const [role, cluster] of auroraClusters(plan)) {
@@ -221,7 +245,8 @@ async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>)
 }
 
 /**
- * The built-in `in-region` strategy.
+ * The built-in `in-region` strategy. `drill` `live`: failover, soak (`parameters.soak`), failback, each phase
+ * measured; `isolated`: refused by its one step, before any AWS call (there is no copy to rehearse on).
  *
  * @example
  * const run = inRegionStrategy.build({ plan, operation: 'failover', mode: 'graceful', aws, runId });
