@@ -5,12 +5,13 @@
 import { DescribeDBSnapshotsCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { type ActionStep, type CallPreview, type RpoEvidence, type StepContext, StepFailure, type WaitStep } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { deleteDbInstance, describeDbInstance } from '../aws/rds-instances.js';
-import { copyDbSnapshot, createDbSnapshot, describeDbSnapshot, describeNewestSnapshot, restoreDbInstanceFromSnapshot } from '../aws/rds-snapshots.js';
+import { deleteDbInstance } from '../aws/rds-instances.js';
+import { copyDbSnapshot, createDbSnapshot, describeDbSnapshot, describeNewestSnapshot } from '../aws/rds-snapshots.js';
 import { callAws, callAwsOrNotFound, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import { previewCall } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import { identifierHolder, identifierTakenFailure, RESTORED_BY_RUN_TAG, waitIdentifierFreed } from './restore-identifier.js';
 
 /** What {@link pickNewestSnapshotStep} chose; journaled, so a resumed run restores the same snapshot. */
 export interface PickedSnapshot {
@@ -112,8 +113,12 @@ export interface RestoreDatabaseOptions {
 }
 
 /**
- * Restores a DB instance from the snapshot an earlier step picked. Check-then-act: an instance with this
- * identifier is this restore (a resumed run); the RPO evidence is returned either way.
+ * Restores a DB instance from the snapshot an earlier step picked, tagged with the run id
+ * (`firedrill:run-id`). Check-then-act: an instance with this identifier and this run's tag is this restore (a
+ * resumed run); one still being deleted (an earlier run's, which RDS lets keep the identifier until it is gone)
+ * is waited out, then the restore goes ahead; any other instance under the name fails the step
+ * (`DBInstanceAlreadyExists`) rather than being taken for a restore that did not happen. The RPO evidence is
+ * returned either way.
  *
  * @example
  * restoreDatabaseStep({ id: 'restore-database', aws, side: 'recovery', identifier: 'tracking-db', snapshotFrom: 'pick-snapshot', measuresRpo: true })
@@ -141,37 +146,39 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
     why: 'The data comes back from the newest backup; this is usually the longest step of the recovery.',
     dependsOn: options.dependsOn ?? [options.snapshotFrom],
     ...(options.measuresRpo ? { promotesData: true } : {}),
-    policy: { retry: { nonRetryable: ['DBInstanceAlreadyExists', 'AccessDenied'] } },
-    preview: () => [rdsAction(region, 'RestoreDBInstanceFromDBSnapshot', {
+    // Room for an earlier run's instance under this name to finish deleting (minutes) before the restore call.
+    policy: { timeout: 45 * 60_000, retry: { nonRetryable: ['DBInstanceAlreadyExists', 'AccessDenied'] } },
+    preview: () => [rdsAction(region, 'DescribeDBInstances', { DBInstanceIdentifier: identifier }), rdsAction(region, 'RestoreDBInstanceFromDBSnapshot', {
       DBInstanceIdentifier: identifier, DBSnapshotIdentifier: `<snapshot picked by ${options.snapshotFrom}>`,
       ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
-      ...(options.tags ? { Tags: options.tags } : {}),
+      Tags: { ...options.tags, [RESTORED_BY_RUN_TAG]: '<run id>' },
     })],
     verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${identifier} (status available)`,
     undoByHand: `aws rds delete-db-instance --region ${region} --db-instance-identifier ${identifier} --final-db-snapshot-identifier ${identifier}-final`,
     check: async (ctx) => {
-      const existing = await describeDbInstance({ rds: aws.clients(side).rds, identifier, ...signalOf(ctx) });
-      if (existing === undefined || existing.readReplicaSource !== undefined) return { applied: false };
+      const holder = await identifierHolder(aws.clients(side).rds, identifier, ctx);
+      if (holder.kind !== 'this-run') return { applied: false };
       logNote(ctx);
-      return { applied: true, result: resultOf(ctx), note: `${identifier} exists (${existing.status})` };
+      return { applied: true, result: resultOf(ctx), note: `${identifier} exists (${holder.status})` };
     },
     act: async (ctx) => {
       const picked = pickedSnapshot(ctx, options.snapshotFrom);
-      if (options.parameterGroup === undefined) {
-        const outcome = await restoreDbInstanceFromSnapshot({
-          rds: aws.clients(side).rds, identifier, snapshotIdentifier: picked.snapshotIdentifier,
-          ...(options.instanceClass ? { instanceClass: options.instanceClass } : {}), ...(options.tags ? { tags: options.tags } : {}), ...signalOf(ctx),
-        });
-        ctx.log(outcome.note);
+      const { rds } = aws.clients(side);
+      const holder = await identifierHolder(rds, identifier, ctx);
+      if (holder.kind === 'other') throw identifierTakenFailure(identifier, region, holder);
+      if (holder.kind === 'going') await waitIdentifierFreed({ rds, identifier, region, limiter: aws.limiter, ctx });
+      const tags = { ...options.tags, [RESTORED_BY_RUN_TAG]: ctx.runId };
+      if (holder.kind === 'this-run') {
+        ctx.log(`${identifier} already restored by this run (${holder.status})`);
       } else {
-        // The adapter takes no parameter group; the engine's check above already made this check-then-act.
-        const { rds } = aws.clients(side);
+        // identifierHolder above made this check-then-act (the name is free, or just freed).
         await callAws({ service: 'rds', client: rds, command: 'RestoreDBInstanceFromDBSnapshot', resource: identifier }, ctx.signal, () =>
           rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
-            DBInstanceIdentifier: identifier, DBSnapshotIdentifier: picked.snapshotIdentifier, DBParameterGroupName: options.parameterGroup,
-            ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
+            DBInstanceIdentifier: identifier, DBSnapshotIdentifier: picked.snapshotIdentifier,
+            ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
+            ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), Tags: toAwsTags(tags),
           }), sendOptions(ctx.signal)));
-        ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier} with parameter group ${options.parameterGroup}`);
+        ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier}${options.parameterGroup ? ` with parameter group ${options.parameterGroup}` : ''}`);
       }
       logNote(ctx);
       return resultOf(ctx);

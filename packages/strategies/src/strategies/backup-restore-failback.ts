@@ -156,6 +156,13 @@ function drSiteTeardown(options: BackupRestoreFailbackOptions, drSnapshot: strin
       title: `Delete the DR database ${db.recovery.identifier} in ${aws.region('recovery')} (its data is in ${drSnapshot})`,
       why: 'Backup & restore runs nothing in the recovery region; the next failover restores again from the newest copy.',
     }),
+    // RDS keeps the identifier of a deleting instance: the next failover (next week's drill, or a retried CI job
+    // straight after this one) restores under the same name and would meet DBInstanceAlreadyExists. The run ends
+    // only once the DR site holds nothing.
+    waitDatabaseDeletedStep({
+      aws, side: 'recovery', identifier: db.recovery.identifier, id: 'wait-dr-database-deleted', dependsOn: ['retire-dr-database'],
+      title: `Wait until the DR database ${db.recovery.identifier} in ${aws.region('recovery')} is deleted`,
+    }),
   ];
   for (const { role } of topology.instances) {
     steps.push(terminateTaggedInstancesStep({ id: `terminate-dr-${role}`, aws, side: 'recovery', tags: launchedByFailoverTags(aws.plan, role), what: `the ${role} instances the failover launched`, dependsOn: [after] }));

@@ -57,7 +57,8 @@ function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): Str
  *   versioned and replicated; the DNS pair and its health checks.
  * - `failover`: pick the newest copy → restore ∥ launch compute from the copied AMI → DNS → INSYNC.
  * - `failback`: retire the stale primary → freeze DR writes → snapshot → copy → restore in the primary region →
- *   DNS back → unfreeze → take the DR site down.
+ *   DNS back → unfreeze → take the DR site down (and wait until the DR database is gone: RDS keeps a deleting
+ *   instance's identifier, which the next failover restores into).
  * - `drill` isolated: restore and launch copies named and tagged with the run id, probe them directly, delete
  *   them, prove nothing is left (run with `rollback: always`); live: failover then failback, both measured.
  *
