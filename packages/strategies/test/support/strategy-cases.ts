@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateDBParameterGroupCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBParameterGroupCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { FileRunStore, type FailoverMode, parsePlan, type Plan, type PlanInput, type RollbackStrategy, type Run, type RunProbes, type RunReport, startRun, type StepDefinition, VirtualClock } from '@firedrill/core';
 import {
   buildBackupRestoreScenario, buildInRegionAuroraScenario, buildMultiSiteScenario, buildPilotLightScenario, buildScenarioForPlan, buildWarmStandbyScenario,
@@ -90,6 +90,9 @@ export const STRATEGY_CASES: Record<'backupRestore' | 'pilotLight' | 'warmStandb
       for (const [region, name] of [[names.primaryRegion, 'tracking-pg'], [names.recoveryRegion, 'tracking-pg-dr']] as const) {
         await sandbox.client(RDSClient, region).send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: 'tracking' }));
       }
+      // Production runs in the group the plan names (the failback restores it there).
+      await sandbox.client(RDSClient, names.primaryRegion).send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: names.database.primary.identifier, DBParameterGroupName: 'tracking-pg', ApplyImmediately: true }));
+      await clock.sleep(10 * 60_000);
       const production = sandbox.world.applications[names.app]!.productionCapacity;
       const plan = parsePlan(planForBackupRestoreScenario(names, { parameters: { parameterGroups: { primary: 'tracking-pg', recovery: 'tracking-pg-dr' } }, ...(production ? { instanceCount: production } : {}) }));
       return { clock, sandbox, names, plan, ...where(names) };
