@@ -17,6 +17,8 @@ export interface DbInstanceSummary {
   arn: string | undefined;
   status: string;
   engine: string | undefined;
+  /** `16.4`, `8.0.39`: with the engine, the parameter group family a restore needs. */
+  engineVersion: string | undefined;
   instanceClass: string | undefined;
   multiAz: boolean;
   /** Set while the instance is a read replica: the source's identifier or ARN (cross-region). */
@@ -34,6 +36,7 @@ function summarize(db: DBInstance): DbInstanceSummary {
     arn: db.DBInstanceArn,
     status: db.DBInstanceStatus ?? 'unknown',
     engine: db.Engine,
+    engineVersion: db.EngineVersion,
     instanceClass: db.DBInstanceClass,
     multiAz: db.MultiAZ === true,
     readReplicaSource: source === undefined || source === '' ? undefined : source,

@@ -1,20 +1,24 @@
 /**
  * Backup & restore readiness: is there something recent enough to restore, kept as long as the plan says, in the
- * recovery region — DB snapshot copies, the AMI, versioned and replicated buckets, the DNS pair and its health
- * checks. Reads only; every finding names the resource, the region and what to do.
+ * recovery region — DB snapshot copies, the parameter groups the restores name, the AMIs and what launches them,
+ * versioned and replicated buckets, the DNS pair and its health checks, and the IAM actions the plan needs. Reads
+ * only; every finding names the resource, the region and what to do.
  */
 import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { formatDuration } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
-import { callAws, callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
-import { describeLaunchTemplateImage, describeNewestImage } from '../aws/ec2.js';
+import { callAws, sendOptions } from '../aws/aws-call.js';
 import { describeDbInstance } from '../aws/rds-instances.js';
-import { getBucketReplicationStatus, getBucketVersioning } from '../aws/s3.js';
-import { getHealthCheckStatus, listRecordSets } from '../aws/route53.js';
-import type { Finding } from '../strategy.js';
+import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
+import { imageFindings, launchFindings } from './backup-restore-images.js';
 import { scheduleCadence } from './backup-schedule.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
+import { bucketFindings } from './readiness-buckets.js';
+import { plannedLaunchTemplateFindings } from './readiness-compute.js';
+import { recordPairFindings } from './readiness-dns.js';
+import { guardFindings } from './readiness-guard.js';
+import { namedParameterGroupFinding, parameterGroupFamily } from './readiness-parameter-groups.js';
+import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
 
 const DAY = 24 * 60 * 60_000;
 /** A copy lands some time after its schedule fires (snapshot, then cross-region copy): allowed slack. */
@@ -24,17 +28,25 @@ type Check = (aws: AwsEnvironment, topology: BackupRestoreTopology) => Promise<F
 
 const age = (now: number, at: number): string => formatDuration(Math.max(0, Math.round((now - at) / 60_000)) * 60_000);
 
+/** An available DB snapshot: its id, when its data was captured, and the engine version a restore brings back. */
+interface SnapshotRecord {
+  id: string;
+  capturedAt: number;
+  engine: string | undefined;
+  engineVersion: string | undefined;
+}
+
 /** Every available snapshot of an instance in a region (copies keep the source's identifier), with capture times. */
-async function snapshotsOf(aws: AwsEnvironment, side: Side, instanceIdentifier: string): Promise<Array<{ id: string; capturedAt: number }>> {
+async function snapshotsOf(aws: AwsEnvironment, side: Side, instanceIdentifier: string): Promise<SnapshotRecord[]> {
   const { rds } = aws.clients(side);
-  const found: Array<{ id: string; capturedAt: number }> = [];
+  const found: SnapshotRecord[] = [];
   let marker: string | undefined;
   do {
     const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBSnapshots', resource: instanceIdentifier }, undefined, () =>
       rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instanceIdentifier, ...(marker ? { Marker: marker } : {}) }), sendOptions(undefined)));
     for (const s of out.DBSnapshots ?? []) {
       const captured = s.OriginalSnapshotCreateTime ?? s.SnapshotCreateTime;
-      if (s.Status === 'available' && captured !== undefined) found.push({ id: s.DBSnapshotIdentifier ?? '', capturedAt: captured.getTime() });
+      if (s.Status === 'available' && captured !== undefined) found.push({ id: s.DBSnapshotIdentifier ?? '', capturedAt: captured.getTime(), engine: s.Engine, engineVersion: s.EngineVersion });
     }
     marker = out.Marker;
   } while (marker);
@@ -122,123 +134,61 @@ function retentionFindings(
   return findings;
 }
 
-/** The AMI (and the launch template's AMI) exists in the recovery region; fresh enough when it is backed up. */
-const imagesInRecovery: Check = async (aws, topology) => {
+/**
+ * The DB parameter groups `strategy.parameters.parameterGroups` names exist where the restores use them — the
+ * recovery group for the failover's restore (with the family of the newest copy's engine version), the primary group
+ * for the failback's restore — or those restores fail with DBParameterGroupNotFound while users wait.
+ */
+const namedParameterGroups: Check = async (aws, topology) => {
+  const groups = topology.parameters.parameterGroups ?? {};
+  const db = topology.database.resource;
   const findings: Finding[] = [];
-  const region = aws.region('recovery');
-  const { ec2 } = aws.clients('recovery');
-  const now = aws.clock.now();
-  const backedUp = new Set(topology.backups.flatMap((b) => b.resource.snapshots.map((s) => s.source)));
-  for (const { role, resource } of topology.instances) {
-    const name = resource.recovery.amiName;
-    if (name === undefined) continue;
-    const image = await describeNewestImage({ ec2, namePrefix: name });
-    if (image === undefined) {
-      findings.push({ status: 'fail', check: 'ami-in-recovery-region', resource: `ami:${name}`, region, message: `no available AMI named ${name}* in ${region}: compute cannot be launched there`, action: `aws ec2 copy-image --region ${region} --source-region ${aws.region('primary')} --source-image-id <newest ${name} AMI> --name ${name}-<date>` });
-      continue;
-    }
-    const stale = backedUp.has(role) && image.createdAt !== undefined && now - image.createdAt.getTime() > aws.plan.objectives.rpo;
-    findings.push(stale
-      ? { status: 'fail', check: 'ami-in-recovery-region', resource: `ami:${image.imageId}`, region, message: `newest ${name} AMI (${image.imageId}) is ${age(now, image.createdAt!.getTime())} old, older than the RPO objective`, action: 'create and copy a fresh AMI' }
-      : { status: 'pass', check: 'ami-in-recovery-region', resource: `ami:${image.imageId}`, region, message: `${name} AMI ${image.imageId} is available in ${region}` });
+  if (groups.recovery !== undefined) {
+    const newest = (await snapshotsOf(aws, 'recovery', db.primary.identifier)).at(-1);
+    const family = parameterGroupFamily(newest?.engine, newest?.engineVersion);
+    findings.push(await namedParameterGroupFinding(aws, {
+      side: 'recovery', name: groups.recovery, field: 'strategy.parameters.parameterGroups.recovery',
+      usedBy: `the failover's restore of ${db.recovery.identifier}`, ...(family ? { family } : {}),
+    }));
   }
-  const templates = [...topology.instances.map((r) => r.resource.recovery.launchTemplate), ...topology.groups.map((r) => r.resource.recovery.launchTemplate)].filter((t): t is string => t !== undefined);
-  for (const template of templates) {
-    const version = await describeLaunchTemplateImage({ ec2, name: template });
-    const resource = `launch-template:${template}`;
-    if (version === undefined) {
-      findings.push({ status: 'fail', check: 'launch-template', resource, region, message: `launch template ${template} does not exist in ${region}`, action: `create ${template} in ${region} with the copied AMI` });
-      continue;
-    }
-    const exists = version.imageId === undefined ? true : await imageExists(aws, version.imageId);
-    findings.push(exists
-      ? { status: 'pass', check: 'launch-template', resource, region, message: `launch template ${template} (version ${version.version ?? '?'}) launches ${version.imageId ?? 'the AMI given at launch'}` }
-      : { status: 'fail', check: 'launch-template', resource, region, message: `launch template ${template} launches ${version.imageId}, which is not available in ${region}`, action: `create a new version of ${template} with the AMI copied to ${region}` });
+  if (groups.primary !== undefined) {
+    const primary = await describeDbInstance({ rds: aws.clients('primary').rds, identifier: db.primary.identifier });
+    const family = parameterGroupFamily(primary?.engine, primary?.engineVersion);
+    findings.push(await namedParameterGroupFinding(aws, {
+      side: 'primary', name: groups.primary, field: 'strategy.parameters.parameterGroups.primary',
+      usedBy: `the failback's restore of ${db.primary.identifier}`, ...(family ? { family } : {}),
+    }));
   }
   return findings;
 };
 
-async function imageExists(aws: AwsEnvironment, imageId: string): Promise<boolean> {
-  const { ec2 } = aws.clients('recovery');
-  const out = await callAwsOrNotFound({ service: 'ec2', client: ec2, command: 'DescribeImages', resource: imageId }, undefined, () =>
-    ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }), sendOptions(undefined)));
-  return (out?.Images ?? []).some((i) => i.State === 'available');
-}
-
-/** Backup buckets are versioned, and replicated when the plan says so. */
-const bucketsVersioned: Check = async (aws, topology) => {
-  const findings: Finding[] = [];
-  for (const { resource } of topology.buckets) {
-    for (const side of ['primary', 'recovery'] as const) {
-      const bucket = resource[side].bucket;
-      const region = aws.region(side);
-      const status = await getBucketVersioning({ s3: aws.clients(side).s3, bucket });
-      findings.push(status === 'Enabled'
-        ? { status: 'pass', check: 'bucket-versioning', resource: `s3:${bucket}`, region, message: `versioning enabled on ${bucket}` }
-        : { status: 'fail', check: 'bucket-versioning', resource: `s3:${bucket}`, region, message: `versioning is ${status} on ${bucket}: an overwrite or delete cannot be undone, and replication needs it`, action: `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled` });
-    }
-    if (resource.replication) {
-      const replication = await getBucketReplicationStatus({ s3: aws.clients('primary').s3, bucket: resource.primary.bucket });
-      const ok = replication.rules.some((r) => r.enabled && r.destinationBucketArn === `arn:aws:s3:::${resource.recovery.bucket}`);
-      findings.push(ok
-        ? { status: 'pass', check: 'bucket-replication', resource: `s3:${resource.primary.bucket}`, region: aws.region('primary'), message: `replicates to ${resource.recovery.bucket}` }
-        : { status: 'fail', check: 'bucket-replication', resource: `s3:${resource.primary.bucket}`, region: aws.region('primary'), message: `no enabled replication rule to ${resource.recovery.bucket}`, action: `add a replication rule from ${resource.primary.bucket} to arn:aws:s3:::${resource.recovery.bucket}` });
-    }
-  }
-  return findings;
-};
-
-/** The failover record pair exists, and each side's health check exists. */
-const dnsReady: Check = async (aws, topology) => {
-  if (topology.dns === undefined) return [];
-  const { resource: record } = topology.dns;
-  const route53 = aws.clients('primary').route53;
-  const sets = await listRecordSets({ route53, hostedZoneId: record.hostedZoneId, name: record.name, type: record.type });
-  const findings: Finding[] = [];
-  for (const side of ['primary', 'recovery'] as const) {
-    const set = sets.find((s) => s.SetIdentifier === record[side].setIdentifier);
-    const resource = `route53:${record.name}/${record[side].setIdentifier}`;
-    if (set === undefined) {
-      findings.push({ status: 'fail', check: 'dns-record', resource, region: 'global', message: `no ${record.type} record ${record.name} with set identifier ${record[side].setIdentifier} in ${record.hostedZoneId}`, action: `create the ${side === 'primary' ? 'PRIMARY' : 'SECONDARY'} failover record for ${aws.region(side)}` });
-      continue;
-    }
-    const healthCheckId = record[side].healthCheckId ?? set.HealthCheckId;
-    if (healthCheckId === undefined) {
-      findings.push({ status: 'warn', check: 'dns-health-check', resource, region: 'global', message: `no health check guards ${record[side].setIdentifier}`, action: 'attach a Route 53 health check so DNS fails over by itself' });
-      continue;
-    }
-    const health = await getHealthCheckStatus({ route53, healthCheckId }).catch((error: unknown) => error as Error);
-    findings.push(health instanceof Error
-      ? { status: 'fail', check: 'dns-health-check', resource: `route53-health-check:${healthCheckId}`, region: 'global', message: `health check ${healthCheckId} cannot be read: ${health.message}`, action: 'check the health check id in the plan' }
-      : { status: 'pass', check: 'dns-health-check', resource: `route53-health-check:${healthCheckId}`, region: 'global', message: `record ${record[side].setIdentifier} (${set.Failover ?? 'no failover role'}) guarded by health check ${healthCheckId} (${health.healthy ? 'healthy' : 'unhealthy'})` });
-  }
-  return findings;
-};
-
-const CHECKS: ReadonlyArray<[string, Check]> = [
-  ['newest-db-snapshot', newestDatabaseCopy],
-  ['rds-backup-retention', automatedBackupRetention],
-  ['snapshot-schedule', snapshotSchedules],
-  ['ami-in-recovery-region', imagesInRecovery],
-  ['bucket-versioning', bucketsVersioned],
-  ['dns-record', dnsReady],
+/** Each check, the region it reads, and the resource its error finding names. */
+const CHECKS: ReadonlyArray<{ name: string; side: Side; resource: (t: BackupRestoreTopology) => string; run: Check }> = [
+  { name: 'newest-db-snapshot', side: 'recovery', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: newestDatabaseCopy },
+  { name: 'rds-backup-retention', side: 'primary', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: automatedBackupRetention },
+  { name: 'snapshot-schedule', side: 'recovery', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: snapshotSchedules },
+  { name: 'parameter-group', side: 'recovery', resource: () => 'rds-parameter-group', run: namedParameterGroups },
+  { name: 'ami-in-recovery-region', side: 'recovery', resource: () => 'ami', run: imageFindings },
+  { name: 'launch-template', side: 'recovery', resource: () => 'launch-template', run: launchFindings },
+  { name: 'launch-template', side: 'recovery', resource: () => 'launch-template', run: (aws) => plannedLaunchTemplateFindings(aws, aws.plan) },
+  // Buckets guard each bucket themselves.
+  { name: 'bucket-versioning', side: 'recovery', resource: () => 's3', run: (aws) => bucketFindings(aws, aws.plan) },
+  { name: 'dns-record', side: 'primary', resource: (t) => `route53:${t.dns?.resource.name ?? ''}`, run: async (aws, t) => (t.dns ? recordPairFindings(aws, t.dns.resource, t.dns.role) : []) },
 ];
 
 /**
  * Every readiness finding of a backup & restore plan. A check that cannot read what it needs (a region down,
- * access denied) is a `fail` naming the error, never a crash of the whole check.
+ * access denied) is a `fail` naming the error, never a crash of the whole check. With `ctx.build`, the last
+ * finding lists the IAM actions the plan's operations call.
  *
  * @example
  * const findings = await backupRestoreReadiness(aws, backupRestoreTopology(plan));
  */
-export async function backupRestoreReadiness(aws: AwsEnvironment, topology: BackupRestoreTopology): Promise<Finding[]> {
+export async function backupRestoreReadiness(aws: AwsEnvironment, topology: BackupRestoreTopology, ctx?: CheckContext & { build: (ctx: StrategyContext) => StrategyRun }): Promise<Finding[]> {
   const findings: Finding[] = [];
-  for (const [name, check] of CHECKS) {
-    try {
-      findings.push(...(await check(aws, topology)));
-    } catch (error) {
-      findings.push({ status: 'fail', check: name, resource: name, region: aws.region('recovery'), message: `could not check: ${(error as Error).message}`, action: 'fix the access or the resource named, then run check again' });
-    }
+  for (const { name, side, resource, run } of CHECKS) {
+    findings.push(...(await guardFindings({ check: name, resource: resource(topology), region: aws.region(side) }, () => run(aws, topology))));
   }
+  if (ctx !== undefined) findings.push(permissionsFinding(ctx, ctx.build));
   return findings;
 }

@@ -53,8 +53,9 @@ function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): Str
  * `injectDisaster`; give one here for callers whose runs have none.
  *
  * - `check`: newest DB snapshot copy in the recovery region younger than the RPO objective; RDS backup
- *   retention and snapshot schedules as the plan says; AMI and launch template in the recovery region; buckets
- *   versioned and replicated; the DNS pair and its health checks.
+ *   retention and snapshot schedules as the plan says; the named DB parameter groups in the regions whose restores
+ *   use them; AMIs (restored and backed-up roles), launch templates and recovery Auto Scaling groups in the
+ *   recovery region; buckets versioned and replicated; the DNS pair and its health checks; the IAM actions needed.
  * - `failover`: pick the newest copy → restore ∥ launch compute from the copied AMI → DNS → INSYNC.
  * - `failback`: retire the stale primary → freeze DR writes → snapshot → copy → restore in the primary region →
  *   DNS back → unfreeze → take the DR site down (and wait until the DR database is gone: RDS keeps a deleting
@@ -71,7 +72,7 @@ export function createBackupRestoreStrategy(options: BackupRestoreStrategyOption
     description: 'Restore the database from the newest snapshot copy and launch compute from the copied AMI in the recovery region',
     validate: (plan, file) => validateBackupRestorePlan(plan, file),
     build: (ctx) => build(ctx, options),
-    check: (ctx) => backupRestoreReadiness(ctx.aws, backupRestoreTopology(ctx.plan)),
+    check: (ctx) => backupRestoreReadiness(ctx.aws, backupRestoreTopology(ctx.plan), { ...ctx, build: (c) => build(c, options) }),
   };
 }
 

@@ -16,6 +16,10 @@ import { clusterWriterFailoverSteps, pickFailoverTarget } from '../steps/cluster
 import { describeMultiAzInstance, multiAzFailoverSteps } from '../steps/multi-az-failover-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
 import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { bucketFindings } from './readiness-buckets.js';
+import { plannedLaunchTemplateFindings } from './readiness-compute.js';
+import { guardFindings } from './readiness-guard.js';
+import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
 
 type AuroraClusterResource = Extract<Plan['resources'][string], { kind: 'aurora-cluster' }>;
 
@@ -154,7 +158,7 @@ function build(ctx: StrategyContext): StrategyRun {
 }
 
 /** Readiness of a Multi-AZ instance: exists, Multi-AZ, available, home AZ, backups; reads only. */
-async function multiAzFindings(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>, db: RdsInstanceResource): Promise<Finding[]> {
+async function multiAzFindings(ctx: CheckContext, db: RdsInstanceResource): Promise<Finding[]> {
   const { plan, aws } = ctx;
   const id = db.primary.identifier;
   const region = aws.region('primary');
@@ -192,55 +196,54 @@ async function multiAzFindings(ctx: Omit<StrategyContext, 'operation' | 'mode' |
   return findings;
 }
 
-/** The IAM actions failover and failback need (from the steps' previews): Firedrill cannot prove they are granted. */
-function permissionFinding(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Finding {
-  const base = { ...ctx, mode: 'graceful' as const, runId: 'readiness-check' };
-  const steps = [...build({ ...base, operation: 'failover' }).steps, ...build({ ...base, operation: 'failback' }).steps];
-  const actions = [...new Set(steps.flatMap((s) => (s.preview?.() ?? []).flatMap((c) => c.iamActions ?? [])))].sort();
-  return {
-    status: 'warn', check: 'permissions', resource: 'iam', region: 'global',
-    message: `failover and failback need ${actions.length} IAM actions: ${actions.join(', ')}. Firedrill cannot prove they are granted without IAM policy simulation`,
-    action: 'attach the policy printed by `firedrill iam-policy` to the role Firedrill runs as',
-  };
+/** Readiness of an Aurora cluster: exists, available, a reader to fail over to (in another AZ), writer, backups. */
+async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource): Promise<Finding[]> {
+  const { plan, aws } = ctx;
+  const findings: Finding[] = [];
+  const region = aws.region(cluster.region);
+  const { rds } = aws.clients(cluster.region);
+  const resource = `rds:${cluster.identifier}`;
+  const summary = await describeDbCluster({ rds, identifier: cluster.identifier });
+  if (summary === undefined) {
+    return [{ status: 'fail', check: 'cluster-exists', resource, region, message: `no DB cluster ${cluster.identifier} in ${region}`, action: 'Check the identifier in the plan.' }];
+  }
+  findings.push(summary.status === 'available'
+    ? { status: 'pass', check: 'cluster-available', resource, region, message: `${cluster.identifier} is available, writer ${summary.writer ?? 'none'}` }
+    : { status: 'fail', check: 'cluster-available', resource, region, message: `${cluster.identifier} is ${summary.status}`, action: 'Wait until it is available before failing over.' });
+  const out = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [cluster.identifier] }] }));
+  const zones = Object.fromEntries((out.DBInstances ?? []).map((db) => [db.DBInstanceIdentifier ?? '', db.AvailabilityZone ?? 'unknown']));
+  const { target, note } = pickFailoverTarget(summary.writer, summary.readers, zones);
+  const otherAz = target !== undefined && zones[target] !== zones[summary.writer ?? ''];
+  findings.push(target === undefined
+    ? { status: 'fail', check: 'failover-target', resource, region, message: note, action: `Add a reader to ${cluster.identifier} in another Availability Zone.` }
+    : { status: otherAz ? 'pass' : 'warn', check: 'reader-in-other-az', resource, region, message: note, ...(otherAz ? {} : { action: 'Create the reader in another Availability Zone so an AZ failure leaves a writer candidate.' }) });
+  const preferred = preferredWriter(plan);
+  if (preferred !== undefined && summary.writer !== preferred) {
+    findings.push({ status: 'warn', check: 'preferred-writer', resource, region, message: `${summary.writer ?? 'nobody'} writes, not the preferred ${preferred}`, action: 'Run failback to move the writer back.' });
+  }
+  const retention = cluster.backup?.retentionDays;
+  if (retention !== undefined) {
+    const detail = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster.identifier }));
+    const kept = detail.DBClusters?.[0]?.BackupRetentionPeriod ?? 0;
+    findings.push(kept >= retention
+      ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
+      : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-cluster --db-cluster-identifier ${cluster.identifier} --backup-retention-period ${retention} --apply-immediately` });
+  }
+  return findings;
 }
 
-async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Promise<Finding[]> {
+async function check(ctx: CheckContext): Promise<Finding[]> {
   const { plan, aws } = ctx;
   const findings: Finding[] = [];
   for (const [, db] of rdsInstances(plan)) if (db.multiAz === true) findings.push(...(await multiAzFindings(ctx, db)));
   for (const [, cluster] of auroraClusters(plan)) {
-    const region = aws.region(cluster.region);
-    const { rds } = aws.clients(cluster.region);
-    const resource = `rds:${cluster.identifier}`;
-    const summary = await describeDbCluster({ rds, identifier: cluster.identifier });
-    if (summary === undefined) {
-      findings.push({ status: 'fail', check: 'cluster-exists', resource, region, message: `no DB cluster ${cluster.identifier} in ${region}`, action: 'Check the identifier in the plan.' });
-      continue;
-    }
-    findings.push(summary.status === 'available'
-      ? { status: 'pass', check: 'cluster-available', resource, region, message: `${cluster.identifier} is available, writer ${summary.writer ?? 'none'}` }
-      : { status: 'fail', check: 'cluster-available', resource, region, message: `${cluster.identifier} is ${summary.status}`, action: 'Wait until it is available before failing over.' });
-    const out = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [cluster.identifier] }] }));
-    const zones = Object.fromEntries((out.DBInstances ?? []).map((db) => [db.DBInstanceIdentifier ?? '', db.AvailabilityZone ?? 'unknown']));
-    const { target, note } = pickFailoverTarget(summary.writer, summary.readers, zones);
-    const otherAz = target !== undefined && zones[target] !== zones[summary.writer ?? ''];
-    findings.push(target === undefined
-      ? { status: 'fail', check: 'failover-target', resource, region, message: note, action: `Add a reader to ${cluster.identifier} in another Availability Zone.` }
-      : { status: otherAz ? 'pass' : 'warn', check: 'reader-in-other-az', resource, region, message: note, ...(otherAz ? {} : { action: 'Create the reader in another Availability Zone so an AZ failure leaves a writer candidate.' }) });
-    const preferred = preferredWriter(plan);
-    if (preferred !== undefined && summary.writer !== preferred) {
-      findings.push({ status: 'warn', check: 'preferred-writer', resource, region, message: `${summary.writer ?? 'nobody'} writes, not the preferred ${preferred}`, action: 'Run failback to move the writer back.' });
-    }
-    const retention = cluster.backup?.retentionDays;
-    if (retention !== undefined) {
-      const detail = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster.identifier }));
-      const kept = detail.DBClusters?.[0]?.BackupRetentionPeriod ?? 0;
-      findings.push(kept >= retention
-        ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
-        : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-cluster --db-cluster-identifier ${cluster.identifier} --backup-retention-period ${retention} --apply-immediately` });
-    }
+    findings.push(...(await guardFindings({ check: 'cluster-exists', resource: `rds:${cluster.identifier}`, region: aws.region(cluster.region) }, () => clusterFindings(ctx, cluster))));
   }
-  if (rdsInstances(plan).some(([, db]) => db.multiAz === true)) findings.push(permissionFinding(ctx));
+  findings.push(
+    ...(await guardFindings({ check: 'launch-template', resource: 'launch-template', region: aws.region('primary') }, () => plannedLaunchTemplateFindings(aws, plan))),
+    ...(await bucketFindings(aws, plan)),
+    permissionsFinding(ctx, build),
+  );
   return findings;
 }
 

@@ -1,16 +1,24 @@
 /**
  * Readiness of an active/active plan: both regions pass their health checks and carry the configured weights, the
- * global database has both members with the writer in the primary region and the secondary connected, and both
- * Auto Scaling groups run their normal capacity in service. Reads only.
+ * global database has both members with the writer in the primary region and the secondary connected, both Auto
+ * Scaling groups run their normal capacity in service and launch from an AMI available in their region (the
+ * survivor scales out from it), the plan's buckets and launch templates are in place, and the IAM actions the plan
+ * needs are listed. Reads only; a part that cannot be read is a `fail` finding, never a crash of the whole check.
  */
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
+import { formatDuration } from '@firedrill/core';
+import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
 import { describeAutoScalingGroup } from '../aws/auto-scaling.js';
 import { describeDbCluster } from '../aws/rds-clusters.js';
-import { getHealthCheckStatus } from '../aws/route53.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { readWeights } from '../steps/weighted-ramp-steps.js';
-import type { Finding } from '../strategy.js';
+import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { type MultiSiteResources, normalCapacity } from './multi-site-resources.js';
+import { bucketFindings } from './readiness-buckets.js';
+import { groupLaunchFindings, plannedLaunchTemplateFindings } from './readiness-compute.js';
+import { missingHealthCheckFinding, readHealthCheck } from './readiness-dns.js';
+import { guardFindings } from './readiness-guard.js';
+import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
 
 const SIDES: Side[] = ['primary', 'recovery'];
 
@@ -26,7 +34,11 @@ async function dnsFindings(aws: AwsEnvironment, { dns }: MultiSiteResources): Pr
       : { status: 'fail', check: 'weights', resource, region, message: `weight is ${weights[side] ?? 'missing'}, the plan says ${wanted}`, action: `Run failback (it ramps the weights back), or set the weight of ${dns[side].setIdentifier} to ${wanted}.` });
     const checkId = dns[side].healthCheckId;
     if (checkId === undefined) continue;
-    const status = await getHealthCheckStatus({ route53: aws.clients('primary').route53, healthCheckId: checkId });
+    const status = await readHealthCheck(aws, checkId);
+    if (status === undefined) {
+      findings.push({ ...missingHealthCheckFinding(aws, dns, side, checkId), check: 'region-health' });
+      continue;
+    }
     findings.push(status.healthy
       ? { status: 'pass', check: 'region-health', resource: `route53-health-check:${checkId}`, region, message: `${status.healthyCheckers}/${status.checkers} checkers healthy` }
       : { status: 'fail', check: 'region-health', resource: `route53-health-check:${checkId}`, region, message: `${region} fails its health check (${status.healthyCheckers}/${status.checkers} checkers healthy)`, action: `Find out why ${region} does not serve before relying on it to carry the other region's traffic.` });
@@ -39,7 +51,9 @@ async function databaseFindings(aws: AwsEnvironment, { database }: MultiSiteReso
   const resource = `rds:${globalId}`;
   const region = aws.region('recovery');
   const { rds } = aws.clients('recovery');
-  const out = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId })).catch(() => undefined);
+  // GlobalClusterNotFoundFault is an answer; any other error (access denied, the region down) is the guard's.
+  const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeGlobalClusters', resource: globalId }, undefined, () =>
+    rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }), sendOptions(undefined)));
   const global = out?.GlobalClusters?.[0];
   if (global === undefined) return [{ status: 'fail', check: 'global-database', resource, region, message: `no global cluster ${globalId}`, action: 'Check resources.database.globalClusterIdentifier.' }];
   const findings: Finding[] = [];
@@ -52,11 +66,19 @@ async function databaseFindings(aws: AwsEnvironment, { database }: MultiSiteReso
   else if (member('primary')?.IsWriter !== true) findings.push({ status: 'warn', check: 'writer-region', resource, region, message: `the writer is not ${database.primary.clusterIdentifier} in ${aws.region('primary')}`, action: 'Run failback to switch the writer back.' });
   else findings.push({ status: 'pass', check: 'global-database', resource, region, message: `${globalId} available, writer ${database.primary.clusterIdentifier} in ${aws.region('primary')}` });
   const sync = member('recovery')?.SynchronizationStatus;
+  const secondary = `rds:${database.recovery.clusterIdentifier}`;
+  if (sync !== undefined && sync !== 'connected') {
+    findings.push({ status: 'fail', check: 'replication', resource: secondary, region, message: `secondary is ${sync}`, action: 'Wait until it is connected; a failover now would lose more than the usual sub-second lag.' });
+    return findings;
+  }
   // DescribeGlobalClusters has no lag figure: it says whether the secondary replicates. The lag itself comes from
-  // aurora_global_db_status() (Aurora PostgreSQL, rpo_lag_in_msec) or CloudWatch AuroraGlobalDBReplicationLag.
-  findings.push(sync === undefined || sync === 'connected'
-    ? { status: 'pass', check: 'replication', resource: `rds:${database.recovery.clusterIdentifier}`, region, message: `secondary ${sync ?? 'connected'}; lag is not in DescribeGlobalClusters — the heartbeat measures what survives` }
-    : { status: 'fail', check: 'replication', resource: `rds:${database.recovery.clusterIdentifier}`, region, message: `secondary is ${sync}`, action: 'Wait until it is connected; a failover now would lose more than the usual sub-second lag.' });
+  // aurora_global_db_status() (Aurora PostgreSQL, rpo_lag_in_msec) or CloudWatch AuroraGlobalDBReplicationLag, which
+  // Firedrill does not read: say so against the objective rather than pass what was not measured.
+  const rpo = formatDuration(aws.plan.objectives.rpo);
+  findings.push(
+    { status: 'pass', check: 'replication', resource: secondary, region, message: `secondary ${sync ?? 'connected'} to ${globalId}` },
+    { status: 'warn', check: 'replication-lag', resource: secondary, region, message: `replication lag unknown (the RDS API does not report it); the RPO objective is ${rpo}`, action: `compare the AuroraGlobalDBReplicationLag metric in CloudWatch (or rpo_lag_in_msec of aurora_global_db_status()) with ${rpo}` },
+  );
   return findings;
 }
 
@@ -77,12 +99,28 @@ async function capacityFindings(aws: AwsEnvironment, { groups }: MultiSiteResour
       findings.push(sized
         ? { status: 'pass', check: 'capacity', resource, region, message: `${seen.inService} InService at ${seen.min}/${seen.desired}/${seen.max}` }
         : { status: 'fail', check: 'capacity', resource, region, message: `${seen.inService} InService at ${seen.min}/${seen.desired}/${seen.max}; the plan says ${wanted.min}/${wanted.desired}/${wanted.max}`, action: `Scale ${name} to ${wanted.min}/${wanted.desired}/${wanted.max}.` });
+      // The survivor scales out from this template when the other region is lost.
+      findings.push(...(await groupLaunchFindings(aws, { side, group: seen, ...(side === 'recovery' && group.recovery.launchTemplate ? { plannedTemplate: group.recovery.launchTemplate } : {}) })));
     }
   }
   return findings;
 }
 
-/** Every readiness finding of a multi-site plan. */
-export async function checkMultiSite(aws: AwsEnvironment, resources: MultiSiteResources): Promise<Finding[]> {
-  return [...(await dnsFindings(aws, resources)), ...(await databaseFindings(aws, resources)), ...(await capacityFindings(aws, resources))];
+/**
+ * Every readiness finding of a multi-site plan; with `ctx.build`, the last lists the IAM actions its operations call.
+ *
+ * @example
+ * const findings = await checkMultiSite(aws, multiSiteResources(plan));
+ */
+export async function checkMultiSite(aws: AwsEnvironment, resources: MultiSiteResources, ctx?: CheckContext & { build: (ctx: StrategyContext) => StrategyRun }): Promise<Finding[]> {
+  const { dns, database } = resources;
+  const guard = (check: string, resource: string, region: string, run: () => Promise<Finding[]>): Promise<Finding[]> => guardFindings({ check, resource, region }, run);
+  const groups = await Promise.all([
+    guard('weights', `route53:${dns.name}`, 'global', () => dnsFindings(aws, resources)),
+    guard('global-database', `rds:${database.globalClusterIdentifier}`, aws.region('recovery'), () => databaseFindings(aws, resources)),
+    guard('capacity', 'autoscaling', aws.region('recovery'), () => capacityFindings(aws, resources)),
+    guard('launch-template', 'launch-template', aws.region('recovery'), () => plannedLaunchTemplateFindings(aws, aws.plan)),
+    bucketFindings(aws, aws.plan),
+  ]);
+  return [...groups.flat(), ...(ctx ? [permissionsFinding(ctx, ctx.build)] : [])];
 }

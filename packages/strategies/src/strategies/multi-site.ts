@@ -49,7 +49,7 @@ function build(ctx: StrategyContext): StrategyRun {
 }
 
 async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>): Promise<Finding[]> {
-  return checkMultiSite(ctx.aws, multiSiteResources(ctx.plan));
+  return checkMultiSite(ctx.aws, multiSiteResources(ctx.plan), { ...ctx, build });
 }
 
 /**

@@ -32,6 +32,6 @@ export function standbyStrategy(kind: StandbyKind, description: string): Strateg
     description,
     validate: (plan, file) => validateStandbyPlan(plan, file, kind),
     build: (ctx) => build(kind, ctx),
-    check: (ctx) => standbyReadiness({ ...ctx, kind }),
+    check: (ctx) => standbyReadiness({ ...ctx, kind, build: (c) => build(kind, c) }),
   };
 }
