@@ -201,6 +201,14 @@ describe('pilot light / warm standby readiness', () => {
     });
   });
 
+  it('fails automated backups of the primary kept shorter than the plan says', async () => {
+    const w = await exampleWorld('warm-standby.yaml', { misname: (y) => y.replace('    engine: postgres\n', '    engine: postgres\n    backup: { retentionDays: 14 }\n') });
+    expect(problem(await w.check(), 'rds-backup-retention')).toMatchObject({
+      status: 'fail', resource: 'rds:tracking-db', region: 'us-east-1', message: 'automated backups are kept 7 day(s); the plan requires 14',
+      action: 'aws rds modify-db-instance --region us-east-1 --db-instance-identifier tracking-db --backup-retention-period 14 --apply-immediately',
+    });
+  });
+
   it('reports what it cannot read in a primary-region outage as failures, not a crash', async () => {
     const w = await exampleWorld('pilot-light.yaml');
     w.sandbox.faults.regionOutage(w.primary, { failure: 'refused' });

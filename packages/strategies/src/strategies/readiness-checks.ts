@@ -54,7 +54,7 @@ async function replicaFindings(aws: AwsEnvironment, t: StandbyTopology, rpoMs: n
   ];
 }
 
-/** The primary exists, and a graceful failover can fence its writers. */
+/** The primary exists, a graceful failover can fence its writers, and its backups are kept as the plan says. */
 async function primaryDatabaseFindings(aws: AwsEnvironment, t: StandbyTopology): Promise<Finding[]> {
   const region = aws.region('primary');
   const id = t.database.primary.identifier;
@@ -62,7 +62,16 @@ async function primaryDatabaseFindings(aws: AwsEnvironment, t: StandbyTopology):
   if (db === undefined) {
     return [{ status: 'fail', check: 'primary-database', resource: `rds:${id}`, region, message: `no DB instance ${id} in ${region}: nothing replicates to ${t.database.recovery.identifier}`, action: 'check the database\'s primary.identifier and regions.primary in the plan' }];
   }
-  return [fencingFinding(aws, 'primary', db, 'a graceful failover cannot fence its writers')];
+  const findings = [fencingFinding(aws, 'primary', db, 'a graceful failover cannot fence its writers')];
+  // The replica protects against losing the region, not against a bad write it replicates at once: the backups do.
+  const wanted = t.database.backup?.retentionDays;
+  const kept = db.BackupRetentionPeriod ?? 0;
+  if (wanted !== undefined) {
+    findings.push(kept >= wanted
+      ? { status: 'pass', check: 'rds-backup-retention', resource: `rds:${id}`, region, message: `automated backups kept ${kept} day(s) (plan: at least ${wanted})` }
+      : { status: 'fail', check: 'rds-backup-retention', resource: `rds:${id}`, region, message: `automated backups are kept ${kept} day(s); the plan requires ${wanted}`, action: `aws rds modify-db-instance --region ${region} --db-instance-identifier ${id} --backup-retention-period ${wanted} --apply-immediately` });
+  }
+  return findings;
 }
 
 /** The recovery group exists at its standby size and launches from an available AMI; the primary group exists. */
