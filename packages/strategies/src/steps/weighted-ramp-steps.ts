@@ -12,7 +12,7 @@ import { sendOptions } from '../aws/aws-call.js';
 import { getHealthCheckStatus, listRecordSets, type RecordChangeOutcome, setRecordWeights } from '../aws/route53.js';
 import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { type AwsStepOptions, previewCall } from './aws-step-options.js';
+import { type AwsStepOptions, compensateUnlessKept, previewCall } from './aws-step-options.js';
 
 /** A plan's weighted `route53-record` resource. */
 export type WeightedRecord = Extract<PlanResource, { kind: 'route53-record' }>;
@@ -65,10 +65,14 @@ function setWeightsSteps(options: SetWeightsOptions): [ActionStep<RecordChangeOu
   const bySetId = (weights: Partial<Record<Side, number>>): Record<string, number> =>
     Object.fromEntries((Object.entries(weights) as [Side, number][]).map(([side, w]) => [record[side].setIdentifier, w]));
   const wanted = bySetId(options.weights);
-  const apply = async (ctx: StepContext, weights: Record<string, number>): Promise<RecordChangeOutcome> => {
-    const outcome = await setRecordWeights({ ...recordOptions(aws, record, ctx.signal), weights, comment: `firedrill ${ctx.runId} ${ctx.stepId}` });
+  const apply = async (ctx: StepContext, weights: Record<string, number>, resubmit = false): Promise<RecordChangeOutcome> => {
+    const outcome = await setRecordWeights({ ...recordOptions(aws, record, ctx.signal), weights, resubmit, comment: `firedrill ${ctx.runId} ${ctx.stepId}` });
     ctx.log(outcome.note);
     return outcome;
+  };
+  const inPlace = async (ctx: StepContext): Promise<Record<Side, number | undefined> | undefined> => {
+    const now = await readWeights(aws, record, ctx.signal);
+    return (Object.entries(options.weights) as [Side, number][]).every(([side, w]) => now[side] === w) ? now : undefined;
   };
   const change: ActionStep<RecordChangeOutcome> = {
     id,
@@ -88,15 +92,26 @@ function setWeightsSteps(options: SetWeightsOptions): [ActionStep<RecordChangeOu
     verifyByHand: `aws route53 list-resource-record-sets --hosted-zone-id ${record.hostedZoneId} --query "ResourceRecordSets[?Name=='${record.name}']": weights ${Object.entries(wanted).map(([s, w]) => `${s}=${w}`).join(', ')}.`,
     undoByHand: `Set the weights back to ${record.weights ? `primary ${record.weights.primary}, recovery ${record.weights.recovery}` : 'the plan’s'} (never both 0).`,
     check: async (ctx) => {
-      const now = await readWeights(aws, record, ctx.signal);
-      const done = (Object.entries(options.weights) as [Side, number][]).every(([side, w]) => now[side] === w);
-      return done ? { applied: true, note: `${record.name} weights already ${JSON.stringify(now)}` } : { applied: false };
+      const now = await inPlace(ctx);
+      if (now === undefined) return { applied: false };
+      // Cut off by a crash, the change in place may be this step's own, submitted just before: its id (which the
+      // INSYNC wait needs) died with the process. Then act submits the same weights again, an unchanged UPSERT
+      // whose change is INSYNC only once the lost one is (as switchDnsStep does).
+      if (ctx.recheck) {
+        ctx.log(`${record.name} weights already ${JSON.stringify(now)}, maybe by this step before the crash: submitting them again for a change id to wait on`);
+        return { applied: false };
+      }
+      return { applied: true, note: `${record.name} weights already ${JSON.stringify(now)}` };
     },
     act: async (ctx) => {
-      await options.guard?.(ctx);
-      return apply(ctx, wanted);
+      // Re-checked with the weights in place: the same records again, and no guard — no traffic moves.
+      const resubmit = ctx.recheck === true && (await inPlace(ctx)) !== undefined;
+      if (!resubmit) await options.guard?.(ctx);
+      return apply(ctx, wanted, resubmit);
     },
-    ...(options.compensateTo ? { compensate: async (ctx: StepContext) => void (await apply(ctx, bySetId(options.compensateTo!))) } : {}),
+    ...(options.compensateTo
+      ? { compensate: async (ctx: StepContext) => compensateUnlessKept(options, ctx, `the weight change of ${record.name}`, async () => void (await apply(ctx, bySetId(options.compensateTo!)))) }
+      : {}),
   };
   const inSync: WaitStep = {
     id: `${id}-in-sync`,
@@ -132,7 +147,7 @@ export interface DrainRegionOptions extends AwsStepOptions {
    * @default 'refuse'
    */
   whenBothUnhealthy?: 'refuse' | 'allow-ungraceful';
-  /** Put the drained weight back when the run rolls back (isolated drills). @default false */
+  /** Put the drained weight back when the run rolls back (isolated drills, planned failovers), unless `keepWhen` says not to. @default false */
   restoreOnRollback?: boolean;
   declaresDisaster?: boolean;
 }
@@ -170,6 +185,7 @@ export function drainRegionSteps(options: DrainRegionOptions): [ActionStep<Recor
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.restoreOnRollback ? { compensateTo: { [side]: configuredWeight(record, side) } } : {}),
+    ...(options.keepWhen ? { keepWhen: options.keepWhen } : {}),
     ...(options.declaresDisaster ? { declaresDisaster: true } : {}),
   });
 }

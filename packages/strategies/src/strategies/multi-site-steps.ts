@@ -3,14 +3,15 @@
  * planned move), failback (the primary rejoins and is ramped back in) and the isolated drain drill.
  */
 import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
-import { parseDuration, StepFailure, type StepDefinition, type WaitStep } from '@firedrill/core';
+import { parseDuration, StepFailure, type StepContext, type StepDefinition, type WaitStep } from '@firedrill/core';
 import { sendOptions } from '../aws/aws-call.js';
+import { describeDbCluster, describeGlobalCluster } from '../aws/rds-clusters.js';
 import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { previewCall } from '../steps/aws-step-options.js';
+import { previewCall, regionLabel } from '../steps/aws-step-options.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
-import { moveGlobalWriterSteps, waitForSecondaryRejoinStep } from '../steps/global-database-steps.js';
+import { type GlobalDatabaseNames, moveGlobalWriterSteps, waitForSecondaryRejoinStep } from '../steps/global-database-steps.js';
 import { configuredWeight, drainRegionSteps, readWeights, type WeightedRecord, weightedRampSteps } from '../steps/weighted-ramp-steps.js';
 import type { StrategyContext } from '../strategy.js';
 import { durationParameter, fullCapacity, type MultiSiteResources, normalCapacity, rampStages } from './multi-site-resources.js';
@@ -54,27 +55,80 @@ export function verifyServingAloneStep(aws: AwsEnvironment, record: WeightedReco
 }
 
 /**
+ * A planned failover's compensations undo the drain and the scale-out, except past its point of no return: once the
+ * writer has moved (or is moving) to the recovery region, or once the operator declared the primary region lost
+ * (switched the run to ungraceful), the recovery region must keep carrying every user.
+ */
+function keepFailoverWhen(aws: AwsEnvironment, database: GlobalDatabaseNames): (ctx: StepContext) => Promise<string | undefined> {
+  return async (ctx) => {
+    if (ctx.mode === 'ungraceful') return `the run was switched to ungraceful: ${aws.region('primary')} is lost, ${aws.region('recovery')} keeps every user`;
+    const rds = aws.clients('recovery').rds;
+    const global = await describeGlobalCluster({ rds, identifier: database.globalClusterIdentifier, signal: ctx.signal });
+    const target = await describeDbCluster({ rds, identifier: database.recovery.clusterIdentifier, signal: ctx.signal });
+    const moving = global?.failoverStatus !== undefined && global.failoverStatus !== 'cancelling';
+    return global !== undefined && (global.writerArn === target?.arn || moving)
+      ? `the writer of ${database.globalClusterIdentifier} has moved to ${database.recovery.clusterIdentifier} in ${aws.region('recovery')}${moving ? ` (${global.failoverStatus})` : ''}: that region holds the data of record`
+      : undefined;
+  };
+}
+
+/**
+ * Graceful only: a switchover needs the current writer. Waits until the primary cluster answers in its region, so
+ * an outage that hits a planned failover holds the run here, where the operator switches it to ungraceful (this
+ * step is then skipped and the move fails over with AllowDataLoss), instead of failing the switchover and the run.
+ */
+function waitPrimaryWriterReachableStep(aws: AwsEnvironment, database: GlobalDatabaseNames, dependsOn: readonly string[]): WaitStep<{ status: string }> {
+  const cluster = database.primary.clusterIdentifier;
+  const region = aws.region('primary');
+  return {
+    id: 'wait-primary-writer-reachable',
+    kind: 'wait',
+    modes: ['graceful'],
+    title: `Confirm ${cluster} answers in ${regionLabel(aws, 'primary')}: a switchover needs the current writer`,
+    why: `If ${region} is lost, a switchover cannot run: the operator switches the run to ungraceful to fail over with data loss.`,
+    dependsOn,
+    policy: { timeout: '30m', poll: { initialInterval: '5s', maximumInterval: '15s' } },
+    preview: () => [previewCall('rds', region, 'DescribeDBClusters', { DBClusterIdentifier: cluster })],
+    poll: async (ctx) => {
+      const found = await describeDbCluster({ rds: aws.clients('primary').rds, identifier: cluster, signal: ctx.signal }).catch((error: unknown) => {
+        if (error instanceof StepFailure && error.retryable) return error;
+        throw error;
+      });
+      if (found === undefined) {
+        throw new StepFailure(`DBClusterNotFound: no DB cluster ${cluster} in ${region}. Check the primary cluster of the aurora-global-cluster resource in the plan.`, { code: 'DBClusterNotFound', retryable: false });
+      }
+      if (!(found instanceof StepFailure) && found.status === 'available') return { status: 'success', value: { status: found.status } };
+      const why = found instanceof StepFailure ? found.message : found.status;
+      return { status: 'retry', progress: `${cluster} in ${region}: ${why}. If ${region} is lost, switch this run to ungraceful (FailoverGlobalCluster with AllowDataLoss).` };
+    },
+  };
+}
+
+/**
  * Failover to the recovery region. Ungraceful (the primary region is lost): drain its weight, move the writer with
  * AllowDataLoss and scale the survivor, all at once, then verify. Graceful: capacity first, then drain traffic,
- * then switch the writer over (no data loss), then verify.
+ * then — once the primary's writer answers — switch the writer over (no data loss), then verify; a rollback before
+ * the switchover puts the weights and capacity back.
  */
 export function failoverSteps(ctx: StrategyContext, resources: MultiSiteResources): StepDefinition[] {
   const { aws, mode } = ctx;
   const { database, dns, groups } = resources;
   const graceful = mode === 'graceful';
+  const keep = graceful ? { keepWhen: keepFailoverWhen(aws, database) } : {};
   const scale = groups.flatMap((g) => {
-    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), id: `scale-recovery-${g.recovery.name}`, compensate: false,
+    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), id: `scale-recovery-${g.recovery.name}`, compensate: graceful, ...keep,
       why: 'The survivor carries every user now: scale it to full production capacity.' });
     return [up, waitGroupInServiceStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-in-service`, dependsOn: [up.id] })];
   });
   const scaled = scale.filter((s) => s.kind === 'wait').map((s) => s.id);
-  const [drain, drainInSync] = drainRegionSteps({ aws, record: dns, side: 'primary', whenBothUnhealthy: 'allow-ungraceful', ...(graceful ? { dependsOn: scaled } : {}) });
-  const [move, moved] = moveGlobalWriterSteps({ aws, database, to: 'recovery', id: 'move-writer-to-recovery', ...(graceful ? { dependsOn: [drainInSync.id] } : {}) });
+  const [drain, drainInSync] = drainRegionSteps({ aws, record: dns, side: 'primary', whenBothUnhealthy: 'allow-ungraceful', ...(graceful ? { dependsOn: scaled, restoreOnRollback: true, ...keep } : {}) });
+  const reachable = waitPrimaryWriterReachableStep(aws, database, [drainInSync.id]);
+  const [move, moved] = moveGlobalWriterSteps({ aws, database, to: 'recovery', id: 'move-writer-to-recovery', ...(graceful ? { dependsOn: [drainInSync.id, reachable.id] } : {}) });
   // Planned: users are affected only from the switchover (writes pause until the new writer is up), so the RTO
   // measures that pause. Lost region: the disaster is the start of the run.
   if (graceful) move.declaresDisaster = true;
   const verify = verifyServingAloneStep(aws, dns, 'recovery', 'verify-recovery-serving', [drainInSync.id, moved.id, ...scaled]);
-  return [...scale, drain, drainInSync, move, moved, verify];
+  return [...scale, drain, drainInSync, ...(graceful ? [reachable] : []), move, moved, verify];
 }
 
 /** Options of {@link failbackSteps}. */
