@@ -147,8 +147,8 @@ export interface RunCaseOptions {
   extraSteps?: StepDefinition[];
   /** The run's disaster step injects the loss of the primary region. */
   injectOutage?: boolean;
-  /** Keep the journal and the report on disk. */
-  onDisk?: boolean;
+  /** Keep the journal and the report on disk; `unsynced`: without an fsync per event (their content is what a test reads). */
+  onDisk?: boolean | 'unsynced';
   /** Sees the run as soon as it starts. */
   during?: (run: Run) => void;
 }
@@ -192,6 +192,7 @@ export async function runCase(c: StrategyCase, w: CaseWorld, options: RunCaseOpt
     subject: { plan: w.plan.metadata.name, strategy: c.strategy.name, target: 'sandbox', objectives: { rtoMs: w.plan.objectives.rto, rpoMs: w.plan.objectives.rpo } },
     operation: options.operation, mode, runId, steps: [...built.steps, ...(options.extraSteps ?? [])], clock: w.clock, probes,
     store: store ?? false,
+    ...(options.onDisk === 'unsynced' ? { journal: { fsync: false } } : {}),
     rollback: options.rollback ?? w.plan.rollback,
     ...(options.drill ? { drill: options.drill } : {}),
   });
