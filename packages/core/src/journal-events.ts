@@ -85,9 +85,27 @@ export type JournalEventBody =
   | { type: 'probe.health'; healthy: boolean; detail?: string }
   | { type: 'service.restored'; source: 'health-probe' | 'step'; stepId?: string; restoredAt: number; phase?: string }
   | { type: 'observation.reached'; name: string; target: string; reachedAt: number; detail?: string }
-  | { type: 'heartbeat.written'; /** The heartbeat's own sequence number (`seq` is the journal's). */ beat: number; ok: boolean; error?: string }
+  | {
+      type: 'heartbeat.written';
+      /** The heartbeat's own sequence number (`seq` is the journal's). */
+      beat: number;
+      /** The heartbeat's own timestamp, as written to the store (the event's `at` is when the store answered). */
+      beatAt?: number;
+      ok: boolean;
+      error?: string;
+    }
   | { type: 'heartbeat.stopped'; reason: string }
-  | { type: 'rpo.measured'; seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };
+  | {
+      type: 'rpo.measured';
+      seconds: number;
+      source: 'heartbeat' | 'snapshot' | 'replica-lag';
+      detail?: Record<string, unknown>;
+      /**
+       * Set when `seconds` rests on something Firedrill could not check (writes stopped by a step a person marked
+       * done): why. The report then gives no figure (`seconds: null`, `verified: false`).
+       */
+      unverified?: string;
+    };
 
 /** Operator controls, as journaled. */
 export type OperatorAction = 'run' | 'pause' | 'resume' | 'skip' | 'retry' | 'approve' | 'mark-done' | 'abort' | 'switch-mode' | 'leave';

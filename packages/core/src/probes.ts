@@ -57,7 +57,22 @@ export interface RunProbes {
 }
 
 /**
- * Evidence of data loss a step can return in its result (`{ rpoEvidence: … }`) when no heartbeat is
- * available: the creation time of the snapshot it restored, or the replica lag it saw before promoting.
+ * Evidence of data loss a step can return in its result (`{ rpoEvidence: … }`): the creation time of the
+ * snapshot it restored, or the replica lag it saw before promoting. Without a heartbeat probe it is the RPO; with
+ * one, a snapshot's capture time still tells how far the restored data reaches (see `rpoFromHeartbeats`).
  */
-export type RpoEvidence = { source: 'snapshot'; snapshotCreatedAt: number; snapshotId?: string } | { source: 'replica-lag'; lagMs: number };
+export type RpoEvidence =
+  | {
+      source: 'snapshot';
+      snapshotCreatedAt: number;
+      snapshotId?: string;
+      /** What the evidence rests on, for people. */
+      note?: string;
+      /**
+       * The step that stopped writes before the snapshot was taken (a failback's freeze): the snapshot holds every
+       * write only if that step really did. When a person marked it done (or skipped it), Firedrill could not check
+       * that writes stopped, and without a heartbeat probe the RPO is reported as unverified rather than as 0.
+       */
+      writesStoppedBy?: string;
+    }
+  | { source: 'replica-lag'; lagMs: number };

@@ -57,7 +57,12 @@ export interface RunReport {
   restoredAt: string | null;
   endedAt: string | null;
   rto: ObjectiveResult<'health-probe' | 'step' | 'none'>;
-  rpo: ObjectiveResult<'heartbeat' | 'snapshot' | 'replica-lag' | 'none'> & { precisionSeconds?: number };
+  /**
+   * `verified: false` (with `seconds: null`) when the only evidence rests on something Firedrill could not check —
+   * writes stopped by a step a person marked done, with no heartbeat to see whether they really stopped; `note`
+   * says what the figure rests on, when there is something to say.
+   */
+  rpo: ObjectiveResult<'heartbeat' | 'snapshot' | 'replica-lag' | 'none'> & { precisionSeconds?: number; verified?: false; note?: string };
   criticalPath: CriticalPathEntry[];
   /**
    * Every measured phase, when a run has more than one (a live drill: `failover`, then `failback`). The
@@ -101,8 +106,14 @@ function totalCalls(state: RunState): CallCounts {
 export function reportFromState(state: RunState): RunReport {
   const meta = state.meta;
   const rto = measureRto(state);
-  const rpoSeconds = state.rpo ? state.rpo.seconds : null;
-  const rpo = objective(rpoSeconds, state.rpo?.source ?? 'none', meta.objectives.rpoMs);
+  // An unverified figure is not reported as one: 0 s resting on a freeze nobody checked would claim no loss.
+  const rpoSeconds = state.rpo && state.rpo.unverified === undefined ? state.rpo.seconds : null;
+  const rpoNote = state.rpo?.unverified ?? (typeof state.rpo?.detail?.['note'] === 'string' ? state.rpo.detail['note'] : undefined);
+  const rpo = {
+    ...objective(rpoSeconds, state.rpo?.source ?? 'none', meta.objectives.rpoMs),
+    ...(state.rpo?.unverified !== undefined ? { verified: false as const } : {}),
+    ...(rpoNote !== undefined ? { note: rpoNote } : {}),
+  };
   const report: RunReport = {
     schema: 'firedrill.report/v1',
     runId: meta.runId,

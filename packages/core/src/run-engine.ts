@@ -7,6 +7,7 @@ import type { JournalEvent, JournalEventBody, RunStatus } from './journal-events
 import { type ResolvedStepPolicy, resolveStepPolicy, type StepPolicy } from './policy.js';
 import type { HealthProbe, RpoEvidence, RunProbes } from './probes.js';
 import { retryWithPolicy } from './retry.js';
+import { type AcknowledgedHeartbeat, rpoFromHeartbeats } from './rpo-from-heartbeats.js';
 import type { RollbackStrategy, RunMachineEngine } from './run-machine.js';
 import { applyJournalEvent, type RunState } from './run-state.js';
 import type { RunEventStream } from './run-events.js';
@@ -257,8 +258,43 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     if (evidence && !this.#options.probes.heartbeat) {
       const disasterAt = this.state.disasterAt ?? this.clock.now();
       const lossMs = evidence.source === 'snapshot' ? disasterAt - evidence.snapshotCreatedAt : evidence.lagMs;
-      await this.record({ type: 'rpo.measured', seconds: Math.max(0, lossMs) / 1000, source: evidence.source, detail: { ...evidence } });
+      const unverified = evidence.source === 'snapshot' ? this.#unverifiedFreeze(evidence.writesStoppedBy, evidence.snapshotCreatedAt) : undefined;
+      await this.record({ type: 'rpo.measured', seconds: Math.max(0, lossMs) / 1000, source: evidence.source, detail: { ...evidence }, ...(unverified ? { unverified } : {}) });
     }
+  }
+
+  /**
+   * Why a snapshot's RPO cannot be trusted: the step that was to stop writes before it was taken did not run as
+   * Firedrill's own action (a person marked it done, or it was skipped), so writes after the capture may be lost
+   * and nothing here can see them. `undefined` when Firedrill ran it itself.
+   */
+  #unverifiedFreeze(stepId: string | undefined, capturedAt: number): string | undefined {
+    if (stepId === undefined) return undefined;
+    const stop = this.state.steps[stepId];
+    if (stop?.status === 'succeeded' && stop.by === undefined) return undefined;
+    const how = stop?.status === 'succeeded' ? `${stop.by} marked it done by hand` : `it ${stop?.status ?? 'did not run'}`;
+    return `the snapshot holds every write only if step ${stepId} really stopped writes before ${new Date(capturedAt).toISOString()}, and ${how}: Firedrill could not check it, so writes accepted after that are unaccounted for. Measure it with a heartbeat probe (probes.heartbeat), or let Firedrill stop writes itself.`;
+  }
+
+  /** The snapshot the promoted data came from: the evidence of the last data-promoting step that returned one. */
+  #restoredSnapshot(): { capturedAt: number; id?: string } | undefined {
+    const promoting = new Set(this.state.meta.steps.filter((s) => s.promotesData).map((s) => s.id));
+    for (const stepId of [...this.state.completionOrder].reverse()) {
+      if (!promoting.has(stepId)) continue;
+      const evidence = rpoEvidenceOf(this.state.steps[stepId]?.result);
+      if (evidence?.source === 'snapshot') return { capturedAt: evidence.snapshotCreatedAt, ...(evidence.snapshotId ? { id: evidence.snapshotId } : {}) };
+    }
+    return undefined;
+  }
+
+  /** The heartbeats this run wrote that the store acknowledged, from the journal (so a resumed run has them all). */
+  #acknowledgedHeartbeats(): AcknowledgedHeartbeat[] {
+    const acked: AcknowledgedHeartbeat[] = [];
+    for (const event of this.#options.journal.events()) {
+      // Journals written before `beatAt` existed: the acknowledgement time is the closest there is.
+      if (event.type === 'heartbeat.written' && event.ok) acked.push({ seq: event.beat, at: event.beatAt ?? event.at, ackedAt: event.at });
+    }
+    return acked;
   }
 
   /** After every step ended: wait for the health probe to confirm service, then measure RPO. */
@@ -289,7 +325,9 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
       signal: this.runSignal,
       random: this.random,
     });
-    if (!newest) {
+    const snapshot = this.#restoredSnapshot();
+    const measured = rpoFromHeartbeats({ disasterAt, newestSurviving: newest, acknowledged: this.#acknowledgedHeartbeats(), ...(snapshot ? { snapshot } : {}) });
+    if (!measured) {
       // No heartbeat reached the promoted store (the primary was lost before one replicated): fall back to the
       // replica lag seen just before promotion, and say why.
       const lag = this.#lagEvidence;
@@ -298,8 +336,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
       }
       return;
     }
-    const seconds = Math.max(0, disasterAt - newest.at) / 1000;
-    await this.record({ type: 'rpo.measured', seconds, source: 'heartbeat', detail: { newestSeq: newest.seq, newestAt: new Date(newest.at).toISOString(), lastWrittenSeq: this.state.heartbeats.lastOkSeq ?? null } });
+    await this.record({ type: 'rpo.measured', seconds: measured.seconds, source: 'heartbeat', detail: measured.detail });
   }
 
   /**

@@ -51,7 +51,7 @@ export class HeartbeatWriter {
       try {
         await within(engine, probe.intervalMs, this.#signal, (s) => probe.write({ seq, at }, s));
         if (this.#signal.aborted) return;
-        await engine.record({ type: 'heartbeat.written', beat: seq, ok: true });
+        await engine.record({ type: 'heartbeat.written', beat: seq, beatAt: at, ok: true });
       } catch (error) {
         if (this.#signal.aborted) return;
         await engine.record({ type: 'heartbeat.written', beat: seq, ok: false, error: (error as Error).message });

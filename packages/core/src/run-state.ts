@@ -72,7 +72,7 @@ export interface RunState {
   restoredAt?: number;
   restoredSource?: 'health-probe' | 'step';
   restoredByStep?: string;
-  rpo?: { seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown> };
+  rpo?: { seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown>; unverified?: string };
   approvals: ApprovalRecord[];
   /** Every operator action, in order. */
   operatorActions: OperatorActionRecord[];
@@ -236,7 +236,7 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
       state.heartbeats.stopped = true;
       break;
     case 'rpo.measured':
-      state.rpo = { seconds: event.seconds, source: event.source, ...(event.detail ? { detail: event.detail } : {}) };
+      state.rpo = { seconds: event.seconds, source: event.source, ...(event.detail ? { detail: event.detail } : {}), ...(event.unverified ? { unverified: event.unverified } : {}) };
       break;
   }
   return state;
