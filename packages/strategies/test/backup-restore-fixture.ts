@@ -6,9 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBParameterGroupCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { FileRunStore, type HealthProbe, type Plan, parsePlan, type Run, type RunProbes, type RunReport, startRun, type StepDefinition, VirtualClock } from '@firedrill/core';
-import { buildBackupRestoreScenario, sandboxHealthProbe } from '../../sandbox/src/index.js';
+import { buildBackupRestoreScenario, type LostWritesTruth, sandboxHealthProbe, sandboxHeartbeatProbe } from '../../sandbox/src/index.js';
 import { type BackupRestorePlanOverrides, planForBackupRestoreScenario } from '../../sandbox/src/scenarios/scenario-plan-backup-restore.js';
 import type { AwsClientPlugin } from '../src/aws/aws-pluggable.js';
 import { operationName } from '../src/aws/aws-service.js';
@@ -73,11 +73,15 @@ export interface RunOptions {
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
   /** Sees the run as soon as it starts (operator controls, events). */
   onRun?: (run: Run) => void;
+  /** A heartbeat probe writing to the application's database every this many ms (default: none, RPO from the snapshot). */
+  heartbeatMs?: number;
 }
 
-/** Builds and runs an operation on the scenario; heartbeats are off, so RPO comes from the snapshot. */
+/** Builds and runs an operation on the scenario; heartbeats are off unless asked for, so RPO comes from the snapshot. */
 export async function runBackupRestore(f: BackupRestoreFixture, options: RunOptions): Promise<{ report: RunReport; journalPath: string | undefined; runId: string }> {
-  const { plan, clock, sandbox } = f;
+  const { clock, sandbox } = f;
+  // The plan says what the run probes: the strategy words its manual steps and notes by it.
+  const plan: Plan = options.heartbeatMs === undefined ? f.plan : { ...f.plan, probes: { ...f.plan.probes, heartbeat: { kind: 'sandbox', interval: options.heartbeatMs } } };
   const plugins: AwsClientPlugin[] = [...(options.deny ? [denyPlugin(options.deny)] : []), (target) => sandbox.plugin(target.region) as never];
   const aws = new AwsEnvironment({ plan, clock, plugins });
   const runId = `${plan.metadata.name}-${options.operation}-${clock.now()}`;
@@ -89,6 +93,7 @@ export async function runBackupRestore(f: BackupRestoreFixture, options: RunOpti
   const where = options.health === 'dns' ? { recordName: f.names.dns!.recordName } : options.health === 'endpoint' ? { region: f.recovery } : undefined;
   if (where) probes.health = sandboxHealthProbe({ sandbox, app: f.names.app, intervalMs: 1_000, consecutive: 3, ...where });
   if (options.phaseHealth) probes.phaseHealth = options.phaseHealth;
+  if (options.heartbeatMs !== undefined) probes.heartbeat = sandboxHeartbeatProbe({ sandbox, app: f.names.app, intervalMs: options.heartbeatMs });
   const run = await startRun({
     subject: { plan: plan.metadata.name, strategy: plan.strategy.name, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
     operation: options.operation, mode: 'ungraceful', steps: [...built.steps, ...(options.extraSteps ?? [])], clock, probes, runId,
@@ -102,3 +107,43 @@ export async function runBackupRestore(f: BackupRestoreFixture, options: RunOpti
 
 /** Epoch ms of an ISO time in a report. */
 export const at = (iso: string | undefined | null): number => Date.parse(iso ?? '');
+
+/**
+ * The application writing on the run's clock: one write every `everyMs` to whichever database accepts it (the
+ * sandbox's data plane), refusals counted. Stop it before reading the truth.
+ */
+export function applicationWrites(f: BackupRestoreFixture, firstSeq: number, everyMs = 10_000) {
+  const acked: { seq: number; at: number }[] = [];
+  const refusedAt: number[] = [];
+  const stop = new AbortController();
+  let paused = false;
+  let seq = firstSeq;
+  void (async () => {
+    while (!stop.signal.aborted) {
+      if (!paused) {
+        try {
+          const w = f.sandbox.dataPlane.writeHeartbeat(f.names.app, { seq });
+          acked.push({ seq, at: w.ackedAt });
+        } catch {
+          refusedAt.push(f.clock.now());
+        }
+        seq++;
+      }
+      await f.clock.sleep(everyMs, stop.signal).catch(() => undefined);
+    }
+  })();
+  return { acked, refusedAt, stop: () => stop.abort(), pause: (p: boolean) => void (paused = p) };
+}
+
+/** Seqs of `writes` that the application's surviving database does not hold (by the sandbox's truth). */
+export function lostSeqs(truth: LostWritesTruth, writes: { seq: number }[]): number[] {
+  const lost = new Set(truth.lost.map((w) => w.seq));
+  return writes.map((w) => w.seq).filter((s) => lost.has(s));
+}
+
+/** The parameter groups a plan names, created in both regions (the fixture's scenario does not make them). */
+export async function createParameterGroups(f: BackupRestoreFixture): Promise<void> {
+  for (const [side, name] of [['primary', 'tracking-pg'], ['recovery', 'tracking-pg-dr']] as const) {
+    await f.rds[side].send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: 'tracking' }));
+  }
+}

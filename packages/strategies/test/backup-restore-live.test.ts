@@ -1,11 +1,11 @@
 /**
  * Backup & restore against the sandbox's ground truth where the colleague's review found gaps: a live drill with
- * the built-in strategy injects the run's outage (the failover measures a real one), a failback run measures the
- * data it loses from the snapshot it restored, and the Auto Scaling group variant of the recovery compute.
+ * the built-in strategy injects the run's outage (the failover measures a real one), drills week after week, and
+ * the Auto Scaling group variant of the recovery compute. A failback's RPO: backup-restore-failback-rpo.test.ts.
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { CreateDBParameterGroupCommand, DescribeDBInstancesCommand, DescribeDBParametersCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand, DescribeDBParametersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { type ActionStep, loadPlanText, type Plan, type Run, type RunReport, type StepDefinition, VirtualClock } from '@firedrill/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildScenarioForPlan, type LostWritesTruth, sandboxHealthProbe } from '../../sandbox/src/index.js';
 import { backupRestoreStrategy } from '../src/strategies/backup-restore.js';
-import { at, type BackupRestoreFixture, backupRestoreScenario, newestCopyCapturedAt, runBackupRestore } from './backup-restore-fixture.js';
+import { applicationWrites, at, type BackupRestoreFixture, backupRestoreScenario, createParameterGroups, lostSeqs, newestCopyCapturedAt, runBackupRestore } from './backup-restore-fixture.js';
 
 type Fixture = BackupRestoreFixture;
 
@@ -26,39 +26,6 @@ function truthStep(id: string, after: string, read: () => void | Promise<void>):
 async function drReadOnly(f: Fixture): Promise<string> {
   const out = await f.rds.recovery.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'tracking-pg-dr' }));
   return out.Parameters?.find((x) => x.ParameterName === 'default_transaction_read_only')?.ParameterValue ?? '0';
-}
-
-/**
- * The application writing on the run's clock: one write every `everyMs` to whichever database accepts it (the
- * sandbox's data plane), refusals counted. Stop it before reading the truth.
- */
-function applicationWrites(f: Fixture, firstSeq: number, everyMs = 10_000) {
-  const acked: { seq: number; at: number }[] = [];
-  const refusedAt: number[] = [];
-  const stop = new AbortController();
-  let paused = false;
-  let seq = firstSeq;
-  void (async () => {
-    while (!stop.signal.aborted) {
-      if (!paused) {
-        try {
-          const w = f.sandbox.dataPlane.writeHeartbeat(f.names.app, { seq });
-          acked.push({ seq, at: w.ackedAt });
-        } catch {
-          refusedAt.push(f.clock.now());
-        }
-        seq++;
-      }
-      await f.clock.sleep(everyMs, stop.signal).catch(() => undefined);
-    }
-  })();
-  return { acked, refusedAt, stop: () => stop.abort(), pause: (p: boolean) => void (paused = p) };
-}
-
-/** Seqs of `writes` that the application's surviving database does not hold (by the sandbox's truth). */
-function lostSeqs(truth: LostWritesTruth, writes: { seq: number }[]): number[] {
-  const lost = new Set(truth.lost.map((w) => w.seq));
-  return writes.map((w) => w.seq).filter((s) => lost.has(s));
 }
 
 const stepOf = (report: RunReport, id: string) => report.steps.find((s) => s.id === id);
@@ -150,116 +117,6 @@ describe('backup & restore drills week after week', () => {
       expect(await drReadOnly(f), `week ${week}: the failback froze the DR site`).toBe('1');
       await f.clock.sleep(7 * 24 * 3_600_000);
     }
-  });
-});
-
-/** The parameter groups a plan names, created in both regions (the fixture's scenario does not make them). */
-async function createParameterGroups(f: Fixture): Promise<void> {
-  for (const [side, name] of [['primary', 'tracking-pg'], ['recovery', 'tracking-pg-dr']] as const) {
-    await f.rds[side].send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: 'postgres16', Description: 'tracking' }));
-  }
-}
-
-/** A failover after a 40-minute outage, then writes at the DR site while it serves. */
-async function failedOverAndServing(f: Fixture) {
-  const outage = f.clock.now();
-  f.sandbox.faults.regionOutage(f.primary, { at: outage, until: outage + 40 * 60_000 });
-  const failover = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failover', health: 'endpoint' });
-  expect(failover.report.status).toBe('succeeded');
-  await f.clock.sleep(45 * 60_000 - (f.clock.now() - outage)); // the primary region is back
-  const atDr = applicationWrites(f, 1_000, 60_000);
-  await f.clock.sleep(10 * 60_000);
-  return atDr;
-}
-
-/** Capture time of the snapshot the primary database was restored from, read through the SDK. */
-async function restoredFromCapturedAt(f: Fixture): Promise<number> {
-  const record = f.sandbox.world.rds[f.primary]!.instances[f.names.database.primary.identifier]!;
-  const id = record.restoredFrom!.split(':').at(-1)!;
-  const snapshot = (await f.rds.primary.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots![0]!;
-  expect(snapshot.SnapshotCreateTime!.getTime()).toBeGreaterThan(snapshot.OriginalSnapshotCreateTime!.getTime()); // a copy
-  return snapshot.OriginalSnapshotCreateTime!.getTime();
-}
-
-describe('backup & restore failback measures its RPO', () => {
-  it('fenced by Firedrill (custom parameter groups): the application keeps writing, nothing written at DR is lost, RPO 0 as the truth says', async () => {
-    const f = await backupRestoreScenario(12, { parameters: { parameterGroups: { primary: 'tracking-pg', recovery: 'tracking-pg-dr' } } });
-    await createParameterGroups(f);
-    const atDr = await failedOverAndServing(f);
-    expect(atDr.acked.length).toBeGreaterThanOrEqual(10);
-    const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {} });
-    atDr.stop();
-    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
-    expect(stepOf(report, 'freeze-dr-writes')).toMatchObject({ kind: 'action', status: 'succeeded' });
-
-    const disasterAt = at(report.disasterAt);
-    expect(disasterAt).toBe(at(stepOf(report, 'freeze-dr-writes')!.startedAt));
-    const capturedAt = await restoredFromCapturedAt(f);
-    expect(capturedAt).toBeGreaterThanOrEqual(disasterAt); // the freeze came first
-    // The truth: every acknowledged write is on the restored primary, so its RPO is 0 (reference: the last lost write).
-    const truth = f.sandbox.truth.lostWrites(f.names.app);
-    expect(truth.survivor).toBe(`${f.primary}:${f.names.database.primary.identifier}`);
-    expect(truth.lost).toEqual([]);
-    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: truth.rpoMs / 1000, met: true });
-    expect(report.rpo.seconds).toBe(0);
-    // The application really wrote at the DR site until the fence, was refused from then on, and lost nothing.
-    const fencedAt = f.sandbox.calls({ command: 'ModifyDBParameterGroup', outcome: 'ok' })[0]!.at;
-    expect(atDr.acked.some((w) => w.at <= fencedAt && w.at > fencedAt - 60_000)).toBe(true);
-    expect(atDr.refusedAt.some((t) => t > fencedAt && t < capturedAt + 60_000)).toBe(true);
-    expect(atDr.acked.filter((w) => w.at > fencedAt && w.at < at(stepOf(report, 'wait-primary-database')!.startedAt))).toEqual([]);
-    expect(f.sandbox.truth.splitBrainDetected).toBe(false);
-  });
-
-  it('with a manual freeze (no parameter groups) the RPO rests on the person: the restore step says so; a freeze that was done loses nothing', async () => {
-    const f = await backupRestoreScenario(13);
-    const atDr = await failedOverAndServing(f);
-    const logs: string[] = [];
-    let freezeEndedAt: number | undefined;
-    const onRun = (run: Run): void => {
-      run.events.subscribe((e) => {
-        if (e.type === 'step.log' && e.stepId === 'restore-primary-database') logs.push(e.message);
-        if (e.type !== 'step.waiting' || e.reason !== 'manual') return;
-        // The person does what the step asks, then marks it done a minute later.
-        if (e.stepId === 'freeze-dr-writes') atDr.pause(true);
-        if (e.stepId === 'unfreeze-writes') atDr.pause(false);
-        void f.clock.sleep(60_000).then(() => {
-          if (e.stepId === 'freeze-dr-writes') freezeEndedAt = f.clock.now();
-          return run.markDone(e.stepId, 'sre@example.com');
-        });
-      }, { replay: true });
-    };
-    const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {}, onRun });
-    await f.clock.sleep(5 * 60_000); // the application writes on, to the primary
-    atDr.stop();
-    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status !== 'succeeded'))).toBe('succeeded');
-    expect(stepOf(report, 'freeze-dr-writes')).toMatchObject({ kind: 'manual', status: 'succeeded' });
-    expect(logs.join('\n')).toMatch(/assumes the manual freeze \(step freeze-dr-writes\) really stopped writes to tracking-db-restored in us-west-2 .*Firedrill could not check it \(no custom parameter groups in strategy\.parameters\.parameterGroups\)/);
-
-    const capturedAt = await restoredFromCapturedAt(f);
-    expect(capturedAt).toBeGreaterThanOrEqual(freezeEndedAt!);
-    const truth = f.sandbox.truth.lostWrites(f.names.app);
-    expect(truth.lost).toEqual([]);
-    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: truth.rpoMs / 1000 });
-    expect(report.rpo.seconds).toBe(0);
-    expect(lostSeqs(truth, atDr.acked)).toEqual([]);
-    expect(atDr.acked.some((w) => w.at > at(stepOf(report, 'unfreeze-writes')!.endedAt))).toBe(true); // writes resumed, on the primary
-  });
-
-  it('the limit the note names: a manual freeze marked done while the application still writes loses writes the report cannot see', async () => {
-    const f = await backupRestoreScenario(15);
-    const atDr = await failedOverAndServing(f);
-    const onRun = (run: Run): void => {
-      run.events.subscribe((e) => {
-        if (e.type === 'step.waiting' && e.reason === 'manual') void run.markDone(e.stepId, 'sre@example.com'); // nothing was frozen
-      }, { replay: true });
-    };
-    const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {}, onRun });
-    atDr.stop();
-    expect(report.status).toBe('succeeded');
-    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: 0 });
-    const truth = f.sandbox.truth.lostWrites(f.names.app);
-    expect(lostSeqs(truth, atDr.acked).length).toBeGreaterThan(0);
-    expect(truth.rpoMs).toBeGreaterThan(0);
   });
 });
 

@@ -38,13 +38,15 @@ export function showProgress(run: Run, display: RunDisplay, clock?: Clock): void
 export function summary(report: RunReport, reportPath: string): string {
   const verdict = (met: boolean | null): string => (met === null ? 'no objective' : met ? 'met' : 'MISSED');
   const rto = report.rto.seconds === null ? 'not measured' : formatDuration(report.rto.seconds * 1000);
-  const rpo = report.rpo.seconds === null ? 'not measured' : `${report.rpo.seconds}s${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''}`;
+  const unmeasured = report.rpo.verified === false ? 'not verified' : 'not measured';
+  const rpo = report.rpo.seconds === null ? unmeasured : `${report.rpo.seconds}s${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''}`;
   const lines = [
     '',
     `${report.operation}${report.drill ? ` (${report.drill} drill)` : ''} of ${report.plan}: ${report.status.toUpperCase()}`,
     `  RTO ${rto} (${report.rto.source}) — objective ${report.rto.objectiveSeconds === null ? 'none' : formatDuration(report.rto.objectiveSeconds * 1000)}: ${verdict(report.rto.met)}`,
     `  RPO ${rpo} (${report.rpo.source}) — objective ${report.rpo.objectiveSeconds === null ? 'none' : formatDuration(report.rpo.objectiveSeconds * 1000)}: ${verdict(report.rpo.met)}`,
   ];
+  if (report.rpo.note !== undefined) lines.push(`    ${report.rpo.note}`);
   for (const o of report.observations ?? []) {
     lines.push(`  ${o.name}: reached ${o.secondsAfterDisaster === null ? 'at ' + o.reachedAt : `${formatDuration(o.secondsAfterDisaster * 1000)} after the disaster`} (${o.target})`);
   }

@@ -44,6 +44,7 @@ export function progressLine(event: JournalEvent, state: RunState, style: Progre
     case 'service.restored':
       return `${time(event.restoredAt)}  ${paint(style, 32, '♥ service restored')}${event.phase ? ` (${event.phase})` : ''} — ${event.source}`;
     case 'rpo.measured':
+      if (event.unverified !== undefined) return `${time(event.at)}  ${paint(style, 33, 'RPO not verified')} (${event.source}): ${event.unverified}`;
       return `${time(event.at)}  RPO measured: ${event.seconds}s (${event.source})`;
     case 'compensation.started':
       return `${time(event.at)}  ↶ undoing ${title}`;

@@ -213,7 +213,10 @@ function headerLines(input: TreeFrameInput): string[] {
     rto = `${paint(color, 1, `RTO ${formatDuration(ms)}`)} ${rtoMs === undefined ? '' : `${verdict(color, ms <= rtoMs)}, `}${objective(rtoMs)}`;
   }
   let rpo: string;
-  if (state.rpo) {
+  if (state.rpo?.unverified !== undefined) {
+    // A figure resting on a freeze nobody could check is not shown as one (see the report's rpo.verified).
+    rpo = `${paint(color, 33, 'RPO not verified')} (${state.rpo.source}), ${objective(rpoMs)}`;
+  } else if (state.rpo) {
     rpo = `${paint(color, 1, `RPO ${state.rpo.seconds}s`)} ${rpoMs === undefined ? '' : `${verdict(color, state.rpo.seconds * 1000 <= rpoMs)}, `}${objective(rpoMs)}`;
   } else rpo = `RPO not measured yet, ${objective(rpoMs)}`;
   return [line1, `${rto} · ${rpo}`];

@@ -107,6 +107,12 @@ export interface RestoreDatabaseOptions {
    * were frozen by hand and Firedrill could not verify it.
    */
   rpoNote?: string;
+  /**
+   * The step that stopped writes before the snapshot restored here was taken (a failback's freeze). The report
+   * trusts the snapshot to hold every write only if Firedrill ran that step itself; marked done by a person, the
+   * RPO is measured from heartbeats, or reported unverified (see `RpoEvidence.writesStoppedBy`).
+   */
+  writesStoppedBy?: string;
   dependsOn?: readonly string[];
   /** Delete the instance when the run rolls back (drill copies). */
   deleteOnRollback?: boolean;
@@ -129,7 +135,10 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
   const resultOf = (ctx: StepContext): RestoredDatabase => {
     const picked = pickedSnapshot(ctx, options.snapshotFrom);
     // Extra fields travel to the journal's rpo.measured detail.
-    const evidence = { source: 'snapshot' as const, snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier, ...(options.rpoNote ? { note: options.rpoNote } : {}) };
+    const evidence: RpoEvidence = {
+      source: 'snapshot', snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier,
+      ...(options.rpoNote ? { note: options.rpoNote } : {}), ...(options.writesStoppedBy ? { writesStoppedBy: options.writesStoppedBy } : {}),
+    };
     return {
       identifier, region, snapshotIdentifier: picked.snapshotIdentifier, capturedAtIso: picked.capturedAtIso,
       ...(options.measuresRpo ? { rpoEvidence: evidence } : {}),

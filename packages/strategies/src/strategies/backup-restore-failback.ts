@@ -68,7 +68,11 @@ function freezeSteps(options: BackupRestoreFailbackOptions, dependsOn: string[])
   return {
     freeze: {
       ...manual('freeze-dr-writes', `Freeze writes at the DR site (${aws.region('recovery')})`,
-        `Put ${aws.plan.metadata.name} in maintenance / read-only mode so ${db.recovery.identifier} receives no more writes, then mark this step done. (Name custom DB parameter groups in strategy.parameters.parameterGroups and Firedrill fences writers itself.)`, dependsOn),
+        `Put ${aws.plan.metadata.name} in maintenance / read-only mode so ${db.recovery.identifier} receives no more writes, then mark this step done. ` +
+          (aws.plan.probes?.heartbeat !== undefined
+            ? `The heartbeat probe writes to ${db.recovery.identifier} directly: make the database itself refuse writes (read-only), or the heartbeats it still accepts are counted as lost. `
+            : 'Firedrill cannot see whether writes stopped, so the report will not give an RPO figure for this failback (add a heartbeat probe to measure it). ') +
+          '(Name custom DB parameter groups in strategy.parameters.parameterGroups and Firedrill fences writers itself.)', dependsOn),
       ...marks,
     },
     unfreeze: (after) => manual('unfreeze-writes', `Unfreeze writes: ${aws.plan.metadata.name} writes to ${db.primary.identifier} in ${aws.region('primary')}`,
@@ -117,7 +121,7 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
       id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary',
       // A failback run measures what it loses: the writes the DR site accepted after the snapshot restored here (none
       // when the freeze came first). In a live drill the run's RPO stays the failover's (one RPO per run).
-      ...(options.freezeStarts === 'disaster' ? { measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot) } : {}),
+      ...(options.freezeStarts === 'disaster' ? { measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot), writesStoppedBy: freeze.id } : {}),
       dependsOn: ['wait-primary-snapshot', 'wait-stale-primary-deleted'], tags: { 'firedrill:plan': aws.plan.metadata.name, 'firedrill:role': topology.database.role },
       ...((topology.parameters.parameterGroups ?? {}).primary ? { parameterGroup: topology.parameters.parameterGroups!.primary! } : {}),
     }),
@@ -143,7 +147,10 @@ function failbackRpoNote(options: BackupRestoreFailbackOptions, drSnapshot: stri
   if (failbackFencesWriters(topology)) {
     return `RPO from ${drSnapshot}: taken after Firedrill fenced ${where} (read-only parameter group, step freeze-dr-writes), so it holds every write the DR site accepted.`;
   }
-  return `RPO from ${drSnapshot} assumes the manual freeze (step freeze-dr-writes) really stopped writes to ${where} before it was marked done: Firedrill could not check it (no custom parameter groups in strategy.parameters.parameterGroups). Writes accepted there after the snapshot are not in ${db.primary.identifier} and are not counted.`;
+  if (aws.plan.probes?.heartbeat !== undefined) {
+    return `The manual freeze (step freeze-dr-writes) of ${where} is a person's word (no custom parameter groups in strategy.parameters.parameterGroups): the RPO is measured from the heartbeats ${db.primary.identifier} holds against those ${where} acknowledged, so writes it accepted after ${drSnapshot} count as lost.`;
+  }
+  return `RPO from ${drSnapshot} assumes the manual freeze (step freeze-dr-writes) really stopped writes to ${where} before it was marked done: Firedrill could not check it (no custom parameter groups in strategy.parameters.parameterGroups, no heartbeat probe), so the report gives no RPO figure. Writes accepted there after the snapshot are not in ${db.primary.identifier}.`;
 }
 
 /** Takes the DR site back to what backup & restore keeps there: nothing running (a final snapshot is kept). */
