@@ -75,7 +75,7 @@ describe('firedrill command line', () => {
     const junit = bufferIo(dir);
     await runCli(['report', report.runId, '--format', 'junit'], junit);
     expect(junit.out()).toContain('<testcase name="objective.rto"');
-    expect(junit.out()).toMatch(/<failure message="RTO 90s \(step\) against 60s: missed"/);
+    expect(junit.out()).toMatch(/<failure message="RTO 1m30s \(step\) against objective 1m: missed"/);
     const bad = bufferIo(dir);
     expect(await runCli(['report', report.runId, '--format', 'pdf'], bad)).toBe(2);
     const history = bufferIo(dir);

@@ -156,7 +156,7 @@ describe('renderTreeFrame', () => {
       [331, { type: 'step.started', stepId: 'retire' }],
     ]);
     const lines = frame(state, { now: s(400) });
-    expect(lines[1]).toBe('RTO 5m30s ✔ met, objective 15m · RPO 75s ✖ MISSED, objective 1m');
+    expect(lines[1]).toBe('RTO 5m30s ✔ met, objective 15m · RPO 1m15s ✖ MISSED, objective 1m');
     for (const title of ['Declare the primary region lost', 'Promote the replica', 'Wait until the replica is a writer', 'Approve the DNS switch', 'Point DNS at the recovery region']) {
       expect(rowOf(lines, title)).toContain(CRITICAL_PATH);
     }

@@ -6,6 +6,7 @@ import { LiveTree, type TreeTerminal } from '../progress/live-tree.js';
 import { progressLine } from '../progress/progress-lines.js';
 import { type OperationChoice, operationSteps } from './operation-steps.js';
 import type { TargetSession } from './target-session.js';
+import { rpoFigure } from '../render/rpo-text.js';
 
 /** How a run is shown and driven from the command line. */
 export interface RunDisplay {
@@ -38,8 +39,7 @@ export function showProgress(run: Run, display: RunDisplay, clock?: Clock): void
 export function summary(report: RunReport, reportPath: string): string {
   const verdict = (met: boolean | null): string => (met === null ? 'no objective' : met ? 'met' : 'MISSED');
   const rto = report.rto.seconds === null ? 'not measured' : formatDuration(report.rto.seconds * 1000);
-  const unmeasured = report.rpo.verified === false ? 'not verified' : 'not measured';
-  const rpo = report.rpo.seconds === null ? unmeasured : `${report.rpo.seconds}s${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''}`;
+  const rpo = rpoFigure(report.rpo);
   const lines = [
     '',
     `${report.operation}${report.drill ? ` (${report.drill} drill)` : ''} of ${report.plan}: ${report.status.toUpperCase()}`,

@@ -45,7 +45,7 @@ export function progressLine(event: JournalEvent, state: RunState, style: Progre
       return `${time(event.restoredAt)}  ${paint(style, 32, '♥ service restored')}${event.phase ? ` (${event.phase})` : ''} — ${event.source}`;
     case 'rpo.measured':
       if (event.unverified !== undefined) return `${time(event.at)}  ${paint(style, 33, 'RPO not verified')} (${event.source}): ${event.unverified}`;
-      return `${time(event.at)}  RPO measured: ${event.seconds}s (${event.source})`;
+      return `${time(event.at)}  RPO measured: ${formatDuration(event.seconds * 1000)} (${event.source})`;
     case 'compensation.started':
       return `${time(event.at)}  ↶ undoing ${title}`;
     case 'compensation.failed':

@@ -217,7 +217,7 @@ function headerLines(input: TreeFrameInput): string[] {
     // A figure resting on a freeze nobody could check is not shown as one (see the report's rpo.verified).
     rpo = `${paint(color, 33, 'RPO not verified')} (${state.rpo.source}), ${objective(rpoMs)}`;
   } else if (state.rpo) {
-    rpo = `${paint(color, 1, `RPO ${state.rpo.seconds}s`)} ${rpoMs === undefined ? '' : `${verdict(color, state.rpo.seconds * 1000 <= rpoMs)}, `}${objective(rpoMs)}`;
+    rpo = `${paint(color, 1, `RPO ${formatDuration(state.rpo.seconds * 1000)}`)} ${rpoMs === undefined ? '' : `${verdict(color, state.rpo.seconds * 1000 <= rpoMs)}, `}${objective(rpoMs)}`;
   } else rpo = `RPO not measured yet, ${objective(rpoMs)}`;
   return [line1, `${rto} · ${rpo}`];
 }

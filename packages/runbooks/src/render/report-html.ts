@@ -1,5 +1,6 @@
 import { formatDuration, type ObjectiveResult, type RunReport } from '@firedrill/core';
 import { esc, timelineSvg } from './timeline-svg.js';
+import { rpoFigure, rpoNoteText } from './rpo-text.js';
 import { trendSvg } from './trend-svg.js';
 
 const seconds = (s: number | null): string => (s === null ? 'not measured' : formatDuration(s * 1000));
@@ -12,7 +13,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .status.succeeded{background:#15803d}.status.failed,.status.aborted{background:#b91c1c}.status.rolled-back{background:#b45309}
 .cards{display:flex;gap:12px;margin:16px 0}.card{flex:1;border:1px solid #d7dce3;border-radius:8px;padding:10px 14px}
 .card .value{font-size:24px;font-weight:700}.card.met{border-color:#15803d}.card.missed{border-color:#b91c1c;background:#fef2f2}
-.verdict.met{color:#15803d}.verdict.missed{color:#b91c1c}
+.verdict.met{color:#15803d}.verdict.missed{color:#b91c1c}.card .note{margin-top:6px;color:#92400e}
 svg{display:block;max-width:100%;height:auto;font-size:11px;background:#fff}
 svg text{fill:#1d2430}.tick{text-anchor:middle;fill:#5b6473}.tick.y,.step-label,.axis-title,.rpo-label{text-anchor:end}
 .axis-title{fill:#5b6473}.grid{stroke:#eef0f3}.step-label.critical{font-weight:700}
@@ -34,11 +35,12 @@ th{background:#f6f7f9}td.num{text-align:right}tr.critical td:first-child{font-we
 .legend-row span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
 `;
 
-function card(name: string, o: ObjectiveResult<string> & { precisionSeconds?: number }): string {
-  const precision = o.precisionSeconds ? ` ±${o.precisionSeconds}s` : '';
-  return `<div class="card ${verdict(o.met).replace(' ', '-')}"><div>${esc(name)}</div><div class="value">${esc(seconds(o.seconds) + precision)}</div>
-<div>objective ${esc(o.objectiveSeconds === null ? '—' : formatDuration(o.objectiveSeconds * 1000))} · <span class="verdict ${o.met === null ? '' : verdict(o.met)}">${esc(verdict(o.met))}</span></div>
-<div class="meta">source: ${esc(o.source)}</div></div>`;
+function card(name: string, o: ObjectiveResult<string>, figure: string, note?: string, unverified = false): string {
+  // Unverified is shown as such, not as a plain "missed": the loss is unknown, not known to be too large.
+  const said = unverified ? 'not verified' : verdict(o.met);
+  return `<div class="card ${unverified ? 'missed unverified' : verdict(o.met).replace(' ', '-')}"><div>${esc(name)}</div><div class="value">${esc(figure)}</div>
+<div>objective ${esc(o.objectiveSeconds === null ? '—' : formatDuration(o.objectiveSeconds * 1000))} · <span class="verdict ${o.met === null ? '' : verdict(o.met)}">${esc(said)}</span></div>
+<div class="meta">source: ${esc(o.source)}</div>${note === undefined ? '' : `\n<div class="note">${esc(note)}</div>`}</div>`;
 }
 
 /**
@@ -64,14 +66,14 @@ export function reportToHtml(report: RunReport, history: readonly RunReport[] = 
     const note = s.error ? ` — ${s.error.message}` : s.skippedReason ? ` — ${s.skippedReason}` : '';
     return `<tr${critical.has(s.id) ? ' class="critical"' : ''}><td>${esc(s.title)} <code>${esc(s.id)}</code></td><td>${esc(s.kind)}</td><td>${esc(s.status + note)}</td><td>${esc(s.startedAt ?? '—')}</td><td class="num">${esc(s.seconds === null ? '—' : formatDuration(s.seconds * 1000))}</td><td class="num">${s.attempts}</td><td class="num">${s.calls}</td></tr>`;
   });
-  const swatches = [['#16a34a', 'succeeded (bold outline: critical path)'], ['#ef4444', 'failed'], ['#f59e0b', 'compensated'], ['#d1d5db', 'skipped / not run'], ['#dc2626', 'disaster'], ['#2563eb', 'restored'], ['#fdba74', 'RPO window']];
+  const swatches = [['#16a34a', 'succeeded (bold outline: critical path)'], ['#ef4444', 'failed'], ['#f59e0b', 'compensated'], ['#d1d5db', 'skipped / not run'], ['#dc2626', 'disaster'], ['#2563eb', 'restored'], ['#fdba74', report.rpo.verified === false ? 'RPO window (none drawn: RPO not verified)' : 'RPO window']];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(`${title} — ${report.status}`)}</title><style>${CSS}</style></head>
 <body>
 <h1>${esc(title)} <span class="status ${esc(report.status)}">${esc(report.status)}</span></h1>
 <div class="meta">Run <code>${esc(report.runId)}</code> · strategy ${esc(report.strategy)} · mode ${esc(report.mode)} · target ${esc(report.target)} · ${esc(report.clock)} clock · started ${esc(report.startedAt)}</div>
-<div class="cards">${card('RTO', report.rto)}${card('RPO', report.rpo)}</div>
+<div class="cards">${card('RTO', report.rto, seconds(report.rto.seconds))}${card('RPO', report.rpo, rpoFigure(report.rpo), rpoNoteText(report.rpo), report.rpo.verified === false)}</div>
 <div class="meta">Disaster at ${esc(report.disasterAt ?? '—')}, service restored at ${esc(report.restoredAt ?? '—')}.</div>
 ${observations.length ? `<ul>${observations.join('\n')}</ul>` : ''}
 <h2>Timeline</h2>

@@ -1,4 +1,5 @@
-import type { RunReport } from '@firedrill/core';
+import { formatDuration, type RunReport } from '@firedrill/core';
+import { rpoFigure, rpoNoteText } from './rpo-text.js';
 
 const escape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -26,9 +27,14 @@ export function reportToJUnit(report: RunReport): string {
       s.status === 'skipped' || s.status === 'pending' ? (s.skippedReason ?? s.status) : undefined,
     ),
   );
-  for (const [name, o] of [['rto', report.rto], ['rpo', report.rpo]] as const) {
-    const detail = `${name.toUpperCase()} ${o.seconds ?? 'not measured'}s (${o.source}) against ${o.objectiveSeconds ?? 'no objective'}s`;
-    cases.push(testCase(`objective.${name}`, `${suite}.objectives`, o.seconds, o.met === false ? { message: `${detail}: missed`, body: detail } : undefined, o.met === null ? 'no objective set' : undefined));
+  const objective = (s: number | null): string => (s === null ? 'no objective' : `objective ${formatDuration(s * 1000)}`);
+  const rtoFigure = report.rto.seconds === null ? 'not measured' : formatDuration(report.rto.seconds * 1000);
+  for (const [name, o, figure] of [['rto', report.rto, rtoFigure], ['rpo', report.rpo, rpoFigure(report.rpo)]] as const) {
+    const detail = `${name.toUpperCase()} ${figure} (${o.source}) against ${objective(o.objectiveSeconds)}`;
+    // An unverified RPO fails whatever the objective: CI must not read "no loss" into a figure nobody could check.
+    const unverified = name === 'rpo' && report.rpo.verified === false ? rpoNoteText(report.rpo)! : undefined;
+    const failure = unverified !== undefined ? { message: unverified, body: `${detail}\n${unverified}` } : o.met === false ? { message: `${detail}: missed`, body: detail } : undefined;
+    cases.push(testCase(`objective.${name}`, `${suite}.objectives`, o.seconds, failure, o.met === null ? 'no objective set' : undefined));
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;

@@ -1,4 +1,5 @@
 import { formatDuration, type RunReport } from '@firedrill/core';
+import { rpoFigure, rpoNoteText } from './rpo-text.js';
 
 const verdict = (met: boolean | null): string => (met === null ? 'no objective' : met ? '✅ met' : '❌ missed');
 const seconds = (s: number | null): string => (s === null ? 'not measured' : formatDuration(s * 1000));
@@ -16,7 +17,8 @@ export function reportToMarkdown(report: RunReport): string {
     '| objective | measured | source | objective | verdict |',
     '| --- | --- | --- | --- | --- |',
     `| RTO | ${seconds(report.rto.seconds)} | ${report.rto.source} | ${report.rto.objectiveSeconds === null ? '—' : formatDuration(report.rto.objectiveSeconds * 1000)} | ${verdict(report.rto.met)} |`,
-    `| RPO | ${seconds(report.rpo.seconds)}${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''} | ${report.rpo.source} | ${report.rpo.objectiveSeconds === null ? '—' : formatDuration(report.rpo.objectiveSeconds * 1000)} | ${verdict(report.rpo.met)} |`,
+    `| RPO | ${rpoFigure(report.rpo)} | ${report.rpo.source} | ${report.rpo.objectiveSeconds === null ? '—' : formatDuration(report.rpo.objectiveSeconds * 1000)} | ${report.rpo.verified === false ? '❌ not verified' : verdict(report.rpo.met)} |`,
+    ...(rpoNoteText(report.rpo) === undefined ? [] : ['', `> **${rpoNoteText(report.rpo)}**`]),
     '',
     `Disaster at ${report.disasterAt ?? '—'}, service restored at ${report.restoredAt ?? '—'}.`,
     ...(report.observations ?? []).map(

@@ -1,4 +1,5 @@
 import { formatDuration, type RunReport } from '@firedrill/core';
+import { rpoFigure, rpoNoteText } from './rpo-text.js';
 
 /** Escapes text for HTML and SVG: element content and double-quoted attribute values. */
 export const esc = (text: string): string =>
@@ -86,11 +87,15 @@ export function timelineSvg(report: RunReport): string {
   const restored = ms(report.restoredAt);
   if (disaster !== null && report.rpo.seconds !== null) {
     const from = Math.max(GUTTER, x(disaster - report.rpo.seconds * 1000));
-    const label = `RPO ${formatDuration(report.rpo.seconds * 1000)}${report.rpo.precisionSeconds ? ` ±${report.rpo.precisionSeconds}s` : ''} (${report.rpo.source})`;
+    const label = `RPO ${rpoFigure(report.rpo)} (${report.rpo.source})`;
     parts.push(
       `<rect class="rpo-span" data-rpo="${report.rpo.seconds}" x="${r1(from)}" y="${TOP - 6}" width="${r1(Math.max(x(disaster) - from, 2))}" height="${plotHeight + 12}"><title>${esc(`${label}: data written in this window may be lost`)}</title></rect>`,
       `<text class="rpo-label" x="${r1(x(disaster) - 6)}" y="${TOP - 34}">${esc(label)}</text>`,
     );
+  }
+  if (disaster !== null && report.rpo.verified === false) {
+    // No window to draw: how much was lost is unknown. Say so where the window would be, with why on hover.
+    parts.push(`<text class="rpo-label unverified" data-rpo="not-verified" x="${r1(x(disaster) - 6)}" y="${TOP - 34}">${esc(`RPO not verified (${report.rpo.source})`)}<title>${esc(rpoNoteText(report.rpo)!)}</title></text>`);
   }
   if (disaster !== null) parts.push(marker('disaster', x(disaster), bottom, 'disaster'));
   if (restored !== null) parts.push(marker('restored', x(restored), bottom, 'restored'));

@@ -1,4 +1,5 @@
 import { formatDuration, type RunReport } from '@firedrill/core';
+import { rpoNoteText } from './rpo-text.js';
 import { esc, niceStep } from './timeline-svg.js';
 
 const WIDTH = 960;
@@ -14,7 +15,8 @@ const r1 = (n: number): string => String(Math.round(n * 10) / 10);
  * the objectives as dashed lines (`[data-objective]`). `null` when fewer than two runs measured anything.
  */
 export function trendSvg(runs: readonly RunReport[]): string | null {
-  const measured = runs.filter((r) => r.rto.seconds !== null || r.rpo.seconds !== null);
+  // An unverified RPO is a run worth showing (as a gap with a marker), not one that measured nothing.
+  const measured = runs.filter((r) => r.rto.seconds !== null || r.rpo.seconds !== null || r.rpo.verified === false);
   if (measured.length < 2) return null;
   const latest = measured.at(-1)!;
   const values = measured.flatMap((r) => [r.rto.seconds, r.rpo.seconds]);
@@ -45,9 +47,16 @@ export function trendSvg(runs: readonly RunReport[]): string | null {
     for (const p of points) {
       parts.push(`<circle class="point ${series}${p.r[series].met === false ? ' missed' : ''}" cx="${r1(x(p.i))}" cy="${r1(y(p.s))}" r="3.5"><title>${esc(`${p.r.runId} (${p.r.startedAt}): ${series.toUpperCase()} ${formatDuration(p.s * 1000)}${p.r[series].met === false ? ', missed' : ''}`)}</title></circle>`);
     }
+    if (series === 'rpo') {
+      // No figure, so no point on the line (which joins the runs either side): a hollow mark on the axis instead.
+      measured.forEach((r, i) => {
+        if (r.rpo.verified !== false) return;
+        parts.push(`<g class="unverified rpo" data-unverified="rpo"><circle class="point rpo missed" cx="${r1(x(i))}" cy="${r1(y(0))}" r="5"/><text class="tick" x="${r1(x(i))}" y="${r1(y(0) - 9)}">?</text><title>${esc(`${r.runId} (${r.startedAt}): ${rpoNoteText(r.rpo)!}`)}</title></g>`);
+      });
+    }
   }
   parts.push(
-    `<text class="legend rto" x="${LEFT + 4}" y="${TOP - 6}">— RTO</text><text class="legend rpo" x="${LEFT + 64}" y="${TOP - 6}">— RPO</text>`,
+    `<text class="legend rto" x="${LEFT + 4}" y="${TOP - 6}">— RTO</text><text class="legend rpo" x="${LEFT + 64}" y="${TOP - 6}">— RPO${measured.some((r) => r.rpo.verified === false) ? ' (? not verified)' : ''}</text>`,
   );
   return [
     `<svg class="trend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${esc(`RTO and RPO across ${measured.length} runs of ${latest.plan}`)}">`,

@@ -2,6 +2,7 @@ import { buildReport, formatDuration, loadPlanFile, readJournalFile, type RunRep
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
+import { rpoFigure, rpoNoteText } from '../../render/rpo-text.js';
 
 const cell = (seconds: number | null, met: boolean | null): string =>
   seconds === null ? '—' : `${formatDuration(seconds * 1000)}${met === false ? ' ✗' : met ? ' ✓' : ''}`;
@@ -16,6 +17,7 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
     if (events[0]?.type === 'run.started' && events[0].plan === plan.metadata.name) reports.push(buildReport(events));
   }
   if (options['json']) {
+    // rpo as the report has it: an unverified one keeps `verified: false` and its `note`.
     io.stdout.write(`${JSON.stringify(reports.map(({ runId, operation, drill, status, startedAt, rto, rpo }) => ({ runId, operation, drill, status, startedAt, rto, rpo })), null, 2)}\n`);
     return EXIT.ok;
   }
@@ -25,7 +27,9 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   }
   io.stdout.write(`Runs of ${plan.metadata.name} (RTO objective ${formatDuration(plan.objectives.rto)}, RPO objective ${formatDuration(plan.objectives.rpo)})\n`);
   for (const r of reports) {
-    io.stdout.write(`${r.startedAt}  ${r.runId}  ${`${r.operation}${r.drill ? `/${r.drill}` : ''}`.padEnd(14)} ${r.status.padEnd(11)} RTO ${cell(r.rto.seconds, r.rto.met).padEnd(10)} RPO ${cell(r.rpo.seconds, r.rpo.met)}\n`);
+    const rpo = r.rpo.verified === false ? `${rpoFigure(r.rpo)} ✗` : cell(r.rpo.seconds, r.rpo.met);
+    io.stdout.write(`${r.startedAt}  ${r.runId}  ${`${r.operation}${r.drill ? `/${r.drill}` : ''}`.padEnd(14)} ${r.status.padEnd(11)} RTO ${cell(r.rto.seconds, r.rto.met).padEnd(10)} RPO ${rpo}\n`);
+    if (r.rpo.verified === false) io.stdout.write(`    ${rpoNoteText(r.rpo)}\n`);
   }
   const measured = reports.filter((r) => r.rto.seconds !== null);
   if (measured.length >= 2) {
