@@ -81,3 +81,37 @@ describe('firedrill schedule', () => {
     expect(io.out()).toBe('');
   });
 });
+
+describe('a schedule asking for a drill its strategy cannot run', () => {
+  const IN_REGION = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples', 'aurora-mysql-in-region.yaml');
+  const writeInRegion = (dir: string, schedule: Record<string, unknown>): void => {
+    const plan = parse(readFileSync(IN_REGION, 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'ledger.yaml'), stringify({ ...plan, schedule }));
+  };
+
+  it('an in-region plan scheduled with the default (isolated) drill: schedule and validate exit 2 naming the field and what to write; nothing runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writeInRegion(dir, { cron: '0 3 * * MON' });
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'ledger.yaml', '--once'], io)).toBe(2);
+    expect(io.err()).toContain('ledger.yaml');
+    expect(io.err()).toContain('schedule.drill');
+    expect(io.err()).toContain('drill: live');
+    expect(io.err()).toMatch(/strategy in-region cannot run an isolated drill/);
+    expect(io.out()).toBe('');
+    expect(existsSync(join(dir, '.firedrill'))).toBe(false); // no run, no sandbox world, no marker
+    const validate = bufferIo(dir);
+    expect(await runCli(['validate', 'ledger.yaml'], validate)).toBe(2);
+    expect(validate.err()).toContain('schedule.drill');
+    expect(validate.err()).toContain('drill: live');
+  });
+
+  it('the same plan with `drill: live`, or a scheduled check, is valid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    for (const schedule of [{ cron: '0 3 * * MON', drill: 'live' }, { cron: '0 3 * * MON', operation: 'check' }]) {
+      writeInRegion(dir, schedule);
+      const io = bufferIo(dir);
+      expect(await runCli(['validate', 'ledger.yaml'], io), io.err()).toBe(0);
+    }
+  });
+});

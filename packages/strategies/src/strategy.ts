@@ -62,6 +62,12 @@ export interface StrategyRun {
 export interface Strategy {
   readonly name: string;
   readonly description: string;
+  /**
+   * The drill kinds this strategy can run; every kind when absent. Declared so that a plan asking for another —
+   * a `schedule.drill` of `isolated` for a strategy that cannot isolate — is refused as bad input before anything
+   * runs, instead of failing at its first step on schedule.
+   */
+  readonly drills?: readonly ('isolated' | 'live')[];
   /** Plan checks of this strategy (roles and kinds it needs), reported like schema errors. */
   validate(plan: Plan, file: string): PlanIssue[];
   /** The steps of a failover, failback or drill. Pure: makes no AWS call. */

@@ -21,7 +21,23 @@ export function strategyIssues(plan: Plan, file: string): PlanIssue[] {
       message: `expected one of ${known.join(', ')}, got ${found}; name one of these (a strategy of your own must be registered with registerStrategy() in the code that runs the plan)`,
     }];
   }
-  return getStrategy(plan.strategy.name, file).validate(plan, file);
+  const strategy = getStrategy(plan.strategy.name, file);
+  return [...strategy.validate(plan, file), ...scheduleIssues(plan, file, strategy.drills)];
+}
+
+/**
+ * A schedule asking for a drill kind the strategy cannot run would fail on every slot, unattended: refuse it now.
+ * `drill` defaults to `isolated`, so a plan that never wrote it is caught too, and told what to write.
+ */
+function scheduleIssues(plan: Plan, file: string, drills: readonly ('isolated' | 'live')[] | undefined): PlanIssue[] {
+  const schedule = plan.schedule;
+  if (schedule === undefined || schedule.operation !== 'drill' || drills === undefined || drills.includes(schedule.drill)) return [];
+  const expected = drills.map((d) => `drill: ${d}`).join(' or ');
+  const found = `${schedule.drill} (written, or the default when schedule.drill is absent)`;
+  return [{
+    file, path: 'schedule.drill', expected, found,
+    message: `expected ${expected}, got ${found}: strategy ${plan.strategy.name} cannot run ${schedule.drill === 'isolated' ? 'an isolated' : 'a live'} drill; write \`${expected.split(' or ')[0]}\` under schedule (or \`operation: check\` for a readiness check on schedule)`,
+  }];
 }
 
 /**
