@@ -6,6 +6,7 @@ import { planPath } from '../plan-path.js';
 import type { OperationChoice } from '../../operation/operation-steps.js';
 import { operationSteps } from '../../operation/operation-steps.js';
 import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
+import { checkIamActions } from '../../operation/check-iam-actions.js';
 
 const CHOICES: OperationChoice[] = [
   { operation: 'failover', mode: 'graceful' },
@@ -17,7 +18,8 @@ const CHOICES: OperationChoice[] = [
 
 /**
  * `firedrill iam-policy <plan>`: the IAM actions every operation of the plan calls, from the steps' own
- * previews, grouped by service in one policy document.
+ * previews, and the reads `firedrill check` makes (found by running it on the plan's sandbox world), grouped by
+ * service in one policy document.
  */
 export const run: CommandRun = async ({ positionals, io }) => {
   const source = await loadRunnablePlan(planPath(io, positionals[0]!));
@@ -26,8 +28,13 @@ export const run: CommandRun = async ({ positionals, io }) => {
   for (const choice of CHOICES) {
     for (const step of operationSteps(source, choice, aws, 'iam-policy').steps) calls.push(...(step.preview?.() ?? []));
   }
+  // `check`'s reads too: a role granted only the operations' actions is refused by `firedrill check`.
+  const check = await checkIamActions(source);
+  if (check.actions === undefined) {
+    io.stderr.write(`warning: the policy lacks the reads of \`firedrill check\`: they are found by running the check on the plan's sandbox world, which cannot model this plan (${check.reason})\n`);
+  }
   const byService = new Map<string, Set<string>>();
-  for (const action of calls.flatMap((c) => c.iamActions ?? [])) {
+  for (const action of [...calls.flatMap((c) => c.iamActions ?? []), ...(check.actions ?? [])]) {
     const [service] = action.split(':');
     (byService.get(service!) ?? byService.set(service!, new Set()).get(service!)!).add(action);
   }
