@@ -35,9 +35,8 @@ function documentedLeftovers(c: StrategyCase, w: CaseWorld, failbackRunId: strin
         databases: {
           ...b.databases,
           // The restored primary carries the plan's tags (and, when the restore marks it, the run that restored it).
-          // Multi-AZ: see the known defect below.
           [`${w.primary}:${primaryId}`]: {
-            ...withoutMultiAz(b.databases[`${w.primary}:${primaryId}`]!),
+            ...b.databases[`${w.primary}:${primaryId}`]!,
             tags: {
               ...b.databases[`${w.primary}:${primaryId}`]!.tags, 'firedrill:plan': w.plan.metadata.name, 'firedrill:role': 'database',
               ...('firedrill:run-id' in (after.databases[`${w.primary}:${primaryId}`]?.tags ?? {}) ? { 'firedrill:run-id': failbackRunId } : {}),
@@ -49,12 +48,6 @@ function documentedLeftovers(c: StrategyCase, w: CaseWorld, failbackRunId: strin
   }
   return { snapshots: [], adjust: (b) => b };
 }
-
-type Db = AwsState['databases'][string];
-const withoutMultiAz = (db: Db): Db => {
-  const { multiAz: _m, secondaryZone: _s, ...rest } = db;
-  return rest as Db;
-};
 
 /** The failover and the failback, with the outage of an ungraceful failover over before the failback. */
 async function failoverThenFailback(c: StrategyCase, w: CaseWorld, mode: 'graceful' | 'ungraceful') {
@@ -97,8 +90,7 @@ describe('failover then failback leaves AWS as it was', () => {
     expect(added.length, added.join(', ')).toBe(snapshots.length);
     for (const pattern of snapshots) expect(added.filter((s) => pattern.test(s)), `${pattern} in ${added.join(', ')}`).toHaveLength(1);
     const expected = adjust(before);
-    const comparable = c === backupRestore ? { ...after, databases: { ...after.databases, [`${w.primary}:${w.names.database.primary.identifier}`]: withoutMultiAz(after.databases[`${w.primary}:${w.names.database.primary.identifier}`]!) } } : after;
-    expect({ ...comparable, snapshots: before.snapshots }).toEqual({ ...expected, snapshots: before.snapshots });
+    expect({ ...after, snapshots: before.snapshots }).toEqual({ ...expected, snapshots: before.snapshots });
     // Where users go, by the data plane: the primary again (both regions for active/active).
     expect(w.sandbox.truth.dnsTarget(w.names.dns?.recordName ?? 'none').regions.sort()).toEqual(w.names.dns === undefined ? [] : c === multiSite ? [w.primary, w.recovery].sort() : [w.primary]);
     if (mode === 'graceful') expect(w.sandbox.truth.lostWrites(w.app).lost).toEqual([]);
@@ -107,9 +99,8 @@ describe('failover then failback leaves AWS as it was', () => {
     if (mode === 'graceful') expect(w.sandbox.truth.splitBrainDetected).toBe(false);
   });
 
-  // Known defect (reported; backup-restore-failback.ts belongs to another change): the failback restores the primary
-  // database without MultiAZ, so production comes back Single-AZ. Flip to `it` once the restore keeps it.
-  it.fails('backup-restore: the primary database comes back Multi-AZ, as it was', async () => {
+  // The failback reads the old primary's Multi-AZ, class and network before retiring it and restores with them.
+  it('backup-restore: the primary database comes back Multi-AZ, as it was', async () => {
     const w = await backupRestore.world(52);
     const id = `${w.primary}:${w.names.database.primary.identifier}`;
     const before = await caseState(w);

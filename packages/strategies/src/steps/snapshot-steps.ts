@@ -2,7 +2,7 @@
  * Steps on RDS DB snapshots for backup & restore: pick the newest copy in a region, restore an instance from it
  * (carrying the snapshot's capture time as RPO evidence), take a snapshot, copy it to the other region, and wait.
  */
-import { DescribeDBSnapshotsCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { DescribeDBSnapshotsCommand, RestoreDBInstanceFromDBSnapshotCommand, type RestoreDBInstanceFromDBSnapshotCommandInput } from '@aws-sdk/client-rds';
 import { type ActionStep, type CallPreview, type RpoEvidence, type StepContext, StepFailure, type WaitStep } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { deleteDbInstance } from '../aws/rds-instances.js';
@@ -11,6 +11,7 @@ import { callAws, callAwsOrNotFound, sendOptions, toAwsTags } from '../aws/aws-c
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import { previewCall } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import type { InstanceShape } from './instance-shape-step.js';
 import { identifierHolder, identifierTakenFailure, RESTORED_BY_RUN_TAG, waitIdentifierFreed } from './restore-identifier.js';
 
 /** What {@link pickNewestSnapshotStep} chose; journaled, so a resumed run restores the same snapshot. */
@@ -91,9 +92,19 @@ export interface RestoreDatabaseOptions {
   side: Side;
   /** Identifier of the new instance. */
   identifier: string;
-  /** The step whose result ({@link PickedSnapshot}) names the snapshot to restore. */
-  snapshotFrom: string;
+  /**
+   * The step whose result ({@link PickedSnapshot}) names the snapshot to restore; with several, the first that has a
+   * result (a failover restores what `pick-snapshot` chose in ungraceful mode, the fresh copy in graceful mode).
+   */
+  snapshotFrom: string | readonly string[];
+  /**
+   * The step whose result ({@link InstanceShape}) describes the instance this restore replaces: its Multi-AZ, class,
+   * subnet group, security groups, storage type and tag copying are restored as they were (options given here win).
+   */
+  shapeFrom?: string;
   instanceClass?: string;
+  /** Restore Multi-AZ (a standby in a second AZ). @default the shape's, else Single-AZ */
+  multiAz?: boolean;
   /** DB parameter group of the new instance: a custom group lets a later step fence its writers (read-only). */
   parameterGroup?: string;
   tags?: Readonly<Record<string, string>>;
@@ -132,8 +143,9 @@ export interface RestoreDatabaseOptions {
 export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep<RestoredDatabase> {
   const { aws, side, identifier } = options;
   const region = aws.region(side);
+  const sources = typeof options.snapshotFrom === 'string' ? [options.snapshotFrom] : options.snapshotFrom;
   const resultOf = (ctx: StepContext): RestoredDatabase => {
-    const picked = pickedSnapshot(ctx, options.snapshotFrom);
+    const picked = pickedSnapshot(ctx, sources);
     // Extra fields travel to the journal's rpo.measured detail.
     const evidence: RpoEvidence = {
       source: 'snapshot', snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier,
@@ -153,12 +165,14 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
     kind: 'action',
     title: `Restore ${identifier} in ${region} from the picked snapshot`,
     why: 'The data comes back from the newest backup; this is usually the longest step of the recovery.',
-    dependsOn: options.dependsOn ?? [options.snapshotFrom],
+    dependsOn: options.dependsOn ?? [...sources],
     ...(options.measuresRpo ? { promotesData: true } : {}),
     // Room for an earlier run's instance under this name to finish deleting (minutes) before the restore call.
     policy: { timeout: 45 * 60_000, retry: { nonRetryable: ['DBInstanceAlreadyExists', 'AccessDenied'] } },
     preview: () => [rdsAction(region, 'DescribeDBInstances', { DBInstanceIdentifier: identifier }), rdsAction(region, 'RestoreDBInstanceFromDBSnapshot', {
-      DBInstanceIdentifier: identifier, DBSnapshotIdentifier: `<snapshot picked by ${options.snapshotFrom}>`,
+      DBInstanceIdentifier: identifier, DBSnapshotIdentifier: `<snapshot picked by ${sources.join(' or ')}>`,
+      ...(options.shapeFrom ? { MultiAZ: `<as read by ${options.shapeFrom}>`, DBInstanceClass: `<as read by ${options.shapeFrom}>`, DBSubnetGroupName: `<as read by ${options.shapeFrom}>` } : {}),
+      ...(options.multiAz !== undefined ? { MultiAZ: options.multiAz } : {}),
       ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
       Tags: { ...options.tags, [RESTORED_BY_RUN_TAG]: '<run id>' },
     })],
@@ -171,7 +185,7 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
       return { applied: true, result: resultOf(ctx), note: `${identifier} exists (${holder.status})` };
     },
     act: async (ctx) => {
-      const picked = pickedSnapshot(ctx, options.snapshotFrom);
+      const picked = pickedSnapshot(ctx, sources);
       const { rds } = aws.clients(side);
       const holder = await identifierHolder(rds, identifier, ctx);
       if (holder.kind === 'other') throw identifierTakenFailure(identifier, region, holder);
@@ -184,10 +198,10 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
         await callAws({ service: 'rds', client: rds, command: 'RestoreDBInstanceFromDBSnapshot', resource: identifier }, ctx.signal, () =>
           rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
             DBInstanceIdentifier: identifier, DBSnapshotIdentifier: picked.snapshotIdentifier,
-            ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
-            ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), Tags: toAwsTags(tags),
+            ...restoreShape(ctx, options),
+            ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}), Tags: toAwsTags(tags),
           }), sendOptions(ctx.signal)));
-        ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier}${options.parameterGroup ? ` with parameter group ${options.parameterGroup}` : ''}`);
+        ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier}${options.parameterGroup ? ` with parameter group ${options.parameterGroup}` : ''}${describeShape(restoreShape(ctx, options))}`);
       }
       logNote(ctx);
       return resultOf(ctx);
@@ -201,10 +215,32 @@ async function deleteInstanceQuietly(aws: AwsEnvironment, side: Side, identifier
   ctx.log(outcome.note);
 }
 
-function pickedSnapshot(ctx: StepContext, stepId: string): PickedSnapshot {
-  const picked = ctx.resultOf<PickedSnapshot>(stepId);
-  if (picked === undefined) throw new StepFailure(`no snapshot picked: step ${stepId} has no result`, { code: 'MissingInput', retryable: false });
-  return picked;
+function pickedSnapshot(ctx: StepContext, stepIds: readonly string[]): PickedSnapshot {
+  for (const stepId of stepIds) {
+    const picked = ctx.resultOf<PickedSnapshot>(stepId);
+    if (picked !== undefined) return picked;
+  }
+  throw new StepFailure(`no snapshot picked: step ${stepIds.join(' nor ')} has a result`, { code: 'MissingInput', retryable: false });
+}
+
+/** The restore's topology parameters: the replaced instance's shape, overridden by the options given. */
+function restoreShape(ctx: StepContext, options: RestoreDatabaseOptions): Partial<RestoreDBInstanceFromDBSnapshotCommandInput> {
+  const shape = options.shapeFrom ? ctx.resultOf<InstanceShape>(options.shapeFrom) : undefined;
+  const multiAz = options.multiAz ?? shape?.multiAz;
+  const instanceClass = options.instanceClass ?? shape?.instanceClass;
+  return {
+    ...(multiAz !== undefined ? { MultiAZ: multiAz } : {}),
+    ...(instanceClass ? { DBInstanceClass: instanceClass } : {}),
+    ...(shape?.subnetGroup ? { DBSubnetGroupName: shape.subnetGroup } : {}),
+    ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: shape.securityGroupIds } : {}),
+    ...(shape?.storageType ? { StorageType: shape.storageType } : {}),
+    ...(shape?.copyTagsToSnapshot !== undefined ? { CopyTagsToSnapshot: shape.copyTagsToSnapshot } : {}),
+  };
+}
+
+function describeShape(input: Partial<RestoreDBInstanceFromDBSnapshotCommandInput>): string {
+  const parts = [input.MultiAZ ? 'Multi-AZ' : undefined, input.DBInstanceClass, input.DBSubnetGroupName ? `subnet group ${input.DBSubnetGroupName}` : undefined].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /** Options of {@link takeSnapshotStep}. */

@@ -16,6 +16,7 @@ import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/dat
 import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { terminateTaggedInstancesStep } from '../steps/image-steps.js';
+import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
 import { retireDatabaseStep } from '../steps/replica-steps.js';
 import { copySnapshotStep, restoreDatabaseStep, takeSnapshotStep, waitSnapshotAvailableStep } from '../steps/snapshot-steps.js';
 import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
@@ -103,8 +104,10 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
       describe: (_ctx, signal) => aws.clients('primary').rds.send(new DescribeDBInstancesCommand({ MaxRecords: 20 }), sendOptions(signal)),
       preview: () => [previewCall('rds', primaryRegion, 'DescribeDBInstances', { MaxRecords: 20 })],
     }),
+    // Read before it is retired: the restore below rebuilds the primary with the same Multi-AZ, class and network.
+    describeInstanceShapeStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'read-primary-topology', dependsOn: ['wait-primary-region'] }),
     retireDatabaseStep({
-      aws, side: 'primary', identifier: db.primary.identifier, finalSnapshotIdentifier: staleFinal, id: 'retire-stale-primary', dependsOn: ['wait-primary-region'],
+      aws, side: 'primary', identifier: db.primary.identifier, finalSnapshotIdentifier: staleFinal, id: 'retire-stale-primary', dependsOn: ['read-primary-topology'],
       title: `Retire the stale former primary ${db.primary.identifier} in ${primaryRegion} (final snapshot ${staleFinal})`,
       why: 'It holds data from before the disaster and would accept writes again: two writers. Its final snapshot keeps what it had for reconciliation.',
     }),
@@ -118,7 +121,7 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
     copySnapshotStep({ id: 'copy-snapshot-to-primary', aws, from: 'recovery', to: 'primary', sourceIdentifier: drSnapshot, targetIdentifier: drSnapshot, dependsOn: ['wait-dr-snapshot'] }),
     waitSnapshotAvailableStep({ id: 'wait-primary-snapshot', aws, side: 'primary', snapshotIdentifier: drSnapshot, dependsOn: ['copy-snapshot-to-primary'], expectedMs: 15 * 60_000 }),
     restoreDatabaseStep({
-      id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary',
+      id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary', shapeFrom: 'read-primary-topology',
       // A failback run measures what it loses: the writes the DR site accepted after the snapshot restored here (none
       // when the freeze came first). In a live drill the run's RPO stays the failover's (one RPO per run).
       ...(options.freezeStarts === 'disaster' ? { measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot), writesStoppedBy: freeze.id } : {}),
