@@ -112,7 +112,7 @@ export const at = (iso: string | undefined | null): number => Date.parse(iso ?? 
  * The application writing on the run's clock: one write every `everyMs` to whichever database accepts it (the
  * sandbox's data plane), refusals counted. Stop it before reading the truth.
  */
-export function applicationWrites(f: BackupRestoreFixture, firstSeq: number, everyMs = 10_000) {
+export function applicationWrites(f: Pick<BackupRestoreFixture, 'sandbox' | 'clock' | 'names'>, firstSeq: number, everyMs = 10_000) {
   const acked: { seq: number; at: number }[] = [];
   const refusedAt: number[] = [];
   const stop = new AbortController();

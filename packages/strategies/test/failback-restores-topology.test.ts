@@ -16,7 +16,7 @@ const { backupRestore, pilotLight, warmStandby, multiSite, inRegionAurora, inReg
  * What each strategy's failback documents it leaves behind, beyond the state before the failover, as patterns of
  * snapshot names (each must match exactly one new snapshot) and the other known differences.
  */
-function documentedLeftovers(c: StrategyCase, w: CaseWorld, failbackRunId: string, after: AwsState): { snapshots: RegExp[]; adjust: (before: AwsState) => AwsState } {
+function documentedLeftovers(c: StrategyCase, w: CaseWorld, mode: 'graceful' | 'ungraceful', failbackRunId: string, after: AwsState): { snapshots: RegExp[]; adjust: (before: AwsState) => AwsState } {
   const primaryId = w.names.database.primary.identifier;
   if (c === pilotLight || c === warmStandby) {
     // Final snapshots of the stale former writer and of the former recovery writer (standby-failback.ts).
@@ -27,7 +27,11 @@ function documentedLeftovers(c: StrategyCase, w: CaseWorld, failbackRunId: strin
     const restored = w.plan.resources['database']!.kind === 'rds-instance' ? (w.plan.resources['database'] as { recovery: { identifier: string } }).recovery.identifier : '';
     return {
       // The stale primary's final snapshot, and the DR backup the primary was restored from (taken in DR, copied over).
-      snapshots: [new RegExp(`^${w.primary}:${primaryId}-before-failback-`), new RegExp(`^${w.primary}:${restored}-failback-`), new RegExp(`^${w.recovery}:${restored}-failback-`)],
+      snapshots: [
+        new RegExp(`^${w.primary}:${primaryId}-before-failback-`), new RegExp(`^${w.primary}:${restored}-failback-`), new RegExp(`^${w.recovery}:${restored}-failback-`),
+        // A graceful failover's fresh snapshot of the fenced primary, and its copy in the recovery region.
+        ...(mode === 'graceful' ? [new RegExp(`^${w.primary}:${primaryId}-failover-`), new RegExp(`^${w.recovery}:${primaryId}-failover-`)] : []),
+      ],
       adjust: (b) => ({
         ...b,
         // The DR parameter group stays read-only: the failback froze the DR site; the next failover lifts it.
@@ -70,7 +74,7 @@ async function failoverThenFailback(c: StrategyCase, w: CaseWorld, mode: 'gracef
 
 // Pilot light and warm standby after a graceful failover: support/standby-cases.ts compares the topology already.
 const CASES = ([
-  [backupRestore, 'ungraceful'],
+  [backupRestore, 'graceful'], [backupRestore, 'ungraceful'],
   [pilotLight, 'ungraceful'],
   [warmStandby, 'ungraceful'],
   [multiSite, 'graceful'], [multiSite, 'ungraceful'],
@@ -85,7 +89,7 @@ describe('failover then failback leaves AWS as it was', () => {
     const { beforeView, during, back } = await failoverThenFailback(c, w, mode);
     expect(during, 'the failover changed AWS (or there would be nothing to put back)').not.toEqual(beforeView);
     const after = await caseState(w);
-    const { snapshots, adjust } = documentedLeftovers(c, w, back.runId, after);
+    const { snapshots, adjust } = documentedLeftovers(c, w, mode, back.runId, after);
     const added = after.snapshots.filter((s) => !before.snapshots.includes(s));
     expect(added.length, added.join(', ')).toBe(snapshots.length);
     for (const pattern of snapshots) expect(added.filter((s) => pattern.test(s)), `${pattern} in ${added.join(', ')}`).toHaveLength(1);

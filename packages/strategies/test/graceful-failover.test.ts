@@ -2,12 +2,14 @@
  * Graceful (planned) failovers when the plan changes under them: the primary region is lost in the middle of one,
  * the operator switches the run to ungraceful, and the run completes. Pilot light and warm standby have this in
  * support/standby-cases.ts; here multi-site, with the region lost at two points (while the survivor scales out,
- * and after the drain, just before the switchover). Backup & restore has no graceful failover: its known defect is
- * kept below as an expected failure.
+ * and after the drain, just before the switchover). And backup & restore's graceful failover: a planned move that
+ * fences the primary and restores a fresh snapshot of it, against its ungraceful one.
  */
 import { type Run, type RunReport } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
 import { caseState, failedSteps, runCase, STRATEGY_CASES } from './support/strategy-cases.js';
+import { applicationWrites } from './backup-restore-fixture.js';
+import { recordMeasurement } from './support/standby-cases.js';
 import { at, writeHeartbeats } from './support/strategy-on-sandbox.js';
 
 const { multiSite, backupRestore } = STRATEGY_CASES;
@@ -68,26 +70,68 @@ describe('multi-site: the primary region is lost during a graceful failover; the
   });
 });
 
-describe('backup & restore has no graceful failover', () => {
-  // Known defect (reported; backup-restore failover code belongs to another change): the strategy ignores the mode,
-  // so a graceful failover — the CLI's default for `firedrill failover` — restores the newest copy while the primary
-  // still takes writes: two writers, every write since the snapshot lost, and a heartbeat RPO of 0 that says
-  // otherwise. Flip to `it` once graceful either fences and restores a fresh snapshot (RPO 0) or is refused before
-  // any AWS call; this body accepts both.
-  it.fails('a graceful failover with the primary up either refuses before any call, or never has two writers and loses nothing', async () => {
+describe('backup & restore: a graceful failover is a planned move that loses nothing', () => {
+  it('fences the primary, restores a fresh snapshot of it in the recovery region, then moves DNS: one writer at all times, RPO 0 and RTO against the truth', async () => {
     const w = await backupRestore.world(73);
     await writeHeartbeats(w.sandbox, w.clock, w.app, 10_000);
-    const from = w.sandbox.calls().at(-1)?.seq ?? 0;
-    let run: Awaited<ReturnType<typeof runCase>>;
-    try {
-      run = await runCase(backupRestore, w, { operation: 'failover', mode: 'graceful' });
-    } catch (error) {
-      expect((error as Error).message).toMatch(/graceful/);
-      expect(w.sandbox.calls().filter((c) => c.seq > from)).toEqual([]);
-      return;
-    }
-    expect(run.report.status, failedSteps(run.report)).toBe('succeeded');
-    expect(w.sandbox.truth.splitBrainDetected).toBe(false);
-    expect(w.sandbox.truth.lostWrites(w.app).lost).toEqual([]);
+    // The application keeps writing through the move, to whichever database accepts it (refusals while fenced).
+    const writes = applicationWrites(w, 1_000);
+    const { report } = await runCase(backupRestore, w, { operation: 'failover', mode: 'graceful' });
+    await w.clock.sleep(30_000);
+    writes.stop();
+    expect(report.status, failedSteps(report)).toBe('succeeded');
+    expect(report.mode).toBe('graceful');
+    const primaryId = w.names.database.primary.identifier;
+    const restoredId = (w.plan.resources['database'] as { recovery: { identifier: string } }).recovery.identifier;
+    // The order that makes it safe: fence → fresh snapshot → copy → restore from that copy → DNS.
+    const ended = (id: string) => at(stepOf(report, id)!.endedAt);
+    const started = (id: string) => at(stepOf(report, id)!.startedAt);
+    expect(stepOf(report, 'pick-snapshot')!.status).toBe('skipped');
+    expect(ended('fence-primary-writers')).toBeLessThanOrEqual(started('snapshot-primary-database'));
+    expect(ended('wait-recovery-snapshot')).toBeLessThanOrEqual(started('restore-database'));
+    expect(ended('unfence-restored-database')).toBeLessThanOrEqual(started('switch-dns-to-recovery'));
+    const restoreCall = w.sandbox.calls({ command: 'RestoreDBInstanceFromDBSnapshot', outcome: 'ok' });
+    expect(restoreCall.map((c) => (c.input as { DBSnapshotIdentifier: string }).DBSnapshotIdentifier)).toEqual([expect.stringMatching(new RegExp(`^${primaryId}-failover-`))]);
+
+    // Never two writers, and no write the application was told succeeded is lost; it was refused only while moving.
+    expect(w.sandbox.truth.splitBrainEpisodes()).toEqual([]);
+    const disasterAt = at(report.disasterAt);
+    const truth = w.sandbox.truth.lostWrites(w.app, { disasterAt });
+    expect(truth.lost).toEqual([]);
+    expect(truth.survivor).toBe(`${w.recovery}:${restoredId}`);
+    expect(writes.acked.length).toBeGreaterThan(0);
+    expect(writes.acked.at(-1)!.at, 'the application writes to the recovery region after the move').toBeGreaterThan(ended('wait-dns-recovery-in-sync'));
+    expect(writes.refusedAt.length).toBeGreaterThan(0);
+    expect(Math.min(...writes.refusedAt)).toBeGreaterThanOrEqual(started('fence-primary-writers'));
+    // RPO 0, measured from the fresh snapshot Firedrill took after its own fence (verified), as the truth says.
+    expect(report.rpo).toMatchObject({ source: 'snapshot', seconds: 0 });
+    expect(report.rpo.verified).toBeUndefined();
+    expect(truth.rpoMs).toBe(0);
+    // RTO: from the declared move until the recovery region served, by the health probe, against the truth.
+    const served = w.sandbox.truth.firstHealthyAt(w.recovery, disasterAt, w.app)!;
+    expect(report.rto.source).toBe('health-probe');
+    expect(Math.abs(report.rto.seconds! - (served - disasterAt) / 1000)).toBeLessThanOrEqual(1);
+    recordMeasurement(`backup-restore graceful: RTO ${report.rto.seconds} s (truth ${(served - disasterAt) / 1000} s), RPO ${report.rpo.seconds} s (truth ${truth.rpoMs / 1000} s)`);
+
+    // Final AWS state through the SDK: the primary fenced and still there (failback retires it), the restored
+    // database writable in the recovery region, users sent there.
+    const state = await caseState(w);
+    expect(state.databases[`${w.primary}:${primaryId}`]).toMatchObject({ status: 'available', readOnly: true });
+    expect(state.databases[`${w.recovery}:${restoredId}`]).toMatchObject({ status: 'available', readOnly: false });
+    expect(w.sandbox.truth.dnsTarget(w.names.dns!.recordName).regions).toEqual([w.recovery]);
+  });
+
+  it('an ungraceful failover restores the newest copy already in the recovery region, as before: no fence, no fresh snapshot', async () => {
+    const w = await backupRestore.world(74);
+    w.sandbox.faults.regionOutage(w.primary);
+    const { report } = await runCase(backupRestore, w, { operation: 'failover', mode: 'ungraceful' });
+    expect(report.status, failedSteps(report)).toBe('succeeded');
+    for (const id of ['fence-primary-writers', 'snapshot-primary-database', 'copy-snapshot-to-recovery']) expect(stepOf(report, id)!.status).toBe('skipped');
+    expect(w.sandbox.calls({ command: 'CreateDBSnapshot' })).toEqual([]);
+    const restored = w.sandbox.calls({ command: 'RestoreDBInstanceFromDBSnapshot', outcome: 'ok' }).map((c) => (c.input as { DBSnapshotIdentifier: string }).DBSnapshotIdentifier);
+    expect(restored).toEqual([w.names.database.recoverySnapshots!.at(-1)]);
+    expect(report.rpo.source).toBe('snapshot');
+    expect(report.rpo.seconds).toBeGreaterThan(0);
+    expect(report.rpo.verified).toBeUndefined();
   });
 });

@@ -121,9 +121,11 @@ export interface RestoreDatabaseOptions {
   /**
    * The step that stopped writes before the snapshot restored here was taken (a failback's freeze). The report
    * trusts the snapshot to hold every write only if Firedrill ran that step itself; marked done by a person, the
-   * RPO is measured from heartbeats, or reported unverified (see `RpoEvidence.writesStoppedBy`).
+   * RPO is measured from heartbeats, or reported unverified (see `RpoEvidence.writesStoppedBy`). With several
+   * `snapshotFrom` steps, a map from the step whose snapshot is restored to the step that stopped writes before it
+   * (a graceful failover's fence holds for its fresh copy, not for the newest copy an ungraceful one picks).
    */
-  writesStoppedBy?: string;
+  writesStoppedBy?: string | Readonly<Record<string, string>>;
   dependsOn?: readonly string[];
   /** Delete the instance when the run rolls back (drill copies). */
   deleteOnRollback?: boolean;
@@ -146,10 +148,11 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
   const sources = typeof options.snapshotFrom === 'string' ? [options.snapshotFrom] : options.snapshotFrom;
   const resultOf = (ctx: StepContext): RestoredDatabase => {
     const picked = pickedSnapshot(ctx, sources);
+    const stop = typeof options.writesStoppedBy === 'string' ? options.writesStoppedBy : options.writesStoppedBy?.[picked.from];
     // Extra fields travel to the journal's rpo.measured detail.
     const evidence: RpoEvidence = {
       source: 'snapshot', snapshotCreatedAt: picked.capturedAt, snapshotId: picked.snapshotIdentifier,
-      ...(options.rpoNote ? { note: options.rpoNote } : {}), ...(options.writesStoppedBy ? { writesStoppedBy: options.writesStoppedBy } : {}),
+      ...(options.rpoNote ? { note: options.rpoNote } : {}), ...(stop ? { writesStoppedBy: stop } : {}),
     };
     return {
       identifier, region, snapshotIdentifier: picked.snapshotIdentifier, capturedAtIso: picked.capturedAtIso,
@@ -215,10 +218,10 @@ async function deleteInstanceQuietly(aws: AwsEnvironment, side: Side, identifier
   ctx.log(outcome.note);
 }
 
-function pickedSnapshot(ctx: StepContext, stepIds: readonly string[]): PickedSnapshot {
+function pickedSnapshot(ctx: StepContext, stepIds: readonly string[]): PickedSnapshot & { from: string } {
   for (const stepId of stepIds) {
     const picked = ctx.resultOf<PickedSnapshot>(stepId);
-    if (picked !== undefined) return picked;
+    if (picked !== undefined) return { ...picked, from: stepId };
   }
   throw new StepFailure(`no snapshot picked: step ${stepIds.join(' nor ')} has a result`, { code: 'MissingInput', retryable: false });
 }

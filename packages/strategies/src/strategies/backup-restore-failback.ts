@@ -1,7 +1,8 @@
 /**
  * Backup & restore failback: once the primary region answers again, retire the stale former primary (keeping a
  * final snapshot of it), freeze writes at the DR site, snapshot the DR database, copy the snapshot to the primary
- * region, restore it there under the plan's primary identifier, point DNS back, unfreeze, and take the DR site
+ * region, restore it there under the plan's primary identifier, unfreeze (before DNS when Firedrill froze the DR
+ * site itself, after it when a person did), point DNS back, and take the DR site
  * down again — the topology the plan describes, with a new instance behind the same name.
  */
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
@@ -130,15 +131,21 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
     }),
     waitDatabaseAvailableStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'wait-primary-database', dependsOn: ['restore-primary-database'] }),
   );
-  let served = 'wait-primary-database';
+  // Fenced by Firedrill, the restored primary accepts writes before users are sent to it: its group may be the one a
+  // graceful failover fenced (read-only), and an endpoint refusing writes is not a healthy target. The DR site is
+  // frozen already, so there is still one writer. A person's unfreeze stays last (it is "out of maintenance mode").
+  const unfreezeFirst = failbackFencesWriters(topology);
+  if (unfreezeFirst) steps.push(unfreeze(['wait-primary-database']));
+  let served = unfreezeFirst ? 'unfreeze-writes' : 'wait-primary-database';
   if (topology.dns !== undefined) {
     steps.push(
-      switchDnsStep({ aws, record: topology.dns.resource, to: 'primary', id: 'switch-dns-to-primary', dependsOn: ['wait-primary-database'] }),
+      switchDnsStep({ aws, record: topology.dns.resource, to: 'primary', id: 'switch-dns-to-primary', dependsOn: [served] }),
       waitDnsInSyncStep({ aws, switchStepId: 'switch-dns-to-primary', id: 'wait-dns-primary-in-sync', restoresService: true }),
     );
     served = 'wait-dns-primary-in-sync';
   }
-  steps.push(unfreeze([served]), ...drSiteTeardown(options, drSnapshot, served));
+  if (!unfreezeFirst) steps.push(unfreeze([served]));
+  steps.push(...drSiteTeardown(options, drSnapshot, served));
   return steps;
 }
 
@@ -162,7 +169,7 @@ function drSiteTeardown(options: BackupRestoreFailbackOptions, drSnapshot: strin
   const db = topology.database.resource;
   const steps: StepDefinition[] = [
     retireDatabaseStep({
-      aws, side: 'recovery', identifier: db.recovery.identifier, id: 'retire-dr-database', dependsOn: ['unfreeze-writes'],
+      aws, side: 'recovery', identifier: db.recovery.identifier, id: 'retire-dr-database', dependsOn: [...new Set(['unfreeze-writes', after])],
       title: `Delete the DR database ${db.recovery.identifier} in ${aws.region('recovery')} (its data is in ${drSnapshot})`,
       why: 'Backup & restore runs nothing in the recovery region; the next failover restores again from the newest copy.',
     }),

@@ -13,6 +13,7 @@ import { unfenceWritersStep } from '../steps/fence-steps.js';
 import { waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
+import { freshCopySteps } from './backup-restore-graceful.js';
 import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
 
 /** Options of {@link backupRestoreFailoverSteps}. */
@@ -25,6 +26,12 @@ export interface BackupRestoreFailoverOptions {
   title?: string;
   /** Prefix of step ids (a live drill keeps failover and failback apart). @default '' */
   prefix?: string;
+  /**
+   * The run's id: with it, the failover also holds the graceful branch (steps run in graceful mode only: fence the
+   * primary, snapshot it, copy the snapshot over, restore that). Without it (a live drill, which declares the primary
+   * lost), only the restore of the newest copy.
+   */
+  gracefulRunId?: string;
 }
 
 /** Ids of the steps a failover ends with, for what follows it (a live drill's failback). */
@@ -52,11 +59,19 @@ export function backupRestoreFailoverSteps(options: BackupRestoreFailoverOptions
   });
   const restoredId = db.recovery.identifier;
   const recoveryGroup = topology.parameters.parameterGroups?.recovery;
+  const graceful = options.gracefulRunId === undefined ? undefined : freshCopySteps({ aws, topology, runId: options.gracefulRunId, after: declare.id, prefix: p });
+  // Ungraceful: the newest copy already there. After the graceful branch, so that a run switched to ungraceful
+  // mid-way still picks one (the fresh copy, if it got there).
+  const pick = pickNewestSnapshotStep({ id: `${p}pick-snapshot`, aws, side: 'recovery', instanceIdentifier: db.primary.identifier, dependsOn: [graceful?.ids.ready ?? declare.id] });
   const steps: StepDefinition[] = [
     declare,
-    pickNewestSnapshotStep({ id: `${p}pick-snapshot`, aws, side: 'recovery', instanceIdentifier: db.primary.identifier, dependsOn: [declare.id] }),
+    ...(graceful?.steps ?? []),
+    graceful ? { ...pick, modes: ['ungraceful'] } : pick,
     restoreDatabaseStep({
-      id: `${p}restore-database`, aws, side: 'recovery', identifier: restoredId, snapshotFrom: `${p}pick-snapshot`, measuresRpo: true,
+      id: `${p}restore-database`, aws, side: 'recovery', identifier: restoredId, measuresRpo: true,
+      // The first with a result: the pick (ungraceful), else the fresh copy of the fenced primary (graceful).
+      snapshotFrom: graceful ? [pick.id, graceful.ids.copy] : pick.id,
+      ...(graceful ? { dependsOn: [pick.id, graceful.ids.ready], writesStoppedBy: { [graceful.ids.copy]: graceful.ids.fence } } : {}),
       tags: { 'firedrill:plan': plan.metadata.name, 'firedrill:role': topology.database.role },
       ...(db.recovery.instanceClass ? { instanceClass: db.recovery.instanceClass } : {}),
       ...(recoveryGroup ? { parameterGroup: recoveryGroup } : {}),
@@ -68,7 +83,8 @@ export function backupRestoreFailoverSteps(options: BackupRestoreFailoverOptions
     // The last failback fenced this group (read-only) to freeze the DR site, and the restored database uses it:
     // let it accept writes, or the recovery site would serve reads only. A no-op when it already does.
     steps.push({
-      ...unfenceWritersStep({ aws, side: 'recovery', identifier: restoredId, id: `${p}unfence-restored-database`, dependsOn: [`${p}wait-database-restored`] }),
+      // Rolled back, it is fenced again before a graceful failover's fence of the primary is lifted: never two writers.
+      ...unfenceWritersStep({ aws, side: 'recovery', identifier: restoredId, id: `${p}unfence-restored-database`, dependsOn: [`${p}wait-database-restored`], ...(graceful ? { compensate: true } : {}) }),
       why: `The restored database uses ${recoveryGroup}, which the last failback left read-only to freeze the DR site; the application must be able to write to it.`,
     });
     ready[0] = `${p}unfence-restored-database`;

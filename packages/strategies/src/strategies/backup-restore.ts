@@ -41,7 +41,17 @@ function liveDrill(ctx: StrategyContext, options: BackupRestoreStrategyOptions):
 function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): StrategyRun {
   const topology = backupRestoreTopology(ctx.plan);
   // A failover answers a real outage; on a simulated target the run injects the one it answers (ungraceful only).
-  if (ctx.operation === 'failover') return { steps: backupRestoreFailoverSteps({ aws: ctx.aws, topology, ...(ctx.injectDisaster ? { injectDisaster: ctx.injectDisaster } : {}) }).steps };
+  if (ctx.operation === 'failover') {
+    // A graceful failover is a planned move with the primary up (its steps say so); ungraceful answers its loss.
+    const title = ctx.mode === 'graceful'
+      ? `Planned move of ${ctx.plan.metadata.name} from ${ctx.aws.region('primary')} to ${ctx.aws.region('recovery')}: fence the primary, restore a fresh snapshot of it`
+      : undefined;
+    return {
+      steps: backupRestoreFailoverSteps({
+        aws: ctx.aws, topology, gracefulRunId: ctx.runId, ...(title ? { title } : {}), ...(ctx.injectDisaster ? { injectDisaster: ctx.injectDisaster } : {}),
+      }).steps,
+    };
+  }
   if (ctx.operation === 'failback') return { steps: backupRestoreFailbackSteps({ aws: ctx.aws, topology, runId: ctx.runId, freezeStarts: 'disaster' }) };
   if (ctx.drill === 'live') return { steps: liveDrill(ctx, options) };
   const { steps, probe } = backupRestoreIsolatedDrill({ aws: ctx.aws, topology, runId: ctx.runId });
@@ -56,9 +66,13 @@ function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): Str
  *   retention and snapshot schedules as the plan says; the named DB parameter groups in the regions whose restores
  *   use them; AMIs (restored and backed-up roles), launch templates and recovery Auto Scaling groups in the
  *   recovery region; buckets versioned and replicated; the DNS pair and its health checks; the IAM actions needed.
- * - `failover`: pick the newest copy → restore ∥ launch compute from the copied AMI → DNS → INSYNC.
- * - `failback`: retire the stale primary → freeze DR writes → snapshot → copy → restore in the primary region →
- *   DNS back → unfreeze → take the DR site down (and wait until the DR database is gone: RDS keeps a deleting
+ * - `failover`, ungraceful: pick the newest copy → restore ∥ launch compute from the copied AMI → DNS → INSYNC.
+ *   Graceful (a planned move, the primary up): fence the primary's writers (read-only parameter group, or by hand
+ *   without one) → snapshot it → copy the snapshot to the recovery region → restore that copy → DNS: RPO 0, never
+ *   two writers. Switched to ungraceful mid-way, it restores the newest copy there instead.
+ * - `failback`: read the primary's topology → retire the stale primary → freeze DR writes → snapshot → copy →
+ *   restore in the primary region as it was (Multi-AZ, class, network) → unfreeze → DNS back (a manual unfreeze
+ *   comes after DNS) → take the DR site down (and wait until the DR database is gone: RDS keeps a deleting
  *   instance's identifier, which the next failover restores into).
  * - `drill` isolated: restore and launch copies named and tagged with the run id, probe them directly, delete
  *   them, prove nothing is left (run with `rollback: always`); live: failover then failback, both measured.
