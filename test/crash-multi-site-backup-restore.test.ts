@@ -140,10 +140,13 @@ describe.concurrent('multi-site and backup & restore live drills crashed mid-fai
     // to the health-checked failover records (see dnsCutoverStep), so there is at most one change each way.
     expect(ref.effects.filter((e) => e.startsWith('ChangeResourceRecordSets')).length).toBeLessThanOrEqual(2);
     expect(ref.effects.filter((e) => !e.startsWith('ChangeResourceRecordSets'))).toEqual([
+      'AddTagsToResource us-east-1', // the stale primary's final snapshot, tagged as the plan's safety net
       'CopyDBSnapshot us-east-1',
       'CreateDBSnapshot us-west-2',
       'DeleteDBInstance us-east-1', // the stale primary (final snapshot kept)
       'DeleteDBInstance us-west-2', // the restored instance
+      'DeleteDBSnapshot us-east-1', // the failback's transfer snapshots, once the primary serves
+      'DeleteDBSnapshot us-west-2',
       'ModifyDBParameterGroup us-west-2', // freeze the DR site
       'RestoreDBInstanceFromDBSnapshot us-east-1',
       'RestoreDBInstanceFromDBSnapshot us-west-2',
@@ -162,7 +165,8 @@ describe.concurrent('multi-site and backup & restore live drills crashed mid-fai
     // Failover: the restore call landed and not journaled; the wait for the restored instance (the launch cut off
     // with it); the launch landed; the DNS switch (where Route 53 does not answer, it leaves the cutover to the
     // health-checked records: the resumed run finds it answering and re-points them). Failback: the restore in
-    // us-east-1 landed; the deletion of the restored instance in us-west-2 landed.
+    // us-east-1 landed; the deletion of the restored instance in us-west-2 landed; the deletion of the first transfer
+    // snapshot landed (the resumed run deletes the other only).
     const moments: Moment[] = [
       ['step.log', 'restore-database'],
       ['step.log', 'wait-database-restored'],
@@ -170,11 +174,12 @@ describe.concurrent('multi-site and backup & restore live drills crashed mid-fai
       ['step.log', 'switch-dns-to-recovery'],
       ['step.log', 'restore-primary-database'],
       ['step.log', 'retire-dr-database'],
+      ['step.log', 'delete-failback-snapshots'],
     ];
     const { rechecked, foundDone } = await crashAtEach(c, ref, moments, WIDTH, async ({ what, sandbox }) => {
       expect(await endState(sandbox), `${what}: AWS at the end`).toEqual(before);
     });
-    expect(rechecked).toEqual(expect.arrayContaining(['launch-compute', 'restore-database', 'restore-primary-database', 'retire-dr-database', 'switch-dns-to-recovery', 'wait-database-restored']));
+    expect(rechecked).toEqual(expect.arrayContaining(['delete-failback-snapshots', 'launch-compute', 'restore-database', 'restore-primary-database', 'retire-dr-database', 'switch-dns-to-recovery', 'wait-database-restored']));
     expect(foundDone).toEqual(expect.arrayContaining(['launch-compute', 'restore-database', 'restore-primary-database', 'retire-dr-database']));
   });
 });

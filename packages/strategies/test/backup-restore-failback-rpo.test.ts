@@ -31,13 +31,17 @@ async function failedOverAndServing(f: Fixture) {
   return atDr;
 }
 
-/** Capture time of the snapshot the primary database was restored from, read through the SDK. */
+/**
+ * Capture time of the snapshot the primary database was restored from, by the sandbox's record of it: the failback
+ * deletes that copy once the primary serves (so the SDK no longer lists it), and the sandbox keeps what it was.
+ */
 async function restoredFromCapturedAt(f: Fixture): Promise<number> {
   const record = f.sandbox.world.rds[f.primary]!.instances[f.names.database.primary.identifier]!;
+  const snapshot = Object.values(f.sandbox.world.rds[f.primary]!.snapshots).find((s) => s.arn === record.restoredFrom)!;
   const id = record.restoredFrom!.split(':').at(-1)!;
-  const snapshot = (await f.rds.primary.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots![0]!;
-  expect(snapshot.SnapshotCreateTime!.getTime()).toBeGreaterThan(snapshot.OriginalSnapshotCreateTime!.getTime()); // a copy
-  return snapshot.OriginalSnapshotCreateTime!.getTime();
+  await expect(f.rds.primary.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).rejects.toThrow(/not found/); // deleted once it served
+  expect(snapshot.copiedAt).toBeGreaterThan(snapshot.createdAt); // a copy: createdAt is the original's capture time
+  return snapshot.createdAt;
 }
 
 describe('backup & restore failback measures its RPO', () => {

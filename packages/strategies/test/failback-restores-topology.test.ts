@@ -16,7 +16,7 @@ const { backupRestore, pilotLight, warmStandby, multiSite, inRegionAurora, inReg
  * What each strategy's failback documents it leaves behind, beyond the state before the failover, as patterns of
  * snapshot names (each must match exactly one new snapshot) and the other known differences.
  */
-function documentedLeftovers(c: StrategyCase, w: CaseWorld, mode: 'graceful' | 'ungraceful', failbackRunId: string, after: AwsState): { snapshots: RegExp[]; adjust: (before: AwsState) => AwsState } {
+function documentedLeftovers(c: StrategyCase, w: CaseWorld, failbackRunId: string, after: AwsState): { snapshots: RegExp[]; adjust: (before: AwsState) => AwsState } {
   const primaryId = w.names.database.primary.identifier;
   if (c === pilotLight || c === warmStandby) {
     // Final snapshots of the stale former writer and of the former recovery writer (standby-failback.ts).
@@ -24,14 +24,10 @@ function documentedLeftovers(c: StrategyCase, w: CaseWorld, mode: 'graceful' | '
     return { snapshots: [new RegExp(`^${w.primary}:${primaryId}-before-failback-${sfx}$`), new RegExp(`^${w.recovery}:${w.names.database.recovery!.identifier}-before-reprotect-${sfx}$`)], adjust: (b) => b };
   }
   if (c === backupRestore) {
-    const restored = w.plan.resources['database']!.kind === 'rds-instance' ? (w.plan.resources['database'] as { recovery: { identifier: string } }).recovery.identifier : '';
     return {
-      // The stale primary's final snapshot, and the DR backup the primary was restored from (taken in DR, copied over).
-      snapshots: [
-        new RegExp(`^${w.primary}:${primaryId}-before-failback-`), new RegExp(`^${w.primary}:${restored}-failback-`), new RegExp(`^${w.recovery}:${restored}-failback-`),
-        // A graceful failover's fresh snapshot of the fenced primary, and its copy in the recovery region.
-        ...(mode === 'graceful' ? [new RegExp(`^${w.primary}:${primaryId}-failover-`), new RegExp(`^${w.recovery}:${primaryId}-failover-`)] : []),
-      ],
+      // The stale primary's final snapshot (the safety net), only: the snapshots that carried data across (the
+      // failback's DR backup and its copy, a graceful failover's fresh snapshot and its copy) are deleted.
+      snapshots: [new RegExp(`^${w.primary}:${primaryId}-before-failback-`)],
       adjust: (b) => ({
         ...b,
         // The DR parameter group stays read-only: the failback froze the DR site; the next failover lifts it.
@@ -89,7 +85,7 @@ describe('failover then failback leaves AWS as it was', () => {
     const { beforeView, during, back } = await failoverThenFailback(c, w, mode);
     expect(during, 'the failover changed AWS (or there would be nothing to put back)').not.toEqual(beforeView);
     const after = await caseState(w);
-    const { snapshots, adjust } = documentedLeftovers(c, w, mode, back.runId, after);
+    const { snapshots, adjust } = documentedLeftovers(c, w, back.runId, after);
     const added = after.snapshots.filter((s) => !before.snapshots.includes(s));
     expect(added.length, added.join(', ')).toBe(snapshots.length);
     for (const pattern of snapshots) expect(added.filter((s) => pattern.test(s)), `${pattern} in ${added.join(', ')}`).toHaveLength(1);

@@ -119,6 +119,9 @@ describe('backup & restore: a graceful failover is a planned move that loses not
     expect(state.databases[`${w.primary}:${primaryId}`]).toMatchObject({ status: 'available', readOnly: true });
     expect(state.databases[`${w.recovery}:${restoredId}`]).toMatchObject({ status: 'available', readOnly: false });
     expect(w.sandbox.truth.dnsTarget(w.names.dns!.recordName).regions).toEqual([w.recovery]);
+    // The fresh snapshot and its copy only carried the data across: deleted once users were on the recovery region.
+    expect(state.snapshots.filter((s) => s.includes(`${primaryId}-failover-`))).toEqual([]);
+    expect(stepOf(report, 'delete-failover-snapshots')!.status).toBe('succeeded');
   });
 
   it('an ungraceful failover restores the newest copy already in the recovery region, as before: no fence, no fresh snapshot', async () => {

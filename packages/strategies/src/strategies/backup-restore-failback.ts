@@ -18,6 +18,7 @@ import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { terminateTaggedInstancesStep } from '../steps/image-steps.js';
 import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
+import { deleteTransientSnapshotsStep, pruneSnapshotsStep, SNAPSHOT_PURPOSE_TAG, tagSnapshotStep } from '../steps/snapshot-retention-steps.js';
 import { retireDatabaseStep } from '../steps/replica-steps.js';
 import { copySnapshotStep, restoreDatabaseStep, takeSnapshotStep, waitSnapshotAvailableStep } from '../steps/snapshot-steps.js';
 import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
@@ -117,7 +118,10 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
   const { freeze, unfreeze } = freezeSteps(options, ['wait-primary-region']);
   steps.push(
     freeze,
-    takeSnapshotStep({ id: 'snapshot-dr-database', aws, side: 'recovery', instanceIdentifier: db.recovery.identifier, snapshotIdentifier: drSnapshot, dependsOn: [freeze.id], tags: { 'firedrill:plan': aws.plan.metadata.name } }),
+    takeSnapshotStep({
+      id: 'snapshot-dr-database', aws, side: 'recovery', instanceIdentifier: db.recovery.identifier, snapshotIdentifier: drSnapshot, dependsOn: [freeze.id],
+      tags: { 'firedrill:plan': aws.plan.metadata.name, [SNAPSHOT_PURPOSE_TAG]: 'failback-transfer' },
+    }),
     waitSnapshotAvailableStep({ id: 'wait-dr-snapshot', aws, side: 'recovery', snapshotIdentifier: drSnapshot, dependsOn: ['snapshot-dr-database'], expectedMs: 4 * 60_000 }),
     copySnapshotStep({ id: 'copy-snapshot-to-primary', aws, from: 'recovery', to: 'primary', sourceIdentifier: drSnapshot, targetIdentifier: drSnapshot, dependsOn: ['wait-dr-snapshot'] }),
     waitSnapshotAvailableStep({ id: 'wait-primary-snapshot', aws, side: 'primary', snapshotIdentifier: drSnapshot, dependsOn: ['copy-snapshot-to-primary'], expectedMs: 15 * 60_000 }),
@@ -145,8 +149,32 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
     served = 'wait-dns-primary-in-sync';
   }
   if (!unfreezeFirst) steps.push(unfreeze([served]));
-  steps.push(...drSiteTeardown(options, drSnapshot, served));
+  steps.push(...drSiteTeardown(options, drSnapshot, served), ...snapshotRetention(options, { drSnapshot, staleFinal, served }));
   return steps;
+}
+
+/** How many `before-failback` safety-net snapshots of a plan are kept. */
+export const DEFAULT_KEEP_BEFORE_FAILBACK = 3;
+
+/**
+ * Once the primary serves again: the DR snapshot and its copy only carried the data home, so they go; the stale
+ * primary's final snapshot is a safety net (what it held when it was replaced), tagged, and the plan keeps the
+ * newest few of those (`strategy.parameters.keepBeforeFailbackSnapshots`).
+ */
+function snapshotRetention(options: BackupRestoreFailbackOptions, names: { drSnapshot: string; staleFinal: string; served: string }): StepDefinition[] {
+  const { aws, topology, runId } = options;
+  const after = [...new Set([names.served, 'unfreeze-writes'])];
+  return [
+    deleteTransientSnapshotsStep({
+      id: 'delete-failback-snapshots', aws, dependsOn: after, what: "the failback's transfer snapshots",
+      snapshots: [{ side: 'recovery', identifier: names.drSnapshot }, { side: 'primary', identifier: names.drSnapshot }],
+    }),
+    tagSnapshotStep({ id: 'tag-before-failback-snapshot', aws, side: 'primary', identifier: names.staleFinal, purpose: 'before-failback', runId, dependsOn: ['wait-stale-primary-deleted'] }),
+    pruneSnapshotsStep({
+      id: 'prune-before-failback-snapshots', aws, side: 'primary', purpose: 'before-failback', dependsOn: ['tag-before-failback-snapshot', ...after],
+      keep: topology.parameters.keepBeforeFailbackSnapshots ?? DEFAULT_KEEP_BEFORE_FAILBACK,
+    }),
+  ];
 }
 
 /** What the failback's RPO rests on: a fence Firedrill set and checked, or a person's word. */
@@ -170,7 +198,7 @@ function drSiteTeardown(options: BackupRestoreFailbackOptions, drSnapshot: strin
   const steps: StepDefinition[] = [
     retireDatabaseStep({
       aws, side: 'recovery', identifier: db.recovery.identifier, id: 'retire-dr-database', dependsOn: [...new Set(['unfreeze-writes', after])],
-      title: `Delete the DR database ${db.recovery.identifier} in ${aws.region('recovery')} (its data is in ${drSnapshot})`,
+      title: `Delete the DR database ${db.recovery.identifier} in ${aws.region('recovery')} (its data is in ${db.primary.identifier}, restored from ${drSnapshot})`,
       why: 'Backup & restore runs nothing in the recovery region; the next failover restores again from the newest copy.',
     }),
     // RDS keeps the identifier of a deleting instance: the next failover (next week's drill, or a retried CI job

@@ -13,7 +13,7 @@ import { unfenceWritersStep } from '../steps/fence-steps.js';
 import { waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
-import { freshCopySteps } from './backup-restore-graceful.js';
+import { deleteFreshCopyStep, freshCopySteps } from './backup-restore-graceful.js';
 import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
 
 /** Options of {@link backupRestoreFailoverSteps}. */
@@ -120,5 +120,6 @@ export function backupRestoreFailoverSteps(options: BackupRestoreFailoverOptions
     );
     last = `${p}wait-dns-recovery-in-sync`;
   }
+  if (graceful) steps.push(deleteFreshCopyStep({ aws, ids: graceful.ids, after: last, prefix: p }));
   return { steps, ids: { last, restoredDatabase: restoredId } };
 }

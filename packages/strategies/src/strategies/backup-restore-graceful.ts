@@ -9,6 +9,7 @@
 import type { ManualStep, StepDefinition } from '@firedrill/core';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { fenceWritersStep } from '../steps/fence-steps.js';
+import { deleteTransientSnapshotsStep } from '../steps/snapshot-retention-steps.js';
 import { copySnapshotStep, takeSnapshotStep, waitSnapshotAvailableStep } from '../steps/snapshot-steps.js';
 import { runSuffix } from './backup-restore-failback.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
@@ -57,10 +58,24 @@ export function freshCopySteps(options: { aws: AwsEnvironment; topology: BackupR
       why: 'The primary is fenced, so this snapshot holds every write it accepted: the move loses nothing.', modes: GRACEFUL,
     },
     { ...waitSnapshotAvailableStep({ id: `${p}wait-primary-snapshot`, aws, side: 'primary', snapshotIdentifier: snapshot, dependsOn: [`${p}snapshot-primary-database`], expectedMs: 4 * 60_000 }), modes: GRACEFUL },
-    { ...copySnapshotStep({ id: `${p}copy-snapshot-to-recovery`, aws, from: 'primary', to: 'recovery', sourceIdentifier: snapshot, targetIdentifier: snapshot, dependsOn: [`${p}wait-primary-snapshot`], tags }), modes: GRACEFUL },
+    // The copy carries the snapshot's tags (CopyTags), so its deletion recognises it as Firedrill's too.
+    { ...copySnapshotStep({ id: `${p}copy-snapshot-to-recovery`, aws, from: 'primary', to: 'recovery', sourceIdentifier: snapshot, targetIdentifier: snapshot, dependsOn: [`${p}wait-primary-snapshot`] }), modes: GRACEFUL },
     { ...waitSnapshotAvailableStep({ id: `${p}wait-recovery-snapshot`, aws, side: 'recovery', snapshotIdentifier: snapshot, dependsOn: [`${p}copy-snapshot-to-recovery`], expectedMs: 15 * 60_000 }), modes: GRACEFUL },
   ];
   return { steps, ids: { fence: fenceId, copy: `${p}copy-snapshot-to-recovery`, ready: `${p}wait-recovery-snapshot`, snapshot } };
+}
+
+/**
+ * Once users are on the recovery region, the fresh snapshot and its copy have done their job: the restored database
+ * holds their data, and the fenced primary still does until the failback retires it (keeping a final snapshot).
+ */
+export function deleteFreshCopyStep(options: { aws: AwsEnvironment; ids: FreshCopyIds; after: string; prefix?: string }): StepDefinition {
+  const { aws, ids } = options;
+  return deleteTransientSnapshotsStep({
+    id: `${options.prefix ?? ''}delete-failover-snapshots`, aws, modes: GRACEFUL, dependsOn: [options.after],
+    what: "the graceful failover's transfer snapshots",
+    snapshots: [{ side: 'primary', identifier: ids.snapshot }, { side: 'recovery', identifier: ids.snapshot }],
+  });
 }
 
 function manualFence(aws: AwsEnvironment, primary: string, id: string, after: string): ManualStep {

@@ -20,10 +20,13 @@ export type BackupsResource = ResourceOfKind<'backups'>;
  *   that is backed up but not recovered is left out this way.
  * - `parameterGroups`: custom DB parameter groups (per side) the restored databases use, so failback can fence
  *   the DR site's writers through the read-only parameter. Without one, failback asks a human to freeze writes.
+ * - `keepBeforeFailbackSnapshots`: how many of the stale primary's final snapshots (`<db>-before-failback-*`, one per
+ *   failback, tagged by Firedrill) are kept; older ones of this plan are deleted. @default 3
  */
 export interface BackupRestoreParameters {
   restore?: string[];
   parameterGroups?: { primary?: string; recovery?: string };
+  keepBeforeFailbackSnapshots?: number;
 }
 
 /** The plan, as backup & restore sees it. */
@@ -47,7 +50,10 @@ function parameterIssues(plan: Plan, file: string): PlanIssue[] {
   const issue = (field: string, expected: string, found: unknown): void => {
     issues.push({ file, path: `strategy.parameters.${field}`, message: `expected ${expected}, got ${JSON.stringify(found)}`, expected, found: JSON.stringify(found) });
   };
-  for (const key of Object.keys(raw)) if (key !== 'restore' && key !== 'parameterGroups') issue(key, 'no such parameter (known: restore, parameterGroups)', raw[key]);
+  const known = ['restore', 'parameterGroups', 'keepBeforeFailbackSnapshots'];
+  for (const key of Object.keys(raw)) if (!known.includes(key)) issue(key, `no such parameter (known: ${known.join(', ')})`, raw[key]);
+  const keep = raw['keepBeforeFailbackSnapshots'];
+  if (keep !== undefined && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1)) issue('keepBeforeFailbackSnapshots', 'a whole number of snapshots, at least 1', keep);
   const restore = raw['restore'];
   if (restore !== undefined) {
     if (!Array.isArray(restore) || restore.some((r) => typeof r !== 'string')) issue('restore', 'a list of role names', restore);

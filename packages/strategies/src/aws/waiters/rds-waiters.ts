@@ -195,6 +195,19 @@ export const dbSnapshotAvailableWaiter = defineWaiter({
   acceptor: dbSnapshotAvailable,
 });
 
+/** DB snapshot deleted: gone from DescribeDBSnapshots (DBSnapshotNotFound). RDS deletes a snapshot in seconds. */
+export const dbSnapshotDeletedWaiter = defineWaiter({
+  service: 'rds',
+  command: 'DescribeDBSnapshots',
+  what: (p: RdsResourceParams) => `DB snapshot ${p.identifier} deleted`,
+  resource: (p: RdsResourceParams) => p.identifier,
+  acceptor: (output: DbSnapshotsOutput) => {
+    const status = output.DBSnapshots?.[0]?.Status;
+    return status === undefined || status === 'deleted' ? { state: 'SUCCESS', progress: 'deleted' } : { state: 'RETRY', progress: status };
+  },
+  acceptError: (error) => (/^DBSnapshotNotFound/.test(error.code) ? { state: 'SUCCESS', progress: 'deleted' } : undefined),
+});
+
 /** DB cluster available. */
 export const dbClusterAvailableWaiter = defineWaiter({
   service: 'rds',

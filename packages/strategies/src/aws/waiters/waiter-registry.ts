@@ -14,6 +14,7 @@ import {
   dbInstanceDeletedWaiter,
   dbInstancePromotedWaiter,
   dbSnapshotAvailableWaiter,
+  dbSnapshotDeletedWaiter,
   globalClusterWriterMovedWaiter,
 } from './rds-waiters.js';
 import { changeInSyncWaiter, healthCheckHealthyWaiter } from './route53-waiters.js';
@@ -28,6 +29,7 @@ export const waiters = {
   dbInstancePromoted: dbInstancePromotedWaiter,
   dbInstanceDeleted: dbInstanceDeletedWaiter,
   dbSnapshotAvailable: dbSnapshotAvailableWaiter,
+  dbSnapshotDeleted: dbSnapshotDeletedWaiter,
   dbClusterAvailable: dbClusterAvailableWaiter,
   dbClusterFailoverComplete: dbClusterFailoverCompleteWaiter,
   globalClusterWriterMoved: globalClusterWriterMovedWaiter,
