@@ -7,7 +7,7 @@
  */
 import { type Run, type RunReport } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
-import { caseState, failedSteps, runCase, STRATEGY_CASES } from './support/strategy-cases.js';
+import { type CaseWorld, caseState, failedSteps, runCase, STRATEGY_CASES } from './support/strategy-cases.js';
 import { applicationWrites } from './backup-restore-fixture.js';
 import { recordMeasurement } from './support/standby-cases.js';
 import { at, writeHeartbeats } from './support/strategy-on-sandbox.js';
@@ -15,7 +15,7 @@ import { at, writeHeartbeats } from './support/strategy-on-sandbox.js';
 const { multiSite, backupRestore } = STRATEGY_CASES;
 
 /** Loses the primary region when `stepId` has `on`, and has the operator switch to ungraceful `afterMs` later. */
-function outageThenSwitch(w: Awaited<ReturnType<typeof multiSite.world>>, stepId: string, on: 'step.started' | 'step.succeeded', afterMs: number, seen: { outageAt?: number; switchedAt?: number }) {
+function outageThenSwitch(w: CaseWorld, stepId: string, on: 'step.started' | 'step.succeeded', afterMs: number, seen: { outageAt?: number; switchedAt?: number }) {
   return (run: Run): void => {
     run.events.on(on, (e) => {
       if (e.stepId !== stepId || seen.outageAt !== undefined) return;
@@ -124,6 +124,33 @@ describe('backup & restore: a graceful failover is a planned move that loses not
     expect(stepOf(report, 'delete-failover-snapshots')!.status).toBe('succeeded');
   });
 
+  it('the primary region is lost while the fresh snapshot is taken; the operator switches to ungraceful: the newest copy already there is restored, RPO against the truth', async () => {
+    const w = await backupRestore.world(75);
+    await writeHeartbeats(w.sandbox, w.clock, w.app, 10_000);
+    const seen: { outageAt?: number; switchedAt?: number } = {};
+    const { report } = await runCase(backupRestore, w, { operation: 'failover', mode: 'graceful', during: outageThenSwitch(w, 'wait-primary-snapshot', 'step.started', 60_000, seen) });
+    expect(report.status, failedSteps(report)).toBe('succeeded');
+    expect(report.mode).toBe('ungraceful');
+    expect(stepOf(report, 'fence-primary-writers')!.status).toBe('succeeded');
+    for (const id of ['wait-primary-snapshot', 'copy-snapshot-to-recovery', 'wait-recovery-snapshot', 'delete-failover-snapshots']) expect(stepOf(report, id)!.status, id).toBe('skipped');
+    expect(stepOf(report, 'pick-snapshot')!.status).toBe('succeeded');
+    const restored = w.sandbox.calls({ command: 'RestoreDBInstanceFromDBSnapshot', outcome: 'ok' }).map((c) => (c.input as { DBSnapshotIdentifier: string }).DBSnapshotIdentifier);
+    expect(restored).toEqual([w.names.database.recoverySnapshots!.at(-1)]);
+    expect(w.sandbox.truth.splitBrainEpisodes()).toEqual([]);
+    // The RPO is the restored copy's age, verified (no fence it rests on), and the truth agrees.
+    const disasterAt = at(report.disasterAt);
+    const truth = w.sandbox.truth.lostWrites(w.app, { disasterAt });
+    expect(report.rpo.source).toBe('snapshot');
+    expect(report.rpo.verified).toBeUndefined();
+    expect(report.rpo.seconds).toBeGreaterThan(0);
+    expect(Math.abs(report.rpo.seconds! * 1000 - truth.rpoMs)).toBeLessThanOrEqual(1);
+    recordMeasurement(`backup-restore graceful → ungraceful: RTO ${report.rto.seconds} s, RPO ${report.rpo.seconds} s (truth ${truth.rpoMs / 1000} s, ${truth.lost.length} writes lost)`);
+    // Route 53's control plane (us-east-1) is down with the region: the health-checked failover records move users
+    // once the checkers have seen the recovery endpoint healthy (RequestInterval × FailureThreshold = 30 s).
+    await w.clock.sleep(60_000);
+    expect(w.sandbox.truth.dnsTarget(w.names.dns!.recordName).regions).toEqual([w.recovery]);
+  });
+
   it('an ungraceful failover restores the newest copy already in the recovery region, as before: no fence, no fresh snapshot', async () => {
     const w = await backupRestore.world(74);
     w.sandbox.faults.regionOutage(w.primary);
@@ -136,5 +163,7 @@ describe('backup & restore: a graceful failover is a planned move that loses not
     expect(report.rpo.source).toBe('snapshot');
     expect(report.rpo.seconds).toBeGreaterThan(0);
     expect(report.rpo.verified).toBeUndefined();
+    const truth = w.sandbox.truth.lostWrites(w.app, { disasterAt: at(report.disasterAt) });
+    expect(Math.abs(report.rpo.seconds! * 1000 - truth.rpoMs)).toBeLessThanOrEqual(1);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What backup & restore keeps of the manual snapshots it makes. Manual snapshots never expire and count against the
- * account's quota (100 per region by default), so weekly drills would pile them up:
+ * account's quota (RDS User Guide, "Quotas and constraints for Amazon RDS": manual DB instance snapshots, 100 per
+ * Region by default, adjustable), so weekly drills would pile them up:
  *
  * - transient ones, made only to carry data to the other region (a failback's `-failback-` snapshot and its copy,
  *   a graceful failover's `-failover-` snapshot and its copy), are deleted once the database restored from them
