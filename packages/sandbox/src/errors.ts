@@ -7,6 +7,7 @@
  * the AWS code is also on `Code` and `Error.Code`.
  */
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
+import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
@@ -15,7 +16,7 @@ import * as sts from '@aws-sdk/client-sts';
 import type { ResponseMetadata } from '@smithy/types';
 
 /** The simulated services. */
-export type ServiceName = 'rds' | 'ec2' | 'autoscaling' | 'route53' | 's3' | 'sts';
+export type ServiceName = 'rds' | 'ec2' | 'autoscaling' | 'route53' | 's3' | 'sts' | 'cloudwatch';
 
 /** An AWS error response, thrown by the simulated services. */
 export class AwsApiError extends Error {
@@ -86,6 +87,11 @@ const MODELED: Record<ServiceName, Record<string, ExceptionClass>> = {
     BucketAlreadyOwnedByYou: asCtor(s3.BucketAlreadyOwnedByYou),
     NotFound: asCtor(s3.NotFound),
   },
+  cloudwatch: {
+    InvalidParameterValue: asCtor(cloudwatch.InvalidParameterValueException),
+    MissingParameter: asCtor(cloudwatch.MissingRequiredParameterException),
+    InvalidParameterCombination: asCtor(cloudwatch.InvalidParameterCombinationException),
+  },
   sts: {
     ExpiredToken: asCtor(sts.ExpiredTokenException),
     MalformedPolicyDocument: asCtor(sts.MalformedPolicyDocumentException),
@@ -99,6 +105,7 @@ const BASE: Record<ServiceName, BaseExceptionClass> = {
   route53: route53.Route53ServiceException as unknown as BaseExceptionClass,
   s3: s3.S3ServiceException as unknown as BaseExceptionClass,
   sts: sts.STSServiceException as unknown as BaseExceptionClass,
+  cloudwatch: cloudwatch.CloudWatchServiceException as unknown as BaseExceptionClass,
 };
 
 /** Builds the exception the real SDK would throw for `error` from `service`. */

@@ -43,10 +43,11 @@ const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   Route53Client: 'route53',
   S3Client: 's3',
   STSClient: 'sts',
+  CloudWatchClient: 'cloudwatch',
 };
 
 const HOST_PREFIX: Record<ServiceName, string> = {
-  rds: 'rds', ec2: 'ec2', autoscaling: 'autoscaling', route53: 'route53', s3: 's3', sts: 'sts',
+  rds: 'rds', ec2: 'ec2', autoscaling: 'autoscaling', route53: 'route53', s3: 's3', sts: 'sts', cloudwatch: 'monitoring',
 };
 
 /** Route 53's control plane lives in us-east-1 (aws-facts.md). */

@@ -35,6 +35,11 @@ const ASG_MUTATING: TokenBucketSpec = { burst: 40, refillPerSecond: 5 };
 // S3 publishes per-prefix request rates: 3,500 PUT/COPY/POST/DELETE and 5,500 GET/HEAD per second.
 const S3_WRITE: TokenBucketSpec = { burst: 3_500, refillPerSecond: 3_500 };
 const S3_READ: TokenBucketSpec = { burst: 5_500, refillPerSecond: 5_500 };
+// CloudWatch publishes TPS quotas per account and region (CloudWatch User Guide, "CloudWatch service quotas", and
+// the AWS knowledge-center article on GetMetricData; not in aws-facts.md): GetMetricData 50, GetMetricStatistics
+// 400. No burst figure is published: one second's worth.
+const CLOUDWATCH_GET_METRIC_DATA: TokenBucketSpec = { burst: 50, refillPerSecond: 50 };
+const CLOUDWATCH_GET_METRIC_STATISTICS: TokenBucketSpec = { burst: 400, refillPerSecond: 400 };
 
 /** The error code a service answers a throttled call with, and its HTTP status. */
 export const THROTTLING_ERROR: Record<ServiceName, { code: string; status: number }> = {
@@ -44,6 +49,7 @@ export const THROTTLING_ERROR: Record<ServiceName, { code: string; status: numbe
   autoscaling: { code: 'Throttling', status: 400 },
   s3: { code: 'SlowDown', status: 503 },
   sts: { code: 'Throttling', status: 400 },
+  cloudwatch: { code: 'Throttling', status: 400 },
 };
 
 /** Which bucket a call draws from: its key (scope) and size, or `undefined` for unmetered calls (STS). */
@@ -71,6 +77,10 @@ export function bucketFor(
       const read = /^(Get|Head|List)/.test(command);
       return { key: `s3:${region}:${read ? 'read' : 'write'}`, spec: read ? S3_READ : S3_WRITE };
     }
+    case 'cloudwatch':
+      return command === 'GetMetricData'
+        ? { key: `cloudwatch:${region}:GetMetricData`, spec: CLOUDWATCH_GET_METRIC_DATA }
+        : { key: `cloudwatch:${region}:${command}`, spec: CLOUDWATCH_GET_METRIC_STATISTICS };
     case 'sts':
       return undefined;
   }

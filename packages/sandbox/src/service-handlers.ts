@@ -2,6 +2,7 @@
 import type { ServiceName } from './errors.js';
 import type { ServiceHandlers } from './operation-context.js';
 import { autoScalingHandlers } from './services/auto-scaling.js';
+import { cloudWatchHandlers } from './services/cloudwatch.js';
 import { ec2Handlers } from './services/ec2.js';
 import { rdsHandlers } from './services/rds.js';
 import { route53Handlers } from './services/route53.js';
@@ -16,4 +17,5 @@ export const SERVICE_HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = 
   route53: route53Handlers,
   s3: s3Handlers,
   sts: stsHandlers,
+  cloudwatch: cloudWatchHandlers,
 };
