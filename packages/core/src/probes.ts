@@ -75,4 +75,9 @@ export type RpoEvidence =
        */
       writesStoppedBy?: string;
     }
-  | { source: 'replica-lag'; lagMs: number };
+  | {
+      source: 'replica-lag';
+      lagMs: number;
+      /** Where the lag figure comes from and how much it proves, for people. */
+      note?: string;
+    };

@@ -332,7 +332,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
       // replica lag seen just before promotion, and say why.
       const lag = this.#lagEvidence;
       if (lag?.source === 'replica-lag') {
-        await this.record({ type: 'rpo.measured', seconds: Math.max(0, lag.lagMs) / 1000, source: 'replica-lag', detail: { ...lag, note: 'no heartbeat reached the promoted store; replica lag observed just before promotion' } });
+        await this.record({ type: 'rpo.measured', seconds: Math.max(0, lag.lagMs) / 1000, source: 'replica-lag', detail: { ...lag, note: `no heartbeat reached the promoted store; replica lag observed just before promotion${lag.note ? ` (${lag.note})` : ''}` } });
       }
       return;
     }

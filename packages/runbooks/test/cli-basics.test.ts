@@ -83,4 +83,14 @@ describe('firedrill command line', () => {
     expect(history.out()).toContain(report.runId);
     expect(history.out()).toContain('RTO 1m30s ✗');
   });
+
+  it('iam-policy grants cloudwatch:GetMetricData where the plan reads replication lag (the graceful catch-up wait, check)', async () => {
+    const runbookExamples = join(import.meta.dirname, '..', 'examples');
+    for (const plan of ['pilot-light.yaml', 'multi-site.yaml']) {
+      const io = bufferIo();
+      expect(await runCli(['iam-policy', join(runbookExamples, plan)], io), io.err()).toBe(0);
+      const policy = JSON.parse(io.out()) as { Statement: { Action: string[] }[] };
+      expect(policy.Statement.flatMap((s) => s.Action), plan).toContain('cloudwatch:GetMetricData');
+    }
+  });
 });

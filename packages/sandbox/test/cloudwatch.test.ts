@@ -5,7 +5,7 @@ import {
   InvalidParameterValueException,
   MissingRequiredParameterException,
 } from '@aws-sdk/client-cloudwatch';
-import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { VirtualClock } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
 import { Sandbox } from '../src/index.js';
@@ -48,6 +48,14 @@ async function writeEverySecond(sandbox: Sandbox, clock: VirtualClock, db: strin
 }
 
 describe('CloudWatch (RDS replication lag metrics)', () => {
+  it('DescribeDBInstances reports replication status only, as RDS does: no lag figure in StatusInfos', async () => {
+    const { sandbox, clock, west } = await replicated();
+    sandbox.faults.replicationLag('orders-replica', 4_000);
+    await writeEverySecond(sandbox, clock, 'orders', 30_000);
+    const db = (await west.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-replica' }))).DBInstances![0]!;
+    expect(db.StatusInfos).toEqual([{ StatusType: 'read replication', Normal: true, Status: 'replicating' }]);
+  });
+
   it('ReplicaLag: one datapoint per minute, published once the minute is over, in seconds, matching the replication model', async () => {
     const { sandbox, clock, cw } = await replicated();
     sandbox.faults.replicationLag('orders-replica', 4_000);

@@ -31,6 +31,33 @@ describe('pilot light on the sandbox', () => {
   });
 });
 
+describe('pilot light: the graceful catch-up wait reads CloudWatch', () => {
+  it('waits for a ReplicaLag 0 minute that began after the fence, then promotes: RPO 0 against the truth', async () => {
+    const clock = new VirtualClock({ start });
+    const scenario = await buildPilotLightScenario({ clock, seed: 12 });
+    const { sandbox, names } = scenario;
+    // Replication runs 3 s behind: the replica is still missing writes when the fence goes up.
+    sandbox.faults.replicationLag(names.app, 3_000);
+    const { report, disasterAt } = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: pilotLight, operation: 'failover', mode: 'graceful' });
+    expect(report.status, JSON.stringify(report.steps.filter((s) => s.status === 'failed').map((s) => [s.id, s.error?.message]))).toBe('succeeded');
+
+    const fence = report.steps.find((s) => s.id === 'fence-primary-writers')!;
+    const wait = report.steps.find((s) => s.id === 'wait-replica-caught-up')!;
+    const promote = report.steps.find((s) => s.id === 'promote-replica')!;
+    // ReplicaLag is a per-minute figure published when the minute is over: the first minute that can prove the
+    // fenced primary's writes all arrived begins after the fence and ends a minute later. Nothing earlier counts.
+    const fencedAt = Date.parse(fence.endedAt!);
+    const firstWholeMinuteEnds = Math.ceil(fencedAt / 60_000) * 60_000 + 60_000;
+    expect(Date.parse(wait.endedAt!)).toBeGreaterThanOrEqual(firstWholeMinuteEnds);
+    expect(Date.parse(wait.endedAt!)).toBeLessThan(firstWholeMinuteEnds + 30_000);
+    expect(Date.parse(promote.startedAt!)).toBeGreaterThanOrEqual(Date.parse(wait.endedAt!));
+
+    expect(report.rpo).toMatchObject({ seconds: 0, source: 'heartbeat' });
+    expect(sandbox.truth.lostWrites(names.app, { disasterAt }).lost).toEqual([]);
+    expect(sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
+
 const underTest: StandbyUnderTest = { strategy: pilotLight, build: buildPilotLightScenario, standby: { min: 0, desired: 0, max: 0 } };
 
 describe('pilot light: ungraceful failover in a us-east-1 outage (Route 53 control plane down)', () => {
@@ -50,6 +77,9 @@ describe('pilot light: isolated drills, errors', () => {
     const clock = new VirtualClock({ start });
     const scenario = await buildPilotLightScenario({ clock, seed: 7 });
     const { sandbox, names } = scenario;
+    // The replica has been replicating for a few minutes, so CloudWatch has published ReplicaLag datapoints (the
+    // replica-lag RPO evidence); a world built this instant has none.
+    await clock.sleep(3 * 60_000);
     const { report, aws, plan } = await runOnSandbox({ scenario, clock, plan: planForScenario(names, { rollback: 'always' }), strategy: pilotLight, operation: 'drill', drill: 'isolated', runId: 'tracking-app-drill-iso7' });
     expect(report.status, JSON.stringify(report.steps.filter((s) => s.status === 'failed').map((s) => [s.id, s.error?.message]))).toBe('succeeded');
     expect(report.rto.source).toBe('step');

@@ -1,6 +1,6 @@
 /** Shared RDS helpers: ARNs, lookups, validation and the SDK output shapes. */
 import type { DBInstance, DBSnapshot, Tag } from '@aws-sdk/client-rds';
-import { nodeKey, observedReplicaLag, resolveNode } from '../database-nodes.js';
+import { nodeKey, resolveNode } from '../database-nodes.js';
 import { AwsApiError, badRequest, notFound } from '../errors.js';
 import { isRegionDown } from '../faults.js';
 import type { OperationContext } from '../operation-context.js';
@@ -82,7 +82,11 @@ export function standbyZoneOf(r: Pick<DbInstanceRecord, 'region' | 'availability
   return r.availabilityZone === `${r.region}a` ? `${r.region}b` : `${r.region}a`;
 }
 
-/** The DBInstance output shape. Replica lag is reported in `StatusInfos[0].Message` as `Replica lag <ms> ms`. */
+/**
+ * The DBInstance output shape. A replica's `StatusInfos` say what RDS's do (DBInstanceStatusInfo API reference):
+ * status `replicating` / `error` / `stopped`, `Normal`, and a message only for an error. RDS does not report the
+ * replica lag here: it is the CloudWatch metric ReplicaLag (services/cloudwatch-rds-metrics.ts).
+ */
 export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInstance {
   const link = valueAt(r.replication, ctx.now);
   const status = instanceStatus(ctx, r);
@@ -111,12 +115,11 @@ export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInst
   if (link) {
     const source = resolveNode(ctx.world, link.source);
     out.ReadReplicaSourceDBInstanceIdentifier = source && source.region === r.region ? source.record.id : r.sourceArn;
-    const lag = observedReplicaLag(ctx.world, { kind: 'instance', key: nodeKey('instance', r.region, r.id), region: r.region, record: r }, ctx.now);
     const broken = source === undefined || isRegionDown(ctx.world, source.region, ctx.now);
     out.StatusInfos = [
       broken
         ? { StatusType: 'read replication', Normal: false, Status: 'error', Message: 'Replication has stopped: the source is unreachable.' }
-        : { StatusType: 'read replication', Normal: true, Status: status === 'available' ? 'replicating' : 'stopped', Message: `Replica lag ${lag ?? 0} ms` },
+        : { StatusType: 'read replication', Normal: true, Status: status === 'available' ? 'replicating' : 'stopped' },
     ];
   }
   return out;

@@ -2,10 +2,10 @@
  * The AWS services Firedrill talks to, by the short names used in rate limits, call records, IAM actions
  * and error messages.
  */
-export type AwsService = 'rds' | 'ec2' | 'autoScaling' | 'route53' | 's3';
+export type AwsService = 'rds' | 'ec2' | 'autoScaling' | 'route53' | 's3' | 'cloudWatch';
 
 /** Every {@link AwsService}, in a stable order. */
-export const AWS_SERVICES: readonly AwsService[] = ['rds', 'ec2', 'autoScaling', 'route53', 's3'];
+export const AWS_SERVICES: readonly AwsService[] = ['rds', 'ec2', 'autoScaling', 'route53', 's3', 'cloudWatch'];
 
 /**
  * Route 53's control plane is global and lives in us-east-1: its client always targets that region, and its
@@ -26,6 +26,8 @@ export function serviceFromClientName(clientName: string | undefined): AwsServic
       return 'route53';
     case 'S3Client':
       return 's3';
+    case 'CloudWatchClient':
+      return 'cloudWatch';
     default:
       return undefined;
   }

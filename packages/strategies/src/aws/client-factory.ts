@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient, type RDSClientConfig } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -69,6 +70,8 @@ export interface AwsClients {
   /** Always in us-east-1, where Route 53's control plane lives. */
   readonly route53: Route53Client;
   readonly s3: S3Client;
+  /** Metrics AWS services publish (RDS replica lag). */
+  readonly cloudWatch: CloudWatchClient;
 }
 
 /** The client options every SDK client accepts, as Firedrill sets them. */
@@ -154,6 +157,9 @@ export class AwsClientPool {
       get s3(): S3Client {
         const forcePathStyle = pool.#defaults.s3ForcePathStyle ?? pool.#defaults.endpoints?.s3 !== undefined;
         return lazy('s3', () => pool.#build('s3', region, role, (c) => new S3Client({ ...c, forcePathStyle })));
+      },
+      get cloudWatch(): CloudWatchClient {
+        return lazy('cloudWatch', () => pool.#build('cloudWatch', region, role, (c) => new CloudWatchClient(c)));
       },
     };
   }

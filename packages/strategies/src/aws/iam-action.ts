@@ -6,6 +6,7 @@ const IAM_PREFIX: Record<AwsService, string> = {
   autoScaling: 'autoscaling',
   route53: 'route53',
   s3: 's3',
+  cloudWatch: 'cloudwatch',
 };
 
 /**

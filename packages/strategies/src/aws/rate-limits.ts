@@ -48,6 +48,13 @@ export const ROUTE53_CREATE_HEALTH_CHECK: TokenBucketSpec = { capacity: 50, refi
  * calls and a describe every few seconds per group) stays well inside. Raise it via overrides if measured higher.
  */
 export const AUTO_SCALING_ALL: TokenBucketSpec = { capacity: 20, refillPerSecond: 2 };
+/**
+ * CloudWatch GetMetricData: 50 requests per second per account and region (CloudWatch User Guide, "CloudWatch
+ * service quotas"; not in aws-facts.md). No burst is published: one second's worth.
+ */
+export const CLOUDWATCH_GET_METRIC_DATA: TokenBucketSpec = { capacity: 50, refillPerSecond: 50 };
+/** CloudWatch GetMetricStatistics: 400 requests per second per account and region (same source). */
+export const CLOUDWATCH_GET_METRIC_STATISTICS: TokenBucketSpec = { capacity: 400, refillPerSecond: 400 };
 // S3: 3,500 writes and 5,500 reads per second per prefix (S3 User Guide, "Performance") — effectively unlimited
 // for a DR run's few control calls, so S3 calls draw from no bucket.
 
@@ -128,6 +135,10 @@ export function rateBucketsFor(service: AwsService | 'sts', command: string, inp
       return route53Draws(operation);
     case 'autoScaling':
       return [{ bucket: 'autoScaling:all', spec: AUTO_SCALING_ALL, cost: 1 }];
+    case 'cloudWatch':
+      if (operation === 'GetMetricData') return [{ bucket: 'cloudWatch:get-metric-data', spec: CLOUDWATCH_GET_METRIC_DATA, cost: 1 }];
+      if (operation === 'GetMetricStatistics') return [{ bucket: 'cloudWatch:get-metric-statistics', spec: CLOUDWATCH_GET_METRIC_STATISTICS, cost: 1 }];
+      return [];
     default:
       return [];
   }

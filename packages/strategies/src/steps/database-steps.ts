@@ -11,7 +11,8 @@ import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
-import { replicaCaughtUpWaiter, replicationStateOf } from './replication-lag.js';
+import { lagMetricPreview, replicaLagEvidence } from './replica-lag-evidence.js';
+import { observeReplicaLag, type ReplicaLagParams, replicaCaughtUpWaiter } from './replication-lag.js';
 
 /** Options naming one DB instance on one side. */
 export interface DatabaseStepOptions extends AwsStepOptions {
@@ -25,10 +26,13 @@ const describeOn = (aws: AwsEnvironment, side: Side, identifier: string) => (sig
 
 const describePreview = (aws: AwsEnvironment, side: Side, identifier: string) => previewCall('rds', aws.region(side), 'DescribeDBInstances', { DBInstanceIdentifier: identifier });
 
+
 /**
- * Waits until a replica has received everything its source acknowledged (replica lag 0). In a graceful
- * failover this runs after the fence: once it succeeds, promoting loses nothing. Fails at once when
- * replication has stopped (the source region is gone) — switch the run to ungraceful then.
+ * Waits until a replica has received everything its source acknowledged: CloudWatch's ReplicaLag reads 0 (or at
+ * most `maxLagMs`) for a minute that began after the wait started. In a graceful failover this runs after the
+ * fence, so such a minute began with the source fenced: once it succeeds, promoting loses nothing. Expect one to
+ * two minutes (the metric is per minute and published once the minute is over). While replication has stopped
+ * (the source region is gone) it keeps waiting and says so — switch the run to ungraceful then.
  *
  * @example
  * waitReplicaCaughtUpStep({ aws, side: 'recovery', identifier: 'tracking-db-replica', dependsOn: ['fence-primary-writers'], modes: ['graceful'] });
@@ -44,10 +48,13 @@ export function waitReplicaCaughtUpStep(options: DatabaseStepOptions & { maxLagM
     ...(options.modes ? { modes: options.modes } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     definition: replicaCaughtUpWaiter,
-    params: { identifier, maxLagMs },
-    describe: (_ctx, signal) => describeOn(aws, side, identifier)(signal),
+    // `since` is when this execution of the wait began: it runs after its dependencies (the fence), so a minute
+    // that begins at or after it began after the fence. A retried or resumed wait takes a later time: still safe.
+    params: (ctx): ReplicaLagParams => ({ identifier, maxLagMs, since: ctx.clock.now() }),
+    describe: (ctx, signal, params) =>
+      observeReplicaLag({ rds: aws.clients(side).rds, cloudWatch: aws.clients(side).cloudWatch, identifier, since: params.since ?? 0, now: ctx.clock.now(), signal }),
     timeoutMs: 10 * 60_000,
-    preview: () => [describePreview(aws, side, identifier)],
+    preview: () => [describePreview(aws, side, identifier), lagMetricPreview(aws, side, identifier)],
     verifyByHand: `CloudWatch ReplicaLag of ${identifier} in ${aws.region(side)} reads 0.`,
   });
 }
@@ -78,6 +85,7 @@ export function promoteReplicaStep(options: DatabaseStepOptions & { backupRetent
     policy: options.policy ?? { retry: { maximumAttempts: 5, nonRetryable: ['DBInstanceNotFound', 'AccessDenied', 'AccessDeniedException'] } },
     preview: () => [
       describePreview(aws, side, identifier),
+      lagMetricPreview(aws, side, identifier),
       previewCall('rds', aws.region(side), 'PromoteReadReplica', {
         DBInstanceIdentifier: identifier,
         ...(options.backupRetentionPeriod === undefined ? {} : { BackupRetentionPeriod: options.backupRetentionPeriod }),
@@ -97,15 +105,12 @@ export function promoteReplicaStep(options: DatabaseStepOptions & { backupRetent
 
 async function promoteWithEvidence(aws: AwsEnvironment, side: Side, identifier: string, retention: number | undefined, ctx: StepContext): Promise<PromoteResult> {
   const rds = aws.clients(side).rds;
-  const described = await describeOn(aws, side, identifier)(ctx.signal).catch(() => undefined);
-  const db = described?.DBInstances?.[0];
-  const replication = db === undefined ? undefined : replicationStateOf(db);
+  // Read before promoting (a promoted replica publishes no ReplicaLag), logged after: the step's first journal line
+  // stays "the promotion landed", which a resumed run relies on.
+  const { evidence, log } = await replicaLagEvidence({ aws, side, identifier, ctx, before: 'promotion' });
   const outcome = journaled(ctx, await promoteReadReplica({ rds, identifier, signal: ctx.signal, ...(retention === undefined ? {} : { backupRetentionPeriod: retention }) }));
-  if (replication?.state === 'replicating' && replication.lagMs !== undefined) {
-    ctx.log(`replica lag just before promotion: ${replication.lagMs} ms`);
-    return { ...outcome, rpoEvidence: { source: 'replica-lag', lagMs: replication.lagMs } };
-  }
-  return outcome;
+  ctx.log(log);
+  return evidence === undefined ? outcome : { ...outcome, rpoEvidence: evidence };
 }
 
 /**

@@ -1,57 +1,105 @@
 /**
- * Reading a read replica's lag. RDS publishes ReplicaLag as a CloudWatch metric; the sandbox (and this reader)
- * take it from the replica's `StatusInfos` ("Replica lag <ms> ms"), which keeps the check to one RDS call.
+ * Reading a read replica's replication. Whether it replicates comes from DescribeDBInstances (`StatusInfos`:
+ * replicating, error, stopped, …); how far behind it is comes only from CloudWatch, the `ReplicaLag` metric RDS
+ * publishes once a minute (aws/cloudwatch-metrics.ts). RDS puts no lag figure in the describe output.
  */
-import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { type DBInstance, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { type LagDatapoint, RDS_METRIC_PERIOD_MS, replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
 import { type AcceptorResult, defineWaiter } from '../aws/waiters/acceptor.js';
-import type { DbInstancesOutput, RdsResourceParams } from '../aws/waiters/rds-waiters.js';
+import type { RdsResourceParams } from '../aws/waiters/rds-waiters.js';
 
 /** What a replica's status says about replication. */
 export type ReplicationState =
-  | { state: 'replicating'; lagMs: number | undefined }
+  | { state: 'replicating' }
   | { state: 'broken'; message: string }
   | { state: 'standalone' };
 
-/** The replication state of a described DB instance. */
+/** The replication state of a described DB instance (from its `StatusInfos`, as RDS reports them). */
 export function replicationStateOf(db: DBInstance): ReplicationState {
   const source = db.ReadReplicaSourceDBInstanceIdentifier;
   if (source === undefined || source === '') return { state: 'standalone' };
   const info = db.StatusInfos?.find((s) => s.StatusType === 'read replication');
   if (info !== undefined && info.Normal === false) return { state: 'broken', message: info.Message ?? info.Status ?? 'replication error' };
-  // The lag may carry a fraction ("Replica lag 321.5 ms"): an integer-only pattern read it as "unknown" and a
-  // wait for "lag ≤ threshold" then never ended.
-  const match = /Replica lag (\d+(?:\.\d+)?) ms/.exec(info?.Message ?? '');
-  return { state: 'replicating', lagMs: match ? Number(match[1]) : undefined };
+  return { state: 'replicating' };
 }
 
 /** Parameters of {@link replicaCaughtUp}. */
 export interface ReplicaLagParams extends RdsResourceParams {
   /** Lag that counts as caught up (ms). @default 0 */
   maxLagMs?: number;
+  /**
+   * Only a minute that began at or after this time counts (epoch ms). A ReplicaLag datapoint is the lag over a
+   * whole minute: after a fence, only a minute that began after the fence was in place can show that the
+   * replica received every write the fenced source acknowledged. @default 0
+   */
+  since?: number;
 }
 
-/** Acceptor: the replica's lag is at most `maxLagMs` (0: it has everything its source acknowledged). */
-export function replicaCaughtUp(output: DbInstancesOutput, params: ReplicaLagParams): AcceptorResult {
-  const db = output.DBInstances?.[0];
+/** What the catch-up waiter judges: the replica as RDS describes it, and its ReplicaLag datapoints since `since`. */
+export interface ReplicaLagObservation {
+  db: DBInstance | undefined;
+  datapoints: LagDatapoint[];
+}
+
+const clockTime = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+const seconds = (ms: number): string => `${Math.round(ms) / 1000} s`;
+
+/**
+ * Acceptor: the newest ReplicaLag datapoint of a minute that began at or after `since` is at most `maxLagMs`
+ * (0: the replica has everything its source acknowledged). Replication that has stopped is a RETRY, not a
+ * failure: in a graceful failover whose source region has just gone, the operator decides — switching the run to
+ * ungraceful skips this wait and promotes what has arrived.
+ */
+export function replicaCaughtUp(output: ReplicaLagObservation, params: ReplicaLagParams): AcceptorResult {
+  const { db } = output;
   if (db === undefined) return { state: 'FAILURE', reason: `DB instance ${params.identifier} not found`, progress: 'not found' };
   const replication = replicationStateOf(db);
   if (replication.state === 'standalone') return { state: 'FAILURE', progress: 'standalone', reason: `${params.identifier} is not a read replica` };
-  // Not a failure: in a graceful failover whose source region has just gone, the operator decides — switching
-  // the run to ungraceful skips this wait and promotes what has arrived.
   if (replication.state === 'broken') return { state: 'RETRY', progress: `replication stopped (${replication.message}): switch the run to ungraceful to promote what has arrived` };
-  if (replication.lagMs !== undefined && replication.lagMs <= (params.maxLagMs ?? 0)) return { state: 'SUCCESS', progress: `lag ${replication.lagMs} ms` };
-  return { state: 'RETRY', progress: replication.lagMs === undefined ? 'lag unknown' : `lag ${replication.lagMs} ms` };
+  const since = params.since ?? 0;
+  const maxLagMs = params.maxLagMs ?? 0;
+  const newest = output.datapoints.filter((p) => p.at >= since).at(-1);
+  if (newest === undefined) {
+    const firstMinute = Math.ceil(since / RDS_METRIC_PERIOD_MS) * RDS_METRIC_PERIOD_MS;
+    return { state: 'RETRY', progress: `replicating; waiting for the ReplicaLag datapoint of the minute from ${clockTime(firstMinute)} (published once that minute is over)` };
+  }
+  const seen = `ReplicaLag ${seconds(newest.maxLagMs)} (maximum of the minute from ${clockTime(newest.at)})`;
+  return newest.maxLagMs <= maxLagMs ? { state: 'SUCCESS', progress: seen } : { state: 'RETRY', progress: `${seen}; waiting for ≤ ${seconds(maxLagMs)}` };
 }
 
-/** Replica caught up with its (fenced) source: expected within seconds once writes stop. */
+/**
+ * Replica caught up with its (fenced) source. At least one whole minute after the wait starts, plus the time until
+ * the next minute begins: that is how CloudWatch publishes ReplicaLag.
+ */
 export const replicaCaughtUpWaiter = defineWaiter({
   service: 'rds',
   command: 'DescribeDBInstances',
-  what: (p: ReplicaLagParams) => `replica ${p.identifier} caught up (lag ≤ ${p.maxLagMs ?? 0} ms)`,
+  what: (p: ReplicaLagParams) => `replica ${p.identifier} caught up (ReplicaLag ≤ ${(p.maxLagMs ?? 0) / 1000} s)`,
   resource: (p: ReplicaLagParams) => p.identifier,
   acceptor: replicaCaughtUp,
-  expectedMs: 5_000,
+  expectedMs: 90_000,
 });
+
+/**
+ * One look for the catch-up waiter: DescribeDBInstances (is it still replicating?), then — only while it is — the
+ * ReplicaLag datapoints from `since` to `now`. A describe error (DBInstanceNotFound) is the waiter's to judge.
+ */
+export async function observeReplicaLag(options: {
+  rds: RDSClient;
+  cloudWatch: CloudWatchClient;
+  identifier: string;
+  since: number;
+  now: number;
+  signal: AbortSignal | undefined;
+}): Promise<ReplicaLagObservation> {
+  const { rds, cloudWatch, identifier, since, now, signal } = options;
+  const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), signal ? { abortSignal: signal } : {});
+  const db = out.DBInstances?.[0];
+  if (db === undefined || replicationStateOf(db).state !== 'replicating') return { db, datapoints: [] };
+  const datapoints = await replicaLagDatapoints({ cloudWatch, identifier, from: since, to: now, ...(signal ? { signal } : {}) });
+  return { db, datapoints };
+}
 
 /** The describe call the replication waiters poll. */
 export function describeInstanceCommand(identifier: string): DescribeDBInstancesCommand {

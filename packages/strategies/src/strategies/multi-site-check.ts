@@ -6,8 +6,8 @@
  * needs are listed. Reads only; a part that cannot be read is a `fail` finding, never a crash of the whole check.
  */
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
-import { formatDuration } from '@firedrill/core';
 import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
+import { auroraGlobalLagDatapoints } from '../aws/cloudwatch-metrics.js';
 import { describeAutoScalingGroup } from '../aws/auto-scaling.js';
 import { describeDbCluster } from '../aws/rds-clusters.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
@@ -18,6 +18,7 @@ import { bucketFindings } from './readiness-buckets.js';
 import { groupLaunchFindings, plannedLaunchTemplateFindings } from './readiness-compute.js';
 import { missingHealthCheckFinding, readHealthCheck } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
+import { LAG_WINDOW_MS, lagFinding } from './readiness-lag.js';
 import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
 
 const SIDES: Side[] = ['primary', 'recovery'];
@@ -71,13 +72,13 @@ async function databaseFindings(aws: AwsEnvironment, { database }: MultiSiteReso
     findings.push({ status: 'fail', check: 'replication', resource: secondary, region, message: `secondary is ${sync}`, action: 'Wait until it is connected; a failover now would lose more than the usual sub-second lag.' });
     return findings;
   }
-  // DescribeGlobalClusters has no lag figure: it says whether the secondary replicates. The lag itself comes from
-  // aurora_global_db_status() (Aurora PostgreSQL, rpo_lag_in_msec) or CloudWatch AuroraGlobalDBReplicationLag, which
-  // Firedrill does not read: say so against the objective rather than pass what was not measured.
-  const rpo = formatDuration(aws.plan.objectives.rpo);
+  // DescribeGlobalClusters has no lag figure: it says whether the secondary replicates. Aurora publishes the lag as
+  // the CloudWatch metric AuroraGlobalDBReplicationLag, in the secondary's region, labelled with the source region.
+  const now = aws.clock.now();
+  const points = await auroraGlobalLagDatapoints({ cloudWatch: aws.clients('recovery').cloudWatch, clusterIdentifier: database.recovery.clusterIdentifier, sourceRegion: aws.region('primary'), from: now - LAG_WINDOW_MS, to: now });
   findings.push(
     { status: 'pass', check: 'replication', resource: secondary, region, message: `secondary ${sync ?? 'connected'} to ${globalId}` },
-    { status: 'warn', check: 'replication-lag', resource: secondary, region, message: `replication lag unknown (the RDS API does not report it); the RPO objective is ${rpo}`, action: `compare the AuroraGlobalDBReplicationLag metric in CloudWatch (or rpo_lag_in_msec of aurora_global_db_status()) with ${rpo}` },
+    lagFinding({ points, rpoMs: aws.plan.objectives.rpo, resource: secondary, region, metric: 'AuroraGlobalDBReplicationLag', lagged: 'replication lag' }),
   );
   return findings;
 }

@@ -4,9 +4,11 @@
  */
 import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
+import { replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { replicationStateOf } from '../steps/replication-lag.js';
+import { lagFinding, LAG_WINDOW_MS } from './readiness-lag.js';
 import { bucketFindings } from './readiness-buckets.js';
 import { describePlannedGroup, groupLaunchFindings, plannedLaunchTemplateFindings } from './readiness-compute.js';
 import { recordPairFindings } from './readiness-dns.js';
@@ -40,15 +42,12 @@ async function replicaFindings(aws: AwsEnvironment, t: StandbyTopology, rpoMs: n
   if (replication.state === 'broken') {
     return [{ status: 'fail', check: 'replica-replicating', resource, region, message: `replication has stopped: ${replication.message}`, action: 'check the source instance and the replica in the console' }];
   }
-  const lag = replication.lagMs;
-  const lagFinding: Finding = lag === undefined
-    ? { status: 'warn', check: 'replication-lag', resource, region, message: 'replica lag unknown', action: 'check the ReplicaLag metric in CloudWatch' }
-    : lag > rpoMs
-      ? { status: 'fail', check: 'replication-lag', resource, region, message: `replica lag ${lag / 1000} s is over the RPO objective of ${rpoMs / 1000} s`, action: 'find what slows replication (write bursts, replica class, network) or revisit the objective' }
-      : { status: 'pass', check: 'replication-lag', resource, region, message: `replica lag ${lag / 1000} s, under the RPO objective of ${rpoMs / 1000} s` };
+  const now = aws.clock.now();
+  const points = await replicaLagDatapoints({ cloudWatch: aws.clients('recovery').cloudWatch, identifier: id, from: now - LAG_WINDOW_MS, to: now });
+  const lag = lagFinding({ points, rpoMs, resource, region, metric: 'ReplicaLag', lagged: 'replica lag' });
   return [
     { status: 'pass', check: 'replica-replicating', resource, region, message: `${id} replicates ${db.ReadReplicaSourceDBInstanceIdentifier}` },
-    lagFinding,
+    lag,
     // Once promoted, the replica is the writer that failback fences (through the same group) before the cutover.
     fencingFinding(aws, 'recovery', db, 'a failback cannot fence it (the recovery writer) before promoting the primary-region copy'),
   ];

@@ -22,6 +22,7 @@ import { awsWaitStep } from '../steps/aws-wait-step.js';
 import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { readOnlyParameter } from '../steps/fence-steps.js';
+import { replicaLagEvidence } from '../steps/replica-lag-evidence.js';
 import { replicationStateOf } from '../steps/replication-lag.js';
 import type { StrategyContext } from '../strategy.js';
 import { runSuffix } from './standby-failback.js';
@@ -78,7 +79,7 @@ async function deleteSnapshotWhenAvailable(aws: AwsEnvironment, snapshot: string
 
 function step(aws: AwsEnvironment, s: Omit<ActionStep, 'kind'> & { calls: [string, string, Record<string, unknown>][] }): ActionStep {
   const { calls, ...rest } = s;
-  return { kind: 'action', ...rest, preview: () => calls.map(([service, command, input]) => previewCall(service as 'rds', aws.region('recovery'), command, input)) };
+  return { kind: 'action', ...rest, preview: () => calls.map(([service, command, input]) => previewCall(service as 'rds' | 'cloudWatch', aws.region('recovery'), command, input)) };
 }
 
 function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): StepDefinition[] {
@@ -117,14 +118,16 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
     step(aws, {
       id: 'snapshot-replica', title: `Snapshot ${replica} in ${aws.region('recovery')} as ${n.snapshot}`, dependsOn: ['declare-drill'],
       why: 'The copy is restored from what the replica holds now: its lag is the data a real failover would lose.',
-      calls: [['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }], ['rds', 'CreateDBSnapshot', { DBInstanceIdentifier: replica, DBSnapshotIdentifier: n.snapshot, Tags: toAwsTags(n.tags) }]],
+      calls: [['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }], ['cloudWatch', 'GetMetricData', { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: replica }] }], ['rds', 'CreateDBSnapshot', { DBInstanceIdentifier: replica, DBSnapshotIdentifier: n.snapshot, Tags: toAwsTags(n.tags) }]],
       check: async (c) => ((await describeDbSnapshot({ rds, identifier: n.snapshot, signal: c.signal })) ? { applied: true } : { applied: false }),
       act: async (c) => {
         const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica }), sendOptions(c.signal))).DBInstances?.[0];
-        const replication = db === undefined ? undefined : replicationStateOf(db);
+        const replicating = db !== undefined && replicationStateOf(db).state === 'replicating';
+        const lag = replicating ? await replicaLagEvidence({ aws, side: 'recovery', identifier: replica, ctx: c, before: 'snapshot' }) : undefined;
         const outcome = await createDbSnapshot({ rds, instanceIdentifier: replica, snapshotIdentifier: n.snapshot, tags: n.tags, signal: c.signal });
         c.log(outcome.note);
-        return replication?.state === 'replicating' && replication.lagMs !== undefined ? { ...outcome, rpoEvidence: { source: 'replica-lag', lagMs: replication.lagMs } } : outcome;
+        if (lag !== undefined) c.log(lag.log);
+        return lag?.evidence === undefined ? outcome : { ...outcome, rpoEvidence: lag.evidence };
       },
       compensate: (c) => deleteSnapshotWhenAvailable(aws, n.snapshot, c),
     }),
