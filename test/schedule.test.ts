@@ -114,4 +114,16 @@ describe('a schedule asking for a drill its strategy cannot run', () => {
       expect(await runCli(['validate', 'ledger.yaml'], io), io.err()).toBe(0);
     }
   });
+
+  it('an in-region plan without a schedule is told to add a drill it can run (live), not the isolated default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    const plan = parse(readFileSync(IN_REGION, 'utf8')) as Record<string, unknown>;
+    delete plan['schedule'];
+    writeFileSync(join(dir, 'ledger.yaml'), stringify(plan));
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'ledger.yaml', '--once'], io)).toBe(2);
+    expect(io.err()).toContain('ledger.yaml has no `schedule`');
+    expect(io.err()).toContain('drill: live');
+    expect(io.err()).not.toContain('drill: isolated');
+  });
 });

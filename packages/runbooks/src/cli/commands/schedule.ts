@@ -37,7 +37,9 @@ async function loadScheduled(io: CliIo, files: string[], options: CommandOptions
     const source = await loadRunnablePlan(planPath(io, file));
     const schedule = source.plan.schedule;
     if (schedule === undefined) {
-      throw new UsageError(`firedrill schedule: ${source.file} has no \`schedule\`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: isolated`);
+      // Suggest a drill the plan's strategy can run (an in-region failover has no isolated drill).
+      const drills = getStrategy(source.plan.strategy.name, source.file).drills ?? ['isolated', 'live'];
+      throw new UsageError(`firedrill schedule: ${source.file} has no \`schedule\`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: ${drills[0]}`);
     }
     if (schedule.timezone !== 'UTC' && schedule.timezone !== 'Etc/UTC') {
       throw new UsageError(`firedrill schedule: ${source.file}: schedule.timezone "${schedule.timezone}" is not supported yet; write the cron and blocked windows in UTC (timezone: UTC)`);
