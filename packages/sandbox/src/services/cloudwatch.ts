@@ -136,5 +136,5 @@ function getMetricStatistics(ctx: OperationContext, input: Input): object {
 /** CloudWatch operations the sandbox simulates. */
 export const cloudWatchHandlers: ServiceHandlers = {
   GetMetricData: getMetricData,
-  GetMetricStatistics: (ctx, input) => getMetricStatistics(ctx, input),
+  GetMetricStatistics: getMetricStatistics,
 };

@@ -193,19 +193,17 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
       const holder = await identifierHolder(rds, identifier, ctx);
       if (holder.kind === 'other') throw identifierTakenFailure(identifier, region, holder);
       if (holder.kind === 'going') await waitIdentifierFreed({ rds, identifier, region, limiter: aws.limiter, ctx });
+      // `check` ran just before this attempt and found no instance of this run's under the name: the name is free,
+      // or was just freed, so the restore call follows.
       const tags = { ...options.tags, [RESTORED_BY_RUN_TAG]: ctx.runId };
-      if (holder.kind === 'this-run') {
-        ctx.log(`${identifier} already restored by this run (${holder.status})`);
-      } else {
-        // identifierHolder above made this check-then-act (the name is free, or just freed).
-        await callAws({ service: 'rds', client: rds, command: 'RestoreDBInstanceFromDBSnapshot', resource: identifier }, ctx.signal, () =>
-          rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
-            DBInstanceIdentifier: identifier, DBSnapshotIdentifier: picked.snapshotIdentifier,
-            ...restoreShape(ctx, options),
-            ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}), Tags: toAwsTags(tags),
-          }), sendOptions(ctx.signal)));
-        ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier}${options.parameterGroup ? ` with parameter group ${options.parameterGroup}` : ''}${describeShape(restoreShape(ctx, options))}`);
-      }
+      const shape = restoreShape(ctx, options);
+      await callAws({ service: 'rds', client: rds, command: 'RestoreDBInstanceFromDBSnapshot', resource: identifier }, ctx.signal, () =>
+        rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
+          DBInstanceIdentifier: identifier, DBSnapshotIdentifier: picked.snapshotIdentifier,
+          ...shape,
+          ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}), Tags: toAwsTags(tags),
+        }), sendOptions(ctx.signal)));
+      ctx.log(`restoring ${identifier} from ${picked.snapshotIdentifier}${options.parameterGroup ? ` with parameter group ${options.parameterGroup}` : ''}${describeShape(shape)}`);
       logNote(ctx);
       return resultOf(ctx);
     },
