@@ -89,8 +89,6 @@ export {
   describeDbSnapshot,
   describeNewestSnapshot,
   type NewestSnapshotOptions,
-  restoreDbInstanceFromSnapshot,
-  type RestoreDbInstanceOptions,
 } from './aws/rds-snapshots.js';
 export {
   type DbClusterOptions,

@@ -4,10 +4,8 @@ import {
   type DBSnapshot,
   DescribeDBSnapshotsCommand,
   type RDSClient,
-  RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
-import { type ActionOutcome, type AdapterCallOptions, adapterFailure, callAws, callAwsOrNotFound, sendOptions, toAwsTags } from './aws-call.js';
-import { describeDbInstance } from './rds-instances.js';
+import { type ActionOutcome, type AdapterCallOptions, callAws, callAwsOrNotFound, sendOptions, toAwsTags } from './aws-call.js';
 
 /** A DB snapshot, as the strategies need it. */
 export interface DbSnapshotSummary {
@@ -138,42 +136,4 @@ export async function copyDbSnapshot(options: CopyDbSnapshotOptions): Promise<Ac
       ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
     }), sendOptions(signal)));
   return { changed: true, note: `copying ${options.sourceSnapshotArn} to ${targetIdentifier}` };
-}
-
-/** Options of {@link restoreDbInstanceFromSnapshot}. */
-export interface RestoreDbInstanceOptions extends AdapterCallOptions {
-  rds: RDSClient;
-  identifier: string;
-  snapshotIdentifier: string;
-  instanceClass?: string;
-  subnetGroupName?: string;
-  securityGroupIds?: readonly string[];
-  multiAz?: boolean;
-  tags?: Readonly<Record<string, string>>;
-}
-
-/**
- * Restores a new instance from a snapshot. Check-then-act: an instance of that name is taken as this restore
- * (a resumed run) — unless it is a read replica, which cannot be a restore and is an error.
- */
-export async function restoreDbInstanceFromSnapshot(options: RestoreDbInstanceOptions): Promise<ActionOutcome> {
-  const { rds, identifier, signal } = options;
-  const existing = await describeDbInstance({ rds, identifier, ...(signal ? { signal } : {}) });
-  if (existing !== undefined) {
-    if (existing.readReplicaSource !== undefined) {
-      throw adapterFailure(`DBInstanceAlreadyExists: ${identifier} exists and is a read replica, not a restore. Choose another identifier.`, 'DBInstanceAlreadyExists');
-    }
-    return { changed: false, note: `${identifier} already exists (status ${existing.status})` };
-  }
-  await callAws(site(rds, 'RestoreDBInstanceFromDBSnapshot', identifier), signal, () =>
-    rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
-      DBInstanceIdentifier: identifier,
-      DBSnapshotIdentifier: options.snapshotIdentifier,
-      ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}),
-      ...(options.subnetGroupName ? { DBSubnetGroupName: options.subnetGroupName } : {}),
-      ...(options.securityGroupIds ? { VpcSecurityGroupIds: [...options.securityGroupIds] } : {}),
-      ...(options.multiAz === undefined ? {} : { MultiAZ: options.multiAz }),
-      ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
-    }), sendOptions(signal)));
-  return { changed: true, note: `restoring ${identifier} from ${options.snapshotIdentifier}` };
 }
