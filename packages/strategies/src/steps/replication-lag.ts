@@ -97,6 +97,10 @@ export async function observeReplicaLag(options: {
   const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), signal ? { abortSignal: signal } : {});
   const db = out.DBInstances?.[0];
   if (db === undefined || replicationStateOf(db).state !== 'replicating') return { db, datapoints: [] };
+  // No datapoint can count before the first whole minute from `since` is over (CloudWatch publishes a minute once it
+  // ends): until then the describe alone says whether replication still runs, and GetMetricData is not asked.
+  const firstMinuteOver = Math.ceil(since / RDS_METRIC_PERIOD_MS) * RDS_METRIC_PERIOD_MS + RDS_METRIC_PERIOD_MS;
+  if (now < firstMinuteOver) return { db, datapoints: [] };
   const datapoints = await replicaLagDatapoints({ cloudWatch, identifier, from: since, to: now, ...(signal ? { signal } : {}) });
   return { db, datapoints };
 }
