@@ -20,6 +20,8 @@ export interface DbClusterSummary {
   readers: string[];
   globalClusterIdentifier: string | undefined;
   endpoint: string | undefined;
+  /** Days automated backups are kept (0 or absent: off). */
+  backupRetentionPeriod: number | undefined;
 }
 
 /** A member of an Aurora global database. */
@@ -28,6 +30,8 @@ export interface GlobalClusterMember {
   /** Parsed from the ARN (`arn:aws:rds:<region>:…`). */
   region: string | undefined;
   isWriter: boolean;
+  /** A secondary's replication: `connected`, `pending-resync`; absent on the writer (and when RDS does not say). */
+  synchronizationStatus: string | undefined;
 }
 
 /** An Aurora global database. */
@@ -52,12 +56,13 @@ function summarizeCluster(c: DBCluster): DbClusterSummary {
     readers: members.filter((m) => m.IsClusterWriter !== true).flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : [])),
     globalClusterIdentifier: c.GlobalClusterIdentifier,
     endpoint: c.Endpoint,
+    backupRetentionPeriod: c.BackupRetentionPeriod,
   };
 }
 
 function summarizeGlobal(g: GlobalCluster): GlobalClusterSummary {
   const members = (g.GlobalClusterMembers ?? []).flatMap((m) =>
-    m.DBClusterArn === undefined ? [] : [{ clusterArn: m.DBClusterArn, region: m.DBClusterArn.split(':')[3], isWriter: m.IsWriter === true }]);
+    m.DBClusterArn === undefined ? [] : [{ clusterArn: m.DBClusterArn, region: m.DBClusterArn.split(':')[3], isWriter: m.IsWriter === true, synchronizationStatus: m.SynchronizationStatus }]);
   return {
     identifier: g.GlobalClusterIdentifier ?? '',
     status: g.Status ?? 'unknown',

@@ -56,14 +56,23 @@ export interface DbInstanceOptions extends AdapterCallOptions {
 const site = (rds: RDSClient, command: string, resource: string) => ({ service: 'rds' as const, client: rds, command, resource });
 
 /**
+ * Describes one DB instance as RDS returns it (parameter groups, tags, network…); `undefined` when it does not
+ * exist. Prefer {@link describeDbInstance} unless a field outside {@link DbInstanceSummary} is needed.
+ * @example const db = await describeRawDbInstance({ rds, identifier: 'tracking-db' }); // db?.VpcSecurityGroups
+ */
+export async function describeRawDbInstance(options: DbInstanceOptions): Promise<DBInstance | undefined> {
+  const { rds, identifier, signal } = options;
+  const out = await callAwsOrNotFound(site(rds, 'DescribeDBInstances', identifier), signal, () =>
+    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(signal)));
+  return out?.DBInstances?.[0];
+}
+
+/**
  * Describes one DB instance; `undefined` when it does not exist.
  * @example const db = await describeDbInstance({ rds, identifier: 'tracking-db-replica' });
  */
 export async function describeDbInstance(options: DbInstanceOptions): Promise<DbInstanceSummary | undefined> {
-  const { rds, identifier, signal } = options;
-  const out = await callAwsOrNotFound(site(rds, 'DescribeDBInstances', identifier), signal, () =>
-    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(signal)));
-  const db = out?.DBInstances?.[0];
+  const db = await describeRawDbInstance(options);
   return db === undefined ? undefined : summarize(db);
 }
 

@@ -10,7 +10,7 @@
 import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, type GlobalCluster } from '@aws-sdk/client-rds';
 import type { ActionStep, StepContext, WaitStep } from '@firedrill/core';
 import { callAws, sendOptions } from '../aws/aws-call.js';
-import { describeDbCluster, describeGlobalCluster, failoverGlobalCluster, switchoverGlobalCluster } from '../aws/rds-clusters.js';
+import { describeDbCluster, describeGlobalCluster, failoverGlobalCluster, type GlobalClusterSummary, switchoverGlobalCluster } from '../aws/rds-clusters.js';
 import { defineWaiter } from '../aws/waiters/acceptor.js';
 import { waitFor, waitForDefinition } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
@@ -57,6 +57,20 @@ async function clusterArn(aws: AwsEnvironment, side: Side, identifier: string, s
   return cluster.arn;
 }
 
+/**
+ * Whether the writer of a global database is `targetClusterArn`, or a failover or switchover (not being
+ * cancelled) is under way: past that point the move must not be started again, nor undone as if it had not begun.
+ */
+export function writerMovedOrMoving(global: GlobalClusterSummary | undefined, targetClusterArn: string | undefined): boolean {
+  if (global === undefined) return false;
+  return global.writerArn === targetClusterArn || globalMoveUnderWay(global);
+}
+
+/** A failover or switchover of `global` is under way (`pending`, `failing-over`), not being cancelled. */
+export function globalMoveUnderWay(global: GlobalClusterSummary | undefined): boolean {
+  return global?.failoverStatus !== undefined && global.failoverStatus !== 'cancelling';
+}
+
 function moveKind(how: MoveGlobalWriterOptions['how'], ctx: StepContext): 'switchover' | 'failover' {
   if (how === 'switchover' || how === 'failover') return how;
   return ctx.mode === 'ungraceful' ? 'failover' : 'switchover';
@@ -96,8 +110,7 @@ export function moveGlobalWriterSteps(options: MoveGlobalWriterOptions): [Action
     check: async (ctx) => {
       const global = await describeGlobalCluster({ rds: aws.clients(to).rds, identifier: globalId, signal: ctx.signal });
       const arn = await clusterArn(aws, to, target, ctx.signal);
-      const moving = global?.failoverStatus !== undefined && global.failoverStatus !== 'cancelling';
-      if (global?.writerArn !== arn && !moving) return { applied: false };
+      if (!writerMovedOrMoving(global, arn)) return { applied: false };
       const note = global?.writerArn === arn ? `${target} is already the writer of ${globalId}` : `a move of ${globalId} is already ${global?.failoverStatus}`;
       return { applied: true, result: { targetClusterArn: arn, how: moveKind(options.how, ctx), changed: false, note }, note };
     },

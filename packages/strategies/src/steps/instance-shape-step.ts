@@ -4,9 +4,8 @@
  * restores Single-AZ, into the default subnet group, with the default class unless told), so a failback that
  * rebuilds the primary reads them from the old primary before it retires it and restores with the same ones.
  */
-import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { ActionStep } from '@firedrill/core';
-import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
+import { describeRawDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { previewCall, regionLabel } from './aws-step-options.js';
 
@@ -52,10 +51,7 @@ export function describeInstanceShapeStep(options: DescribeInstanceShapeOptions)
     preview: () => [previewCall('rds', region, 'DescribeDBInstances', { DBInstanceIdentifier: identifier })],
     verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${identifier} --query 'DBInstances[0].[MultiAZ,DBInstanceClass,DBSubnetGroup.DBSubnetGroupName]'`,
     act: async (ctx) => {
-      const { rds } = aws.clients(side);
-      const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: identifier }, ctx.signal, () =>
-        rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(ctx.signal)));
-      const db = out?.DBInstances?.[0];
+      const db = await describeRawDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal });
       if (db === undefined) {
         ctx.log(`${identifier} does not exist in ${region}: the restore uses the plan's settings and RDS's defaults`);
         return { identifier, found: false };

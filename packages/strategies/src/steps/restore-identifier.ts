@@ -6,8 +6,9 @@
  */
 import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { type StepContext, StepFailure } from '@firedrill/core';
-import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
+import { sendOptions } from '../aws/aws-call.js';
 import type { RateLimiter } from '../aws/rate-limiter.js';
+import { describeRawDbInstance } from '../aws/rds-instances.js';
 import { waitFor } from '../aws/waiters/wait-for.js';
 import { DRILL_RUN_TAG } from './drill-cleanup-steps.js';
 
@@ -31,9 +32,7 @@ export type IdentifierHolder =
  * const holder = await identifierHolder(rds, 'tracking-db-restored', ctx); // { kind: 'going', status: 'deleting' }
  */
 export async function identifierHolder(rds: RDSClient, identifier: string, ctx: StepContext): Promise<IdentifierHolder> {
-  const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: identifier }, ctx.signal, () =>
-    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(ctx.signal)));
-  const db = out?.DBInstances?.[0];
+  const db = await describeRawDbInstance({ rds, identifier, signal: ctx.signal });
   const status = db?.DBInstanceStatus ?? 'unknown';
   if (db === undefined || status === 'deleted') return { kind: 'free' };
   if (status === 'deleting') return { kind: 'going', status };

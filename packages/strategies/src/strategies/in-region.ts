@@ -7,9 +7,8 @@
  * reboots into the other AZ), RPO from the heartbeat (Aurora's shared storage and Multi-AZ's synchronous standby
  * lose no acknowledged write).
  */
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { type ActionStep, type Plan, type PlanIssue, type StepDefinition, StepFailure } from '@firedrill/core';
-import { classifyAwsError } from '../aws/classify-error.js';
 import { describeDbCluster } from '../aws/rds-clusters.js';
 import type { Side } from '../aws-environment.js';
 import { clusterWriterFailoverSteps, pickFailoverTarget } from '../steps/cluster-failover-steps.js';
@@ -163,13 +162,7 @@ async function multiAzFindings(ctx: CheckContext, db: RdsInstanceResource): Prom
   const id = db.primary.identifier;
   const region = aws.region('primary');
   const resource = `rds:${id}`;
-  let state;
-  try {
-    state = await describeMultiAzInstance(aws, 'primary', id);
-  } catch (error) {
-    const c = classifyAwsError(error);
-    return [{ status: 'fail', check: 'instance-exists', resource, region, message: `${c.code}: ${(error as Error).message}`, action: c.reason === 'access-denied' ? 'grant the read permissions listed by `firedrill iam-policy`' : 'check the identifier and the region in the plan' }];
-  }
+  const state = await describeMultiAzInstance(aws, 'primary', id);
   if (state === undefined) {
     return [{ status: 'fail', check: 'instance-exists', resource, region, message: `no DB instance ${id} in ${region}`, action: 'Check resources.<role>.primary.identifier and regions.primary in the plan.' }];
   }
@@ -223,8 +216,7 @@ async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource
   }
   const retention = cluster.backup?.retentionDays;
   if (retention !== undefined) {
-    const detail = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster.identifier }));
-    const kept = detail.DBClusters?.[0]?.BackupRetentionPeriod ?? 0;
+    const kept = summary.backupRetentionPeriod ?? 0;
     findings.push(kept >= retention
       ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
       : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-cluster --db-cluster-identifier ${cluster.identifier} --backup-retention-period ${retention} --apply-immediately` });
@@ -235,7 +227,10 @@ async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource
 async function check(ctx: CheckContext): Promise<Finding[]> {
   const { plan, aws } = ctx;
   const findings: Finding[] = [];
-  for (const [, db] of rdsInstances(plan)) if (db.multiAz === true) findings.push(...(await multiAzFindings(ctx, db)));
+  for (const [, db] of rdsInstances(plan)) {
+    if (db.multiAz !== true) continue;
+    findings.push(...(await guardFindings({ check: 'instance-exists', resource: `rds:${db.primary.identifier}`, region: aws.region('primary') }, () => multiAzFindings(ctx, db))));
+  }
   for (const [, cluster] of auroraClusters(plan)) {
     findings.push(...(await guardFindings({ check: 'cluster-exists', resource: `rds:${cluster.identifier}`, region: aws.region(cluster.region) }, () => clusterFindings(ctx, cluster))));
   }

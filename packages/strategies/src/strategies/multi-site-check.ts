@@ -5,11 +5,9 @@
  * survivor scales out from it), the plan's buckets and launch templates are in place, and the IAM actions the plan
  * needs are listed. Reads only; a part that cannot be read is a `fail` finding, never a crash of the whole check.
  */
-import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
-import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
 import { auroraGlobalLagDatapoints } from '../aws/cloudwatch-metrics.js';
 import { describeAutoScalingGroup } from '../aws/auto-scaling.js';
-import { describeDbCluster } from '../aws/rds-clusters.js';
+import { describeDbCluster, describeGlobalCluster } from '../aws/rds-clusters.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { readWeights } from '../steps/weighted-ramp-steps.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
@@ -51,22 +49,19 @@ async function databaseFindings(aws: AwsEnvironment, { database }: MultiSiteReso
   const globalId = database.globalClusterIdentifier;
   const resource = `rds:${globalId}`;
   const region = aws.region('recovery');
-  const { rds } = aws.clients('recovery');
   // GlobalClusterNotFoundFault is an answer; any other error (access denied, the region down) is the guard's.
-  const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeGlobalClusters', resource: globalId }, undefined, () =>
-    rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }), sendOptions(undefined)));
-  const global = out?.GlobalClusters?.[0];
+  const global = await describeGlobalCluster({ rds: aws.clients('recovery').rds, identifier: globalId });
   if (global === undefined) return [{ status: 'fail', check: 'global-database', resource, region, message: `no global cluster ${globalId}`, action: 'Check resources.database.globalClusterIdentifier.' }];
   const findings: Finding[] = [];
   const arns: Partial<Record<Side, string>> = {};
   for (const side of SIDES) arns[side] = (await describeDbCluster({ rds: aws.clients(side).rds, identifier: database[side].clusterIdentifier }))?.arn;
-  const member = (side: Side) => global.GlobalClusterMembers?.find((m) => m.DBClusterArn === arns[side]);
+  const member = (side: Side) => global.members.find((m) => m.clusterArn === arns[side]);
   const missing = SIDES.filter((side) => member(side) === undefined).map((side) => database[side].clusterIdentifier);
   if (missing.length > 0) findings.push({ status: 'fail', check: 'global-database', resource, region, message: `${missing.join(', ')} not a member of ${globalId}`, action: 'Add the cluster to the global database (or fix the plan).' });
-  else if (global.Status !== 'available' || global.FailoverState?.Status !== undefined) findings.push({ status: 'fail', check: 'global-database', resource, region, message: `${globalId} is ${global.Status}${global.FailoverState?.Status ? `, ${global.FailoverState.Status}` : ''}`, action: 'Wait until no failover or switchover is under way.' });
-  else if (member('primary')?.IsWriter !== true) findings.push({ status: 'warn', check: 'writer-region', resource, region, message: `the writer is not ${database.primary.clusterIdentifier} in ${aws.region('primary')}`, action: 'Run failback to switch the writer back.' });
+  else if (global.status !== 'available' || global.failoverStatus !== undefined) findings.push({ status: 'fail', check: 'global-database', resource, region, message: `${globalId} is ${global.status}${global.failoverStatus ? `, ${global.failoverStatus}` : ''}`, action: 'Wait until no failover or switchover is under way.' });
+  else if (member('primary')?.isWriter !== true) findings.push({ status: 'warn', check: 'writer-region', resource, region, message: `the writer is not ${database.primary.clusterIdentifier} in ${aws.region('primary')}`, action: 'Run failback to switch the writer back.' });
   else findings.push({ status: 'pass', check: 'global-database', resource, region, message: `${globalId} available, writer ${database.primary.clusterIdentifier} in ${aws.region('primary')}` });
-  const sync = member('recovery')?.SynchronizationStatus;
+  const sync = member('recovery')?.synchronizationStatus;
   const secondary = `rds:${database.recovery.clusterIdentifier}`;
   if (sync !== undefined && sync !== 'connected') {
     findings.push({ status: 'fail', check: 'replication', resource: secondary, region, message: `secondary is ${sync}`, action: 'Wait until it is connected; a failover now would lose more than the usual sub-second lag.' });

@@ -11,7 +11,7 @@ import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { previewCall, regionLabel } from '../steps/aws-step-options.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
-import { type GlobalDatabaseNames, moveGlobalWriterSteps, waitForSecondaryRejoinStep } from '../steps/global-database-steps.js';
+import { globalMoveUnderWay, type GlobalDatabaseNames, moveGlobalWriterSteps, waitForSecondaryRejoinStep, writerMovedOrMoving } from '../steps/global-database-steps.js';
 import { configuredWeight, drainRegionSteps, readWeights, type WeightedRecord, weightedRampSteps } from '../steps/weighted-ramp-steps.js';
 import type { StrategyContext } from '../strategy.js';
 import { durationParameter, fullCapacity, type MultiSiteResources, normalCapacity, rampStages } from './multi-site-resources.js';
@@ -65,9 +65,8 @@ function keepFailoverWhen(aws: AwsEnvironment, database: GlobalDatabaseNames): (
     const rds = aws.clients('recovery').rds;
     const global = await describeGlobalCluster({ rds, identifier: database.globalClusterIdentifier, signal: ctx.signal });
     const target = await describeDbCluster({ rds, identifier: database.recovery.clusterIdentifier, signal: ctx.signal });
-    const moving = global?.failoverStatus !== undefined && global.failoverStatus !== 'cancelling';
-    return global !== undefined && (global.writerArn === target?.arn || moving)
-      ? `the writer of ${database.globalClusterIdentifier} has moved to ${database.recovery.clusterIdentifier} in ${aws.region('recovery')}${moving ? ` (${global.failoverStatus})` : ''}: that region holds the data of record`
+    return global !== undefined && writerMovedOrMoving(global, target?.arn)
+      ? `the writer of ${database.globalClusterIdentifier} has moved to ${database.recovery.clusterIdentifier} in ${aws.region('recovery')}${globalMoveUnderWay(global) ? ` (${global.failoverStatus})` : ''}: that region holds the data of record`
       : undefined;
   };
 }

@@ -2,9 +2,9 @@
  * Readiness findings of the standby strategies (pilot light, warm standby). Reads only: every call here is a
  * Describe/List/Get. Each finding names the resource and region and, when it is not a pass, what to do.
  */
-import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
+import type { DBInstance } from '@aws-sdk/client-rds';
 import { replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
+import { describeRawDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { replicationStateOf } from '../steps/replication-lag.js';
@@ -19,11 +19,8 @@ import { rolesOfKind } from './plan-roles.js';
 import { type StandbyKind, type StandbyTopology, standbyCapacity, standbyTopology } from './standby-family.js';
 
 /** One DB instance as RDS describes it (with its parameter groups), or `undefined` when it does not exist. */
-async function describeInstance(aws: AwsEnvironment, side: Side, identifier: string): Promise<DBInstance | undefined> {
-  const { rds } = aws.clients(side);
-  const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: identifier }, undefined, () =>
-    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(undefined)));
-  return out?.DBInstances?.[0];
+function describeInstance(aws: AwsEnvironment, side: Side, identifier: string): Promise<DBInstance | undefined> {
+  return describeRawDbInstance({ rds: aws.clients(side).rds, identifier });
 }
 
 /** The replica exists, replicates, lags less than the RPO objective, and can be fenced when failback needs it. */
