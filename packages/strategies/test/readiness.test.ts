@@ -105,6 +105,31 @@ describe('backup & restore readiness: the DB parameter groups the restores name'
   });
 });
 
+describe('backup & restore readiness: what the checks share is read once', () => {
+  it('lists the snapshots once per (region, instance) and describes the primary once, for all the checks that use them', async () => {
+    const w = await exampleWorld('backup-restore.yaml');
+    const from = w.sandbox.calls().length;
+    const findings = await w.check();
+    const calls = w.sandbox.calls().slice(from).map((c) => ({ ...c, input: c.input as Record<string, unknown> }));
+    // Three checks read the snapshot copies (newest copy, schedule, recovery parameter group); two the primary.
+    for (const check of ['newest-db-snapshot', 'snapshot-retention', 'parameter-group', 'rds-backup-retention']) {
+      expect(findings).toContainEqual(expect.objectContaining({ status: 'pass', check }));
+    }
+    const snapshotLists = calls.filter((c) => c.command === 'DescribeDBSnapshots' && c.input['Marker'] === undefined).map((c) => `${c.region}:${String(c.input['DBInstanceIdentifier'])}`);
+    expect(snapshotLists).toEqual(['us-west-2:tracking-db']);
+    expect(calls.filter((c) => c.command === 'DescribeDBInstances' && c.region === 'us-east-1' && c.input['DBInstanceIdentifier'] === 'tracking-db')).toHaveLength(1);
+  });
+
+  it('a shared read that fails is still one failure per check that needed it', async () => {
+    const w = await exampleWorld('backup-restore.yaml');
+    const findings = await w.check({ deny: 'DescribeDBSnapshots' });
+    for (const check of ['newest-db-snapshot', 'snapshot-schedule', 'parameter-group']) {
+      expect(findings).toContainEqual(expect.objectContaining({ status: 'fail', check, message: expect.stringContaining('rds:DescribeDBSnapshots') }));
+    }
+    expect(findings).toContainEqual(expect.objectContaining({ status: 'pass', check: 'rds-backup-retention' }));
+  });
+});
+
 describe('backup & restore readiness: DNS and backed-up AMIs', () => {
   it('fails a deleted health check and warns when a record carries none or the pair is swapped', async () => {
     const w = await exampleWorld('backup-restore.yaml');

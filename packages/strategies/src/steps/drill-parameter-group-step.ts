@@ -10,16 +10,7 @@ import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { previewCall } from './aws-step-options.js';
 import { readOnlyParameter } from './fence-steps.js';
-
-/**
- * The parameter group family of an engine version, as RDS names it: `postgres16`, `mysql8.0`, `mariadb10.11`,
- * `aurora-postgresql15`, `aurora-mysql8.0`.
- * @example parameterGroupFamily('postgres', '16.4') // 'postgres16'
- */
-export function parameterGroupFamily(engine: string, version: string): string {
-  const [major = '', minor = ''] = version.split('.');
-  return /mysql|mariadb/.test(engine) ? `${engine}${major}.${minor}` : `${engine}${major}`;
-}
+import { parameterGroupFamily } from './parameter-group-family.js';
 
 /** Options of {@link readOnlyDrillParameterGroupStep}. */
 export interface DrillParameterGroupOptions {
@@ -64,7 +55,9 @@ export function readOnlyDrillParameterGroupStep(options: DrillParameterGroupOpti
       const snapshot = (await callAws({ service: 'rds', client: rds, command: 'DescribeDBSnapshots', resource: snapshotId }, ctx.signal, () =>
         rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotId }), sendOptions(ctx.signal)))).DBSnapshots?.[0];
       const engine = snapshot?.Engine ?? 'postgres';
-      const family = parameterGroupFamily(engine, snapshot?.EngineVersion ?? '');
+      const version = snapshot?.EngineVersion ?? '';
+      // An engine the family table does not know keeps the old guess (engine + major version).
+      const family = parameterGroupFamily(engine, version) ?? `${engine}${version.split('.')[0] ?? ''}`;
       await callAws({ service: 'rds', client: rds, command: 'CreateDBParameterGroup', resource: name }, ctx.signal, () =>
         rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: family, Description: 'Firedrill isolated drill copy (read-only)', Tags: toAwsTags(options.tags) }), sendOptions(ctx.signal)),
       ).catch((error: unknown) => {

@@ -17,10 +17,23 @@ import { callAws, callAwsOrNotFound, sendOptions, toAwsTags } from '../aws/aws-c
 import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { previewCall } from './aws-step-options.js';
+import { DRILL_RUN_TAG } from './drill-cleanup-steps.js';
 
 /** The tag naming what a Firedrill snapshot is for (`failback-transfer`, `failover-transfer`, `before-failback`). */
 export const SNAPSHOT_PURPOSE_TAG = 'firedrill:snapshot';
+/** The tag naming the plan a Firedrill snapshot belongs to: only snapshots carrying it are ever deleted. */
 const PLAN_TAG = 'firedrill:plan';
+
+/**
+ * The tags of a snapshot Firedrill makes and later deletes or prunes: the plan, the purpose and (when given) the
+ * run. Every snapshot the retention steps below must recognise is tagged through this.
+ *
+ * @example
+ * snapshotTags('tracking', 'failover-transfer') // { 'firedrill:plan': 'tracking', 'firedrill:snapshot': 'failover-transfer' }
+ */
+export function snapshotTags(plan: string, purpose: string, runId?: string): Record<string, string> {
+  return { [PLAN_TAG]: plan, [SNAPSHOT_PURPOSE_TAG]: purpose, ...(runId === undefined ? {} : { [DRILL_RUN_TAG]: runId }) };
+}
 
 /** A snapshot in one side's region. */
 export interface SnapshotRef {
@@ -124,7 +137,7 @@ export interface TagSnapshotOptions {
 export function tagSnapshotStep(options: TagSnapshotOptions): ActionStep<{ tagged: boolean }> {
   const { aws, side, identifier } = options;
   const region = aws.region(side);
-  const tags = { [PLAN_TAG]: aws.plan.metadata.name, [SNAPSHOT_PURPOSE_TAG]: options.purpose, 'firedrill:run-id': options.runId };
+  const tags = snapshotTags(aws.plan.metadata.name, options.purpose, options.runId);
   const tagged = (s: DBSnapshot | undefined): boolean => s !== undefined && Object.entries(tags).every(([k, v]) => tagsOf(s)[k] === v);
   return {
     id: options.id,

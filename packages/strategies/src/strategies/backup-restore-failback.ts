@@ -18,7 +18,7 @@ import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
 import { fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { terminateTaggedInstancesStep } from '../steps/image-steps.js';
 import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
-import { deleteTransientSnapshotsStep, pruneSnapshotsStep, SNAPSHOT_PURPOSE_TAG, tagSnapshotStep } from '../steps/snapshot-retention-steps.js';
+import { deleteTransientSnapshotsStep, pruneSnapshotsStep, snapshotTags, tagSnapshotStep } from '../steps/snapshot-retention-steps.js';
 import { retireDatabaseStep } from '../steps/replica-steps.js';
 import { copySnapshotStep, restoreDatabaseStep, takeSnapshotStep, waitSnapshotAvailableStep } from '../steps/snapshot-steps.js';
 import { type BackupRestoreTopology, launchedByFailoverTags } from './backup-restore-topology.js';
@@ -120,7 +120,7 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
     freeze,
     takeSnapshotStep({
       id: 'snapshot-dr-database', aws, side: 'recovery', instanceIdentifier: db.recovery.identifier, snapshotIdentifier: drSnapshot, dependsOn: [freeze.id],
-      tags: { 'firedrill:plan': aws.plan.metadata.name, [SNAPSHOT_PURPOSE_TAG]: 'failback-transfer' },
+      tags: snapshotTags(aws.plan.metadata.name, 'failback-transfer'),
     }),
     waitSnapshotAvailableStep({ id: 'wait-dr-snapshot', aws, side: 'recovery', snapshotIdentifier: drSnapshot, dependsOn: ['snapshot-dr-database'], expectedMs: 4 * 60_000 }),
     copySnapshotStep({ id: 'copy-snapshot-to-primary', aws, from: 'recovery', to: 'primary', sourceIdentifier: drSnapshot, targetIdentifier: drSnapshot, dependsOn: ['wait-dr-snapshot'] }),
@@ -154,7 +154,7 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
 }
 
 /** How many `before-failback` safety-net snapshots of a plan are kept. */
-export const DEFAULT_KEEP_BEFORE_FAILBACK = 3;
+const DEFAULT_KEEP_BEFORE_FAILBACK = 3;
 
 /**
  * Once the primary serves again: the DR snapshot and its copy only carried the data home, so they go; the stale

@@ -9,7 +9,7 @@
 import type { ManualStep, StepDefinition } from '@firedrill/core';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { fenceWritersStep } from '../steps/fence-steps.js';
-import { deleteTransientSnapshotsStep } from '../steps/snapshot-retention-steps.js';
+import { deleteTransientSnapshotsStep, snapshotTags } from '../steps/snapshot-retention-steps.js';
 import { copySnapshotStep, takeSnapshotStep, waitSnapshotAvailableStep } from '../steps/snapshot-steps.js';
 import { runSuffix } from './backup-restore-failback.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
@@ -27,7 +27,7 @@ export interface FreshCopyIds {
 }
 
 /** Whether Firedrill fences the primary itself: the plan names the custom parameter group it runs in. */
-export function failoverFencesWriters(topology: BackupRestoreTopology): boolean {
+function failoverFencesWriters(topology: BackupRestoreTopology): boolean {
   return topology.parameters.parameterGroups?.primary !== undefined;
 }
 
@@ -50,7 +50,7 @@ export function freshCopySteps(options: { aws: AwsEnvironment; topology: BackupR
       why: 'A planned move loses nothing: the primary stops taking writes before the snapshot the recovery region restores is taken, so every write is in it and there are never two writers.',
     }
     : manualFence(aws, primary, fenceId, options.after);
-  const tags = { 'firedrill:plan': aws.plan.metadata.name, 'firedrill:snapshot': 'failover-transfer' };
+  const tags = snapshotTags(aws.plan.metadata.name, 'failover-transfer');
   const steps: StepDefinition[] = [
     fence,
     {

@@ -13,10 +13,14 @@ import type { BackupRestoreTopology, InstancesResource } from './backup-restore-
 import { rolesOfKind } from './plan-roles.js';
 import { describePlannedGroup, groupLaunchFindings, launchTemplateFindings } from './readiness-compute.js';
 
-/** An AMI copy lands some time after its schedule fires (image, then cross-region copy): allowed slack. */
-const COPY_SLACK_MS = 2 * 60 * 60_000;
+/**
+ * A copy lands some time after its schedule fires (snapshot or image, then cross-region copy): allowed slack. Used
+ * by the AMI checks here and the DB snapshot checks of backup-restore-readiness.ts.
+ */
+export const COPY_SLACK_MS = 2 * 60 * 60_000;
 
-const age = (now: number, at: number): string => formatDuration(Math.max(0, Math.round((now - at) / 60_000)) * 60_000);
+/** How long ago `at` was, rounded to the minute, as formatDuration writes it (for messages). */
+export const age = (now: number, at: number): string => formatDuration(Math.max(0, Math.round((now - at) / 60_000)) * 60_000);
 
 /** How an `ec2-instances` role's AMIs are backed up: its `backups` entry, else `backup.amiSchedule` (copied). */
 function amiBackupOf(topology: BackupRestoreTopology, role: string, resource: InstancesResource): { schedule: string; copied: boolean } | undefined {

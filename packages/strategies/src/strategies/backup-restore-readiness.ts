@@ -8,25 +8,53 @@ import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { formatDuration } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { callAws, sendOptions } from '../aws/aws-call.js';
-import { describeDbInstance } from '../aws/rds-instances.js';
+import { type DbInstanceSummary, describeDbInstance } from '../aws/rds-instances.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
-import { imageFindings, launchFindings } from './backup-restore-images.js';
+import { age, COPY_SLACK_MS, imageFindings, launchFindings } from './backup-restore-images.js';
 import { scheduleCadence } from './backup-schedule.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
 import { bucketFindings } from './readiness-buckets.js';
 import { plannedLaunchTemplateFindings } from './readiness-compute.js';
 import { recordPairFindings } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
-import { namedParameterGroupFinding, parameterGroupFamily } from './readiness-parameter-groups.js';
+import { parameterGroupFamily } from '../steps/parameter-group-family.js';
+import { namedParameterGroupFinding } from './readiness-parameter-groups.js';
 import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
 
 const DAY = 24 * 60 * 60_000;
-/** A copy lands some time after its schedule fires (snapshot, then cross-region copy): allowed slack. */
-const COPY_SLACK_MS = 2 * 60 * 60_000;
 
-type Check = (aws: AwsEnvironment, topology: BackupRestoreTopology) => Promise<Finding[]>;
+/**
+ * What several checks of one `check` read, read once: a promise per key, so the checks share the result — or the
+ * rejection, which each check still turns into its own guarded `fail` finding.
+ */
+interface SharedReads {
+  /** Every available snapshot of `instanceIdentifier` in `side`'s region ({@link snapshotsOf}). */
+  snapshots(side: Side, instanceIdentifier: string): Promise<SnapshotRecord[]>;
+  /** The primary database instance, `undefined` when it does not exist. */
+  primaryInstance(): Promise<DbInstanceSummary | undefined>;
+}
 
-const age = (now: number, at: number): string => formatDuration(Math.max(0, Math.round((now - at) / 60_000)) * 60_000);
+function sharedReads(aws: AwsEnvironment, topology: BackupRestoreTopology): SharedReads {
+  const snapshots = new Map<string, Promise<SnapshotRecord[]>>();
+  let primary: Promise<DbInstanceSummary | undefined> | undefined;
+  return {
+    snapshots(side, instanceIdentifier) {
+      const key = `${aws.region(side)}\u0000${instanceIdentifier}`;
+      let found = snapshots.get(key);
+      if (found === undefined) {
+        found = snapshotsOf(aws, side, instanceIdentifier);
+        snapshots.set(key, found);
+      }
+      return found;
+    },
+    primaryInstance() {
+      primary ??= describeDbInstance({ rds: aws.clients('primary').rds, identifier: topology.database.resource.primary.identifier });
+      return primary;
+    },
+  };
+}
+
+type Check = (aws: AwsEnvironment, topology: BackupRestoreTopology, reads: SharedReads) => Promise<Finding[]>;
 
 /** An available DB snapshot: its id, when its data was captured, and the engine version a restore brings back. */
 interface SnapshotRecord {
@@ -54,11 +82,11 @@ async function snapshotsOf(aws: AwsEnvironment, side: Side, instanceIdentifier: 
 }
 
 /** The newest DB snapshot copy in the recovery region is younger than the RPO objective. */
-const newestDatabaseCopy: Check = async (aws, topology) => {
+const newestDatabaseCopy: Check = async (aws, topology, reads) => {
   const { primary } = topology.database.resource;
   const region = aws.region('recovery');
   const resource = `rds:${primary.identifier}`;
-  const snapshots = await snapshotsOf(aws, 'recovery', primary.identifier);
+  const snapshots = await reads.snapshots('recovery', primary.identifier);
   const newest = snapshots.at(-1);
   const rpo = aws.plan.objectives.rpo;
   const copy = `aws rds copy-db-snapshot --region ${region} --source-db-snapshot-identifier <ARN of the newest snapshot in ${aws.region('primary')}>`;
@@ -73,13 +101,13 @@ const newestDatabaseCopy: Check = async (aws, topology) => {
 };
 
 /** RDS automated backups are kept as long as the plan says (`resources.<db>.backup.retentionDays`). */
-const automatedBackupRetention: Check = async (aws, topology) => {
+const automatedBackupRetention: Check = async (aws, topology, reads) => {
   const { role, resource: db } = topology.database;
   const wanted = db.backup?.retentionDays;
   if (wanted === undefined) return [];
   const region = aws.region('primary');
   const resource = `rds:${db.primary.identifier}`;
-  const found = await describeDbInstance({ rds: aws.clients('primary').rds, identifier: db.primary.identifier });
+  const found = await reads.primaryInstance();
   if (found === undefined) {
     return [{ status: 'fail', check: 'rds-backup-retention', resource, region, message: `${db.primary.identifier} does not exist in ${region}`, action: `check resources.${role}.primary.identifier` }];
   }
@@ -91,7 +119,7 @@ const automatedBackupRetention: Check = async (aws, topology) => {
 };
 
 /** Snapshot copies follow each `backups.snapshots` schedule and retention. */
-const snapshotSchedules: Check = async (aws, topology) => {
+const snapshotSchedules: Check = async (aws, topology, reads) => {
   const findings: Finding[] = [];
   const region = aws.region('recovery');
   const now = aws.clock.now();
@@ -101,7 +129,7 @@ const snapshotSchedules: Check = async (aws, topology) => {
       if (source?.kind !== 'rds-instance' || !schedule.copyToRecovery) continue;
       const where = `resources.${backupsRole}.snapshots[${index}]`;
       const cadence = scheduleCadence(schedule.schedule);
-      const snapshots = await snapshotsOf(aws, 'recovery', source.primary.identifier);
+      const snapshots = await reads.snapshots('recovery', source.primary.identifier);
       const id = `rds:${source.primary.identifier}`;
       const newest = snapshots.at(-1);
       if (newest !== undefined && now - newest.capturedAt > cadence.maxGapMs + COPY_SLACK_MS) {
@@ -139,12 +167,12 @@ function retentionFindings(
  * recovery group for the failover's restore (with the family of the newest copy's engine version), the primary group
  * for the failback's restore — or those restores fail with DBParameterGroupNotFound while users wait.
  */
-const namedParameterGroups: Check = async (aws, topology) => {
+const namedParameterGroups: Check = async (aws, topology, reads) => {
   const groups = topology.parameters.parameterGroups ?? {};
   const db = topology.database.resource;
   const findings: Finding[] = [];
   if (groups.recovery !== undefined) {
-    const newest = (await snapshotsOf(aws, 'recovery', db.primary.identifier)).at(-1);
+    const newest = (await reads.snapshots('recovery', db.primary.identifier)).at(-1);
     const family = parameterGroupFamily(newest?.engine, newest?.engineVersion);
     findings.push(await namedParameterGroupFinding(aws, {
       side: 'recovery', name: groups.recovery, field: 'strategy.parameters.parameterGroups.recovery',
@@ -152,7 +180,7 @@ const namedParameterGroups: Check = async (aws, topology) => {
     }));
   }
   if (groups.primary !== undefined) {
-    const primary = await describeDbInstance({ rds: aws.clients('primary').rds, identifier: db.primary.identifier });
+    const primary = await reads.primaryInstance();
     const family = parameterGroupFamily(primary?.engine, primary?.engineVersion);
     findings.push(await namedParameterGroupFinding(aws, {
       side: 'primary', name: groups.primary, field: 'strategy.parameters.parameterGroups.primary',
@@ -186,8 +214,10 @@ const CHECKS: ReadonlyArray<{ name: string; side: Side; resource: (t: BackupRest
  */
 export async function backupRestoreReadiness(aws: AwsEnvironment, topology: BackupRestoreTopology, ctx?: CheckContext & { build: (ctx: StrategyContext) => StrategyRun }): Promise<Finding[]> {
   const findings: Finding[] = [];
+  // One read per snapshot list and of the primary instance, shared by the checks that need them.
+  const reads = sharedReads(aws, topology);
   for (const { name, side, resource, run } of CHECKS) {
-    findings.push(...(await guardFindings({ check: name, resource: resource(topology), region: aws.region(side) }, () => run(aws, topology))));
+    findings.push(...(await guardFindings({ check: name, resource: resource(topology), region: aws.region(side) }, () => run(aws, topology, reads))));
   }
   if (ctx !== undefined) findings.push(permissionsFinding(ctx, ctx.build));
   return findings;

@@ -19,7 +19,7 @@ const OPERATIONS: ReadonlyArray<{ operation: Exclude<Operation, 'check'>; mode: 
 ];
 
 /** The sorted IAM actions the operations of a plan call, from the previews of the steps `build` returns. */
-export function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): string[] {
+function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): string[] {
   const actions = new Set<string>();
   for (const choice of OPERATIONS) {
     let steps;

@@ -8,7 +8,7 @@
  */
 import { CreateDBParameterGroupCommand, DeleteDBParameterGroupCommand, DeleteDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSnapshotsCommand, ModifyDBParameterGroupCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { type ActionStep, type StepContext, type StepDefinition, StepFailure } from '@firedrill/core';
+import { type ActionStep, type CallPreview, type StepContext, type StepDefinition, StepFailure } from '@firedrill/core';
 import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import { classifyAwsError } from '../aws/classify-error.js';
 import { describeInstances, runInstancesFromAmi, terminateInstances } from '../aws/ec2.js';
@@ -22,7 +22,8 @@ import { awsWaitStep } from '../steps/aws-wait-step.js';
 import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { readOnlyParameter } from '../steps/fence-steps.js';
-import { replicaLagEvidence } from '../steps/replica-lag-evidence.js';
+import { parameterGroupFamily } from '../steps/parameter-group-family.js';
+import { lagMetricPreview, replicaLagEvidence } from '../steps/replica-lag-evidence.js';
 import { replicationStateOf } from '../steps/replication-lag.js';
 import type { StrategyContext } from '../strategy.js';
 import { runSuffix } from './standby-failback.js';
@@ -77,9 +78,9 @@ async function deleteSnapshotWhenAvailable(aws: AwsEnvironment, snapshot: string
   c.log(`deleted drill snapshot ${snapshot}`);
 }
 
-function step(aws: AwsEnvironment, s: Omit<ActionStep, 'kind'> & { calls: [string, string, Record<string, unknown>][] }): ActionStep {
+function step(aws: AwsEnvironment, s: Omit<ActionStep, 'kind'> & { calls: ([string, string, Record<string, unknown>] | CallPreview)[] }): ActionStep {
   const { calls, ...rest } = s;
-  return { kind: 'action', ...rest, preview: () => calls.map(([service, command, input]) => previewCall(service as 'rds' | 'cloudWatch', aws.region('recovery'), command, input)) };
+  return { kind: 'action', ...rest, preview: () => calls.map((call) => (Array.isArray(call) ? previewCall(call[0] as 'rds' | 'cloudWatch', aws.region('recovery'), call[1], call[2]) : call)) };
 }
 
 function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): StepDefinition[] {
@@ -102,7 +103,9 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
       calls: [['rds', 'CreateDBParameterGroup', { DBParameterGroupName: n.group }], ['rds', 'ModifyDBParameterGroup', { DBParameterGroupName: n.group }]],
       act: async (c) => {
         const db = await describeDbInstance({ rds, identifier: replica, signal: c.signal });
-        const family = `${db?.engine ?? 'postgres'}${(await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica }), sendOptions(c.signal))).DBInstances?.[0]?.EngineVersion?.split('.')[0] ?? ''}`;
+        const engine = db?.engine ?? 'postgres';
+        // An engine the family table does not know keeps the old guess (engine + major version).
+        const family = parameterGroupFamily(engine, db?.engineVersion) ?? `${engine}${db?.engineVersion?.split('.')[0] ?? ''}`;
         await ignoreNotFound(async () => {
           try {
             await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: n.group, DBParameterGroupFamily: family, Description: `Firedrill drill ${ctx.runId}`, Tags: toAwsTags(n.tags) }), sendOptions(c.signal));
@@ -118,7 +121,7 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
     step(aws, {
       id: 'snapshot-replica', title: `Snapshot ${replica} in ${aws.region('recovery')} as ${n.snapshot}`, dependsOn: ['declare-drill'],
       why: 'The copy is restored from what the replica holds now: its lag is the data a real failover would lose.',
-      calls: [['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }], ['cloudWatch', 'GetMetricData', { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: replica }] }], ['rds', 'CreateDBSnapshot', { DBInstanceIdentifier: replica, DBSnapshotIdentifier: n.snapshot, Tags: toAwsTags(n.tags) }]],
+      calls: [['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }], lagMetricPreview(aws, 'recovery', replica), ['rds', 'CreateDBSnapshot', { DBInstanceIdentifier: replica, DBSnapshotIdentifier: n.snapshot, Tags: toAwsTags(n.tags) }]],
       check: async (c) => ((await describeDbSnapshot({ rds, identifier: n.snapshot, signal: c.signal })) ? { applied: true } : { applied: false }),
       act: async (c) => {
         const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica }), sendOptions(c.signal))).DBInstances?.[0];
