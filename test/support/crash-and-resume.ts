@@ -128,6 +128,10 @@ export async function crashAndResume(c: CrashCase, ref: Reference, k: number): P
   const what = `${c.plan.metadata.name} ${c.operation}, crash after event ${k} (${describeEvent(before[k - 1]!)})`;
   expect(resumed.report.status, `${what}\n${resumed.output}`).toBe('succeeded');
   expect(resumed.code, `${what}: exit code (objectives met)\n${resumed.output}`).toBe(0);
+  // A later phase (a live drill's failback) lost what the uninterrupted run says it lost: a crash changes nothing.
+  for (const [i, phase] of (ref.report.phases ?? []).entries()) {
+    expect(resumed.report.phases?.[i]?.rpo, `${what}: ${phase.name} RPO`).toMatchObject({ seconds: phase.rpo.seconds, source: phase.rpo.source });
+  }
   const journal = journalOf(state, c.runId);
   const after = journal.slice(k);
   // A step cut off mid-way is re-checked, never blindly run again.

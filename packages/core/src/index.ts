@@ -34,17 +34,19 @@ export type {
   JournalStepInfo,
   Operation,
   OperatorAction,
+  RunObjectives,
   RunStartedEvent,
   RunStatus,
   StepStatus,
 } from './journal-events.js';
 export { criticalPath, type CriticalPathEntry, measureRto, type RtoMeasurement } from './measure.js';
-export type { HealthObservation, HealthProbe, Heartbeat, HeartbeatProbe, RpoEvidence, RunProbes } from './probes.js';
-export { buildReport, type ObjectiveResult, reportFromState, type ReportPhase, type ReportStep, type RunReport } from './report.js';
+export type { DataStoreLocation, DrillCopyResult, HealthObservation, HealthProbe, Heartbeat, HeartbeatProbe, RpoEvidence, RunProbes } from './probes.js';
+export { drillCopyOf } from './probes.js';
+export { buildReport, type ObjectiveResult, reportFromState, type ReportPhase, type ReportRpo, type ReportStep, type RunReport } from './report.js';
 export { OperatorError, RunControls } from './run-controls.js';
 export { type RunEventListener, RunEventStream } from './run-events.js';
 export { acquireRunLock, type RunLock, RunLockedError, type RunLockOwner } from './run-lock.js';
-export { type ApprovalRecord, applyJournalEvent, foldJournal, type PhaseState, type RunState, type StepState } from './run-state.js';
+export { type ApprovalRecord, applyJournalEvent, foldJournal, type PhaseState, type RpoState, type RunState, type StepState } from './run-state.js';
 export { newRunId } from './run-id.js';
 export { FileRunStore } from './run-store.js';
 export { type ResumeRunOptions, resumeRun, type Run, type RunSubject, startRun, type StartRunOptions } from './run.js';

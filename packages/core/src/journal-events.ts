@@ -19,9 +19,22 @@ export interface JournalStepInfo {
   restoresService?: boolean;
   declaresDisaster?: boolean;
   promotesData?: boolean;
+  bringsUpDrillCopy?: boolean;
   beginsPhase?: string;
   modes?: FailoverMode[];
   hasCompensation?: boolean;
+}
+
+/** The plan's objectives for a run. */
+export interface RunObjectives {
+  rtoMs?: number;
+  rpoMs?: number;
+  /**
+   * Set when the run measures its RTO on a path a failover would not take (an isolated drill of a standby brings a
+   * copy up from a snapshot; a failover promotes the replica): the RTO is reported with this note and not judged
+   * against `rtoMs`, so a drill is not failed (or passed) on a figure that is not the failover's.
+   */
+  rtoNotJudged?: string;
 }
 
 /** Run metadata written first in every journal. */
@@ -35,7 +48,7 @@ export interface RunStartedEvent {
   drill?: 'isolated' | 'live';
   target: string;
   clock: 'real' | 'virtual';
-  objectives: { rtoMs?: number; rpoMs?: number };
+  objectives: RunObjectives;
   concurrency: number;
   /**
    * Step-through (interactive runbook): every ready step waits for an operator to run, skip or mark it
@@ -95,11 +108,15 @@ export type JournalEventBody =
       error?: string;
     }
   | { type: 'heartbeat.stopped'; reason: string }
+  /** Heartbeats start again for a later phase (a live drill's failback writes to the store it will move). */
+  | { type: 'heartbeat.started'; phase: string }
   | {
       type: 'rpo.measured';
       seconds: number;
       source: 'heartbeat' | 'snapshot' | 'replica-lag';
       detail?: Record<string, unknown>;
+      /** The phase measured (a live drill's `failback`); absent: the first phase, the run's own RPO. */
+      phase?: string;
       /**
        * Set when `seconds` rests on something Firedrill could not check (writes stopped by a step a person marked
        * done): why. The report then gives no figure (`seconds: null`, `verified: false`).

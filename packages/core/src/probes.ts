@@ -40,6 +40,37 @@ export interface HeartbeatProbe {
   write(beat: Heartbeat, signal: AbortSignal): Promise<void>;
   /** The newest heartbeat on the current writer, or `undefined` when none is readable. */
   readNewest(signal: AbortSignal): Promise<Heartbeat | undefined>;
+  /**
+   * The newest heartbeat on one named copy of the data — an isolated drill's restored copy, which the application
+   * never writes to — or `undefined` when none reached it. Without it an isolated drill's RPO comes from the steps'
+   * evidence (the replica lag before the snapshot, the snapshot's age), never from the production writer.
+   */
+  readNewestOn?(store: DataStoreLocation, signal: AbortSignal): Promise<Heartbeat | undefined>;
+}
+
+/** Where a copy of the data can be read: a database in a region, and its endpoint once known. */
+export interface DataStoreLocation {
+  region: string;
+  /** The DB instance (or cluster) identifier. */
+  identifier: string;
+  /** The endpoint's host and port (what a SQL probe connects to instead of the application's writer). */
+  address?: string;
+  port?: number;
+}
+
+/**
+ * What a step of an isolated drill returns (`{ drillCopy: … }`) once the copy of the data it brought up is
+ * readable: the run then measures the drill's RPO on that copy, before any cleanup step can start.
+ */
+export interface DrillCopyResult {
+  drillCopy: DataStoreLocation;
+}
+
+/** The drill copy a step's result names, if any. */
+export function drillCopyOf(result: unknown): DataStoreLocation | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const copy = (result as Partial<DrillCopyResult>).drillCopy;
+  return copy && typeof copy.region === 'string' && typeof copy.identifier === 'string' ? copy : undefined;
 }
 
 /** Probes a run uses. */

@@ -1,7 +1,7 @@
 import type { ErrorInfo } from './errors.js';
 import type { CallCounts, JournalEvent, Operation, RunStatus, StepStatus } from './journal-events.js';
 import { type CriticalPathEntry, criticalPath, measureRto } from './measure.js';
-import { foldJournal, type RunState } from './run-state.js';
+import { foldJournal, type RpoState, type RunState } from './run-state.js';
 import type { FailoverMode, StepKind } from './step.js';
 
 /** One step in the report. */
@@ -20,12 +20,14 @@ export interface ReportStep {
   by?: string;
 }
 
-/** An objective as measured. `met` is `null` when there is no objective or nothing to measure. */
+/** An objective as measured. `met` is `null` when there is no objective, nothing to measure, or (with `note`) the figure is not judged. */
 export interface ObjectiveResult<S extends string> {
   seconds: number | null;
   source: S;
   objectiveSeconds: number | null;
   met: boolean | null;
+  /** What the figure measures, when it is not what the objective is about (and so is not judged). */
+  note?: string;
 }
 
 /** One measured phase of a run. */
@@ -34,8 +36,17 @@ export interface ReportPhase {
   startedAt: string;
   restoredAt: string | null;
   rto: ObjectiveResult<'health-probe' | 'step' | 'none'>;
+  /** The data this phase lost (a live drill's failback measures its own), against the plan's RPO objective. */
+  rpo: ReportRpo;
   criticalPath: CriticalPathEntry[];
 }
+
+/**
+ * A measured RPO against its objective. `verified: false` (with `seconds: null`) when the only evidence rests on
+ * something Firedrill could not check — writes stopped by a step a person marked done, with no heartbeat to see
+ * whether they really stopped; `note` says what the figure rests on, when there is something to say.
+ */
+export type ReportRpo = ObjectiveResult<'heartbeat' | 'snapshot' | 'replica-lag' | 'none'> & { precisionSeconds?: number; verified?: false; note?: string };
 
 /**
  * The run report: a stable contract (`schema: firedrill.report/v1`). Times are ISO-8601 UTC. Extra fields
@@ -57,12 +68,7 @@ export interface RunReport {
   restoredAt: string | null;
   endedAt: string | null;
   rto: ObjectiveResult<'health-probe' | 'step' | 'none'>;
-  /**
-   * `verified: false` (with `seconds: null`) when the only evidence rests on something Firedrill could not check —
-   * writes stopped by a step a person marked done, with no heartbeat to see whether they really stopped; `note`
-   * says what the figure rests on, when there is something to say.
-   */
-  rpo: ObjectiveResult<'heartbeat' | 'snapshot' | 'replica-lag' | 'none'> & { precisionSeconds?: number; verified?: false; note?: string };
+  rpo: ReportRpo;
   criticalPath: CriticalPathEntry[];
   /**
    * Every measured phase, when a run has more than one (a live drill: `failover`, then `failback`). The
@@ -102,18 +108,29 @@ function totalCalls(state: RunState): CallCounts {
   return total;
 }
 
+/** A measured RTO against the plan's objective — or, for a run that measures another path, reported with why it is not judged. */
+function rtoResult<S extends string>(seconds: number | null, source: S, meta: RunState['meta']): ObjectiveResult<S> {
+  const judged = objective(seconds, source, meta.objectives.rtoMs);
+  return meta.objectives.rtoNotJudged === undefined ? judged : { ...judged, met: null, note: meta.objectives.rtoNotJudged };
+}
+
+/** A measured RPO (or none) against the plan's objective, as the report gives it. */
+function rpoResult(measured: RpoState | undefined, meta: RunState['meta']): ReportRpo {
+  // An unverified figure is not reported as one: 0 s resting on a freeze nobody checked would claim no loss.
+  const seconds = measured && measured.unverified === undefined ? measured.seconds : null;
+  const note = measured?.unverified ?? (typeof measured?.detail?.['note'] === 'string' ? measured.detail['note'] : undefined);
+  return {
+    ...objective(seconds, measured?.source ?? 'none', meta.objectives.rpoMs),
+    ...(measured?.source === 'heartbeat' && meta.probes.heartbeat ? { precisionSeconds: meta.probes.heartbeat.interval / 1000 } : {}),
+    ...(measured?.unverified !== undefined ? { verified: false as const } : {}),
+    ...(note !== undefined ? { note } : {}),
+  };
+}
+
 /** Builds the report from a run's folded state. */
 export function reportFromState(state: RunState): RunReport {
   const meta = state.meta;
   const rto = measureRto(state);
-  // An unverified figure is not reported as one: 0 s resting on a freeze nobody checked would claim no loss.
-  const rpoSeconds = state.rpo && state.rpo.unverified === undefined ? state.rpo.seconds : null;
-  const rpoNote = state.rpo?.unverified ?? (typeof state.rpo?.detail?.['note'] === 'string' ? state.rpo.detail['note'] : undefined);
-  const rpo = {
-    ...objective(rpoSeconds, state.rpo?.source ?? 'none', meta.objectives.rpoMs),
-    ...(state.rpo?.unverified !== undefined ? { verified: false as const } : {}),
-    ...(rpoNote !== undefined ? { note: rpoNote } : {}),
-  };
   const report: RunReport = {
     schema: 'firedrill.report/v1',
     runId: meta.runId,
@@ -129,8 +146,8 @@ export function reportFromState(state: RunState): RunReport {
     disasterAt: iso(state.disasterAt),
     restoredAt: iso(state.restoredAt),
     endedAt: iso(state.endedAt),
-    rto: objective(rto.seconds, rto.source, meta.objectives.rtoMs),
-    rpo: state.rpo?.source === 'heartbeat' && meta.probes.heartbeat ? { ...rpo, precisionSeconds: meta.probes.heartbeat.interval / 1000 } : rpo,
+    rto: rtoResult(rto.seconds, rto.source, meta),
+    rpo: rpoResult(state.rpo, meta),
     criticalPath: criticalPath(state),
     ...(state.phases.length > 1
       ? {
@@ -140,7 +157,8 @@ export function reportFromState(state: RunState): RunReport {
               name: phase.name,
               startedAt: iso(phase.startedAt)!,
               restoredAt: iso(phase.restoredAt),
-              rto: objective(measured.seconds, measured.source, meta.objectives.rtoMs),
+              rto: rtoResult(measured.seconds, measured.source, meta),
+              rpo: rpoResult(phase === state.phases[0] ? state.rpo : phase.rpo, meta),
               criticalPath: criticalPath(state, phase),
             };
           }),

@@ -79,5 +79,6 @@ export function rpoFromHeartbeats(input: HeartbeatRpoInput): HeartbeatRpo | unde
       `${afterDisaster.length} heartbeat(s) acknowledged after the disaster (${iso(disasterAt)}), the last at ${iso(afterDisaster.at(-1)!.ackedAt)}, ` +
       'are not in the restored store: writes went on after the cut the run declared (a freeze marked done that did not stop them?), and the RPO runs to the last of them.';
   }
-  return { seconds: Math.max(0, reference - dataAsOf) / 1000, detail };
+  // Whole milliseconds: the run's clock may carry fractions, the figure should not.
+  return { seconds: Math.round(Math.max(0, reference - dataAsOf)) / 1000, detail };
 }

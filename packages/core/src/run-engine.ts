@@ -5,9 +5,9 @@ import { idempotencyToken } from './idempotency-token.js';
 import type { Journal } from './journal.js';
 import type { JournalEvent, JournalEventBody, RunStatus } from './journal-events.js';
 import { type ResolvedStepPolicy, resolveStepPolicy, type StepPolicy } from './policy.js';
-import type { HealthProbe, RpoEvidence, RunProbes } from './probes.js';
+import type { HealthProbe, RunProbes } from './probes.js';
 import { retryWithPolicy } from './retry.js';
-import { type AcknowledgedHeartbeat, rpoFromHeartbeats } from './rpo-from-heartbeats.js';
+import { RpoRecorder, type RpoRecorderHost } from './rpo-recorder.js';
 import type { RollbackStrategy, RunMachineEngine } from './run-machine.js';
 import { applyJournalEvent, type RunState } from './run-state.js';
 import type { RunEventStream } from './run-events.js';
@@ -40,18 +40,12 @@ export interface RunEngineOptions {
   onFinished: (status: RunStatus) => void;
 }
 
-function rpoEvidenceOf(result: unknown): RpoEvidence | undefined {
-  if (typeof result !== 'object' || result === null) return undefined;
-  const evidence = (result as { rpoEvidence?: RpoEvidence }).rpoEvidence;
-  return evidence && (evidence.source === 'snapshot' || evidence.source === 'replica-lag') ? evidence : undefined;
-}
-
 /**
  * The side-effecting half of a run: journal writes, probes, compensation. The xstate run machine decides
  * *what* happens next; the engine does it. State is a fold over the journal, updated as each event
  * becomes durable, so the live run and a resumed one see the same thing.
  */
-export class RunEngine implements StepEnvironment, RunMachineEngine {
+export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorderHost {
   readonly runId: string;
   readonly clock: Clock;
   readonly state: RunState;
@@ -71,9 +65,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   #heartbeats: HeartbeatWriter | undefined;
   readonly #healthWatches = new Map<string, HealthWatch>();
   readonly #observerWatches = new Map<string, HealthWatch>();
-  #rpoAtRestoration: Promise<void> | undefined;
-  /** Replica lag seen just before a promotion: the RPO of last resort when no heartbeat survived. */
-  #lagEvidence: RpoEvidence | undefined;
+  readonly #rpo: RpoRecorder;
 
   constructor(options: RunEngineOptions) {
     this.#options = options;
@@ -85,6 +77,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     this.holdOnFailure = options.holdOnFailure;
     this.stepThrough = options.stepThrough;
     this.random = options.random;
+    this.#rpo = new RpoRecorder(this, options.probes.heartbeat);
     // Every step in flight listens on the run's signals; a wide run has hundreds at once by design.
     setMaxListeners(0, this.#abort.signal, this.#probeStop.signal);
     const done = new Map<string, 'succeeded' | 'skipped' | 'failed'>();
@@ -110,13 +103,16 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     const event = await this.#options.journal.append(body);
     applyJournalEvent(this.state, event);
     this.#options.events.publish(event);
-    if (event.type === 'service.restored' && this.state.restoredAt !== undefined && this.#rpoAtRestoration === undefined) {
-      // Measured as soon as the failover restored service: in a live drill the failback that follows moves the
-      // writer again, and the promoted store's newest heartbeat must be read before that.
-      // A failed read here is not final: verification (or, on failure, finish) reads again.
-      this.#rpoAtRestoration = Promise.resolve().then(() => this.#measureRpoFromHeartbeat()).catch(() => undefined);
+    if (event.type === 'service.restored') {
+      const phase = event.phase === undefined ? this.state.phases[0] : this.state.phases.find((p) => p.name === event.phase);
+      if (phase?.restoredAt !== undefined) this.#rpo.restored(event.phase);
     }
     return event;
+  }
+
+  /** The journal so far. */
+  events(): readonly JournalEvent[] {
+    return this.#options.journal.events();
   }
 
   step(stepId: string): StepDefinition {
@@ -187,7 +183,9 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
   async preflight(): Promise<void> {
     if (this.#options.resumed) await this.record({ type: 'run.resumed', pid: process.pid });
     const { probes } = this.#options;
-    if (probes.heartbeat && !this.state.heartbeats.stopped) {
+    // A crash between one phase's measurement and the next phase's heartbeats: they start now.
+    if (this.#options.resumed) await this.#rpo.resumeHeartbeatsIfDue();
+    if (probes.heartbeat && !this.state.heartbeats.stopped && !this.#heartbeats) {
       this.#heartbeats = new HeartbeatWriter(this, probes.heartbeat, this.#probeStop.signal);
       this.#heartbeats.start();
       const steady = this.#options.resumed ? 0 : this.#options.steadyStateMs;
@@ -201,8 +199,12 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     if (this.state.disasterAt === undefined && !declaredByStep && op !== 'check') {
       await this.record({ type: 'disaster.declared', source: 'run-start' });
     }
-    // After a resume, phases that started and were not yet restored are watched again.
-    for (const phase of this.state.phases) this.#watchHealth(phase.name);
+    // After a resume, phases that started and were not yet restored are watched again; a phase restored before the
+    // crash whose RPO was not yet read is measured now, before anything moves the writer again.
+    for (const phase of this.state.phases) {
+      this.#watchHealth(phase.name);
+      if (phase.restoredAt !== undefined && !this.#rpo.measured(phase.name)) this.#rpo.restored(phase === this.state.phases[0] ? undefined : phase.name);
+    }
     await this.record({ type: 'run.state', state: 'running' });
   }
 
@@ -214,8 +216,16 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
 
   async beginPhase(phase: string, stepId: string): Promise<void> {
     if (this.state.phases.some((p) => p.name === phase)) return;
+    // The phase before it is measured first: this one's heartbeats must not be mistaken for its data.
+    await this.#rpo.settled();
     await this.record({ type: 'phase.started', phase, stepId });
     this.#watchHealth(phase);
+    await this.#rpo.resumeHeartbeatsIfDue();
+  }
+
+  startHeartbeats(): void {
+    this.#heartbeats = new HeartbeatWriter(this, this.#options.probes.heartbeat!, this.#probeStop.signal);
+    this.#heartbeats.start();
   }
 
   #probeForPhase(phase: string): HealthProbe | undefined {
@@ -253,48 +263,9 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
     if (step.restoresService && phase && !this.#probeForPhase(phase.name)) {
       await this.record({ type: 'service.restored', source: 'step', stepId: step.id, restoredAt: this.clock.now(), phase: phase.name });
     }
-    const evidence = rpoEvidenceOf(result);
-    if (evidence?.source === 'replica-lag') this.#lagEvidence = evidence;
-    if (evidence && !this.#options.probes.heartbeat) {
-      const disasterAt = this.state.disasterAt ?? this.clock.now();
-      const lossMs = evidence.source === 'snapshot' ? disasterAt - evidence.snapshotCreatedAt : evidence.lagMs;
-      const unverified = evidence.source === 'snapshot' ? this.#unverifiedFreeze(evidence.writesStoppedBy, evidence.snapshotCreatedAt) : undefined;
-      await this.record({ type: 'rpo.measured', seconds: Math.max(0, lossMs) / 1000, source: evidence.source, detail: { ...evidence }, ...(unverified ? { unverified } : {}) });
-    }
-  }
-
-  /**
-   * Why a snapshot's RPO cannot be trusted: the step that was to stop writes before it was taken did not run as
-   * Firedrill's own action (a person marked it done, or it was skipped), so writes after the capture may be lost
-   * and nothing here can see them. `undefined` when Firedrill ran it itself.
-   */
-  #unverifiedFreeze(stepId: string | undefined, capturedAt: number): string | undefined {
-    if (stepId === undefined) return undefined;
-    const stop = this.state.steps[stepId];
-    if (stop?.status === 'succeeded' && stop.by === undefined) return undefined;
-    const how = stop?.status === 'succeeded' ? `${stop.by} marked it done by hand` : `it ${stop?.status ?? 'did not run'}`;
-    return `the snapshot holds every write only if step ${stepId} really stopped writes before ${new Date(capturedAt).toISOString()}, and ${how}: Firedrill could not check it, so writes accepted after that are unaccounted for. Measure it with a heartbeat probe (probes.heartbeat), or let Firedrill stop writes itself.`;
-  }
-
-  /** The snapshot the promoted data came from: the evidence of the last data-promoting step that returned one. */
-  #restoredSnapshot(): { capturedAt: number; id?: string } | undefined {
-    const promoting = new Set(this.state.meta.steps.filter((s) => s.promotesData).map((s) => s.id));
-    for (const stepId of [...this.state.completionOrder].reverse()) {
-      if (!promoting.has(stepId)) continue;
-      const evidence = rpoEvidenceOf(this.state.steps[stepId]?.result);
-      if (evidence?.source === 'snapshot') return { capturedAt: evidence.snapshotCreatedAt, ...(evidence.snapshotId ? { id: evidence.snapshotId } : {}) };
-    }
-    return undefined;
-  }
-
-  /** The heartbeats this run wrote that the store acknowledged, from the journal (so a resumed run has them all). */
-  #acknowledgedHeartbeats(): AcknowledgedHeartbeat[] {
-    const acked: AcknowledgedHeartbeat[] = [];
-    for (const event of this.#options.journal.events()) {
-      // Journals written before `beatAt` existed: the acknowledgement time is the closest there is.
-      if (event.type === 'heartbeat.written' && event.ok) acked.push({ seq: event.beat, at: event.beatAt ?? event.at, ackedAt: event.at });
-    }
-    return acked;
+    await this.#rpo.stepSucceeded(step, result);
+    // What comes after a restoration may move the writer again or delete a drill copy: its RPO is read first.
+    if (step.restoresService) await this.#rpo.settled();
   }
 
   /** After every step ended: wait for the health probe to confirm service, then measure RPO. */
@@ -308,35 +279,12 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
         );
       }
     }
-    await this.#rpoAtRestoration;
-    await this.#measureRpoFromHeartbeat();
+    await this.#rpo.settled();
+    // The first phase's RPO is measured even without a restoration moment; a later phase's once it serves again.
+    await this.#rpo.measureFromHeartbeats();
+    for (const phase of this.state.phases.slice(1)) if (phase.restoredAt !== undefined) await this.#rpo.measureFromHeartbeats(phase.name);
     // Observations are worth waiting for (when clients really get the new DNS answer), but never fail a run.
     for (const watch of this.#observerWatches.values()) await watch.restoredWithin(this.#options.verifyTimeoutMs);
-  }
-
-  async #measureRpoFromHeartbeat(): Promise<void> {
-    const probe = this.#options.probes.heartbeat;
-    const disasterAt = this.state.disasterAt;
-    if (!probe || disasterAt === undefined || this.state.rpo) return;
-    await this.stopHeartbeats('verifying');
-    const newest = await retryWithPolicy(() => probe.readNewest(this.runSignal), {
-      policy: resolveStepPolicy({ retry: { maximumAttempts: 5 } }).retry,
-      clock: this.clock,
-      signal: this.runSignal,
-      random: this.random,
-    });
-    const snapshot = this.#restoredSnapshot();
-    const measured = rpoFromHeartbeats({ disasterAt, newestSurviving: newest, acknowledged: this.#acknowledgedHeartbeats(), ...(snapshot ? { snapshot } : {}) });
-    if (!measured) {
-      // No heartbeat reached the promoted store (the primary was lost before one replicated): fall back to the
-      // replica lag seen just before promotion, and say why.
-      const lag = this.#lagEvidence;
-      if (lag?.source === 'replica-lag') {
-        await this.record({ type: 'rpo.measured', seconds: Math.max(0, lag.lagMs) / 1000, source: 'replica-lag', detail: { ...lag, note: `no heartbeat reached the promoted store; replica lag observed just before promotion${lag.note ? ` (${lag.note})` : ''}` } });
-      }
-      return;
-    }
-    await this.record({ type: 'rpo.measured', seconds: measured.seconds, source: 'heartbeat', detail: measured.detail });
   }
 
   /**
@@ -344,12 +292,19 @@ export class RunEngine implements StepEnvironment, RunMachineEngine {
    * rollback, so the report says what the failover cost even when it did not finish. Best effort.
    */
   async #measureRpoAfterFailure(): Promise<void> {
-    const promoted = this.state.meta.steps.some((s) => s.promotesData && this.state.steps[s.id]?.status === 'succeeded');
-    if (!promoted) return;
-    try {
-      await this.#measureRpoFromHeartbeat();
-    } catch (error) {
-      await this.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${(error as Error).message}` });
+    for (const [i, phase] of (this.state.phases.length > 0 ? this.state.phases : [undefined]).entries()) {
+      const from = i === 0 ? -Infinity : phase!.startedAt;
+      const until = this.state.phases[i + 1]?.startedAt ?? Infinity;
+      const promoted = this.state.meta.steps.some((s) => {
+        const step = this.state.steps[s.id];
+        return s.promotesData && step?.status === 'succeeded' && (step.startedAt ?? -Infinity) >= from && (step.startedAt ?? -Infinity) < until;
+      });
+      if (!promoted || this.#rpo.measured(phase?.name)) continue;
+      try {
+        await this.#rpo.measureFromHeartbeats(phase?.name);
+      } catch (error) {
+        await this.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${(error as Error).message}` });
+      }
     }
   }
 

@@ -55,6 +55,16 @@ export interface PhaseState {
   restoredAt?: number;
   restoredSource?: 'health-probe' | 'step';
   restoredByStep?: string;
+  /** The data this phase lost, when measured (the first phase's is also the run's `rpo`). */
+  rpo?: RpoState;
+}
+
+/** A measured RPO as journaled (`rpo.measured`). */
+export interface RpoState {
+  seconds: number;
+  source: 'heartbeat' | 'snapshot' | 'replica-lag';
+  detail?: Record<string, unknown>;
+  unverified?: string;
 }
 
 /** The state of a run: a pure fold over its journal. */
@@ -72,7 +82,7 @@ export interface RunState {
   restoredAt?: number;
   restoredSource?: 'health-probe' | 'step';
   restoredByStep?: string;
-  rpo?: { seconds: number; source: 'heartbeat' | 'snapshot' | 'replica-lag'; detail?: Record<string, unknown>; unverified?: string };
+  rpo?: RpoState;
   approvals: ApprovalRecord[];
   /** Every operator action, in order. */
   operatorActions: OperatorActionRecord[];
@@ -235,9 +245,17 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
     case 'heartbeat.stopped':
       state.heartbeats.stopped = true;
       break;
-    case 'rpo.measured':
-      state.rpo = { seconds: event.seconds, source: event.source, ...(event.detail ? { detail: event.detail } : {}), ...(event.unverified ? { unverified: event.unverified } : {}) };
+    case 'heartbeat.started':
+      state.heartbeats.stopped = false;
       break;
+    case 'rpo.measured': {
+      const rpo: RpoState = { seconds: event.seconds, source: event.source, ...(event.detail ? { detail: event.detail } : {}), ...(event.unverified ? { unverified: event.unverified } : {}) };
+      const first = state.phases[0];
+      const phase = event.phase === undefined ? first : state.phases.find((p) => p.name === event.phase);
+      if (event.phase === undefined || phase === first) state.rpo = rpo;
+      if (phase) phase.rpo = rpo;
+      break;
+    }
   }
   return state;
 }

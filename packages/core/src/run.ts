@@ -1,7 +1,7 @@
 import { createActor, waitFor } from 'xstate';
 import { type Clock, VirtualClock } from './clock.js';
 import { FileJournal, type Journal, MemoryJournal, readJournalFile } from './journal.js';
-import type { JournalEvent, JournalStepInfo, Operation, RunStartedEvent, RunStatus } from './journal-events.js';
+import type { JournalEvent, JournalStepInfo, Operation, RunObjectives, RunStartedEvent, RunStatus } from './journal-events.js';
 import type { StepPolicy } from './policy.js';
 import type { RunProbes } from './probes.js';
 import { type RunReport, reportFromState } from './report.js';
@@ -22,7 +22,7 @@ export interface RunSubject {
   plan: string;
   strategy?: string;
   target?: string;
-  objectives?: { rtoMs?: number; rpoMs?: number };
+  objectives?: RunObjectives;
   /** The plan as written, journaled so a resume in another process can rebuild the step graph. */
   planInput?: unknown;
   /** Anything else the strategy needs to rebuild the graph on resume. */
@@ -103,6 +103,7 @@ function stepInfo(graph: StepGraph): JournalStepInfo[] {
     ...(s.restoresService ? { restoresService: true } : {}),
     ...(s.declaresDisaster ? { declaresDisaster: true } : {}),
     ...(s.promotesData ? { promotesData: true } : {}),
+    ...(s.bringsUpDrillCopy ? { bringsUpDrillCopy: true } : {}),
     ...(s.beginsPhase ? { beginsPhase: s.beginsPhase } : {}),
     ...(s.modes ? { modes: [...s.modes] } : {}),
     ...(s.compensate ? { hasCompensation: true } : {}),

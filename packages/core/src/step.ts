@@ -86,6 +86,12 @@ interface StepBase {
   beginsPhase?: string;
   /** Heartbeats stop before this step starts (it promotes a new writer; later writes would mask loss). */
   promotesData?: boolean;
+  /**
+   * An isolated drill's step whose result names the copy of the data it brought up (`{ drillCopy }`, see
+   * `DrillCopyResult`): the drill's RPO is read on that copy as soon as the step succeeds, before cleanup, and
+   * never on the production writer (which the drill does not move).
+   */
+  bringsUpDrillCopy?: boolean;
   /** Exact calls this step makes, for `plan` and `render`. */
   preview?: () => CallPreview[];
   /** How to verify by hand, and how to undo by hand, for the printable runbook. */

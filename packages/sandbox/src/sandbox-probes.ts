@@ -79,5 +79,13 @@ export function sandboxHeartbeatProbe(options: SandboxHeartbeatProbeOptions): He
       const newest = sandbox.dataPlane.readNewestHeartbeat(app);
       return newest === undefined ? undefined : { seq: newest.seq, at: newest.at };
     },
+    // An isolated drill's copy: what it holds, read on it directly (it is never the application's writer).
+    readNewestOn: async (store) => {
+      const newest = sandbox.dataPlane.visibleWrites(`${store.region}:${store.identifier}`).reduce<{ seq: number; at: number } | undefined>(
+        (best, w) => (best === undefined || w.at > best.at || (w.at === best.at && w.seq > best.seq) ? w : best),
+        undefined,
+      );
+      return newest === undefined ? undefined : { seq: newest.seq, at: newest.at };
+    },
   };
 }

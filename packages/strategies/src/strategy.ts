@@ -42,6 +42,11 @@ export interface StrategyRun {
   steps: StepDefinition[];
   /** Probes the strategy knows how to build for this target (the sandbox's data plane, HTTP, databases). */
   probes?: RunProbes;
+  /**
+   * Why this run's RTO is not the failover's and so is reported but not judged against the plan's objective (an
+   * isolated drill that brings its copy up another way than a failover would). See `RunObjectives.rtoNotJudged`.
+   */
+  rtoNotJudged?: string;
 }
 
 /**

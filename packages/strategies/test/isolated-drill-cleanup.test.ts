@@ -85,7 +85,7 @@ describe.each(DRILLS)('isolated drill, $label', (c, d) => {
       rollback, proof: d.proof, scope: d.scope,
       extraSteps: [{ ...failure, act: async (ctx) => { atFailure = await caseState(w); return act!(ctx); } } as StepDefinition],
     });
-    expect(report.status).toBe('rolled-back');
+    expect(report.status, JSON.stringify([report.error, report.steps.filter((s) => s.status !== 'succeeded').map((s) => [s.id, s.status, s.error?.message])])).toBe('rolled-back');
     expect(report.steps.find((s) => s.status === 'failed')).toMatchObject({ id: 'test-failure-half-way', error: { message: expect.stringMatching(/smoke test/) } });
     // The drill had changed AWS when the failure hit (copies up, or the primary drained): the rollback had work to do…
     expect(atFailure).toBeDefined();

@@ -17,9 +17,13 @@ export interface RunDisplay {
   tree?: boolean;
 }
 
-/** The exit code of a finished run: 0 only when it succeeded and met every objective it had. */
+/**
+ * The exit code of a finished run: 0 only when it succeeded and met every objective it had — including the data a
+ * live drill's failback lost, when that was measured (or rests on a freeze nobody could check).
+ */
 export function exitCodeOf(report: RunReport): number {
-  return report.status === 'succeeded' && report.rto.met !== false && report.rpo.met !== false ? EXIT.ok : EXIT.failed;
+  const laterPhasesKeptData = (report.phases ?? []).slice(1).every((p) => !p.rpo || (p.rpo.seconds === null && p.rpo.verified !== false) || p.rpo.met !== false);
+  return report.status === 'succeeded' && report.rto.met !== false && report.rpo.met !== false && laterPhasesKeptData ? EXIT.ok : EXIT.failed;
 }
 
 /** Shows a run's progress until it completes: the live step tree, or progress lines. */
@@ -43,14 +47,18 @@ export function summary(report: RunReport, reportPath: string): string {
   const lines = [
     '',
     `${report.operation}${report.drill ? ` (${report.drill} drill)` : ''} of ${report.plan}: ${report.status.toUpperCase()}`,
-    `  RTO ${rto} (${report.rto.source}) — objective ${report.rto.objectiveSeconds === null ? 'none' : formatDuration(report.rto.objectiveSeconds * 1000)}: ${verdict(report.rto.met)}`,
+    `  RTO ${rto} (${report.rto.source}) — objective ${report.rto.objectiveSeconds === null ? 'none' : formatDuration(report.rto.objectiveSeconds * 1000)}: ${report.rto.note === undefined ? verdict(report.rto.met) : 'not judged'}`,
+    ...(report.rto.note === undefined ? [] : [`    ${report.rto.note}`]),
     `  RPO ${rpo} (${report.rpo.source}) — objective ${report.rpo.objectiveSeconds === null ? 'none' : formatDuration(report.rpo.objectiveSeconds * 1000)}: ${verdict(report.rpo.met)}`,
   ];
   if (report.rpo.note !== undefined) lines.push(`    ${report.rpo.note}`);
   for (const o of report.observations ?? []) {
     lines.push(`  ${o.name}: reached ${o.secondsAfterDisaster === null ? 'at ' + o.reachedAt : `${formatDuration(o.secondsAfterDisaster * 1000)} after the disaster`} (${o.target})`);
   }
-  for (const phase of report.phases ?? []) lines.push(`  phase ${phase.name}: RTO ${phase.rto.seconds === null ? 'not measured' : formatDuration(phase.rto.seconds * 1000)}`);
+  for (const phase of report.phases ?? []) {
+    const rpoPart = phase.rpo ? ` · RPO ${rpoFigure(phase.rpo)} (${phase.rpo.source})${phase.rpo.seconds === null ? '' : `: ${verdict(phase.rpo.met)}`}` : '';
+    lines.push(`  phase ${phase.name}: RTO ${phase.rto.seconds === null ? 'not measured' : formatDuration(phase.rto.seconds * 1000)}${rpoPart}`);
+  }
   if (report.criticalPath.length > 0) lines.push(`  critical path: ${report.criticalPath.map((e) => `${e.stepId} ${formatDuration(e.seconds * 1000)}`).join(' → ')}`);
   if (report.error) lines.push(`  error: ${report.error.message}`);
   lines.push(`  report: ${reportPath}`, '');
@@ -97,7 +105,7 @@ export async function startOperation(
       plan: plan.metadata.name,
       strategy: plan.strategy.name,
       target: session.name,
-      objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo },
+      objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo, ...(built.rtoNotJudged ? { rtoNotJudged: built.rtoNotJudged } : {}) },
       planInput: source.input,
       context: { planFile: source.file },
     },

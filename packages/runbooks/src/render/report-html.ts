@@ -37,7 +37,7 @@ th{background:#f6f7f9}td.num{text-align:right}tr.critical td:first-child{font-we
 
 function card(name: string, o: ObjectiveResult<string>, figure: string, note?: string, unverified = false): string {
   // Unverified is shown as such, not as a plain "missed": the loss is unknown, not known to be too large.
-  const said = unverified ? 'not verified' : verdict(o.met);
+  const said = unverified ? 'not verified' : o.note !== undefined && o.met === null ? 'not judged' : verdict(o.met);
   return `<div class="card ${unverified ? 'missed unverified' : verdict(o.met).replace(' ', '-')}"><div>${esc(name)}</div><div class="value">${esc(figure)}</div>
 <div>objective ${esc(o.objectiveSeconds === null ? '—' : formatDuration(o.objectiveSeconds * 1000))} · <span class="verdict ${o.met === null ? '' : verdict(o.met)}">${esc(said)}</span></div>
 <div class="meta">source: ${esc(o.source)}</div>${note === undefined ? '' : `\n<div class="note">${esc(note)}</div>`}</div>`;
@@ -60,7 +60,7 @@ export function reportToHtml(report: RunReport, history: readonly RunReport[] = 
     (o) => `<li>Observed <b>${esc(o.name)}</b> (${esc(o.target)}) at ${esc(o.reachedAt)}${o.secondsAfterDisaster === null ? '' : `, ${esc(formatDuration(o.secondsAfterDisaster * 1000))} after the disaster`}${o.detail ? ` — ${esc(o.detail)}` : ''}</li>`,
   );
   const phases = (report.phases ?? []).map(
-    (p) => `<tr><td>${esc(p.name)}</td><td>${esc(p.startedAt)}</td><td>${esc(p.restoredAt ?? '—')}</td><td>${esc(seconds(p.rto.seconds))}</td><td class="verdict ${p.rto.met === null ? '' : verdict(p.rto.met)}">${esc(verdict(p.rto.met))}</td></tr>`,
+    (p) => `<tr><td>${esc(p.name)}</td><td>${esc(p.startedAt)}</td><td>${esc(p.restoredAt ?? '—')}</td><td>${esc(seconds(p.rto.seconds))}</td><td class="verdict ${p.rto.met === null ? '' : verdict(p.rto.met)}">${esc(verdict(p.rto.met))}</td><td>${esc(p.rpo ? `${rpoFigure(p.rpo)} (${p.rpo.source})` : '—')}</td></tr>`,
   );
   const steps = report.steps.map((s) => {
     const note = s.error ? ` — ${s.error.message}` : s.skippedReason ? ` — ${s.skippedReason}` : '';
@@ -73,14 +73,14 @@ export function reportToHtml(report: RunReport, history: readonly RunReport[] = 
 <body>
 <h1>${esc(title)} <span class="status ${esc(report.status)}">${esc(report.status)}</span></h1>
 <div class="meta">Run <code>${esc(report.runId)}</code> · strategy ${esc(report.strategy)} · mode ${esc(report.mode)} · target ${esc(report.target)} · ${esc(report.clock)} clock · started ${esc(report.startedAt)}</div>
-<div class="cards">${card('RTO', report.rto, seconds(report.rto.seconds))}${card('RPO', report.rpo, rpoFigure(report.rpo), rpoNoteText(report.rpo), report.rpo.verified === false)}</div>
+<div class="cards">${card('RTO', report.rto, seconds(report.rto.seconds), report.rto.note === undefined ? undefined : `Not judged: ${report.rto.note}`)}${card('RPO', report.rpo, rpoFigure(report.rpo), rpoNoteText(report.rpo), report.rpo.verified === false)}</div>
 <div class="meta">Disaster at ${esc(report.disasterAt ?? '—')}, service restored at ${esc(report.restoredAt ?? '—')}.</div>
 ${observations.length ? `<ul>${observations.join('\n')}</ul>` : ''}
 <h2>Timeline</h2>
 <div class="legend-row meta">${swatches.map(([c, l]) => `<span><i class="sw" style="background:${c}"></i>${esc(l!)}</span>`).join('')}</div>
 ${timelineSvg(report)}
 ${report.criticalPath.length ? `<p><b>Critical path:</b> ${report.criticalPath.map((e) => `<code>${esc(e.stepId)}</code> ${esc(formatDuration(e.seconds * 1000))}`).join(' → ')}</p>` : ''}
-${phases.length ? `<h2>Phases</h2><table><tr><th>phase</th><th>started</th><th>restored</th><th>RTO</th><th>verdict</th></tr>${phases.join('\n')}</table>` : ''}
+${phases.length ? `<h2>Phases</h2><table><tr><th>phase</th><th>started</th><th>restored</th><th>RTO</th><th>verdict</th><th>RPO</th></tr>${phases.join('\n')}</table>` : ''}
 ${trend ? `<h2>Trend across runs of ${esc(report.plan)}</h2>\n${trend}` : ''}
 <h2>Steps</h2>
 <table><tr><th>step</th><th>kind</th><th>status</th><th>started</th><th>took</th><th>attempts</th><th>calls</th></tr>

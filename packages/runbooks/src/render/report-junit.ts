@@ -34,7 +34,7 @@ export function reportToJUnit(report: RunReport): string {
     // An unverified RPO fails whatever the objective: CI must not read "no loss" into a figure nobody could check.
     const unverified = name === 'rpo' && report.rpo.verified === false ? rpoNoteText(report.rpo)! : undefined;
     const failure = unverified !== undefined ? { message: unverified, body: `${detail}\n${unverified}` } : o.met === false ? { message: `${detail}: missed`, body: detail } : undefined;
-    cases.push(testCase(`objective.${name}`, `${suite}.objectives`, o.seconds, failure, o.met === null ? 'no objective set' : undefined));
+    cases.push(testCase(`objective.${name}`, `${suite}.objectives`, o.seconds, failure, o.met === null ? (o.note === undefined ? 'no objective set' : `not judged: ${o.note}`) : undefined));
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;

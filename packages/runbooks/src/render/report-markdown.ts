@@ -16,7 +16,8 @@ export function reportToMarkdown(report: RunReport): string {
     '',
     '| objective | measured | source | objective | verdict |',
     '| --- | --- | --- | --- | --- |',
-    `| RTO | ${seconds(report.rto.seconds)} | ${report.rto.source} | ${report.rto.objectiveSeconds === null ? '—' : formatDuration(report.rto.objectiveSeconds * 1000)} | ${verdict(report.rto.met)} |`,
+    `| RTO | ${seconds(report.rto.seconds)} | ${report.rto.source} | ${report.rto.objectiveSeconds === null ? '—' : formatDuration(report.rto.objectiveSeconds * 1000)} | ${report.rto.note === undefined ? verdict(report.rto.met) : 'not judged'} |`,
+    ...(report.rto.note === undefined ? [] : ['', `> RTO not judged: ${report.rto.note}`]),
     `| RPO | ${rpoFigure(report.rpo)} | ${report.rpo.source} | ${report.rpo.objectiveSeconds === null ? '—' : formatDuration(report.rpo.objectiveSeconds * 1000)} | ${report.rpo.verified === false ? '❌ not verified' : verdict(report.rpo.met)} |`,
     ...(rpoNoteText(report.rpo) === undefined ? [] : ['', `> **${rpoNoteText(report.rpo)}**`]),
     '',
@@ -26,8 +27,9 @@ export function reportToMarkdown(report: RunReport): string {
     ),
   ];
   if (report.phases) {
-    lines.push('', '## Phases', '', '| phase | started | restored | RTO |', '| --- | --- | --- | --- |');
-    for (const p of report.phases) lines.push(`| ${p.name} | ${p.startedAt} | ${p.restoredAt ?? '—'} | ${seconds(p.rto.seconds)} |`);
+    lines.push('', '## Phases', '', '| phase | started | restored | RTO | RPO |', '| --- | --- | --- | --- | --- |');
+    // Reports written before phases carried an RPO have none.
+    for (const p of report.phases) lines.push(`| ${p.name} | ${p.startedAt} | ${p.restoredAt ?? '—'} | ${seconds(p.rto.seconds)} | ${p.rpo ? `${rpoFigure(p.rpo)} (${p.rpo.source})` : '—'} |`);
   }
   if (report.criticalPath.length > 0) {
     lines.push('', '## Critical path', '', report.criticalPath.map((e) => `\`${e.stepId}\` ${formatDuration(e.seconds * 1000)}`).join(' → '));

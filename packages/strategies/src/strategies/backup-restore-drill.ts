@@ -5,81 +5,16 @@
  * the run-id tag (or, for its parameter group, the drill name), and every delete is of such a resource. The copy is
  * restored into a read-only parameter group: it holds production's data and must never take a write.
  */
-import type { HealthObservation, HealthProbe, Plan, StepDefinition, WaitStep } from '@firedrill/core';
+import type { StepDefinition } from '@firedrill/core';
 import type { AwsEnvironment } from '../aws-environment.js';
-import { describeInstances } from '../aws/ec2.js';
-import { describeDbInstance } from '../aws/rds-instances.js';
 import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
+import { confirmDrillHealthyStep, drillCopyProbe, drillCopyProbeSettings, type DrillCopyProbe, drillCopyReadyStep } from '../steps/drill-copy-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { readOnlyDrillParameterGroupStep } from '../steps/drill-parameter-group-step.js';
 import { cleanUpDrillStep, DRILL_RUN_TAG, drillName, drillScopeStep, drillTags, verifyNothingLeftStep } from '../steps/drill-cleanup-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
-
-/** A health probe of the drill copies that also tells the gate step when it has seen its streak. */
-export interface DrillCopyProbe extends HealthProbe {
-  /** Successes in a row seen so far (0 after any failure). */
-  readonly streak: number;
-}
-
-/**
- * The drill copy's health, from the copies themselves: the drill database is `available` with an endpoint, and
- * every drill instance is `running`. (An isolated copy has no DNS name and no load balancer; this is what can be
- * observed of it without touching production.)
- */
-export function drillCopyProbe(options: { aws: AwsEnvironment; runId: string; databaseIdentifier: string; instances: number; intervalMs: number; consecutive: number }): DrillCopyProbe {
-  const { aws, runId, databaseIdentifier } = options;
-  const region = aws.region('recovery');
-  let streak = 0;
-  const observe = async (signal: AbortSignal): Promise<HealthObservation> => {
-    const db = await describeDbInstance({ rds: aws.clients('recovery').rds, identifier: databaseIdentifier, signal });
-    if (db?.status !== 'available' || db.endpoint === undefined) return { healthy: false, detail: `${databaseIdentifier}: ${db?.status ?? 'not created yet'}` };
-    if (options.instances > 0) {
-      const found = await describeInstances({ ec2: aws.clients('recovery').ec2, filters: [{ Name: `tag:${DRILL_RUN_TAG}`, Values: [runId] }], signal });
-      const running = found.filter((i) => i.state === 'running').length;
-      if (running < options.instances) return { healthy: false, detail: `${running}/${options.instances} drill instances running` };
-    }
-    return { healthy: true, detail: `${db.endpoint.address}:${db.endpoint.port} available; ${options.instances} drill instance(s) running` };
-  };
-  return {
-    target: `drill copy ${databaseIdentifier} and its instances in ${region}`,
-    intervalMs: options.intervalMs,
-    consecutive: options.consecutive,
-    get streak() {
-      return streak;
-    },
-    check: async (signal) => {
-      const seen = await observe(signal).catch((error: unknown): HealthObservation => ({ healthy: false, detail: (error as Error).message }));
-      streak = seen.healthy ? streak + 1 : 0;
-      return seen;
-    },
-  };
-}
-
-/**
- * Holds the drill's cleanup until the run's health probe has seen its streak on the copies, so the copies are
- * measured before they are deleted. Reads the probe's own observations; makes no call.
- */
-function confirmDrillHealthyStep(probe: DrillCopyProbe, dependsOn: readonly string[]): WaitStep<{ streak: number }> {
-  return {
-    id: 'confirm-drill-copy-healthy',
-    kind: 'wait',
-    title: `Confirm the drill copy serves (${probe.consecutive} healthy probes in a row)`,
-    why: 'The drill measures how long a restore takes until the copy is usable; cleanup waits for that measurement.',
-    dependsOn,
-    restoresService: true,
-    policy: { timeout: 30 * 60_000, poll: { initialInterval: probe.intervalMs, maximumInterval: probe.intervalMs } },
-    preview: () => [],
-    poll: async () => (probe.streak >= probe.consecutive ? { status: 'success', value: { streak: probe.streak } } : { status: 'retry', progress: `${probe.streak}/${probe.consecutive} healthy probes` }),
-  };
-}
-
-/** The probe settings of a plan's health probe, or defaults (5 s, 3 in a row). */
-function probeSettings(plan: Plan): { intervalMs: number; consecutive: number } {
-  const health = plan.probes?.health;
-  return { intervalMs: health?.interval ?? 5_000, consecutive: health?.consecutive ?? 3 };
-}
 
 /**
  * The isolated drill's steps and its health probe (the drill copies, probed directly).
@@ -104,7 +39,7 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
       dependsOn: ['create-drill-parameter-group'],
       ...(db.recovery.instanceClass ? { instanceClass: db.recovery.instanceClass } : {}),
     }),
-    waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: copy, id: 'wait-drill-database', dependsOn: ['restore-drill-database'] }),
+    drillCopyReadyStep(waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: copy, id: 'wait-drill-database', dependsOn: ['restore-drill-database'] }), { aws, side: 'recovery', identifier: copy }),
   ];
   const ready = ['wait-drill-database'];
   let instances = 0;
@@ -123,7 +58,7 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
     );
     ready.push(`wait-drill-${role}-running`);
   }
-  const probe = drillCopyProbe({ aws, runId, databaseIdentifier: copy, instances, ...probeSettings(aws.plan) });
+  const probe = drillCopyProbe({ aws, databaseIdentifier: copy, instances: { tag: DRILL_RUN_TAG, runId, count: instances }, ...drillCopyProbeSettings(aws.plan) });
   steps.push(
     confirmDrillHealthyStep(probe, ready),
     cleanUpDrillStep({ id: 'delete-drill-copies', ...scope, dependsOn: ['confirm-drill-copy-healthy'] }),

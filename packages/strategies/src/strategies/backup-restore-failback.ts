@@ -127,9 +127,9 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
     waitSnapshotAvailableStep({ id: 'wait-primary-snapshot', aws, side: 'primary', snapshotIdentifier: drSnapshot, dependsOn: ['copy-snapshot-to-primary'], expectedMs: 15 * 60_000 }),
     restoreDatabaseStep({
       id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary', shapeFrom: 'read-primary-topology',
-      // A failback run measures what it loses: the writes the DR site accepted after the snapshot restored here (none
-      // when the freeze came first). In a live drill the run's RPO stays the failover's (one RPO per run).
-      ...(options.freezeStarts === 'disaster' ? { measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot), writesStoppedBy: freeze.id } : {}),
+      // A failback measures what it loses: the writes the DR site accepted after the snapshot restored here (none
+      // when the freeze came first) — a failback run as its RPO, a live drill as its failback phase's.
+      measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot), writesStoppedBy: freeze.id,
       dependsOn: ['wait-primary-snapshot', 'wait-stale-primary-deleted'], tags: { 'firedrill:plan': aws.plan.metadata.name, 'firedrill:role': topology.database.role },
       ...((topology.parameters.parameterGroups ?? {}).primary ? { parameterGroup: topology.parameters.parameterGroups!.primary! } : {}),
     }),

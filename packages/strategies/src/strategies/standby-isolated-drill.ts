@@ -19,6 +19,7 @@ import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { previewCall } from '../steps/aws-step-options.js';
 import { awsWaitStep } from '../steps/aws-wait-step.js';
+import { confirmDrillHealthyStep, drillCopyProbe, drillCopyProbeSettings, type DrillCopyProbe, drillCopyReadyStep } from '../steps/drill-copy-steps.js';
 import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { readOnlyParameter } from '../steps/fence-steps.js';
@@ -155,7 +156,7 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
         if (db !== undefined && db.status !== 'deleting') c.log((await deleteDbInstance({ rds, identifier: n.database, signal: c.signal })).note);
       },
     }),
-    waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: n.database, id: 'wait-drill-database', dependsOn: ['restore-drill-database'] }),
+    drillCopyReadyStep(waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: n.database, id: 'wait-drill-database', dependsOn: ['restore-drill-database'] }), { aws, side: 'recovery', identifier: n.database }),
     step(aws, {
       id: 'launch-drill-instance', title: `Launch one instance from ${template} in ${aws.region('recovery')}, tagged with the run id`, dependsOn: ['declare-drill'],
       why: 'The drill proves the recovery launch template boots.',
@@ -168,28 +169,26 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
       compensate: async (c) => {
         const found = await describeInstances({ ec2, filters: [{ Name: `tag:${DRILL_TAG}`, Values: [ctx.runId] }], signal: c.signal });
         const ids = found.filter((i) => i.state !== 'terminated').map((i) => i.instanceId);
-        if (ids.length > 0) c.log((await terminateInstances({ ec2, instanceIds: ids, signal: c.signal })).note);
+        if (ids.length === 0) return;
+        c.log((await terminateInstances({ ec2, instanceIds: ids, signal: c.signal })).note);
+        // The final proof counts a `shutting-down` instance as left behind (it is, until it is gone): wait for it.
+        await waitFor('instancesTerminated', {
+          describe: (signal) => ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }), sendOptions(signal)),
+          params: { instanceIds: ids }, clock: c.clock, region: aws.region('recovery'), signal: c.signal, limiter: aws.limiter, timeoutMs: 30 * 60_000,
+        });
       },
     }),
   ];
 }
 
-function verifyAndCleanupSteps(ctx: StrategyContext, n: DrillNames): StepDefinition[] {
+function verifyAndCleanupSteps(ctx: StrategyContext, n: DrillNames, probe: DrillCopyProbe): StepDefinition[] {
   const { aws } = ctx;
   const { rds, ec2 } = aws.clients('recovery');
   const instanceIds = (c: StepContext): string[] => c.resultOf<{ instanceIds: string[] }>('launch-drill-instance')?.instanceIds ?? [];
   return [
-    awsWaitStep({
-      aws, side: 'recovery', id: 'verify-drill-copy-serves', restoresService: true, dependsOn: ['wait-drill-database', 'launch-drill-instance'],
-      title: `Check the drill copy serves: ${n.database} available and its instance running`,
-      why: 'The copy is probed directly, never through the production DNS name.',
-      waiter: 'instancesRunning', params: (c) => ({ instanceIds: instanceIds(c) }),
-      describe: (c, signal) => ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds(c) }), sendOptions(signal)),
-      notFoundGraceMs: 60_000,
-      preview: () => [previewCall('ec2', aws.region('recovery'), 'DescribeInstances', { InstanceIds: ['<drill instance>'] })],
-    }),
+    confirmDrillHealthyStep(probe, ['wait-drill-database', 'launch-drill-instance']),
     step(aws, {
-      id: 'delete-drill-resources', title: `Delete the drill copy ${n.database}, its instance and snapshot ${n.snapshot}`, dependsOn: ['verify-drill-copy-serves'],
+      id: 'delete-drill-resources', title: `Delete the drill copy ${n.database}, its instance and snapshot ${n.snapshot}`, dependsOn: ['confirm-drill-copy-healthy'],
       why: 'An isolated drill leaves nothing behind.',
       calls: [['rds', 'DeleteDBInstance', { DBInstanceIdentifier: n.database, SkipFinalSnapshot: true }], ['ec2', 'TerminateInstances', { InstanceIds: ['<drill instance>'] }], ['rds', 'DeleteDBSnapshot', { DBSnapshotIdentifier: n.snapshot }]],
       act: async (c) => {
@@ -218,8 +217,11 @@ function verifyAndCleanupSteps(ctx: StrategyContext, n: DrillNames): StepDefinit
   ];
 }
 
-/** The isolated drill graph (run it with rollback `always`). */
-export function isolatedDrillSteps(ctx: StrategyContext, t: StandbyTopology): StepDefinition[] {
+/**
+ * The isolated drill graph (run it with rollback `always`) and its health probe: the drill copy itself, probed
+ * directly, which sets the drill's RTO (production keeps serving, so its own probe would read 0).
+ */
+export function isolatedDrill(ctx: StrategyContext, t: StandbyTopology): { steps: StepDefinition[]; probe: DrillCopyProbe } {
   const sfx = runSuffix(ctx.runId);
   const n: DrillNames = {
     group: `${t.database.recovery.identifier}-drill-${sfx}`.slice(0, 255),
@@ -233,5 +235,6 @@ export function isolatedDrillSteps(ctx: StrategyContext, t: StandbyTopology): St
     const left = await drillLeftovers(ctx.aws, n, ctx.runId, c.signal);
     if (left.length > 0) throw new StepFailure(`DrillResourcesLeft: after cleanup, still in ${ctx.aws.region('recovery')}: ${left.join(', ')}.`, { code: 'DrillResourcesLeft', retryable: true });
   };
-  return [declare, ...createSteps(ctx, t, n), ...verifyAndCleanupSteps(ctx, n)];
+  const probe = drillCopyProbe({ aws: ctx.aws, databaseIdentifier: n.database, instances: { tag: DRILL_TAG, runId: ctx.runId, count: 1 }, ...drillCopyProbeSettings(ctx.plan) });
+  return { steps: [declare, ...createSteps(ctx, t, n), ...verifyAndCleanupSteps(ctx, n, probe)], probe };
 }

@@ -7,15 +7,22 @@ import type { Strategy, StrategyContext, StrategyRun } from '../strategy.js';
 import { standbyReadiness } from './readiness-checks.js';
 import { failbackSteps } from './standby-failback.js';
 import { type StandbyKind, failoverSteps, FAILOVER_IDS, standbyTopology, validateStandbyPlan } from './standby-family.js';
-import { isolatedDrillSteps } from './standby-isolated-drill.js';
+import { isolatedDrill } from './standby-isolated-drill.js';
 
 function build(kind: StandbyKind, ctx: StrategyContext): StrategyRun {
   const topology = standbyTopology(ctx.plan, kind);
   let steps: StepDefinition[];
   if (ctx.operation === 'failover') steps = failoverSteps(ctx, topology);
   else if (ctx.operation === 'failback') steps = failbackSteps(ctx, topology, kind, { declare: true });
-  else if (ctx.drill === 'isolated') steps = isolatedDrillSteps(ctx, topology);
-  else {
+  else if (ctx.drill === 'isolated') {
+    const drill = isolatedDrill(ctx, topology);
+    return {
+      steps: drill.steps,
+      probes: { health: drill.probe },
+      rtoNotJudged:
+        'the time until a copy restored from a snapshot of the replica serves: a failover promotes the replica instead, so this is not judged against the RTO objective (a live drill measures the failover)',
+    };
+  } else {
     // A live drill: the failover, then the failback as its own measured phase.
     steps = [
       ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${ctx.injectDisaster ? ' (outage injected)' : ''}` }),

@@ -27,7 +27,7 @@ export interface RunOnSandboxOptions {
   plugins?: AwsClientPlugin[];
   /** Called once the run has started (operator actions, faults in the middle). */
   during?: (run: Run) => Promise<void> | void;
-  /** @default true for everything but isolated drills */
+  /** The sandbox's probes (health through DNS, heartbeats on the writer), as the CLI gives a run. @default true */
   probes?: boolean;
   runId?: string;
 }
@@ -55,7 +55,7 @@ export async function runOnSandbox(options: RunOnSandboxOptions): Promise<Sandbo
   const runId = options.runId ?? `${plan.metadata.name}-${options.operation}-${clock.now().toString(36)}`;
   const mode = options.mode ?? 'graceful';
   const recordName = names.dns!.recordName;
-  const withProbes = options.probes ?? options.drill !== 'isolated';
+  const withProbes = options.probes ?? true;
   const health = sandboxHealthProbe({ sandbox, recordName, intervalMs: 1_000, consecutive: 3 });
   const built = strategy.build({
     plan, operation: options.operation, mode, aws, runId,
@@ -63,14 +63,16 @@ export async function runOnSandbox(options: RunOnSandboxOptions): Promise<Sandbo
     ...(options.injectOutage ? { injectDisaster: async () => void sandbox.faults.regionOutage(names.primaryRegion) } : {}),
   });
   const run = await startRun({
-    subject: { plan: plan.metadata.name, strategy: strategy.name, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
+    subject: { plan: plan.metadata.name, strategy: strategy.name, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo, ...(built.rtoNotJudged ? { rtoNotJudged: built.rtoNotJudged } : {}) } },
     operation: options.operation, mode, runId, steps: built.steps, clock, store: false,
     ...(options.drill ? { drill: options.drill } : {}),
     rollback: options.rollback ?? plan.rollback,
     concurrency: plan.concurrency,
-    ...(withProbes
-      ? { probes: { health, heartbeat: sandboxHeartbeatProbe({ sandbox, app: names.app, intervalMs: 1_000 }), ...(options.drill === 'live' ? { phaseHealth: { failback: health } } : {}) } }
-      : {}),
+    // The strategy's own probes win, as in the CLI (an isolated drill probes its copy, not production).
+    probes: {
+      ...(withProbes ? { health, heartbeat: sandboxHeartbeatProbe({ sandbox, app: names.app, intervalMs: 1_000 }), ...(options.drill === 'live' ? { phaseHealth: { failback: health } } : {}) } : {}),
+      ...(built.probes ?? {}),
+    },
   });
   await options.during?.(run);
   const report = await run.completion;

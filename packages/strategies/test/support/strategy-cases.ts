@@ -177,19 +177,18 @@ export async function runCase(c: StrategyCase, w: CaseWorld, options: RunCaseOpt
     ...(options.drill ? { drill: options.drill } : {}),
     ...(options.injectOutage ? { injectDisaster: async () => void w.sandbox.faults.regionOutage(w.primary) } : {}),
   });
-  const probes: RunProbes = { ...(built.probes ?? {}) };
-  if (options.drill !== 'isolated') {
-    const first = c.health(w, options.operation === 'failback' ? 'failback' : 'failover');
-    if (first) probes.health = first;
-    const back = c.health(w, 'failback');
-    if (options.drill === 'live' && back) probes.phaseHealth = { failback: back };
-    if (c.heartbeat) probes.heartbeat = sandboxHeartbeatProbe({ sandbox: w.sandbox, app: w.app, intervalMs: 1_000 });
-  } else if (c.strategy === multiSiteStrategy) {
-    probes.health = c.health(w, 'failover')!; // the drain test watches the service through DNS
-  }
+  // As the CLI wires a run on the sandbox: the plan's probes, then the strategy's own on top (an isolated drill
+  // probes its copy, not production).
+  const probes: RunProbes = {};
+  const first = c.health(w, options.operation === 'failback' ? 'failback' : 'failover');
+  if (first) probes.health = first;
+  const back = c.health(w, 'failback');
+  if (options.drill === 'live' && back) probes.phaseHealth = { failback: back };
+  if (c.heartbeat) probes.heartbeat = sandboxHeartbeatProbe({ sandbox: w.sandbox, app: w.app, intervalMs: 1_000 });
+  Object.assign(probes, built.probes ?? {});
   const store = options.onDisk ? new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-case-'))) : undefined;
   const run = await startRun({
-    subject: { plan: w.plan.metadata.name, strategy: c.strategy.name, target: 'sandbox', objectives: { rtoMs: w.plan.objectives.rto, rpoMs: w.plan.objectives.rpo } },
+    subject: { plan: w.plan.metadata.name, strategy: c.strategy.name, target: 'sandbox', objectives: { rtoMs: w.plan.objectives.rto, rpoMs: w.plan.objectives.rpo, ...(built.rtoNotJudged ? { rtoNotJudged: built.rtoNotJudged } : {}) } },
     operation: options.operation, mode, runId, steps: [...built.steps, ...(options.extraSteps ?? [])], clock: w.clock, probes,
     store: store ?? false,
     ...(options.onDisk === 'unsynced' ? { journal: { fsync: false } } : {}),
