@@ -36,6 +36,15 @@ export interface HeartbeatEngine<C extends LocalReplicatedPair> {
 
 const INTERVAL = 200;
 
+/** Polls `check` every 50 ms (real servers, real time) until it holds (an error counts as not yet), for at most 10 s. */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not met within 10 s');
+}
+
 /** Registers the cases for one engine. */
 export function heartbeatCases<C extends LocalReplicatedPair>(engine: HeartbeatEngine<C>): void {
   describe(engine.title, () => {
@@ -130,6 +139,24 @@ export function heartbeatCases<C extends LocalReplicatedPair>(engine: HeartbeatE
       // The endpoint moved: the same probe reconnects and writes to the new writer.
       await probe.write({ seq: 10_000, at: Date.now() }, new AbortController().signal);
       expect((await cluster.standbyHeartbeat(source))?.seq).toBe(10_000);
+      probe.close();
+    });
+
+    it("reads a copy at its own endpoint (an isolated drill's copy): what the copy holds, not what the writer holds", { timeout: 60_000 }, async () => {
+      const source = `${engine.name}-copy`;
+      const { cluster, probe } = await setUp(source);
+      const signal = new AbortController().signal;
+      // The standby plays the drill copy: it holds what had replicated when replication was cut.
+      for (let seq = 1; seq <= 5; seq++) await probe.write({ seq, at: 1_000 * seq }, signal);
+      await waitUntil(async () => (await cluster.standbyHeartbeat(source))?.seq === 5);
+      await cluster.cutReplication();
+      for (let seq = 6; seq <= 8; seq++) await probe.write({ seq, at: 1_000 * seq }, signal);
+      const copy = { region: 'local', identifier: 'standby', address: '127.0.0.1', port: cluster.standbyPort };
+      expect(await probe.readNewestOn!(copy, signal)).toEqual({ seq: 5, at: 5_000 });
+      // The application's endpoint still reaches the writer, which has the later beats.
+      expect(await probe.readNewest(signal)).toEqual({ seq: 8, at: 8_000 });
+      // A copy with no endpoint yet is an error the run falls back from, not "no heartbeat".
+      await expect(probe.readNewestOn!({ region: 'local', identifier: 'standby' }, signal)).rejects.toThrow(/no endpoint/);
       probe.close();
     });
 

@@ -23,6 +23,11 @@ interface Open<C> {
 export interface HeartbeatConnectionOptions<C> extends Omit<ConnectionResolveOptions, 'signal'> {
   reference: ConnectionReference;
   driver: HeartbeatDriver<C>;
+  /**
+   * Connect here instead of the URL's host and port, with the URL's user, password and database: another copy of
+   * the same database (an isolated drill's restored copy keeps the source's credentials).
+   */
+  endpoint?: { host: string; port?: number };
 }
 
 /** A probe's database error: the reference is named, the URL and password are not. */
@@ -35,6 +40,15 @@ export class HeartbeatConnectionError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The URL pointed at another host and port, everything else kept. */
+function withEndpoint(url: string, endpoint: { host: string; port?: number } | undefined): string {
+  if (endpoint === undefined) return url;
+  const parsed = new URL(url);
+  parsed.hostname = endpoint.host;
+  if (endpoint.port !== undefined) parsed.port = String(endpoint.port);
+  return parsed.toString();
 }
 
 /** Rejects with the signal's reason as soon as it aborts; otherwise settles as `promise` does. */
@@ -113,7 +127,7 @@ export class HeartbeatConnection<C> {
       signal,
     });
     this.#url = url;
-    return this.#options.driver.connect(url, () => this.#drop(open));
+    return this.#options.driver.connect(withEndpoint(url, this.#options.endpoint), () => this.#drop(open));
   }
 
   #drop(open: Open<C>): void {

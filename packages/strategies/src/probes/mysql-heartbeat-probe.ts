@@ -2,7 +2,7 @@
  * The MySQL heartbeat probe (mysql2): the same contract as the PostgreSQL one, for RDS MySQL, RDS MariaDB,
  * Aurora MySQL and self-managed MySQL ≥ 5.7 / MariaDB ≥ 10.3.
  */
-import type { Heartbeat, HeartbeatProbe } from '@firedrill/core';
+import type { DataStoreLocation, Heartbeat, HeartbeatProbe } from '@firedrill/core';
 import mysql from 'mysql2/promise';
 import { describeConnectionReference } from './connection-reference.js';
 import { HeartbeatConnection, HeartbeatConnectionError, type HeartbeatDriver } from './heartbeat-connection.js';
@@ -82,10 +82,22 @@ export class MysqlHeartbeatProbe implements HeartbeatProbe {
    */
   async readNewest(signal: AbortSignal): Promise<Heartbeat | undefined> {
     this.#writer.close();
-    const reader = this.#connection();
+    return this.#read(this.#connection(), signal, this.#options.requireWriter);
+  }
+
+  /**
+   * Reads the newest heartbeat on one copy of the database at its own endpoint (an isolated drill's restored copy,
+   * read-only by design), with the connection's credentials: no writer check.
+   */
+  async readNewestOn(store: DataStoreLocation, signal: AbortSignal): Promise<Heartbeat | undefined> {
+    if (store.address === undefined) throw new HeartbeatConnectionError(`${this.target}: ${store.identifier} in ${store.region} has no endpoint to read from yet`, 'no-endpoint');
+    return this.#read(this.#connection({ host: store.address, ...(store.port ? { port: store.port } : {}) }), signal, false);
+  }
+
+  async #read(reader: HeartbeatConnection<Connection>, signal: AbortSignal, requireWriter: boolean): Promise<Heartbeat | undefined> {
     try {
       return await reader.use(signal, async (connection) => {
-        if (this.#options.requireWriter) {
+        if (requireWriter) {
           const [modes] = await connection.query<mysql.RowDataPacket[]>({ sql: 'SELECT @@global.read_only AS ro', timeout: this.#options.statementTimeoutMs });
           if (Number(modes[0]?.['ro']) === 1) {
             throw new HeartbeatConnectionError(`${this.target}: the endpoint reaches a read-only server (a replica or a fenced primary); the new writer is not reachable yet`, 'read-only');
@@ -114,10 +126,11 @@ export class MysqlHeartbeatProbe implements HeartbeatProbe {
     this.#writer.close();
   }
 
-  #connection(): HeartbeatConnection<Connection> {
+  #connection(endpoint?: { host: string; port?: number }): HeartbeatConnection<Connection> {
     return new HeartbeatConnection({
       reference: this.#options.connection,
       driver: mysqlDriver(this.#options),
+      ...(endpoint ? { endpoint } : {}),
       ...(this.#options.env ? { env: this.#options.env } : {}),
       ...(this.#options.secrets ? { secrets: this.#options.secrets } : {}),
     });

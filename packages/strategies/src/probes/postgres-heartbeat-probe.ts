@@ -2,7 +2,7 @@
  * The PostgreSQL heartbeat probe (node-postgres): one row per source, upserted every interval on the writer,
  * read back after failover on the promoted one. RDS for PostgreSQL, Aurora PostgreSQL or any PostgreSQL ≥ 9.5.
  */
-import type { Heartbeat, HeartbeatProbe } from '@firedrill/core';
+import type { DataStoreLocation, Heartbeat, HeartbeatProbe } from '@firedrill/core';
 import pg from 'pg';
 import { describeConnectionReference } from './connection-reference.js';
 import { HeartbeatConnection, HeartbeatConnectionError, type HeartbeatDriver } from './heartbeat-connection.js';
@@ -83,10 +83,22 @@ export class PostgresHeartbeatProbe implements HeartbeatProbe {
    */
   async readNewest(signal: AbortSignal): Promise<Heartbeat | undefined> {
     this.#writer.close();
-    const reader = this.#connection();
+    return this.#read(this.#connection(), signal, this.#options.requireWriter);
+  }
+
+  /**
+   * Reads the newest heartbeat on one copy of the database at its own endpoint (an isolated drill's restored copy),
+   * with the connection's credentials. The copy is never a writer the endpoint leads to: no writer check.
+   */
+  async readNewestOn(store: DataStoreLocation, signal: AbortSignal): Promise<Heartbeat | undefined> {
+    if (store.address === undefined) throw new HeartbeatConnectionError(`${this.target}: ${store.identifier} in ${store.region} has no endpoint to read from yet`, 'no-endpoint');
+    return this.#read(this.#connection({ host: store.address, ...(store.port ? { port: store.port } : {}) }), signal, false);
+  }
+
+  async #read(reader: HeartbeatConnection<pg.Client>, signal: AbortSignal, requireWriter: boolean): Promise<Heartbeat | undefined> {
     try {
       return await reader.use(signal, async (client) => {
-        if (this.#options.requireWriter) {
+        if (requireWriter) {
           const recovery = await client.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
           if (recovery.rows[0]?.standby) {
             throw new HeartbeatConnectionError(`${this.target}: the endpoint still reaches a standby (pg_is_in_recovery() is true); the new writer is not reachable yet`, 'standby');
@@ -111,10 +123,11 @@ export class PostgresHeartbeatProbe implements HeartbeatProbe {
     this.#writer.close();
   }
 
-  #connection(): HeartbeatConnection<pg.Client> {
+  #connection(endpoint?: { host: string; port?: number }): HeartbeatConnection<pg.Client> {
     return new HeartbeatConnection({
       reference: this.#options.connection,
       driver: postgresDriver(this.#options),
+      ...(endpoint ? { endpoint } : {}),
       ...(this.#options.env ? { env: this.#options.env } : {}),
       ...(this.#options.secrets ? { secrets: this.#options.secrets } : {}),
     });
