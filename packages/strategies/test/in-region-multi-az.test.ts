@@ -57,7 +57,7 @@ describe('in-region strategy: RDS Multi-AZ instance failover', () => {
     const s = await scenario(2);
     const findings = await inRegionStrategy.check({ plan: s.plan, aws: sandboxAws(s.plan, s.clock, s.sandbox) });
     expect(Object.fromEntries(findings.map((f) => [f.check, f.status]))).toEqual({
-      'instance-exists': 'pass', 'multi-az': 'pass', 'instance-available': 'pass', 'backup-retention': 'pass', permissions: 'warn',
+      'instance-exists': 'pass', 'multi-az': 'pass', 'instance-available': 'pass', 'rds-backup-retention': 'pass', permissions: 'warn',
     });
     expect(findings.find((f) => f.check === 'permissions')!.message).toContain('rds:RebootDBInstance');
     expect(s.sandbox.calls().every((c) => c.command.startsWith('Describe'))).toBe(true);

@@ -80,7 +80,7 @@ describe('in-region strategy (Aurora writer failover inside one region)', () => 
     const s = await scenario(6);
     const findings = await inRegionStrategy.check({ plan: s.plan, aws: sandboxAws(s.plan, s.clock, s.sandbox) });
     const byCheck = Object.fromEntries(findings.map((f) => [f.check, f.status]));
-    expect(byCheck).toMatchObject({ 'cluster-available': 'pass', 'backup-retention': 'pass' });
+    expect(byCheck).toMatchObject({ 'cluster-available': 'pass', 'rds-backup-retention': 'pass' });
     // The scenario puts writer and reader in the same AZ: a real finding, not a pass.
     expect(byCheck['reader-in-other-az']).toBe('warn');
     expect(s.sandbox.calls().every((c) => c.command.startsWith('Describe'))).toBe(true);

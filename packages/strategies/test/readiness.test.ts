@@ -253,7 +253,7 @@ describe('multi-site readiness', () => {
     const templateImage = Object.values(templates).find((t) => t.name === 'checkout-us-east-1')!.versions[0]!.data.ImageId!;
     await w.sandbox.client(EC2Client, w.recovery).send(new DeregisterImageCommand({ ImageId: templateImage }));
     const findings = await w.check();
-    expect(findings).toContainEqual(expect.objectContaining({ status: 'fail', check: 'region-health', resource: `route53-health-check:${dns.recovery.healthCheckId}`, region: 'us-east-1', message: expect.stringContaining('does not exist') }));
+    expect(findings).toContainEqual(expect.objectContaining({ status: 'fail', check: 'dns-health-check', resource: `route53-health-check:${dns.recovery.healthCheckId}`, region: 'us-east-1', message: expect.stringContaining('does not exist') }));
     expect(problem(findings, 'ami-in-recovery-region')).toMatchObject({
       status: 'fail', resource: 'launch-template:checkout-us-east-1', region: 'us-east-1', message: expect.stringContaining(`launches ${templateImage}, which is not available in us-east-1`),
       action: expect.stringContaining('copy the AMI to us-east-1'),

@@ -181,11 +181,11 @@ async function multiAzFindings(ctx: CheckContext, db: RdsInstanceResource): Prom
   const kept = state.backupRetentionPeriod;
   findings.push(retention === undefined
     ? kept > 0
-      ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days` }
-      : { status: 'warn', check: 'backup-retention', resource, region, message: 'automated backups are off: a failover protects against an AZ loss, not against lost or corrupted data', action: `aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period 7 --apply-immediately` }
+      ? { status: 'pass', check: 'rds-backup-retention', resource, region, message: `automated backups kept ${kept} days` }
+      : { status: 'warn', check: 'rds-backup-retention', resource, region, message: 'automated backups are off: a failover protects against an AZ loss, not against lost or corrupted data', action: `aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period 7 --apply-immediately` }
     : kept >= retention
-      ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
-      : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period ${retention} --apply-immediately` });
+      ? { status: 'pass', check: 'rds-backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
+      : { status: 'fail', check: 'rds-backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period ${retention} --apply-immediately` });
   return findings;
 }
 
@@ -218,8 +218,8 @@ async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource
   if (retention !== undefined) {
     const kept = summary.backupRetentionPeriod ?? 0;
     findings.push(kept >= retention
-      ? { status: 'pass', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
-      : { status: 'fail', check: 'backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-cluster --db-cluster-identifier ${cluster.identifier} --backup-retention-period ${retention} --apply-immediately` });
+      ? { status: 'pass', check: 'rds-backup-retention', resource, region, message: `automated backups kept ${kept} days (plan: ${retention})` }
+      : { status: 'fail', check: 'rds-backup-retention', resource, region, message: `automated backups kept ${kept} days, plan expects ${retention}`, action: `aws rds modify-db-cluster --db-cluster-identifier ${cluster.identifier} --backup-retention-period ${retention} --apply-immediately` });
   }
   return findings;
 }

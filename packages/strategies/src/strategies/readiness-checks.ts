@@ -81,8 +81,8 @@ async function computeFindings(aws: AwsEnvironment, t: StandbyTopology, kind: St
   else {
     const standby = standbyCapacity(t, kind);
     findings.push(group.desired === standby.desired && group.inService >= standby.desired
-      ? { status: 'pass', check: 'standby-capacity', resource, region, message: `${name} is at ${group.min}/${group.desired}/${group.max} with ${group.inService} InService (standby ${standby.desired}); failover scales it to ${t.compute.recovery.capacity.desired}` }
-      : { status: 'warn', check: 'standby-capacity', resource, region, message: `${name} is at desired ${group.desired} with ${group.inService} InService; the plan's standby size is ${standby.desired}`, action: `scale ${name} to ${standby.min}/${standby.desired}/${standby.max}` });
+      ? { status: 'pass', check: 'capacity', resource, region, message: `${name} is at ${group.min}/${group.desired}/${group.max} with ${group.inService} InService (standby ${standby.desired}); failover scales it to ${t.compute.recovery.capacity.desired}` }
+      : { status: 'warn', check: 'capacity', resource, region, message: `${name} is at desired ${group.desired} with ${group.inService} InService; the plan's standby size is ${standby.desired}`, action: `scale ${name} to ${standby.min}/${standby.desired}/${standby.max}` });
     findings.push(...(await groupLaunchFindings(aws, { side: 'recovery', group, ...(t.compute.recovery.launchTemplate ? { plannedTemplate: t.compute.recovery.launchTemplate } : {}) })));
   }
   // Failback scales the primary group back to production size: it must still be there.
