@@ -18,7 +18,7 @@ describe('multi-site check', () => {
     // What Firedrill cannot read it says: the global database's lag (CloudWatch has no minute yet for a world built this
     // instant: no datapoints) and whether IAM grants the actions.
     expect(findings.filter((x) => x.status !== 'pass').map((x) => x.check)).toEqual(['replication-lag', 'permissions']);
-    expect(new Set(findings.map((x) => x.check))).toEqual(new Set(['weights', 'region-health', 'global-database', 'replication', 'replication-lag', 'capacity', 'launch-template', 'permissions']));
+    expect(new Set(findings.map((x) => x.check))).toEqual(new Set(['weights', 'dns-health-check', 'global-database', 'replica-replicating', 'replication-lag', 'capacity', 'launch-template', 'permissions']));
     expect(f.sandbox.calls().every((c) => /^(Describe|List|Get)/.test(c.command))).toBe(true);
   });
 
@@ -33,8 +33,30 @@ describe('multi-site check', () => {
     await f.clock.sleep(5 * 60_000);
     const findings = await multiSiteStrategy.check({ plan: f.plan, aws: sandboxAws(f.plan, f.clock, f.sandbox) });
     const failed = findings.filter((x) => x.status === 'fail').map((x) => `${x.check} ${x.region}`);
-    expect(failed).toEqual(expect.arrayContaining([`weights ${f.recovery}`, `region-health ${f.recovery}`, `capacity ${f.recovery}`]));
+    expect(failed).toEqual(expect.arrayContaining([`weights ${f.recovery}`, `dns-health-check ${f.recovery}`, `capacity ${f.recovery}`]));
     expect(findings.find((x) => x.check === 'weights' && x.region === f.recovery)?.message).toBe('weight is 20, the plan says 50');
+  });
+});
+
+describe('multi-site check: the health check on each weighted record', () => {
+  it('a weighted record without its health check is named, with what to attach (Route 53 would keep answering a lost region)', async () => {
+    const f = await multiSiteFixture(3);
+    const dns = f.names.dns!;
+    // Someone re-created the recovery record without its HealthCheckId.
+    await f.sandbox.client(Route53Client, f.recovery).send(new ChangeResourceRecordSetsCommand({
+      HostedZoneId: dns.hostedZoneId,
+      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: dns.recordName, Type: 'CNAME', TTL: 60, SetIdentifier: dns.setIdentifiers[f.recovery], Weight: 50, ResourceRecords: [{ Value: f.names.endpoints[f.recovery]! }] } }] },
+    }));
+    await f.clock.sleep(2 * 60_000);
+    const findings = await multiSiteStrategy.check({ plan: f.plan, aws: sandboxAws(f.plan, f.clock, f.sandbox) });
+    const unguarded = findings.filter((x) => x.check === 'dns-health-check' && x.status === 'warn');
+    expect(unguarded).toEqual([expect.objectContaining({
+      region: f.recovery, resource: `route53:${dns.recordName}/${dns.setIdentifiers[f.recovery]}`,
+      message: expect.stringMatching(new RegExp(`guarded by no health check, not by ${dns.healthChecks[f.recovery]}`)),
+      action: expect.stringMatching(new RegExp(`attach ${dns.healthChecks[f.recovery]} to ${dns.setIdentifiers[f.recovery]}`)),
+    })]);
+    // The primary's record still has its own: nothing said of it but its health.
+    expect(findings.filter((x) => x.check === 'dns-health-check' && x.region === f.primary).map((x) => x.status)).toEqual(['pass']);
   });
 });
 

@@ -9,7 +9,7 @@ import { auroraGlobalLagDatapoints } from '../aws/cloudwatch-metrics.js';
 import { describeAutoScalingGroup } from '../aws/auto-scaling.js';
 import { describeDbCluster, describeGlobalCluster } from '../aws/rds-clusters.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { readWeights } from '../steps/weighted-ramp-steps.js';
+import { listRecordSets } from '../aws/route53.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { type MultiSiteResources, normalCapacity } from './multi-site-resources.js';
 import { bucketFindings } from './readiness-buckets.js';
@@ -23,24 +23,37 @@ const SIDES: Side[] = ['primary', 'recovery'];
 
 async function dnsFindings(aws: AwsEnvironment, { dns }: MultiSiteResources): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const weights = await readWeights(aws, dns, new AbortController().signal);
+  const sets = await listRecordSets({ route53: aws.clients('primary').route53, hostedZoneId: dns.hostedZoneId, name: dns.name, type: dns.type });
   for (const side of SIDES) {
-    const resource = `route53:${dns.name}/${dns[side].setIdentifier}`;
+    const label = dns[side].setIdentifier;
+    const resource = `route53:${dns.name}/${label}`;
     const region = aws.region(side);
+    const set = sets.find((s) => s.SetIdentifier === label);
     const wanted = dns.weights?.[side];
-    findings.push(weights[side] === wanted
-      ? { status: 'pass', check: 'weights', resource, region, message: `weight ${weights[side]} as planned` }
-      : { status: 'fail', check: 'weights', resource, region, message: `weight is ${weights[side] ?? 'missing'}, the plan says ${wanted}`, action: `Run failback (it ramps the weights back), or set the weight of ${dns[side].setIdentifier} to ${wanted}.` });
+    findings.push(set?.Weight === wanted
+      ? { status: 'pass', check: 'weights', resource, region, message: `weight ${set?.Weight} as planned` }
+      : { status: 'fail', check: 'weights', resource, region, message: `weight is ${set?.Weight ?? 'missing'}, the plan says ${wanted}`, action: `Run failback (it ramps the weights back), or set the weight of ${label} to ${wanted}.` });
     const checkId = dns[side].healthCheckId;
+    // Route 53 stops answering a lost region only through the health check on its own weighted record: without one
+    // (or with another than the plan's) a share of users goes on to the dead region until the failover drains it.
+    if (set !== undefined && set.HealthCheckId !== checkId) {
+      findings.push({
+        status: 'warn', check: 'dns-health-check', resource, region,
+        message: checkId === undefined
+          ? `no health check guards the ${label} weighted record: Route 53 keeps sending users to ${region} when it is lost, until the failover drains its weight`
+          : `the ${label} weighted record is guarded by ${set.HealthCheckId ?? 'no health check'}, not by ${checkId} (the plan's): Route 53 answers by the record's own health check`,
+        action: checkId === undefined ? `attach a Route 53 health check of ${region}'s endpoint to ${label}, and name it in resources.dns.${side}.healthCheckId` : `attach ${checkId} to ${label}, or fix resources.dns.${side}.healthCheckId`,
+      });
+    }
     if (checkId === undefined) continue;
     const status = await readHealthCheck(aws, checkId);
     if (status === undefined) {
-      findings.push({ ...missingHealthCheckFinding(aws, dns, side, checkId), check: 'region-health' });
+      findings.push({ ...missingHealthCheckFinding(aws, dns, side, checkId), check: 'dns-health-check' });
       continue;
     }
     findings.push(status.healthy
-      ? { status: 'pass', check: 'region-health', resource: `route53-health-check:${checkId}`, region, message: `${status.healthyCheckers}/${status.checkers} checkers healthy` }
-      : { status: 'fail', check: 'region-health', resource: `route53-health-check:${checkId}`, region, message: `${region} fails its health check (${status.healthyCheckers}/${status.checkers} checkers healthy)`, action: `Find out why ${region} does not serve before relying on it to carry the other region's traffic.` });
+      ? { status: 'pass', check: 'dns-health-check', resource: `route53-health-check:${checkId}`, region, message: `${status.healthyCheckers}/${status.checkers} checkers healthy` }
+      : { status: 'fail', check: 'dns-health-check', resource: `route53-health-check:${checkId}`, region, message: `${region} fails its health check (${status.healthyCheckers}/${status.checkers} checkers healthy)`, action: `Find out why ${region} does not serve before relying on it to carry the other region's traffic.` });
   }
   return findings;
 }
@@ -64,7 +77,7 @@ async function databaseFindings(aws: AwsEnvironment, { database }: MultiSiteReso
   const sync = member('recovery')?.synchronizationStatus;
   const secondary = `rds:${database.recovery.clusterIdentifier}`;
   if (sync !== undefined && sync !== 'connected') {
-    findings.push({ status: 'fail', check: 'replication', resource: secondary, region, message: `secondary is ${sync}`, action: 'Wait until it is connected; a failover now would lose more than the usual sub-second lag.' });
+    findings.push({ status: 'fail', check: 'replica-replicating', resource: secondary, region, message: `secondary is ${sync}`, action: 'Wait until it is connected; a failover now would lose more than the usual sub-second lag.' });
     return findings;
   }
   // DescribeGlobalClusters has no lag figure: it says whether the secondary replicates. Aurora publishes the lag as
@@ -72,7 +85,7 @@ async function databaseFindings(aws: AwsEnvironment, { database }: MultiSiteReso
   const now = aws.clock.now();
   const points = await auroraGlobalLagDatapoints({ cloudWatch: aws.clients('recovery').cloudWatch, clusterIdentifier: database.recovery.clusterIdentifier, sourceRegion: aws.region('primary'), from: now - LAG_WINDOW_MS, to: now });
   findings.push(
-    { status: 'pass', check: 'replication', resource: secondary, region, message: `secondary ${sync ?? 'connected'} to ${globalId}` },
+    { status: 'pass', check: 'replica-replicating', resource: secondary, region, message: `secondary ${sync ?? 'connected'} to ${globalId}` },
     lagFinding({ points, rpoMs: aws.plan.objectives.rpo, resource: secondary, region, metric: 'AuroraGlobalDBReplicationLag', lagged: 'replication lag' }),
   );
   return findings;
