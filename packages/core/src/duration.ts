@@ -31,7 +31,8 @@ export function parseDuration(value: Duration): number {
 }
 
 /**
- * A short human form of milliseconds: `"6m52s"`, `"2.1s"`, `"0s"`.
+ * A short human form of milliseconds, in the units plans use (so it parses back): `"6m52s"`, `"2.1s"`, `"0s"`,
+ * and days past a day — a snapshot 30 days old reads `"30d20h40m"`, not `"740h40m"`.
  * @example formatDuration(412_300) // '6m52s'
  */
 export function formatDuration(ms: number): string {
@@ -40,8 +41,9 @@ export function formatDuration(ms: number): string {
     return `${seconds}s`;
   }
   const totalSeconds = Math.round(ms / 1000);
-  const h = Math.floor(totalSeconds / 3600);
+  const d = Math.floor(totalSeconds / 86_400);
+  const h = Math.floor((totalSeconds % 86_400) / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);
   const s = totalSeconds % 60;
-  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}` || '0s';
+  return `${d > 0 ? `${d}d` : ''}${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}` || '0s';
 }

@@ -47,6 +47,10 @@ describe('durations', () => {
     expect(() => parseDuration('fast')).toThrow('expected a duration such as "15m", got "fast"');
     expect(formatDuration(412_300)).toBe('6m52s');
     expect(formatDuration(2_100)).toBe('2.1s');
+    // Past a day, days (a 30-day-old snapshot), in a form parseDuration reads back.
+    expect(formatDuration(2_666_400_000)).toBe('30d20h40m');
+    expect(parseDuration(formatDuration(2_666_400_000))).toBe(2_666_400_000);
+    expect(formatDuration(43_200_000)).toBe('12h');
   });
 });
 

@@ -60,7 +60,7 @@ describe('an unverified RPO, as each output shows it', () => {
   it('CLI summary: "RPO not verified" and the note; a measured figure in human form, never raw seconds', async () => {
     const report = await unverifiedFailback(new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-unverified-'))));
     const text = summary(report, 'report.json');
-    expect(text).toContain('RPO not verified (snapshot) — objective 24h');
+    expect(text).toContain('RPO not verified (snapshot) — objective 1d');
     expect(text).toContain(report.rpo.note!);
     const measured = summary(measuredReport(report, 46263.82424926758), 'report.json');
     expect(measured).toContain('RPO 12h51m4s ±1s (heartbeat)');
@@ -82,7 +82,7 @@ describe('an unverified RPO, as each output shows it', () => {
     expect(rpoCase).toBeDefined();
     expect(rpoCase).toContain('<failure message="RPO not verified: the snapshot holds every write only if step freeze-dr-writes');
     expect(rpoCase).toContain('sre@example.com marked it done by hand');
-    expect(rpoCase).toContain('RPO not verified (snapshot) against objective 24h');
+    expect(rpoCase).toContain('RPO not verified (snapshot) against objective 1d');
     // A missed figure reads in human form (the time attribute stays machine seconds, as JUnit wants).
     const missed = measuredReport(report, 46263.82424926758);
     const measured = reportToJUnit({ ...missed, rpo: { ...missed.rpo, objectiveSeconds: 3600, met: false } });
