@@ -76,3 +76,24 @@ describe('a plan its strategy cannot run', () => {
     expect(io.err()).toContain(`${plan}: strategy.name: expected one of backup-restore, in-region, multi-site, pilot-light, warm-standby, got "warm-stanby"`);
   });
 });
+
+describe('a drill its strategy cannot run (in-region has no isolated drill)', () => {
+  it.each([
+    ['drill', ['--target', 'sandbox', '--state-dir']],
+    ['drill', ['--isolated', '--target', 'sandbox', '--state-dir']],
+    ['plan', ['--operation', 'drill']],
+    ['render', ['--operation', 'drill']],
+  ])('%s %s: exit 2 saying what to run instead, nothing journaled', async (command, flags) => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-drill-kind-'));
+    const plan = join(dir, 'aurora.yaml');
+    writeFileSync(plan, readFileSync(join(examples, 'aurora-mysql-in-region.yaml'), 'utf8'));
+    const stateDir = join(dir, 'state');
+    const io = bufferIo(dir);
+    const code = await runCli([command, plan, ...flags.map((f) => (f === '--state-dir' ? `--state-dir=${stateDir}` : f))], io);
+    const said = io.err() + io.out();
+    expect(code, said).toBe(2);
+    expect(said).toContain(`${plan}: strategy in-region cannot run an isolated drill`);
+    expect(said).toContain(`firedrill drill ${plan} --live`);
+    expect(existsSync(stateDir) ? readdirSync(stateDir, { recursive: true }) : []).toEqual([]);
+  });
+});

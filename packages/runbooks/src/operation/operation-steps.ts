@@ -8,6 +8,7 @@ import {
   withApprovalGates,
 } from '@firedrill/core';
 import { type AwsEnvironment, getStrategy, type StrategyRun } from '@firedrill/strategies';
+import { UsageError } from '../cli/usage-error.js';
 import { strategyIssues } from './load-runnable-plan.js';
 import { registerBuiltins } from './register-builtins.js';
 
@@ -35,6 +36,13 @@ export function operationSteps(source: PlanSource, choice: OperationChoice, aws:
   // on AWS a failover answers a real one.
   const inject = choice.mode === 'ungraceful' && choice.operation !== 'failback' ? extra.injectDisaster : undefined;
   const strategy = getStrategy(source.plan.strategy.name, source.file);
+  // A drill the strategy cannot run is a wrong flag, not a failed run: refused before any journal or AWS call.
+  if (choice.drill !== undefined && strategy.drills !== undefined && !strategy.drills.includes(choice.drill)) {
+    const other = strategy.drills.map((d) => `--${d}`).join(' or ');
+    throw new UsageError(
+      `${source.file}: strategy ${strategy.name} cannot run ${choice.drill === 'isolated' ? 'an isolated' : 'a live'} drill${choice.drill === 'isolated' ? ' (there is no copy to rehearse on: its failover moves production itself)' : ''}; run \`firedrill drill ${source.file} ${other}\`, or \`firedrill check ${source.file}\` for readiness without changing anything. Nothing was run.`,
+    );
+  }
   const built = strategy.build({
     plan: source.plan,
     operation: choice.operation,

@@ -1,5 +1,5 @@
 import { type CallPreview, realClock } from '@firedrill/core';
-import { AwsEnvironment } from '@firedrill/strategies';
+import { AwsEnvironment, getStrategy } from '@firedrill/strategies';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath } from '../plan-path.js';
@@ -25,7 +25,9 @@ export const run: CommandRun = async ({ positionals, io }) => {
   const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   const aws = new AwsEnvironment({ plan: source.plan, clock: realClock });
   const calls: CallPreview[] = [];
-  for (const choice of CHOICES) {
+  const drills = getStrategy(source.plan.strategy.name, source.file).drills;
+  // Only the drills the strategy can run (an in-region plan has no isolated drill).
+  for (const choice of CHOICES.filter((c) => c.drill === undefined || drills === undefined || drills.includes(c.drill))) {
     for (const step of operationSteps(source, choice, aws, 'iam-policy').steps) calls.push(...(step.preview?.() ?? []));
   }
   // `check`'s reads too: a role granted only the operations' actions is refused by `firedrill check`.
