@@ -70,7 +70,7 @@ describe('an unverified RPO, as each output shows it', () => {
   it('Markdown: the RPO row says not verified and the note follows the table', async () => {
     const report = await unverifiedFailback(new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-unverified-'))));
     const md = reportToMarkdown(report);
-    expect(md).toMatch(/\| RPO \| not verified \| snapshot \| 24h \| ❌ not verified \|/);
+    expect(md).toMatch(/\| RPO \| not verified \| snapshot \| 1d \| ❌ not verified \|/);
     expect(md).toContain(`> **RPO not verified: ${report.rpo.note}**`);
     expect(reportToMarkdown(measuredReport(report, 3))).toMatch(/\| RPO \| 3s ±1s \| heartbeat \|/);
   });
