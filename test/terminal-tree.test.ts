@@ -58,8 +58,8 @@ describe('the live step tree on a terminal', () => {
     const tree = final.slice(0, final.indexOf('drill (live drill) of tracking-app: SUCCEEDED'));
     expect(tree).toMatch(/tracking-app · live drill · ungraceful · sandbox · \d\d:\d\d:\d\dZ simulated · SUCCEEDED/);
     expect(tree).toMatch(/RTO 5m42s ✔ met, objective 15m · RPO 3s ✔ met, objective 1m/);
-    expect(tree).toMatch(/── failover · service restored after 5m42s ─+\n/);
-    expect(tree).toMatch(/── failback · service restored after \d/);
+    expect(tree).toMatch(/── failover · service restored after 5m42s · RPO 3s ─+\n/);
+    expect(tree).toMatch(/── failback · service restored after \d[^\n]* · RPO \d/);
     const rows = tree.split('\n').filter((l) => /^ +[·⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏?✔✖↷↶▶] /.test(l));
     expect(rows).toHaveLength(34);
     expect(rows.filter((r) => /^ +✔ /.test(r)).length).toBe(32);

@@ -225,7 +225,12 @@ function headerLines(input: TreeFrameInput): string[] {
 function sectionHeader(input: TreeFrameInput, name: string, width: number): string {
   const phase = input.state.phases.find((p) => p.name === name);
   let text = `── ${name}`;
-  if (phase?.restoredAt !== undefined) text += ` · service restored after ${formatDuration(phase.restoredAt - phase.startedAt)}`;
+  if (phase?.restoredAt !== undefined) {
+    text += ` · service restored after ${formatDuration(phase.restoredAt - phase.startedAt)}`;
+    // Each phase's own data loss once read (a live drill's failback has its own).
+    const rpo = phase === input.state.phases[0] ? input.state.rpo : phase.rpo;
+    if (rpo !== undefined) text += rpo.unverified !== undefined ? ' · RPO not verified' : ` · RPO ${formatDuration(rpo.seconds * 1000)}`;
+  }
   else if (phase) {
     text += ` · RTO ${formatDuration(Math.max(0, (input.state.endedAt ?? input.now) - phase.startedAt))}${input.state.phase === 'completed' ? ', not restored' : '…'}`;
     if (input.state.phase !== 'completed' && awaitingHealthProbe(input.state, name)) text += ' · waiting for the health probe';
