@@ -89,3 +89,16 @@ describe.each(cases)('isolated drill of $label: measured on the copy', (c, d) =>
     expect(Math.abs(report.rpo.seconds! - trueRpo)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('isolated drill of multi-site (a drain test)', () => {
+  it('reports how long users went unserved during the drain (0: the survivor scaled first), not judged as a failover RTO', async () => {
+    const c = STRATEGY_CASES.multiSite;
+    const w = await c.world(4);
+    const { report } = await runCase(c, w, { operation: 'drill', drill: 'isolated', rollback: 'always', runId: 'checkout-drain-4' });
+    expect(report.status, failedSteps(report)).toBe('succeeded');
+    expect(report.rto).toMatchObject({ seconds: 0, source: 'health-probe', met: null, note: expect.stringMatching(/not a failover's RTO/) });
+    // The truth: the service through DNS never stopped answering during the drill.
+    const served = w.sandbox.truth.firstHealthyAt(w.recovery, Date.parse(report.disasterAt!), w.app);
+    expect(served).toBe(Date.parse(report.disasterAt!));
+  });
+});
