@@ -13,7 +13,7 @@ import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import { classifyAwsError } from '../aws/classify-error.js';
 import { describeInstances, runInstancesFromAmi, terminateInstances } from '../aws/ec2.js';
 import { createDbSnapshot, describeDbSnapshot } from '../aws/rds-snapshots.js';
-import { deleteDbInstance, describeDbInstance } from '../aws/rds-instances.js';
+import { deleteDbInstance, describeDbInstance, describeRawDbInstance } from '../aws/rds-instances.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment } from '../aws-environment.js';
@@ -125,7 +125,7 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
       calls: [['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }], lagMetricPreview(aws, 'recovery', replica), ['rds', 'CreateDBSnapshot', { DBInstanceIdentifier: replica, DBSnapshotIdentifier: n.snapshot, Tags: toAwsTags(n.tags) }]],
       check: async (c) => ((await describeDbSnapshot({ rds, identifier: n.snapshot, signal: c.signal })) ? { applied: true } : { applied: false }),
       act: async (c) => {
-        const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica }), sendOptions(c.signal))).DBInstances?.[0];
+        const db = await describeRawDbInstance({ rds, identifier: replica, signal: c.signal });
         const replicating = db !== undefined && replicationStateOf(db).state === 'replicating';
         const lag = replicating ? await replicaLagEvidence({ aws, side: 'recovery', identifier: replica, ctx: c, before: 'snapshot' }) : undefined;
         const outcome = await createDbSnapshot({ rds, instanceIdentifier: replica, snapshotIdentifier: n.snapshot, tags: n.tags, signal: c.signal });
