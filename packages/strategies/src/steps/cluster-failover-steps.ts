@@ -41,7 +41,8 @@ export interface ClusterFailoverTarget {
   note: string;
 }
 
-async function memberZones(aws: AwsEnvironment, side: Side, cluster: string, signal: AbortSignal): Promise<Record<string, string>> {
+/** The Availability Zone of each member of an Aurora cluster (one DescribeDBInstances filtered by cluster). */
+export async function memberZones(aws: AwsEnvironment, side: Side, cluster: string, signal?: AbortSignal): Promise<Record<string, string>> {
   const { rds } = aws.clients(side);
   const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: cluster }, signal, () =>
     rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [cluster] }] }), sendOptions(signal)));

@@ -7,11 +7,10 @@
  * reboots into the other AZ), RPO from the heartbeat (Aurora's shared storage and Multi-AZ's synchronous standby
  * lose no acknowledged write).
  */
-import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { type ActionStep, type Plan, type PlanIssue, type StepDefinition, StepFailure } from '@firedrill/core';
 import { describeDbCluster } from '../aws/rds-clusters.js';
 import type { Side } from '../aws-environment.js';
-import { clusterWriterFailoverSteps, pickFailoverTarget } from '../steps/cluster-failover-steps.js';
+import { clusterWriterFailoverSteps, memberZones, pickFailoverTarget } from '../steps/cluster-failover-steps.js';
 import { describeMultiAzInstance, multiAzFailoverSteps } from '../steps/multi-az-failover-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
 import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
@@ -203,8 +202,7 @@ async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource
   findings.push(summary.status === 'available'
     ? { status: 'pass', check: 'cluster-available', resource, region, message: `${cluster.identifier} is available, writer ${summary.writer ?? 'none'}` }
     : { status: 'fail', check: 'cluster-available', resource, region, message: `${cluster.identifier} is ${summary.status}`, action: 'Wait until it is available before failing over.' });
-  const out = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [cluster.identifier] }] }));
-  const zones = Object.fromEntries((out.DBInstances ?? []).map((db) => [db.DBInstanceIdentifier ?? '', db.AvailabilityZone ?? 'unknown']));
+  const zones = await memberZones(aws, cluster.region, cluster.identifier);
   const { target, note } = pickFailoverTarget(summary.writer, summary.readers, zones);
   const otherAz = target !== undefined && zones[target] !== zones[summary.writer ?? ''];
   findings.push(target === undefined
