@@ -7,8 +7,8 @@
  */
 import { type DBInstance, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { type ActionStep, type StepContext, StepFailure, type WaitStep } from '@firedrill/core';
-import { adapterFailure, callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
-import { failoverMultiAzInstance } from '../aws/rds-instances.js';
+import { adapterFailure, sendOptions } from '../aws/aws-call.js';
+import { describeRawDbInstance, failoverMultiAzInstance } from '../aws/rds-instances.js';
 import { type AcceptorResult, defineWaiter } from '../aws/waiters/acceptor.js';
 import { waitForDefinition } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
@@ -73,10 +73,7 @@ export function multiAzState(db: DBInstance): MultiAzInstanceState {
 
 /** DescribeDBInstances for one instance; `undefined` when it does not exist. */
 export async function describeMultiAzInstance(aws: AwsEnvironment, side: Side, identifier: string, signal?: AbortSignal): Promise<MultiAzInstanceState | undefined> {
-  const { rds } = aws.clients(side);
-  const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: identifier }, signal, () =>
-    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(signal)));
-  const db = out?.DBInstances?.[0];
+  const db = await describeRawDbInstance({ rds: aws.clients(side).rds, identifier, ...(signal ? { signal } : {}) });
   return db === undefined ? undefined : multiAzState(db);
 }
 
