@@ -75,3 +75,17 @@ export async function writeHeartbeats(sandbox: Sandbox, clock: VirtualClock, app
     await clock.sleep(1_000);
   }
 }
+
+/**
+ * The data a live drill's failback truly lost: of the writes acknowledged between the failover's restoration and the
+ * failback's, those the final writer lacks; the loss runs from the newest it kept to the last it lost (0 when none).
+ */
+export function failbackLossMs(sandbox: Sandbox, app: string, from: number, until: number): number {
+  const acked = (sandbox.world.acknowledgedWrites[app] ?? []).filter((w) => w.ackedAt >= from && w.ackedAt <= until);
+  const survivor = sandbox.truth.lostWrites(app).survivor;
+  if (survivor === undefined) return Number.NaN;
+  const kept = new Set(sandbox.dataPlane.visibleWrites(survivor).map((w) => w.id));
+  const lost = acked.filter((w) => !kept.has(w.id));
+  if (lost.length === 0) return 0;
+  return lost.at(-1)!.ackedAt - (acked.filter((w) => kept.has(w.id)).at(-1)?.ackedAt ?? from);
+}

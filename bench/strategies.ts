@@ -91,6 +91,12 @@ export async function strategyBenchmarks(): Promise<BenchResult[]> {
     if (rpo.length > 0) {
       results.push({ name: `measure.${strategy}.rpo-error-s`, value: round(median(rpo.map((d) => (d.reportedRpoMs! - d.trueRpoMs) / 1000))), unit: `s (${rpo[0]!.rpoSource})`, better: 'lower' });
     }
+    // The same for the live drill's failback phase: its reported RPO − the data it truly lost (writes acknowledged
+    // between the failover's restoration and the failback's that the final writer lacks; bench/drill-truth.ts).
+    const failbackRpo = ok.filter((d) => d.reportedFailbackRpoMs !== null && Number.isFinite(d.trueFailbackRpoMs));
+    if (failbackRpo.length > 0) {
+      results.push({ name: `measure.${strategy}.failback-rpo-error-s`, value: round(median(failbackRpo.map((d) => (d.reportedFailbackRpoMs! - d.trueFailbackRpoMs) / 1000))), unit: `s (${failbackRpo[0]!.failbackRpoSource})`, better: 'lower' });
+    }
   }
   return results;
 }

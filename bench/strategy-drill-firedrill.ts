@@ -11,7 +11,7 @@ import { AwsEnvironment, getStrategy, registerBuiltinStrategies } from '../packa
 import { createBackupRestoreStrategy } from '../packages/strategies/src/strategies/backup-restore.js';
 import { type ChainOperation, criticalPathBound } from './critical-path-bound.js';
 import { drillSetup, type StrategyName } from './drill-scenarios.js';
-import { trueRestoredAt, writeHeartbeats } from './drill-truth.js';
+import { failbackLossMs, trueRestoredAt, writeHeartbeats } from './drill-truth.js';
 
 /** One live drill, measured and checked against the truth (times in ms, epoch or durations). */
 export interface FiredrillDrill {
@@ -26,6 +26,10 @@ export interface FiredrillDrill {
   rpoSource: string;
   trueRtoMs: number | null;
   trueRpoMs: number;
+  /** The failback phase's RPO as reported, and the data it truly lost (see failbackLossMs). */
+  reportedFailbackRpoMs: number | null;
+  failbackRpoSource: string;
+  trueFailbackRpoMs: number;
   boundMs: number | null;
   chain: ChainOperation[];
   criticalPath: string[];
@@ -112,6 +116,9 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
     reportedRpoMs: report.rpo.seconds === null ? null : report.rpo.seconds * 1000,
     rpoSource: report.rpo.source,
     trueRtoMs: trueRestored === undefined ? null : trueRestored - disasterAt,
+    reportedFailbackRpoMs: report.phases?.[1]?.rpo.seconds == null ? null : report.phases[1].rpo.seconds * 1000,
+    failbackRpoSource: report.phases?.[1]?.rpo.source ?? 'none',
+    trueFailbackRpoMs: report.phases?.[1]?.restoredAt && phase?.restoredAt ? failbackLossMs(sandbox, names.app, Date.parse(phase.restoredAt), Date.parse(report.phases[1].restoredAt)) : Number.NaN,
     trueRpoMs: Number.isFinite(disasterAt) ? failoverTruth(failoverWorld, Number.isFinite(failbackAt) ? failbackAt : clock.now()).lostWrites(names.app, { disasterAt }).rpoMs : Number.NaN,
     boundMs: bound?.boundMs ?? null,
     chain: bound?.chain ?? [],
@@ -126,7 +133,7 @@ for (const seed of seedList.split(',').map(Number)) {
   try {
     out.push(await drill(strategy as StrategyName, seed, flag === '--debug'));
   } catch (e) {
-    out.push({ strategy: strategy as StrategyName, seed, status: 'crashed', error: e instanceof Error ? e.message : String(e), disasterOffsetMs: Number.NaN, reportedRtoMs: null, reportedRpoMs: null, rpoSource: 'none', trueRtoMs: null, trueRpoMs: Number.NaN, boundMs: null, chain: [], criticalPath: [] });
+    out.push({ strategy: strategy as StrategyName, seed, status: 'crashed', error: e instanceof Error ? e.message : String(e), disasterOffsetMs: Number.NaN, reportedRtoMs: null, reportedRpoMs: null, rpoSource: 'none', reportedFailbackRpoMs: null, failbackRpoSource: 'none', trueFailbackRpoMs: Number.NaN, trueRtoMs: null, trueRpoMs: Number.NaN, boundMs: null, chain: [], criticalPath: [] });
   }
 }
 process.stdout.write(JSON.stringify(out) + '\n');
