@@ -69,6 +69,11 @@ export interface DbInstanceRecord extends DatabaseNode {
   sourceArn?: string;
   /** Snapshot this instance was restored from. */
   restoredFrom?: string;
+  /**
+   * Where it runs: its DB subnet group (its VPC) and VPC security groups, as created or restored. Absent: RDS's
+   * defaults (the `default` subnet group of the default VPC, its default security group).
+   */
+  network?: { subnetGroup: string; securityGroups: string[] };
 }
 
 /** A member instance of an Aurora cluster. */

@@ -15,6 +15,9 @@ interface CopyTruth {
   servingAt: number;
   /** The acknowledged write newest on the copy (by acknowledgement), when it was first readable. */
   newestAckedAt: number | undefined;
+  /** The copy's network, and the replica's (a copy in RDS's default VPC is out of the application's reach). */
+  copyNetwork: unknown;
+  replicaNetwork: unknown;
 }
 
 /** Reads the truth about the drill copy the moment its database is seen available (before cleanup deletes it). */
@@ -32,7 +35,8 @@ function watchCopy(w: CaseWorld, runId: string, copyStep: string): { truth: () =
         const runningAt = Math.max(availableAt, ...instances.map((i) => i.state.find((c) => c.value === 'running')?.at ?? Infinity));
         const onCopy = new Set(w.sandbox.dataPlane.visibleWrites(`${w.recovery}:${copy.id}`).map((x) => x.id));
         const acked = (w.sandbox.world.acknowledgedWrites[w.app] ?? []).filter((x) => onCopy.has(x.id));
-        truth = { servingAt: runningAt, newestAckedAt: acked.at(-1)?.ackedAt };
+        const replica = rds.instances[w.names.database.recovery!.identifier]!;
+        truth = { servingAt: runningAt, newestAckedAt: acked.at(-1)?.ackedAt, copyNetwork: copy.network, replicaNetwork: replica.network };
       });
     },
   };
@@ -72,6 +76,9 @@ describe.each(cases)('isolated drill of $label: measured on the copy', (c, d) =>
     const trueRpo = Math.max(0, disasterAt - truth.newestAckedAt!) / 1000;
     expect(Math.abs(report.rpo.seconds! - trueRpo)).toBeLessThanOrEqual(1);
     expect(report.rpo.met).toBe(report.rpo.seconds! <= report.rpo.objectiveSeconds!);
+    // The copy came up where the replica serves (its subnet group and security groups), not in the default VPC.
+    expect(truth.replicaNetwork).toMatchObject({ subnetGroup: expect.stringMatching(/-subnets$/) });
+    expect(truth.copyNetwork).toEqual(truth.replicaNetwork);
   });
 
   it('replication 20 s behind: the drill reports the copy 20 s stale, not the live writer\'s 0', async () => {

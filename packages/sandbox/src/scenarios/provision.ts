@@ -110,6 +110,8 @@ export async function provisionDatabase(
   const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
     DBInstanceIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version,
     MasterUsername: 'app', AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: options.retentionDays ?? 7, DBName: 'app', Port: ENGINE_DEFAULTS[engine].port,
+    // In the application's network, not RDS's default VPC.
+    DBSubnetGroupName: `${id}-subnets`, VpcSecurityGroupIds: [`sg-${id}`],
   }, at);
   return { region, identifier: id, arn: out.DBInstance.DBInstanceArn };
 }

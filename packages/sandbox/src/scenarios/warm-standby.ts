@@ -19,6 +19,7 @@ export async function buildReplicatedScenario(options: ScenarioOptions, strategy
   const replicaId = d.recovery ?? `${app}-db-replica`;
   const replica = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', recovery, 'CreateDBInstanceReadReplica', {
     DBInstanceIdentifier: replicaId, SourceDBInstanceIdentifier: db.arn, DBInstanceClass: instanceClass, DBParameterGroupName: groups.recovery,
+    DBSubnetGroupName: `${replicaId}-subnets`, VpcSecurityGroupIds: [`sg-${replicaId}`],
   });
   const c = layout.compute ?? {};
   const common = { app, ...(c.amiName ? { amiName: c.amiName } : {}), ...(c.instanceType ? { instanceType: c.instanceType } : {}) };

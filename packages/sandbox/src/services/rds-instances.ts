@@ -18,6 +18,7 @@ import {
   requireRegionUp,
   standbyZoneOf,
   tagsOf,
+  networkOf,
   toDBInstance,
 } from './rds-model.js';
 import { captureSnapshot } from './rds-snapshots.js';
@@ -57,8 +58,12 @@ export function newInstanceRecord(ctx: OperationContext, id: string, input: Inpu
   };
   const dbName = str(input, 'DBName') ?? base?.dbName;
   if (dbName) record.dbName = dbName;
+  // A same-region replica shares its source's network; a cross-region one gets the region's defaults unless told.
+  const network = networkOf(input, base?.region === region ? base.network : undefined);
+  if (network) record.network = network;
   return record;
 }
+
 
 function createDBInstance(ctx: OperationContext, input: Input): { DBInstance: DBInstance } {
   const id = checkIdentifier('DBInstanceIdentifier', str(input, 'DBInstanceIdentifier'));

@@ -4,6 +4,7 @@ import { nodeKey, resolveNode } from '../database-nodes.js';
 import { AwsApiError, badRequest, notFound } from '../errors.js';
 import { isRegionDown } from '../faults.js';
 import type { OperationContext } from '../operation-context.js';
+import { str } from '../operation-context.js';
 import type { DbInstanceRecord, DbSnapshotRecord, TagRecord } from '../resources.js';
 import { valueAt } from '../timeline.js';
 import type { RdsRegionState, World } from '../world.js';
@@ -109,6 +110,8 @@ export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInst
     PendingModifiedValues: r.pendingInstanceClass ? { DBInstanceClass: r.pendingInstanceClass } : {},
     StorageEncrypted: true,
     TagList: r.tags.map((t) => ({ ...t })),
+    DBSubnetGroup: { DBSubnetGroupName: r.network?.subnetGroup ?? 'default', SubnetGroupStatus: 'Complete', VpcId: `vpc-${(r.network?.subnetGroup ?? 'default').replace(/[^a-z0-9]/g, '')}` },
+    VpcSecurityGroups: (r.network?.securityGroups ?? [`sg-default-${r.region}`]).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
   };
   if (r.dbName) out.DBName = r.dbName;
   if (r.clusterId) out.DBClusterIdentifier = r.clusterId;
@@ -149,4 +152,12 @@ export function toDBSnapshot(ctx: OperationContext, s: DbSnapshotRecord): DBSnap
     if (s.sourceRegion) out.SourceRegion = s.sourceRegion;
   }
   return out;
+}
+
+/** The network an instance is created or restored into: `DBSubnetGroupName` and `VpcSecurityGroupIds`, else `fallback`. */
+export function networkOf(input: Record<string, unknown>, fallback?: DbInstanceRecord['network']): DbInstanceRecord['network'] {
+  const subnetGroup = str(input, 'DBSubnetGroupName');
+  const ids = Array.isArray(input['VpcSecurityGroupIds']) ? (input['VpcSecurityGroupIds'] as unknown[]).filter((x): x is string => typeof x === 'string') : undefined;
+  if (subnetGroup === undefined && ids === undefined) return fallback;
+  return { subnetGroup: subnetGroup ?? fallback?.subnetGroup ?? 'default', securityGroups: ids ?? fallback?.securityGroups ?? [] };
 }

@@ -6,7 +6,7 @@ import type { OperationContext } from '../operation-context.js';
 import { str } from '../operation-context.js';
 import type { DbClusterRecord, DbInstanceRecord, DbSnapshotRecord, TagRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
-import { checkIdentifier, findInstance, parseRdsRef, rdsArn, rdsRegion, requireRegionUp, tagsOf, toDBInstance, toDBSnapshot } from './rds-model.js';
+import { checkIdentifier, findInstance, networkOf, parseRdsRef, rdsArn, rdsRegion, requireRegionUp, tagsOf, toDBInstance, toDBSnapshot } from './rds-model.js';
 
 type Input = Record<string, unknown>;
 type Kind = DbSnapshotRecord['kind'];
@@ -142,6 +142,8 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
     tags: tagsOf(input),
     restoredFrom: snapshot.arn,
   };
+  const network = networkOf(input);
+  if (network) record.network = network;
   const done = ctx.completesAt('rds.restoreDBInstanceFromDBSnapshot', id);
   scheduleFrom(record.status, ctx.now, done === undefined ? [{ at: ctx.now, value: 'creating' }] : [{ at: ctx.now, value: 'creating' }, { at: done, value: 'available' }]);
   rdsRegion(ctx.world, ctx.region).instances[id] = record;

@@ -8,6 +8,7 @@ import { type ActionOutcome, callAws, sendOptions, toAwsTags } from '../aws/aws-
 import { deleteDbInstance, describeDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import type { InstanceShape } from './instance-shape-step.js';
 
 /** Options of {@link createReplicaStep}. */
 export interface CreateReplicaOptions extends AwsStepOptions {
@@ -18,6 +19,12 @@ export interface CreateReplicaOptions extends AwsStepOptions {
   source: { side: Side; identifier: string };
   /** Parameter group of the replica, so it can be fenced once promoted (a function: from an earlier step's result). */
   parameterGroup?: string | ((ctx: StepContext) => string | undefined);
+  /**
+   * The step that read the shape of the instance this replica replaces (`describeInstanceShapeStep`): the replica is
+   * created in its subnet group with its security groups. Without it RDS puts a cross-region replica in the
+   * region's default subnet group and security group — the default VPC, out of the application's reach.
+   */
+  shapeFrom?: string;
   instanceClass?: string;
   tags?: Readonly<Record<string, string>>;
   /** Delete the replica when the run rolls back. @default true */
@@ -41,12 +48,15 @@ async function createReplica(aws: AwsEnvironment, options: CreateReplicaOptions,
     );
   }
   const parameterGroup = typeof options.parameterGroup === 'function' ? options.parameterGroup(ctx) : options.parameterGroup;
+  const shape = options.shapeFrom ? ctx.resultOf<InstanceShape>(options.shapeFrom) : undefined;
   await callAws({ service: 'rds', client: rds, command: 'CreateDBInstanceReadReplica', resource: identifier }, ctx.signal, () =>
     rds.send(new CreateDBInstanceReadReplicaCommand({
       DBInstanceIdentifier: identifier,
       SourceDBInstanceIdentifier: sourceDb.arn,
       ...(options.instanceClass ?? sourceDb.instanceClass ? { DBInstanceClass: options.instanceClass ?? sourceDb.instanceClass } : {}),
       ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
+      ...(shape?.subnetGroup ? { DBSubnetGroupName: shape.subnetGroup } : {}),
+      ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: [...shape.securityGroupIds] } : {}),
       ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
     }), sendOptions(ctx.signal)));
   return journaled(ctx, { changed: true, note: `creating ${identifier} in ${aws.region(side)} as a replica of ${source.identifier}` });
@@ -77,6 +87,7 @@ export function createReplicaStep(options: CreateReplicaOptions): ActionStep<Act
         DBInstanceIdentifier: identifier,
         SourceDBInstanceIdentifier: `arn:aws:rds:${aws.region(source.side)}:<account>:db:${source.identifier}`,
         ...(options.parameterGroup ? { DBParameterGroupName: typeof options.parameterGroup === 'string' ? options.parameterGroup : '<parameter group found by the fence step>' } : {}),
+        ...(options.shapeFrom ? { DBSubnetGroupName: `<as read by ${options.shapeFrom}>`, VpcSecurityGroupIds: [`<as read by ${options.shapeFrom}>`] } : {}),
         ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
       }),
     ],

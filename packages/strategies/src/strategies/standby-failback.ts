@@ -10,6 +10,7 @@ import { promoteReplicaStep, waitDatabaseAvailableStep, waitDatabaseDeletedStep,
 import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
 import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
+import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
 import { createReplicaStep, retireDatabaseStep } from '../steps/replica-steps.js';
 import type { StrategyContext } from '../strategy.js';
 import { type StandbyKind, type StandbyTopology, standbyCapacity } from './standby-family.js';
@@ -53,8 +54,10 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     //    again the moment its region returns (clients there still reach it), so this is the first call the
     //    failback makes, before anything else touches AWS. Then it makes way for a replica under its name.
     fenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'fence-stale-primary', dependsOn: ['begin-failback'], compensate: false, missingIsFine: true }),
+    // Its network, read before it goes: the replica that takes its name (and becomes the primary) is created there.
+    describeInstanceShapeStep({ aws, side: 'primary', identifier: primaryId, id: 'read-stale-primary-shape', dependsOn: ['fence-stale-primary'] }),
     retireDatabaseStep({
-      aws, side: 'primary', identifier: primaryId, id: 'retire-stale-primary', dependsOn: ['fence-stale-primary'],
+      aws, side: 'primary', identifier: primaryId, id: 'retire-stale-primary', dependsOn: ['read-stale-primary-shape'],
       finalSnapshotIdentifier: `${primaryId}-before-failback-${suffix}`,
       why: `Its data is stale (the recovery region took writes since); its name is needed for the new replica. The final snapshot keeps it.`,
     }),
@@ -62,7 +65,7 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     // 2. Reverse replication: the recovery writer's data flows back to the primary region.
     createReplicaStep({
       aws, side: 'primary', identifier: primaryId, id: 'create-reverse-replica', dependsOn: ['wait-stale-primary-deleted'],
-      source: { side: 'recovery', identifier: recoveryId }, parameterGroup: groupOf('fence-stale-primary'),
+      source: { side: 'recovery', identifier: recoveryId }, parameterGroup: groupOf('fence-stale-primary'), shapeFrom: 'read-stale-primary-shape',
     }),
     waitDatabaseAvailableStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-available', dependsOn: ['create-reverse-replica'] }),
     waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-near', dependsOn: ['wait-reverse-replica-available'], maxLagMs: Math.max(5_000, ctx.plan.objectives.rpo) }),
@@ -85,15 +88,16 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
       dependsOn: ['wait-switch-dns-to-primary-in-sync'], compensate: false, why: 'Users are back on the primary; the recovery fleet returns to its standby size.',
     }),
     waitGroupScaledInStep({ aws, side: 'recovery', name: compute.recovery.name, id: 'wait-recovery-compute-scaled-in', dependsOn: ['scale-recovery-to-standby'] }),
+    describeInstanceShapeStep({ aws, side: 'recovery', identifier: recoveryId, id: 'read-recovery-writer-shape', dependsOn: ['wait-switch-dns-to-primary-in-sync'] }),
     retireDatabaseStep({
-      aws, side: 'recovery', identifier: recoveryId, id: 'retire-former-recovery-writer', dependsOn: ['wait-switch-dns-to-primary-in-sync'],
+      aws, side: 'recovery', identifier: recoveryId, id: 'retire-former-recovery-writer', dependsOn: ['read-recovery-writer-shape'],
       finalSnapshotIdentifier: `${recoveryId}-before-reprotect-${suffix}`,
       why: 'It is fenced and no longer the writer; its name is needed for the new replica. The final snapshot keeps it.',
     }),
     waitDatabaseDeletedStep({ aws, side: 'recovery', identifier: recoveryId, id: 'wait-former-recovery-writer-deleted', dependsOn: ['retire-former-recovery-writer'] }),
     createReplicaStep({
       aws, side: 'recovery', identifier: recoveryId, id: 'reprotect-with-recovery-replica', dependsOn: ['wait-former-recovery-writer-deleted'],
-      source: { side: 'primary', identifier: primaryId }, parameterGroup: groupOf('fence-recovery-writers'), compensate: false,
+      source: { side: 'primary', identifier: primaryId }, parameterGroup: groupOf('fence-recovery-writers'), compensate: false, shapeFrom: 'read-recovery-writer-shape',
     }),
     waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: recoveryId, id: 'wait-recovery-replica-available', dependsOn: ['reprotect-with-recovery-replica'] }),
     // The recovery group was fenced in step 3: a future failover must promote a replica that accepts writes.

@@ -143,13 +143,24 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
     }),
     step(aws, {
       id: 'restore-drill-database', title: `Restore ${n.snapshot} as ${n.database} (read-only) in ${aws.region('recovery')}`, dependsOn: ['wait-drill-snapshot', 'create-drill-parameter-group'],
-      why: 'The drill proves the data can be brought up in the recovery region.',
-      calls: [['rds', 'RestoreDBInstanceFromDBSnapshot', { DBInstanceIdentifier: n.database, DBSnapshotIdentifier: n.snapshot, DBParameterGroupName: n.group, Tags: toAwsTags(n.tags) }]],
+      why: 'The drill proves the data can be brought up in the recovery region, in the network the replica (and so a failover) serves from.',
+      calls: [
+        ['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }],
+        ['rds', 'RestoreDBInstanceFromDBSnapshot', { DBInstanceIdentifier: n.database, DBSnapshotIdentifier: n.snapshot, DBParameterGroupName: n.group, DBSubnetGroupName: '<the replica\'s>', VpcSecurityGroupIds: ['<the replica\'s>'], Tags: toAwsTags(n.tags) }],
+      ],
       check: async (c) => ((await describeDbInstance({ rds, identifier: n.database, signal: c.signal })) ? { applied: true } : { applied: false }),
       act: async (c) => {
+        // The replica's subnet group and security groups: the copy is reachable where a promoted replica would be
+        // (RDS's defaults would put it in the default VPC, out of the application's and the probes' reach).
+        const source = await describeRawDbInstance({ rds, identifier: replica, signal: c.signal });
+        const subnetGroup = source?.DBSubnetGroup?.DBSubnetGroupName;
+        const securityGroups = (source?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
         await callAws({ service: 'rds', client: rds, command: 'RestoreDBInstanceFromDBSnapshot', resource: n.database }, c.signal, () =>
-          rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: n.database, DBSnapshotIdentifier: n.snapshot, DBParameterGroupName: n.group, Tags: toAwsTags(n.tags) }), sendOptions(c.signal)));
-        return { database: n.database };
+          rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
+            DBInstanceIdentifier: n.database, DBSnapshotIdentifier: n.snapshot, DBParameterGroupName: n.group, Tags: toAwsTags(n.tags),
+            ...(subnetGroup ? { DBSubnetGroupName: subnetGroup } : {}), ...(securityGroups.length > 0 ? { VpcSecurityGroupIds: securityGroups } : {}),
+          }), sendOptions(c.signal)));
+        return { database: n.database, ...(subnetGroup ? { subnetGroup } : {}), securityGroups };
       },
       compensate: async (c) => {
         const db = await describeDbInstance({ rds, identifier: n.database, signal: c.signal });

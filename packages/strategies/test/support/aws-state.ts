@@ -20,7 +20,7 @@ import type { Sandbox } from '../../../sandbox/src/index.js';
 
 /** What {@link readAwsState} returns; keys are `region:name`. */
 export interface AwsState {
-  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; parameterGroup?: string; readOnly: boolean; tags: Record<string, string> }>;
+  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string> }>;
   clusters: Record<string, { status?: string; writer?: string; readers: string[] }>;
   /** Global cluster → its members, `region:cluster` → writer or not. */
   globalClusters: Record<string, Record<string, 'writer' | 'secondary'>>;
@@ -61,6 +61,9 @@ async function readRds(sandbox: Sandbox, region: string, state: AwsState): Promi
       ...(db.SecondaryAvailabilityZone ? { secondaryZone: db.SecondaryAvailabilityZone } : {}),
       ...(db.DBInstanceClass ? { instanceClass: db.DBInstanceClass } : {}),
       ...(group ? { parameterGroup: group } : {}),
+      // Its network: a failback that recreates it elsewhere (the default VPC) has not put the topology back.
+      ...(db.DBSubnetGroup?.DBSubnetGroupName ? { subnetGroup: db.DBSubnetGroup.DBSubnetGroupName } : {}),
+      securityGroups: (db.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').sort(),
       readOnly: group !== undefined && readOnly.get(group) === true,
       tags: tagsOf(db.TagList),
     };
