@@ -107,6 +107,8 @@ function createDBInstanceReadReplica(ctx: OperationContext, input: Input): { DBI
   const record: DbInstanceRecord = { ...newInstanceRecord(ctx, id, input, source), ...replicaNode(ctx.now, sourceKey, ctx.latency('rds.replicaLag')) };
   record.sourceArn = source.arn;
   record.backupRetentionPeriod = 0;
+  // A read replica is Single-AZ unless asked (CreateDBInstanceReadReplica's MultiAZ defaults to false), whatever its source is.
+  record.multiAz = input['MultiAZ'] === true;
   transition(record.status, ctx.now, 'creating', ctx.completesAt('rds.createDBInstanceReadReplica', id), 'available');
   rdsRegion(ctx.world, ctx.region).instances[id] = record;
   joinApplicationOf(ctx.world, sourceKey, nodeKey('instance', ctx.region, id));

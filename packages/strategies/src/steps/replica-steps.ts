@@ -21,7 +21,7 @@ export interface CreateReplicaOptions extends AwsStepOptions {
   parameterGroup?: string | ((ctx: StepContext) => string | undefined);
   /**
    * The step that read the shape of the instance this replica replaces (`describeInstanceShapeStep`): the replica is
-   * created in its subnet group with its security groups. Without it RDS puts a cross-region replica in the
+   * created in its subnet group with its security groups, Multi-AZ if it was. Without it RDS puts a cross-region replica in the
    * region's default subnet group and security group — the default VPC, out of the application's reach.
    */
   shapeFrom?: string;
@@ -55,6 +55,8 @@ async function createReplica(aws: AwsEnvironment, options: CreateReplicaOptions,
       SourceDBInstanceIdentifier: sourceDb.arn,
       ...(options.instanceClass ?? sourceDb.instanceClass ? { DBInstanceClass: options.instanceClass ?? sourceDb.instanceClass } : {}),
       ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
+      // A replica is Single-AZ unless asked: one that will be promoted in place of a Multi-AZ database must be asked.
+      ...(shape?.multiAz ? { MultiAZ: true } : {}),
       ...(shape?.subnetGroup ? { DBSubnetGroupName: shape.subnetGroup } : {}),
       ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: [...shape.securityGroupIds] } : {}),
       ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
