@@ -4,8 +4,8 @@
  * the replica lag seen before a promotion).
  *
  * - The first phase (the failover) is the run's RPO; a live drill's `failback` phase gets its own: heartbeats start
- *   again when it begins (to the store it is about to move), stop when its promotion starts, and are read back on
- *   the restored primary once it serves.
+ *   again once the failover's loss has been read (to the store the failback is about to move), stop when its
+ *   promotion starts, and are read back on the restored primary once it serves.
  * - An isolated drill moves nothing: its RPO is what the drill copy holds, read on the copy as soon as the step that
  *   brings it up succeeds (before cleanup deletes it), never on the production writer.
  */
@@ -173,27 +173,27 @@ export class RpoRecorder {
     return `the snapshot holds every write only if step ${stepId} really stopped writes before ${iso(capturedAt)}, and ${how}: Firedrill could not check it, so writes accepted after that are unaccounted for. Measure it with a heartbeat probe (probes.heartbeat), or let Firedrill stop writes itself.`;
   }
 
-  /** The evidence of the last data-promoting step of the phase that returned a snapshot. */
-  #restoredSnapshot(w: PhaseWindow): { capturedAt: number; id?: string } | undefined {
-    const { state } = this.host;
-    const promoting = new Set(state.meta.steps.filter((s) => s.promotesData || s.bringsUpDrillCopy).map((s) => s.id));
-    for (const stepId of [...state.completionOrder].reverse()) {
-      const started = state.steps[stepId]?.startedAt ?? -Infinity;
-      if (!promoting.has(stepId) || started >= w.endsAt || (!w.first && started < (w.disasterAt ?? 0))) continue;
-      const evidence = rpoEvidenceOf(state.steps[stepId]?.result);
-      if (evidence?.source === 'snapshot') return { capturedAt: evidence.snapshotCreatedAt, ...(evidence.snapshotId ? { id: evidence.snapshotId } : {}) };
-    }
-    return undefined;
+  /** Whether a step started inside the phase's window (a later phase's steps start at or after its own start). */
+  #inWindow(w: PhaseWindow, stepId: string): boolean {
+    const started = this.host.state.steps[stepId]?.startedAt ?? -Infinity;
+    return started < w.endsAt && (w.first || started >= (w.disasterAt ?? 0));
   }
 
-  /** The evidence the phase's steps returned, newest first: what an RPO rests on when no heartbeat can be read. */
-  #latestEvidence(w: PhaseWindow): RpoEvidence | undefined {
+  /** The evidence the phase's finished steps returned, newest first (only `from` those steps, when given). */
+  *#evidence(w: PhaseWindow, from?: ReadonlySet<string>): Generator<RpoEvidence> {
     const { state } = this.host;
     for (const stepId of [...state.completionOrder].reverse()) {
-      const started = state.steps[stepId]?.startedAt ?? -Infinity;
-      if (started >= w.endsAt || (!w.first && started < (w.disasterAt ?? 0))) continue;
+      if ((from && !from.has(stepId)) || !this.#inWindow(w, stepId)) continue;
       const evidence = rpoEvidenceOf(state.steps[stepId]?.result);
-      if (evidence) return evidence;
+      if (evidence) yield evidence;
+    }
+  }
+
+  /** The snapshot the phase's promoted (or drill-copy) data came from: the last such step's snapshot evidence. */
+  #restoredSnapshot(w: PhaseWindow): { capturedAt: number; id?: string } | undefined {
+    const promoting = new Set(this.host.state.meta.steps.filter((s) => s.promotesData || s.bringsUpDrillCopy).map((s) => s.id));
+    for (const evidence of this.#evidence(w, promoting)) {
+      if (evidence.source === 'snapshot') return { capturedAt: evidence.snapshotCreatedAt, ...(evidence.snapshotId ? { id: evidence.snapshotId } : {}) };
     }
     return undefined;
   }
@@ -284,9 +284,29 @@ export class RpoRecorder {
     await host.record({ type: 'rpo.measured', seconds: measured.seconds, source: 'heartbeat', detail: { ...measured.detail, drillCopy: where } });
   }
 
+  /**
+   * A run that fails after a phase promoted a new writer has still lost (or kept) data: measure each such phase
+   * before any rollback, so the report says what it cost even when it did not finish. Best effort.
+   */
+  async afterFailure(): Promise<void> {
+    const { state } = this.host;
+    const phases = state.phases.length > 0 ? state.phases.map((p) => p.name) : [undefined];
+    for (const name of phases) {
+      const w = this.#window(name);
+      if (!w || this.measured(name)) continue;
+      const promoted = state.meta.steps.some((s) => s.promotesData && state.steps[s.id]?.status === 'succeeded' && this.#inWindow(w, s.id));
+      if (!promoted) continue;
+      try {
+        await this.measureFromHeartbeats(name);
+      } catch (error) {
+        await this.host.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${(error as Error).message}` });
+      }
+    }
+  }
+
   async #fallBackToEvidence(w: PhaseWindow, why: string): Promise<void> {
-    const evidence = this.#latestEvidence(w);
-    if (evidence) await this.#recordEvidence(evidence, w.first ? undefined : w.name, why);
-    else await this.host.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${why}, and no step returned evidence` });
+    // The newest evidence of the phase, if any step returned one.
+    for (const evidence of this.#evidence(w)) return this.#recordEvidence(evidence, w.first ? undefined : w.name, why);
+    await this.host.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${why}, and no step returned evidence` });
   }
 }

@@ -186,8 +186,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
     // A crash between one phase's measurement and the next phase's heartbeats: they start now.
     if (this.#options.resumed) await this.#rpo.resumeHeartbeatsIfDue();
     if (probes.heartbeat && !this.state.heartbeats.stopped && !this.#heartbeats) {
-      this.#heartbeats = new HeartbeatWriter(this, probes.heartbeat, this.#probeStop.signal);
-      this.#heartbeats.start();
+      this.startHeartbeats();
       const steady = this.#options.resumed ? 0 : this.#options.steadyStateMs;
       if (steady > 0) {
         await this.record({ type: 'run.state', state: 'steady-state', untilMs: this.clock.now() + steady });
@@ -223,6 +222,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
     await this.#rpo.resumeHeartbeatsIfDue();
   }
 
+  /** Starts writing heartbeats (the run's start, or a later phase's: see `RpoRecorder.resumeHeartbeatsIfDue`). */
   startHeartbeats(): void {
     this.#heartbeats = new HeartbeatWriter(this, this.#options.probes.heartbeat!, this.#probeStop.signal);
     this.#heartbeats.start();
@@ -287,30 +287,9 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
     for (const watch of this.#observerWatches.values()) await watch.restoredWithin(this.#options.verifyTimeoutMs);
   }
 
-  /**
-   * A run that fails after a new writer was promoted has still lost (or kept) data: measure it before any
-   * rollback, so the report says what the failover cost even when it did not finish. Best effort.
-   */
-  async #measureRpoAfterFailure(): Promise<void> {
-    for (const [i, phase] of (this.state.phases.length > 0 ? this.state.phases : [undefined]).entries()) {
-      const from = i === 0 ? -Infinity : phase!.startedAt;
-      const until = this.state.phases[i + 1]?.startedAt ?? Infinity;
-      const promoted = this.state.meta.steps.some((s) => {
-        const step = this.state.steps[s.id];
-        return s.promotesData && step?.status === 'succeeded' && (step.startedAt ?? -Infinity) >= from && (step.startedAt ?? -Infinity) < until;
-      });
-      if (!promoted || this.#rpo.measured(phase?.name)) continue;
-      try {
-        await this.#rpo.measureFromHeartbeats(phase?.name);
-      } catch (error) {
-        await this.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${(error as Error).message}` });
-      }
-    }
-  }
-
   /** Runs compensations of completed steps in reverse order of completion. */
   async compensate(): Promise<void> {
-    if (this.state.restoredAt === undefined || this.state.rpo === undefined) await this.#measureRpoAfterFailure();
+    if (this.state.restoredAt === undefined || this.state.rpo === undefined) await this.#rpo.afterFailure();
     await this.record({ type: 'run.state', state: 'compensating' });
     const signal = new AbortController().signal; // Compensation must finish even after an abort.
     const failures: unknown[] = [];
@@ -354,7 +333,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
   }
 
   async finish(status: RunStatus, error?: unknown): Promise<void> {
-    if (status !== 'succeeded' && !this.state.rpo) await this.#measureRpoAfterFailure();
+    if (status !== 'succeeded' && !this.state.rpo) await this.#rpo.afterFailure();
     for (const actor of this.#stepActors.values()) actor?.stop();
     this.#stepActors.clear();
     this.#probeStop.abort(new RunAbortedError('run finished'));
