@@ -25,6 +25,11 @@ import type { WriteRecord } from './resources.js';
 import { scheduleFrom, valueAt } from './timeline.js';
 import type { World } from './world.js';
 
+/** The latest written (then the highest `seq`) of some writes. */
+function newestWrite(writes: readonly WriteRecord[]): WriteRecord | undefined {
+  return writes.reduce<WriteRecord | undefined>((best, w) => (best === undefined || w.at > best.at || (w.at === best.at && w.seq > best.seq) ? w : best), undefined);
+}
+
 /** A data-plane write was refused. */
 export class DataPlaneError extends Error {
   override readonly name = 'DataPlaneError';
@@ -94,10 +99,15 @@ export class DataPlane {
     const now = this.clock.now();
     const writer = currentWriter(world, findApplication(world, app), now);
     if (!writer) throw new DataPlaneError(`application ${app}: no database writer is reachable to read from`, 'NoWriter');
-    return visibleWrites(world, writer, now).reduce<WriteRecord | undefined>(
-      (best, w) => (best === undefined || w.at > best.at || (w.at === best.at && w.seq > best.seq) ? w : best),
-      undefined,
-    );
+    return newestWrite(visibleWrites(world, writer, now));
+  }
+
+  /**
+   * The newest heartbeat visible on one database (`region:identifier` or an identifier), by the same rule: an
+   * isolated drill's copy, which is never the application's writer.
+   */
+  readNewestHeartbeatOn(db: string): WriteRecord | undefined {
+    return newestWrite(this.visibleWrites(db));
   }
 
   /** Writes visible on a database now (a replica shows what has replicated so far). */

@@ -81,10 +81,7 @@ export function sandboxHeartbeatProbe(options: SandboxHeartbeatProbeOptions): He
     },
     // An isolated drill's copy: what it holds, read on it directly (it is never the application's writer).
     readNewestOn: async (store) => {
-      const newest = sandbox.dataPlane.visibleWrites(`${store.region}:${store.identifier}`).reduce<{ seq: number; at: number } | undefined>(
-        (best, w) => (best === undefined || w.at > best.at || (w.at === best.at && w.seq > best.seq) ? w : best),
-        undefined,
-      );
+      const newest = sandbox.dataPlane.readNewestHeartbeatOn(`${store.region}:${store.identifier}`);
       return newest === undefined ? undefined : { seq: newest.seq, at: newest.at };
     },
   };

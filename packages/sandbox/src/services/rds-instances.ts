@@ -64,7 +64,6 @@ export function newInstanceRecord(ctx: OperationContext, id: string, input: Inpu
   return record;
 }
 
-
 function createDBInstance(ctx: OperationContext, input: Input): { DBInstance: DBInstance } {
   const id = checkIdentifier('DBInstanceIdentifier', str(input, 'DBInstanceIdentifier'));
   assertNewInstance(ctx, id);

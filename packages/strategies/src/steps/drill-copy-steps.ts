@@ -13,6 +13,7 @@ import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { describeInstances } from '../aws/ec2.js';
 import { describeDbInstance } from '../aws/rds-instances.js';
 import type { AwsWaitResult } from './aws-wait-step.js';
+import { DRILL_RUN_TAG } from './drill-cleanup-steps.js';
 
 /** A health probe of the drill copies that also tells the gate step when it has seen its streak. */
 export interface DrillCopyProbe extends HealthProbe {
@@ -27,8 +28,8 @@ export interface DrillCopyProbe extends HealthProbe {
 export function drillCopyProbe(options: {
   aws: AwsEnvironment;
   databaseIdentifier: string;
-  /** The drill's instances: the tag they carry and how many must run. */
-  instances: { tag: string; runId: string; count: number };
+  /** The drill's instances: the run they are tagged with (`DRILL_RUN_TAG`) and how many must run. */
+  instances: { runId: string; count: number };
   intervalMs: number;
   consecutive: number;
 }): DrillCopyProbe {
@@ -39,7 +40,7 @@ export function drillCopyProbe(options: {
     const db = await describeDbInstance({ rds: aws.clients('recovery').rds, identifier: databaseIdentifier, signal });
     if (db?.status !== 'available' || db.endpoint === undefined) return { healthy: false, detail: `${databaseIdentifier}: ${db?.status ?? 'not created yet'}` };
     if (instances.count > 0) {
-      const found = await describeInstances({ ec2: aws.clients('recovery').ec2, filters: [{ Name: `tag:${instances.tag}`, Values: [instances.runId] }], signal });
+      const found = await describeInstances({ ec2: aws.clients('recovery').ec2, filters: [{ Name: `tag:${DRILL_RUN_TAG}`, Values: [instances.runId] }], signal });
       const running = found.filter((i) => i.state === 'running').length;
       if (running < instances.count) return { healthy: false, detail: `${running}/${instances.count} drill instances running` };
     }

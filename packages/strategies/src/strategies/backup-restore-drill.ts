@@ -58,7 +58,7 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
     );
     ready.push(`wait-drill-${role}-running`);
   }
-  const probe = drillCopyProbe({ aws, databaseIdentifier: copy, instances: { tag: DRILL_RUN_TAG, runId, count: instances }, ...drillCopyProbeSettings(aws.plan) });
+  const probe = drillCopyProbe({ aws, databaseIdentifier: copy, instances: { runId, count: instances }, ...drillCopyProbeSettings(aws.plan) });
   steps.push(
     confirmDrillHealthyStep(probe, ready),
     cleanUpDrillStep({ id: 'delete-drill-copies', ...scope, dependsOn: ['confirm-drill-copy-healthy'] }),

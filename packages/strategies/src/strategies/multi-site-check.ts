@@ -48,7 +48,7 @@ async function dnsFindings(aws: AwsEnvironment, { dns }: MultiSiteResources): Pr
     if (checkId === undefined) continue;
     const status = await readHealthCheck(aws, checkId);
     if (status === undefined) {
-      findings.push({ ...missingHealthCheckFinding(aws, dns, side, checkId), check: 'dns-health-check' });
+      findings.push(missingHealthCheckFinding(aws, dns, side, checkId));
       continue;
     }
     findings.push(status.healthy

@@ -19,6 +19,7 @@ import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { previewCall } from '../steps/aws-step-options.js';
 import { awsWaitStep } from '../steps/aws-wait-step.js';
+import { DRILL_RUN_TAG } from '../steps/drill-cleanup-steps.js';
 import { confirmDrillHealthyStep, drillCopyProbe, drillCopyProbeSettings, type DrillCopyProbe, drillCopyReadyStep } from '../steps/drill-copy-steps.js';
 import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
@@ -30,8 +31,8 @@ import type { StrategyContext } from '../strategy.js';
 import { runSuffix } from './standby-failback.js';
 import type { StandbyTopology } from './standby-family.js';
 
-/** The tag every drill resource carries: `firedrill:run-id = <run id>`. */
-export const DRILL_TAG = 'firedrill:run-id';
+/** The tag every drill resource carries: `firedrill:run-id = <run id>` (the same as every drill's, `DRILL_RUN_TAG`). */
+export const DRILL_TAG = DRILL_RUN_TAG;
 
 interface DrillNames { group: string; snapshot: string; database: string; tags: Record<string, string> }
 
@@ -246,6 +247,6 @@ export function isolatedDrill(ctx: StrategyContext, t: StandbyTopology): { steps
     const left = await drillLeftovers(ctx.aws, n, ctx.runId, c.signal);
     if (left.length > 0) throw new StepFailure(`DrillResourcesLeft: after cleanup, still in ${ctx.aws.region('recovery')}: ${left.join(', ')}.`, { code: 'DrillResourcesLeft', retryable: true });
   };
-  const probe = drillCopyProbe({ aws: ctx.aws, databaseIdentifier: n.database, instances: { tag: DRILL_TAG, runId: ctx.runId, count: 1 }, ...drillCopyProbeSettings(ctx.plan) });
+  const probe = drillCopyProbe({ aws: ctx.aws, databaseIdentifier: n.database, instances: { runId: ctx.runId, count: 1 }, ...drillCopyProbeSettings(ctx.plan) });
   return { steps: [declare, ...createSteps(ctx, t, n), ...verifyAndCleanupSteps(ctx, n, probe)], probe };
 }
