@@ -9,6 +9,7 @@
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as iam from '@aws-sdk/client-iam';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
 import * as s3 from '@aws-sdk/client-s3';
@@ -16,7 +17,7 @@ import * as sts from '@aws-sdk/client-sts';
 import type { ResponseMetadata } from '@smithy/types';
 
 /** The simulated services. */
-export type ServiceName = 'rds' | 'ec2' | 'autoscaling' | 'route53' | 's3' | 'sts' | 'cloudwatch';
+export type ServiceName = 'rds' | 'ec2' | 'autoscaling' | 'route53' | 's3' | 'sts' | 'cloudwatch' | 'iam';
 
 /** An AWS error response, thrown by the simulated services. */
 export class AwsApiError extends Error {
@@ -96,6 +97,10 @@ const MODELED: Record<ServiceName, Record<string, ExceptionClass>> = {
     ExpiredToken: asCtor(sts.ExpiredTokenException),
     MalformedPolicyDocument: asCtor(sts.MalformedPolicyDocumentException),
   },
+  iam: {
+    NoSuchEntity: asCtor(iam.NoSuchEntityException),
+    InvalidInput: asCtor(iam.InvalidInputException),
+  },
 };
 
 const BASE: Record<ServiceName, BaseExceptionClass> = {
@@ -106,6 +111,7 @@ const BASE: Record<ServiceName, BaseExceptionClass> = {
   s3: s3.S3ServiceException as unknown as BaseExceptionClass,
   sts: sts.STSServiceException as unknown as BaseExceptionClass,
   cloudwatch: cloudwatch.CloudWatchServiceException as unknown as BaseExceptionClass,
+  iam: iam.IAMServiceException as unknown as BaseExceptionClass,
 };
 
 /** Builds the exception the real SDK would throw for `error` from `service`. */

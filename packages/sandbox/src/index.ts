@@ -19,6 +19,7 @@ export { type OutageFailure, type ServiceName } from './errors.js';
 export { THROTTLING_ERROR, type TokenBucketSpec } from './rate-buckets.js';
 export { type ApplicationRecord, type ApplicationSite, type World, WORLD_VERSION } from './world.js';
 export { type WriteRecord } from './resources.js';
+export { type IamDecision, type IdentityPolicy, type IdentityPolicyStatement } from './iam-policies.js';
 export { buildBackupRestoreScenario } from './scenarios/backup-restore.js';
 export { buildInRegionAuroraScenario, buildInRegionScenario } from './scenarios/in-region-aurora.js';
 export { buildInRegionMultiAzScenario } from './scenarios/in-region-multi-az.js';

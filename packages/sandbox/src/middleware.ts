@@ -9,8 +9,9 @@ import type { AbsoluteLocation, InitializeHandlerOptions, MiddlewareStack, Plugg
 import { type CallLogEntry, toLoggableInput } from './call-log.js';
 import { AwsApiError, networkError, type OutageFailure, type ServiceName, toSdkError } from './errors.js';
 import { outageAt, throttleRate, transientRate } from './faults.js';
+import { authorizeCall } from './iam-authorization.js';
 import { sampleLatency } from './latency.js';
-import { type CallerIdentity, createOperationContext, type ServiceHandlers } from './operation-context.js';
+import { type CallerIdentity, createOperationContext, defaultIdentity, type ServiceHandlers } from './operation-context.js';
 import { SeededRandom } from './random.js';
 import { bucketFor, takeToken, THROTTLING_ERROR } from './rate-buckets.js';
 import type { World } from './world.js';
@@ -44,13 +45,14 @@ const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   S3Client: 's3',
   STSClient: 'sts',
   CloudWatchClient: 'cloudwatch',
+  IAMClient: 'iam',
 };
 
 const HOST_PREFIX: Record<ServiceName, string> = {
-  rds: 'rds', ec2: 'ec2', autoscaling: 'autoscaling', route53: 'route53', s3: 's3', sts: 'sts', cloudwatch: 'monitoring',
+  rds: 'rds', ec2: 'ec2', autoscaling: 'autoscaling', route53: 'route53', s3: 's3', sts: 'sts', cloudwatch: 'monitoring', iam: 'iam',
 };
 
-/** Route 53's control plane lives in us-east-1 (aws-facts.md). */
+/** Route 53's control plane lives in us-east-1 (aws-facts.md); so does IAM's, a global service. */
 export const ROUTE53_CONTROL_PLANE_REGION = 'us-east-1';
 
 const MIDDLEWARE_OPTIONS: InitializeHandlerOptions & AbsoluteLocation & { name: string; override: boolean } = {
@@ -101,7 +103,7 @@ export async function handleCall(runtime: SandboxRuntime, call: Call): Promise<o
   const inbound = Math.floor(latency / 2);
   if (inbound > 0) await clock.sleep(inbound);
   const at = clock.now();
-  const servedBy = call.service === 'route53' ? ROUTE53_CONTROL_PLANE_REGION : call.region;
+  const servedBy = call.service === 'route53' || call.service === 'iam' ? ROUTE53_CONTROL_PLANE_REGION : call.region;
   const random = new SeededRandom(world.random);
   const requestId = random.requestId();
   let result: object;
@@ -109,6 +111,7 @@ export async function handleCall(runtime: SandboxRuntime, call: Call): Promise<o
     const unreachable = unreachableFailure(world, servedBy, at);
     if (unreachable !== undefined) throw new RegionUnreachable(servedBy);
     checkRateAndFaults(world, call, servedBy, at, random);
+    authorizeCall(world, call.service, call.command, (call.identity ?? defaultIdentity(world)).arn);
     const handler = runtime.handlers[call.service][call.command];
     if (handler === undefined) {
       throw new AwsApiError('InvalidAction', `The Firedrill sandbox does not simulate ${call.service} ${call.command}.`, 400);

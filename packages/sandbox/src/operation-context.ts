@@ -14,6 +14,11 @@ export interface CallerIdentity {
   userId: string;
 }
 
+/** Who a call without a session's credentials acts as: the sandbox's own user in the resource account. */
+export function defaultIdentity(world: World): CallerIdentity {
+  return { accountId: world.accountId, arn: `arn:aws:iam::${world.accountId}:user/firedrill-sandbox`, userId: 'AIDAFIREDRILLSANDBOX' };
+}
+
 /** Context of one simulated command. */
 export interface OperationContext {
   readonly world: World;

@@ -50,6 +50,7 @@ export const THROTTLING_ERROR: Record<ServiceName, { code: string; status: numbe
   s3: { code: 'SlowDown', status: 503 },
   sts: { code: 'Throttling', status: 400 },
   cloudwatch: { code: 'Throttling', status: 400 },
+  iam: { code: 'Throttling', status: 400 },
 };
 
 /** Which bucket a call draws from: its key (scope) and size, or `undefined` for unmetered calls (STS). */
@@ -82,6 +83,7 @@ export function bucketFor(
         ? { key: `cloudwatch:${region}:GetMetricData`, spec: CLOUDWATCH_GET_METRIC_DATA }
         : { key: `cloudwatch:${region}:${command}`, spec: CLOUDWATCH_GET_METRIC_STATISTICS };
     case 'sts':
+    case 'iam':
       return undefined;
   }
 }

@@ -11,7 +11,8 @@ import { DataPlane } from './data-plane.js';
 import { SandboxFaults } from './faults.js';
 import { type LatencyOverrides, validateLatencies } from './latency.js';
 import { createSandboxPlugin, type PluginBinding, type SandboxRuntime } from './middleware.js';
-import type { CallerIdentity } from './operation-context.js';
+import { type CallerIdentity, defaultIdentity } from './operation-context.js';
+import { type IdentityPolicy, parsePrincipalArn, validateIdentityPolicy } from './iam-policies.js';
 import { SERVICE_HANDLERS } from './service-handlers.js';
 import { GroundTruth } from './truth.js';
 import { type ApplicationRecord, createWorld, type World, WORLD_VERSION } from './world.js';
@@ -156,8 +157,7 @@ export class Sandbox {
   #identityOf(accessKeyId: string | undefined): CallerIdentity {
     const session = accessKeyId === undefined ? undefined : this.#world.sts.sessions[accessKeyId];
     if (session) return { accountId: session.accountId, arn: session.arn, userId: session.userId };
-    const accountId = this.#world.accountId;
-    return { accountId, arn: `arn:aws:iam::${accountId}:user/firedrill-sandbox`, userId: 'AIDAFIREDRILLSANDBOX' };
+    return defaultIdentity(this.#world);
   }
 
   /**
@@ -179,6 +179,27 @@ export class Sandbox {
   addAccount(accountId: string): void {
     if (!/^\d{12}$/.test(accountId)) throw new TypeError(`addAccount: an account id has 12 digits, got '${accountId}'`);
     if (!this.#world.accounts.includes(accountId)) this.#world.accounts.push(accountId);
+  }
+
+  /**
+   * Restricts what a user or role may do: from now on IAM allows its calls only as `policy` says (an assumed-role
+   * session acts as its role). Principals never restricted are allowed everything. `defaultPrincipal` is the user
+   * the sandbox's own clients act as.
+   *
+   * @example
+   * sandbox.restrictPermissions(sandbox.defaultPrincipal, { Statement: [{ Effect: 'Allow', Action: ['rds:Describe*'], Resource: '*' }] });
+   */
+  restrictPermissions(principalArn: string, policy: IdentityPolicy): void {
+    const principal = parsePrincipalArn(principalArn);
+    if (!principal) throw new TypeError(`restrictPermissions: expected the ARN of a user or role (arn:aws:iam::<account>:role/<name>), got '${principalArn}'`);
+    if (!this.#world.accounts.includes(principal.accountId)) throw new TypeError(`restrictPermissions: account ${principal.accountId} is not simulated; call addAccount first`);
+    validateIdentityPolicy(policy, `restrictPermissions(${principalArn})`);
+    (this.#world.iam ??= { principals: {} }).principals[principalArn] = { arn: principalArn, policy: structuredClone(policy) };
+  }
+
+  /** The user the sandbox's own clients act as (no role assumed). */
+  get defaultPrincipal(): string {
+    return defaultIdentity(this.#world).arn;
   }
 
   /** The call log, optionally filtered. */

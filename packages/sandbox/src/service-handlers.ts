@@ -4,6 +4,7 @@ import type { ServiceHandlers } from './operation-context.js';
 import { autoScalingHandlers } from './services/auto-scaling.js';
 import { cloudWatchHandlers } from './services/cloudwatch.js';
 import { ec2Handlers } from './services/ec2.js';
+import { iamHandlers } from './services/iam.js';
 import { rdsHandlers } from './services/rds.js';
 import { route53Handlers } from './services/route53.js';
 import { s3Handlers } from './services/s3.js';
@@ -18,4 +19,5 @@ export const SERVICE_HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = 
   s3: s3Handlers,
   sts: stsHandlers,
   cloudwatch: cloudWatchHandlers,
+  iam: iamHandlers,
 };

@@ -3,6 +3,7 @@
  * process with any clock, and the simulation continues from the same state and the same random sequence.
  */
 import type { CallLogEntry } from './call-log.js';
+import type { IamPrincipalRecord } from './iam-policies.js';
 import type { FaultState } from './faults.js';
 import type { LatencyOverrides } from './latency.js';
 import type { RandomState } from './random.js';
@@ -113,6 +114,8 @@ export interface World {
   };
   s3: { buckets: Record<string, S3BucketRecord> };
   sts: { sessions: Record<string, StsSessionRecord> };
+  /** Principals whose identity policies IAM enforces (absent or not listed: allowed everything). */
+  iam?: { principals: Record<string, IamPrincipalRecord> };
   applications: Record<string, ApplicationRecord>;
   /** Every write a database acknowledged, per application (the ground truth of RPO). */
   acknowledgedWrites: Record<string, WriteRecord[]>;

@@ -30,7 +30,7 @@ export function instantContext(sandbox: Sandbox, region: string, at = sandbox.cl
 /** Runs one simulated command instantly and returns its output. */
 export async function provision<T = Record<string, unknown>>(
   sandbox: Sandbox,
-  service: Exclude<ServiceName, 'sts' | 'cloudwatch'>,
+  service: Exclude<ServiceName, 'sts' | 'cloudwatch' | 'iam'>,
   region: string,
   command: string,
   input: Record<string, unknown>,

@@ -4,7 +4,7 @@
  */
 import { AwsApiError, badRequest } from '../errors.js';
 import type { OperationContext, ServiceHandlers } from '../operation-context.js';
-import { str } from '../operation-context.js';
+import { defaultIdentity, str } from '../operation-context.js';
 
 type Input = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ function assumeRole(ctx: OperationContext, input: Input): object {
 /** STS operations the sandbox simulates. */
 export const stsHandlers: ServiceHandlers = {
   GetCallerIdentity: (ctx) => {
-    const identity = ctx.identity ?? { accountId: ctx.world.accountId, arn: `arn:aws:iam::${ctx.world.accountId}:user/firedrill-sandbox`, userId: 'AIDAFIREDRILLSANDBOX' };
+    const identity = ctx.identity ?? defaultIdentity(ctx.world);
     return { Account: identity.accountId, Arn: identity.arn, UserId: identity.userId };
   },
   AssumeRole: assumeRole,
