@@ -219,7 +219,10 @@ function verifyAndCleanupSteps(ctx: StrategyContext, n: DrillNames, probe: Drill
     }),
     step(aws, {
       id: 'verify-nothing-left', title: `Prove nothing tagged ${DRILL_TAG}=${ctx.runId} is left in ${aws.region('recovery')}`, dependsOn: ['delete-drill-parameter-group'],
-      calls: [['rds', 'DescribeDBInstances', {}], ['rds', 'DescribeDBSnapshots', { SnapshotType: 'manual' }], ['ec2', 'DescribeInstances', { Filters: [{ Name: `tag:${DRILL_TAG}`, Values: [ctx.runId] }] }]],
+      calls: [
+        ['rds', 'DescribeDBInstances', {}], ['rds', 'DescribeDBSnapshots', { SnapshotType: 'manual' }],
+        ['ec2', 'DescribeInstances', { Filters: [{ Name: `tag:${DRILL_TAG}`, Values: [ctx.runId] }] }], ['rds', 'DescribeDBParameterGroups', { DBParameterGroupName: n.group }],
+      ],
       act: async (c) => {
         const left = await drillLeftovers(aws, n, ctx.runId, c.signal);
         if (left.length > 0) throw new StepFailure(`DrillResourcesLeft: still in ${aws.region('recovery')}: ${left.join(', ')}. Delete them by hand (they carry the tag ${DRILL_TAG}=${ctx.runId}).`, { code: 'DrillResourcesLeft', retryable: true });
