@@ -13,7 +13,7 @@ import { type AwsService, getStrategy, iamActionFor } from '@firedrill/strategie
 const EXAMPLES = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
 // local-postgres.yaml is driven by local-postgres.ts against real local servers, not a plan `check` runs alone.
 const PLANS = ['aurora-mysql-in-region', 'backup-restore', 'multi-site', 'pilot-light', 'postgres-multi-az', 'two-environments-postgres', 'warm-standby-two-accounts', 'warm-standby'];
-const SERVICE: Record<string, AwsService> = { rds: 'rds', ec2: 'ec2', autoscaling: 'autoScaling', route53: 'route53', s3: 's3', cloudwatch: 'cloudWatch' };
+const SERVICE: Record<string, AwsService> = { rds: 'rds', ec2: 'ec2', autoscaling: 'autoScaling', route53: 'route53', s3: 's3', cloudwatch: 'cloudWatch', iam: 'iam' };
 
 function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
   let out = '';

@@ -99,7 +99,7 @@ describe('a plan with its own names runs on the sandbox provisioned from it', ()
     const { dir, file } = write(ordersPlan);
     const check = bufferIo(dir);
     expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
-    expect(check.out()).toMatch(/orders: READY — \d+ pass, \d+ warn, 0 fail/); // the one warning: IAM for two accounts cannot be proven
+    expect(check.out()).toMatch(/orders: READY — \d+ pass, \d+ warn, 0 fail/);
     expect(check.out()).toContain('0d5c2a7e-41b9-4c3f-8e6a-93f1b2d4c5e6');
 
     // A graceful failover (fence, catch up, promote, scale out, move DNS), measured at the recovery endpoint.

@@ -97,6 +97,11 @@ export function roleArnIn(world: World, accountId: string, roleName: string): st
   return known ?? `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
+/** A role's unique id as IAM prints it (`AROA` and 17 characters), derived from its name so worlds stay deterministic. */
+export function roleIdOf(roleName: string): string {
+  return `AROA${roleName.toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(17, 'X').slice(0, 17)}`;
+}
+
 /** IAM's decision for `action` by `principalArn` in `world` (allowed when the world does not restrict it). */
 export function decide(world: World, principalArn: string, action: string): { decision: IamDecision; matched: string[] } {
   const record = world.iam?.principals[principalArn];

@@ -12,7 +12,7 @@ import { SandboxFaults } from './faults.js';
 import { type LatencyOverrides, validateLatencies } from './latency.js';
 import { createSandboxPlugin, type PluginBinding, type SandboxRuntime } from './middleware.js';
 import { type CallerIdentity, defaultIdentity } from './operation-context.js';
-import { type IdentityPolicy, parsePrincipalArn, validateIdentityPolicy } from './iam-policies.js';
+import { type IdentityPolicy, parsePrincipalArn, roleIdOf, validateIdentityPolicy } from './iam-policies.js';
 import { SERVICE_HANDLERS } from './service-handlers.js';
 import { GroundTruth } from './truth.js';
 import { type ApplicationRecord, createWorld, type World, WORLD_VERSION } from './world.js';
@@ -149,9 +149,18 @@ export class Sandbox {
     return client;
   }
 
-  /** The Pluggable for a middleware stack of a client in `region` (calls run as the sandbox's default identity). */
-  plugin(region: string): Pluggable<object, object> {
-    return createSandboxPlugin(this.#runtime, { region, identity: () => this.#identityOf(undefined) });
+  /**
+   * The Pluggable for a middleware stack of a client in `region`. Its calls run as the sandbox's default user, or,
+   * given `roleArn` (a client that acts as a role, such as Firedrill's for a plan side with `accounts.<side>.roleArn`),
+   * as a session of that role — what IAM decides for them follows the role's policy.
+   */
+  plugin(region: string, options: { roleArn?: string } = {}): Pluggable<object, object> {
+    const role = options.roleArn === undefined ? undefined : /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(options.roleArn);
+    if (options.roleArn !== undefined && !role) throw new TypeError(`plugin: roleArn: expected arn:aws:iam::<account>:role/<name>, got '${options.roleArn}'`);
+    const identity: CallerIdentity | undefined = role
+      ? { accountId: role[1]!, arn: `arn:aws:sts::${role[1]}:assumed-role/${role[2]}/firedrill`, userId: `${roleIdOf(role[2]!)}:firedrill` }
+      : undefined;
+    return createSandboxPlugin(this.#runtime, { region, identity: () => identity ?? this.#identityOf(undefined) });
   }
 
   #identityOf(accessKeyId: string | undefined): CallerIdentity {

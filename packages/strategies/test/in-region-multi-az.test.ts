@@ -7,6 +7,7 @@ import type { AwsPluggable } from '../src/aws/aws-pluggable.js';
 import { AwsEnvironment } from '../src/aws-environment.js';
 import { inRegionStrategy } from '../src/strategies/in-region.js';
 import { at, runStrategy, sandboxAws } from './support/strategy-on-sandbox.js';
+import { allowAllBut } from './support/deny-policy.js';
 
 const REGION = 'us-east-1';
 
@@ -57,10 +58,13 @@ describe('in-region strategy: RDS Multi-AZ instance failover', () => {
     const s = await scenario(2);
     const findings = await inRegionStrategy.check({ plan: s.plan, aws: sandboxAws(s.plan, s.clock, s.sandbox) });
     expect(Object.fromEntries(findings.map((f) => [f.check, f.status]))).toEqual({
-      'instance-exists': 'pass', 'multi-az': 'pass', 'instance-available': 'pass', 'rds-backup-retention': 'pass', permissions: 'warn',
+      'instance-exists': 'pass', 'multi-az': 'pass', 'instance-available': 'pass', 'rds-backup-retention': 'pass', permissions: 'pass',
     });
-    expect(findings.find((f) => f.check === 'permissions')!.message).toContain('rds:RebootDBInstance');
-    expect(s.sandbox.calls().every((c) => c.command.startsWith('Describe'))).toBe(true);
+    expect(s.sandbox.calls().every((c) => /^(Describe|GetCallerIdentity|SimulatePrincipalPolicy)/.test(c.command))).toBe(true);
+    // The failover reboots with failover: a role that may not is a failure now, not at the failover.
+    s.sandbox.restrictPermissions(s.sandbox.defaultPrincipal, allowAllBut('rds:RebootDBInstance'));
+    const refused = await inRegionStrategy.check({ plan: s.plan, aws: sandboxAws(s.plan, s.clock, s.sandbox) });
+    expect(refused.find((f) => f.check === 'permissions')).toMatchObject({ status: 'fail', message: expect.stringMatching(/rds:RebootDBInstance in us-east-1 \(graceful failover, ungraceful failover, .*refused by an explicit Deny\)/) });
   });
 
   it.each([3, 4, 5])('fails over to the standby; RTO within 1 s of the truth, RPO 0 (seed %i)', async (seed) => {

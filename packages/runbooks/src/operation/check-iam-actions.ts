@@ -4,7 +4,7 @@
  */
 import { type PlanSource, VirtualClock } from '@firedrill/core';
 import { buildScenarioForPlan, ScenarioPlanError } from '@firedrill/sandbox';
-import { AwsEnvironment, type AwsPluggable, type AwsService, callRecorderPlugin, getStrategy, iamActionFor } from '@firedrill/strategies';
+import { AwsEnvironment, type AwsPluggable, type AwsService, callRecorderPlugin, getStrategy, iamActionFor, PERMISSIONS_CHECK_ACTIONS } from '@firedrill/strategies';
 import { registerBuiltins } from './register-builtins.js';
 
 /**
@@ -27,8 +27,12 @@ export async function checkIamActions(source: PlanSource): Promise<{ actions: st
   const actions = new Set<string>();
   // The recorder goes before the sandbox's plugin so it wraps the sandbox's answer (see callRecorderPlugin).
   const recorder = callRecorderPlugin({ onCall: (call) => actions.add(iamActionFor(call.service as AwsService, call.command)) });
-  const plugin = (target: { region: string }): AwsPluggable => sandbox.plugin(target.region) as unknown as AwsPluggable;
+  // A side that acts as a role (multi-account plans) makes its calls as that role, as on AWS.
+  const plugin = (target: { region: string; account?: string }): AwsPluggable => sandbox.plugin(target.region, target.account === undefined ? {} : { roleArn: target.account }) as unknown as AwsPluggable;
   const aws = new AwsEnvironment({ plan: source.plan, clock, plugins: [recorder, plugin] });
   await getStrategy(source.plan.strategy.name, source.file).check({ plan: source.plan, aws });
+  // The sandbox's clients act as a user, so the permissions check's GetRole (made when Firedrill runs as a role) is
+  // not seen there: its actions are named by the check itself.
+  for (const action of PERMISSIONS_CHECK_ACTIONS) actions.add(action);
   return { actions: [...actions].sort() };
 }

@@ -53,7 +53,8 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     sandbox = scenario.sandbox;
   }
   // The sandbox's plugin is typed by @smithy/types; the AWS layer's by its own minimal stack type.
-  const plugin = (target: { region: string }): AwsPluggable => sandbox.plugin(target.region) as unknown as AwsPluggable;
+  // A side that acts as a role (multi-account plans) makes its calls as that role, as on AWS.
+  const plugin = (target: { region: string; account?: string }): AwsPluggable => sandbox.plugin(target.region, target.account === undefined ? {} : { roleArn: target.account }) as unknown as AwsPluggable;
   const aws = new AwsEnvironment({ plan, clock, plugins: [plugin] });
   return {
     name: 'sandbox',

@@ -4,7 +4,7 @@
  * with the same rules the sandbox enforces on every call (`iam-policies.ts`). IAM is global: served from us-east-1.
  */
 import { AwsApiError, badRequest, notFound } from '../errors.js';
-import { decide, parsePrincipalArn, roleArnIn } from '../iam-policies.js';
+import { decide, parsePrincipalArn, roleArnIn, roleIdOf } from '../iam-policies.js';
 import type { OperationContext, ServiceHandlers } from '../operation-context.js';
 import { defaultIdentity, str } from '../operation-context.js';
 
@@ -21,7 +21,7 @@ function getRole(ctx: OperationContext, input: Input): object {
   if (!ctx.world.accounts.includes(account)) throw notFound('NoSuchEntity', `The role with name ${name} cannot be found.`);
   const arn = roleArnIn(ctx.world, account, name);
   const path = arn.slice(arn.indexOf(':role') + ':role'.length, arn.length - name.length);
-  return { Role: { Path: path, RoleName: name, RoleId: `AROA${name.toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(17, 'X').slice(0, 17)}`, Arn: arn, CreateDate: new Date(ctx.world.createdAt) } };
+  return { Role: { Path: path, RoleName: name, RoleId: roleIdOf(name), Arn: arn, CreateDate: new Date(ctx.world.createdAt) } };
 }
 
 function simulatePrincipalPolicy(ctx: OperationContext, input: Input): object {

@@ -1,12 +1,14 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient, type RDSClientConfig } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { type AwsClientPlugin, type AwsClientTarget, type AwsPluggable, pluginFor } from './aws-pluggable.js';
-import { type AwsService, ROUTE53_CONTROL_PLANE_REGION } from './aws-service.js';
+import { type AwsService, IAM_SIGNING_REGION, ROUTE53_CONTROL_PLANE_REGION } from './aws-service.js';
 import { rateLimitPlugin } from './rate-limit-plugin.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -72,6 +74,10 @@ export interface AwsClients {
   readonly s3: S3Client;
   /** Metrics AWS services publish (RDS replica lag). */
   readonly cloudWatch: CloudWatchClient;
+  /** IAM (global, signed for us-east-1): `check` simulates the plan's actions for the role the clients act as. */
+  readonly iam: IAMClient;
+  /** STS in the region (regional endpoint): who the clients act as (`GetCallerIdentity`). */
+  readonly sts: STSClient;
 }
 
 /** The client options every SDK client accepts, as Firedrill sets them. */
@@ -136,8 +142,8 @@ export class AwsClientPool {
   }
 
   #createLazyClients(region: string, role: AwsRoleOptions | undefined): AwsClients {
-    const created: Partial<Record<AwsService, unknown>> = {};
-    const lazy = <T>(service: AwsService, make: () => T): T => (created[service] ??= make()) as T;
+    const created: Partial<Record<AwsService | 'sts', unknown>> = {};
+    const lazy = <T>(service: AwsService | 'sts', make: () => T): T => (created[service] ??= make()) as T;
     const pool = this;
     return {
       region,
@@ -161,6 +167,12 @@ export class AwsClientPool {
       get cloudWatch(): CloudWatchClient {
         return lazy('cloudWatch', () => pool.#build('cloudWatch', region, role, (c) => new CloudWatchClient(c)));
       },
+      get iam(): IAMClient {
+        return lazy('iam', () => pool.#build('iam', IAM_SIGNING_REGION, role, (c) => new IAMClient(c)));
+      },
+      get sts(): STSClient {
+        return lazy('sts', () => pool.#build('sts', region, role, (c) => new STSClient(c)));
+      },
     };
   }
 
@@ -175,7 +187,7 @@ export class AwsClientPool {
   }
 
   #build<C extends PluggableClient>(
-    service: AwsService,
+    service: AwsService | 'sts',
     region: string,
     role: AwsRoleOptions | undefined,
     make: (config: CommonClientConfig) => C,

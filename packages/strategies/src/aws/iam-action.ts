@@ -1,12 +1,14 @@
 import { type AwsService, operationName } from './aws-service.js';
 
-const IAM_PREFIX: Record<AwsService, string> = {
+const IAM_PREFIX: Record<AwsService | 'sts', string> = {
   rds: 'rds',
   ec2: 'ec2',
   autoScaling: 'autoscaling',
   route53: 'route53',
   s3: 's3',
   cloudWatch: 'cloudwatch',
+  iam: 'iam',
+  sts: 'sts',
 };
 
 /**
@@ -31,7 +33,7 @@ const S3_IAM_ACTION: Record<string, string> = {
  * @example
  * iamActionFor('s3', 'HeadObjectCommand') // "s3:GetObject"
  */
-export function iamActionFor(service: AwsService, command: string): string {
+export function iamActionFor(service: AwsService | 'sts', command: string): string {
   const operation = operationName(command);
   const action = service === 's3' ? (S3_IAM_ACTION[operation] ?? operation) : operation;
   return `${IAM_PREFIX[service]}:${action}`;

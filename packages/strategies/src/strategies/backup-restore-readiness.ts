@@ -19,7 +19,7 @@ import { recordPairFindings } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { parameterGroupFamily } from '../steps/parameter-group-family.js';
 import { namedParameterGroupFinding } from './readiness-parameter-groups.js';
-import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
+import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -219,6 +219,6 @@ export async function backupRestoreReadiness(aws: AwsEnvironment, topology: Back
   for (const { name, side, resource, run } of CHECKS) {
     findings.push(...(await guardFindings({ check: name, resource: resource(topology), region: aws.region(side) }, () => run(aws, topology, reads))));
   }
-  if (ctx !== undefined) findings.push(permissionsFinding(ctx, ctx.build));
+  if (ctx !== undefined) findings.push(...(await permissionsFindings(ctx, ctx.build)));
   return findings;
 }

@@ -17,7 +17,7 @@ import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strateg
 import { bucketFindings } from './readiness-buckets.js';
 import { plannedLaunchTemplateFindings } from './readiness-compute.js';
 import { guardFindings } from './readiness-guard.js';
-import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
+import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
 
 type AuroraClusterResource = Extract<Plan['resources'][string], { kind: 'aurora-cluster' }>;
 
@@ -235,7 +235,7 @@ async function check(ctx: CheckContext): Promise<Finding[]> {
   findings.push(
     ...(await guardFindings({ check: 'launch-template', resource: 'launch-template', region: aws.region('primary') }, () => plannedLaunchTemplateFindings(aws, plan))),
     ...(await bucketFindings(aws, plan)),
-    permissionsFinding(ctx, build),
+    ...(await permissionsFindings(ctx, build)),
   );
   return findings;
 }

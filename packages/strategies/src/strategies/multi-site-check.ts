@@ -17,7 +17,7 @@ import { groupLaunchFindings, plannedLaunchTemplateFindings } from './readiness-
 import { missingHealthCheckFinding, readHealthCheck } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { LAG_WINDOW_MS, lagFinding } from './readiness-lag.js';
-import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
+import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
 
 const SIDES: Side[] = ['primary', 'recovery'];
 
@@ -130,6 +130,7 @@ export async function checkMultiSite(aws: AwsEnvironment, resources: MultiSiteRe
     guard('capacity', 'autoscaling', aws.region('recovery'), () => capacityFindings(aws, resources)),
     guard('launch-template', 'launch-template', aws.region('recovery'), () => plannedLaunchTemplateFindings(aws, aws.plan)),
     bucketFindings(aws, aws.plan),
+    ctx ? permissionsFindings(ctx, ctx.build) : [],
   ]);
-  return [...groups.flat(), ...(ctx ? [permissionsFinding(ctx, ctx.build)] : [])];
+  return groups.flat();
 }

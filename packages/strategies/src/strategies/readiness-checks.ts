@@ -14,7 +14,7 @@ import { describePlannedGroup, groupLaunchFindings, plannedLaunchTemplateFinding
 import { recordPairFindings } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { fencingFinding } from './readiness-parameter-groups.js';
-import { type CheckContext, permissionsFinding } from './readiness-permissions.js';
+import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
 import { rolesOfKind } from './plan-roles.js';
 import { type StandbyKind, type StandbyTopology, standbyCapacity, standbyTopology } from './standby-family.js';
 
@@ -112,6 +112,7 @@ export async function standbyReadiness(ctx: StandbyCheckContext): Promise<Findin
     guard('dns-record', `route53:${t.dns.name}`, 'global', () => recordPairFindings(aws, t.dns, roleOf('route53-record'))),
     guard('launch-template', 'launch-template', 'recovery', () => plannedLaunchTemplateFindings(aws, plan)),
     bucketFindings(aws, plan),
+    permissionsFindings(ctx, ctx.build),
   ]);
-  return [...groups.flat(), permissionsFinding(ctx, ctx.build)];
+  return groups.flat();
 }

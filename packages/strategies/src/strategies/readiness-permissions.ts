@@ -1,26 +1,46 @@
 /**
- * The `permissions` readiness finding: the IAM actions every operation of the plan calls, read from the steps' own
- * previews (the same source as `firedrill iam-policy`). Firedrill cannot prove they are granted without IAM policy
- * simulation, so the finding is a `warn` that lists them and says how to grant them.
+ * The `permissions` readiness finding: whether the role Firedrill runs as may make every call the plan's operations
+ * make. The actions come from the steps' own previews (the same source as `firedrill iam-policy`); IAM decides them
+ * through `iam:SimulatePrincipalPolicy` for the principal each side's clients act as (identity policies, permissions
+ * boundaries and SCPs; `aws:RequestedRegion` supplied per region). A refusal found here would otherwise surface at
+ * 3 a.m., half way through a failover.
  */
 import type { FailoverMode, Operation } from '@firedrill/core';
+import { GetRoleCommand, type EvaluationResult, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../aws/client-factory.js';
+import { classifyAwsError } from '../aws/classify-error.js';
+import { sendOptions } from '../aws/aws-call.js';
+import type { Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 
 /** What `check` is given (no operation, mode or run id). */
 export type CheckContext = Omit<StrategyContext, 'operation' | 'mode' | 'runId'>;
 
-/** Every operation a plan may run, as `firedrill iam-policy` enumerates them. */
-const OPERATIONS: ReadonlyArray<{ operation: Exclude<Operation, 'check'>; mode: FailoverMode; drill?: 'isolated' | 'live' }> = [
-  { operation: 'failover', mode: 'graceful' },
-  { operation: 'failover', mode: 'ungraceful' },
-  { operation: 'failback', mode: 'graceful' },
-  { operation: 'drill', mode: 'ungraceful', drill: 'isolated' },
-  { operation: 'drill', mode: 'ungraceful', drill: 'live' },
+/** Every operation a plan may run, as `firedrill iam-policy` enumerates them, with how messages name it. */
+const OPERATIONS: ReadonlyArray<{ label: string; operation: Exclude<Operation, 'check'>; mode: FailoverMode; drill?: 'isolated' | 'live' }> = [
+  { label: 'graceful failover', operation: 'failover', mode: 'graceful' },
+  { label: 'ungraceful failover', operation: 'failover', mode: 'ungraceful' },
+  { label: 'failback', operation: 'failback', mode: 'graceful' },
+  { label: 'isolated drill', operation: 'drill', mode: 'ungraceful', drill: 'isolated' },
+  { label: 'live drill', operation: 'drill', mode: 'ungraceful', drill: 'live' },
 ];
 
-/** The sorted IAM actions the operations of a plan call, from the previews of the steps `build` returns. */
-function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): string[] {
-  const actions = new Set<string>();
+/** The IAM actions `check` itself needs to prove the grants (GetRole only when Firedrill runs as a role). */
+export const PERMISSIONS_CHECK_ACTIONS: readonly string[] = ['iam:GetRole', 'iam:SimulatePrincipalPolicy', 'sts:GetCallerIdentity'];
+
+/** Actions per region, and which operations need each, for the calls one side's clients make. */
+type SideActions = Map<string, Map<string, Set<string>>>;
+
+/** The side whose clients make a previewed call: Route 53 goes through the primary's, else the call's region. */
+function sideOf(ctx: CheckContext, service: string, region: string | undefined): Side {
+  if (service === 'route53') return 'primary';
+  return region === ctx.plan.regions.recovery && region !== ctx.plan.regions.primary ? 'recovery' : 'primary';
+}
+
+/** The IAM actions the plan's operations call, per side and region, from the previews of the steps `build` returns. */
+function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): Map<Side, SideActions> {
+  const bySide = new Map<Side, SideActions>();
   for (const choice of OPERATIONS) {
     let steps;
     try {
@@ -28,23 +48,159 @@ function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => Stra
     } catch {
       continue; // an operation the strategy refuses for this plan (say, an isolated drill in-region) calls nothing
     }
-    for (const call of steps.flatMap((s) => s.preview?.() ?? [])) for (const action of call.iamActions ?? []) actions.add(action);
+    for (const call of steps.flatMap((s) => s.preview?.() ?? [])) {
+      const side = sideOf(ctx, call.service, call.region);
+      const region = call.region ?? ctx.plan.regions[side];
+      const regions = bySide.get(side) ?? bySide.set(side, new Map()).get(side)!;
+      const actions = regions.get(region) ?? regions.set(region, new Map()).get(region)!;
+      for (const action of call.iamActions ?? []) (actions.get(action) ?? actions.set(action, new Set()).get(action)!).add(choice.label);
+    }
   }
-  return [...actions].sort();
+  return bySide;
+}
+
+/** The IAM principal (user or role ARN, with its path) the clients act as, or why it cannot be simulated. */
+async function principalOf(clients: AwsClients): Promise<{ arn: string } | { unsupported: string }> {
+  const { Arn: caller = '' } = await clients.sts.send(new GetCallerIdentityCommand({}), sendOptions(undefined));
+  if (/^arn:aws[\w-]*:iam::\d{12}:user\//.test(caller)) return { arn: caller };
+  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\//.exec(caller);
+  if (!session) return { unsupported: caller };
+  const [, partition, account, roleName] = session as unknown as [string, string, string, string];
+  // The session's ARN drops the role's path, which SimulatePrincipalPolicy needs: GetRole has it.
+  try {
+    const { Role } = await clients.iam.send(new GetRoleCommand({ RoleName: roleName }), sendOptions(undefined));
+    if (Role?.Arn) return { arn: Role.Arn };
+  } catch (error) {
+    if (classifyAwsError(error).reason !== 'access-denied') throw error;
+  }
+  return { arn: `arn:${partition}:iam::${account}:role/${roleName}` };
+}
+
+/** IAM's decisions for `actions` in `region`, every page. */
+async function simulate(clients: AwsClients, principal: string, region: string, actions: string[]): Promise<EvaluationResult[]> {
+  const results: EvaluationResult[] = [];
+  // Chunks keep each request well under IAM's request size; pages follow Marker.
+  for (let i = 0; i < actions.length; i += 50) {
+    let marker: string | undefined;
+    do {
+      const page = await clients.iam.send(new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: principal,
+        ActionNames: actions.slice(i, i + 50),
+        ContextEntries: [{ ContextKeyName: 'aws:RequestedRegion', ContextKeyType: 'string', ContextKeyValues: [region] }],
+        ...(marker === undefined ? {} : { Marker: marker }),
+      }), sendOptions(undefined));
+      results.push(...(page.EvaluationResults ?? []));
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker !== undefined);
+  }
+  return results;
+}
+
+/** Why IAM refused an action, when it says more than "no policy allows it". */
+function refusedBy(r: EvaluationResult): string {
+  if (r.OrganizationsDecisionDetail?.AllowedByOrganizations === false) return 'a service control policy';
+  if (r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false) return 'the permissions boundary';
+  return r.EvalDecision === 'explicitDeny' ? 'an explicit Deny' : 'no policy allows it';
+}
+
+/** The findings of one principal: pass, fail (refused actions), or warn (undecided or not simulated). */
+async function principalFindings(ctx: CheckContext, sides: Side[], actions: SideActions): Promise<Finding[]> {
+  const clients = ctx.aws.clients(sides[0]!);
+  const count = new Set([...actions.values()].flatMap((a) => [...a.keys()])).size;
+  const who = sides.length > 1 ? 'Firedrill' : `Firedrill's ${sides[0]} side`;
+  // In a multi-account plan each side's principal is simulated for the calls made through it.
+  const calls = sides.length > 1 ? 'failover, failback and drills call' : `failover, failback and drills call through the ${sides[0]} side (${ctx.plan.regions[sides[0]!]})`;
+  const base = { check: 'permissions', region: 'global' };
+  let principal: string;
+  try {
+    const found = await principalOf(clients);
+    if ('unsupported' in found) {
+      return [{ ...base, status: 'warn', resource: `iam:${found.unsupported}`, message: `${who} runs as ${found.unsupported}, which IAM cannot simulate: the ${count} IAM actions failover, failback and drills call are not proven granted`, action: 'run Firedrill as an IAM role or user (not the root user or a federated user), with the policy of `firedrill iam-policy`' }];
+    }
+    principal = found.arn;
+  } catch (error) {
+    return [{ ...base, status: 'warn', resource: 'iam', message: `${who} could not read who it runs as (${classifyAwsError(error).code}: ${(error as Error).message}): the ${count} IAM actions of the plan's operations are not proven granted`, action: 'run check again; if it persists, check the credentials Firedrill is given' }];
+  }
+  const refused: { action: string; why: string; needs: Set<string>; region: string }[] = [];
+  const undecided: { action: string; keys: string[] }[] = [];
+  try {
+    for (const [region, needs] of actions) {
+      for (const r of await simulate(clients, principal, region, [...needs.keys()].sort())) {
+        if (r.EvalDecision === 'allowed') continue;
+        const action = r.EvalActionName ?? '?';
+        if (r.EvalDecision === 'implicitDeny' && (r.MissingContextValues?.length ?? 0) > 0) undecided.push({ action, keys: r.MissingContextValues! });
+        else refused.push({ action, why: refusedBy(r), needs: needs.get(action) ?? new Set(), region });
+      }
+    }
+  } catch (error) {
+    const c = classifyAwsError(error);
+    return [{
+      ...base, status: 'warn', resource: `iam:${principal}`,
+      message: `${c.code}: ${principal} could not be simulated (${(error as Error).message}); the ${count} IAM actions failover, failback and drills call are not proven granted`,
+      action: c.reason === 'access-denied' ? `allow ${principal} iam:SimulatePrincipalPolicy and iam:GetRole on itself so check can prove its grants (the policy of \`firedrill iam-policy\` includes them)` : 'run check again; if it persists, check the AWS Health Dashboard for IAM',
+    }];
+  }
+  const findings: Finding[] = [];
+  if (refused.length > 0) {
+    const explicit = refused.some((r) => r.why !== 'no policy allows it');
+    // One entry per action: the operations that need it (in OPERATIONS' order) and the regions it was refused in.
+    const byAction = new Map<string, typeof refused>();
+    for (const r of refused) byAction.set(r.action, [...(byAction.get(r.action) ?? []), r]);
+    const list = [...byAction].map(([action, rs]) => {
+      const needs = OPERATIONS.map((o) => o.label).filter((label) => rs.some((r) => r.needs.has(label)));
+      const whys = [...new Set(rs.map((r) => r.why))].filter((w) => w !== 'no policy allows it');
+      return `${action} in ${rs.map((r) => r.region).join(' and ')} (${needs.join(', ')}${whys.length ? `; refused by ${whys.join(', ')}` : ''})`;
+    }).join('; ');
+    findings.push({
+      ...base, status: 'fail', resource: `iam:${principal}`,
+      message: `${principal} is refused ${byAction.size} of the ${count} IAM actions ${calls}: ${list}`,
+      action: explicit
+        ? 'remove the Deny that refuses them (an identity policy, a permissions boundary or an SCP), and grant the rest: `firedrill iam-policy <plan>` prints every action the plan needs'
+        : `add them to ${principal}'s policy: \`firedrill iam-policy <plan>\` prints every action the plan needs`,
+    });
+  }
+  if (undecided.length > 0) {
+    findings.push({
+      ...base, status: 'warn', resource: `iam:${principal}`,
+      message: `IAM decides ${undecided.map((u) => u.action).join(', ')} for ${principal} on condition keys check cannot supply (${[...new Set(undecided.flatMap((u) => u.keys))].join(', ')}): not proven granted`,
+      action: 'make sure the conditions hold when Firedrill runs, or grant these actions without them',
+    });
+  }
+  if (findings.length === 0) {
+    findings.push({ ...base, status: 'pass', resource: `iam:${principal}`, message: `${principal} is allowed all ${count} IAM actions ${calls} (IAM policy simulation: identity policies, permissions boundaries and SCPs)` });
+  }
+  return findings;
 }
 
 /**
- * The `permissions` finding of a plan: a `warn` listing the IAM actions failover, failback and drills call.
+ * The `permissions` findings of a plan: for each principal its sides act as (one, or one per account in a
+ * multi-account plan), `pass` when IAM allows every action the plan's failover, failback and drills call, `fail`
+ * naming each refused action with the operations that need it, `warn` when IAM cannot decide or simulate.
  *
  * @example
- * findings.push(permissionsFinding(ctx, (c) => strategy.build(c)));
+ * findings.push(...(await permissionsFindings(ctx, (c) => strategy.build(c))));
  */
-export function permissionsFinding(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): Finding {
-  const actions = planIamActions(ctx, build);
-  const accounts = ctx.plan.accounts?.primary !== undefined || ctx.plan.accounts?.recovery !== undefined;
-  return {
-    status: 'warn', check: 'permissions', resource: 'iam', region: 'global',
-    message: `failover, failback and drills need ${actions.length} IAM actions: ${actions.join(', ')}. Firedrill cannot prove they are granted without IAM policy simulation`,
-    action: `attach the policy printed by \`firedrill iam-policy\` to the role Firedrill runs as${accounts ? ' (per account in multi-account plans)' : ''}`,
-  };
+export async function permissionsFindings(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): Promise<Finding[]> {
+  const bySide = planIamActions(ctx, build);
+  // Sides acting as the same role (or both on the base credentials) are one principal.
+  const byRole = new Map<string, Side[]>();
+  for (const side of ['primary', 'recovery'] as const) {
+    if (!bySide.has(side)) continue;
+    const role = ctx.plan.accounts?.[side]?.roleArn ?? 'base credentials';
+    byRole.set(role, [...(byRole.get(role) ?? []), side]);
+  }
+  const findings = await Promise.all([...byRole.values()].map((sides) => {
+    const merged: SideActions = new Map();
+    for (const side of sides) {
+      for (const [region, actions] of bySide.get(side)!) {
+        const into = merged.get(region) ?? merged.set(region, new Map()).get(region)!;
+        for (const [action, needs] of actions) {
+          const operations = into.get(action) ?? into.set(action, new Set()).get(action)!;
+          for (const label of needs) operations.add(label);
+        }
+      }
+    }
+    return principalFindings(ctx, sides, merged);
+  }));
+  return findings.flat();
 }
