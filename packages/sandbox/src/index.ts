@@ -20,6 +20,7 @@ export { THROTTLING_ERROR, type TokenBucketSpec } from './rate-buckets.js';
 export { type ApplicationRecord, type ApplicationSite, type World, WORLD_VERSION } from './world.js';
 export { type WriteRecord } from './resources.js';
 export { type IamDecision, type IdentityPolicy, type IdentityPolicyStatement } from './iam-policies.js';
+export { iamActionOf } from './iam-authorization.js';
 export { buildBackupRestoreScenario } from './scenarios/backup-restore.js';
 export { buildInRegionAuroraScenario, buildInRegionScenario } from './scenarios/in-region-aurora.js';
 export { buildInRegionMultiAzScenario } from './scenarios/in-region-multi-az.js';

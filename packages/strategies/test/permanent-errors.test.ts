@@ -7,10 +7,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { foldJournal, readJournalFile, reportFromState, type RollbackStrategy } from '@firedrill/core';
+import { iamActionOf } from '@firedrill/sandbox';
 import { describe, expect, it } from 'vitest';
+import { iamActionsOfPlan } from '../src/index.js';
 import { type AwsState, readAwsState } from './support/aws-state.js';
 import { denyCommand } from './support/deny-command.js';
-import { type CaseWorld, caseState, runCase, STRATEGY_CASES, type StrategyCase } from './support/strategy-cases.js';
+import { caseAws, type CaseWorld, caseState, runCase, STRATEGY_CASES, type StrategyCase } from './support/strategy-cases.js';
 import { writeHeartbeats } from './support/strategy-on-sandbox.js';
 
 const { backupRestore, pilotLight, warmStandby, multiSite, inRegionAurora, inRegionMultiAz } = STRATEGY_CASES;
@@ -97,7 +99,9 @@ describe.each(CASES)('permanent error: $label', (e) => {
     const state = (): Promise<AwsState> => (lost ? readAwsState(w.sandbox, [w.recovery]) : caseState(w));
     if (lost) w.sandbox.faults.regionOutage(w.primary);
     const before = await state();
+    const from = w.sandbox.calls().length;
     const { report, run, store, runId } = await runCase(e.c, w, { operation: 'failover', mode: e.mode, rollback, onDisk: 'unsynced', ...(e.deny ? { plugins: [denyCommand(e.deny)] } : {}) });
+    const to = w.sandbox.calls().length;
 
     // The step: failed once (a permanent error is not retried), with a message that says what to do.
     const failed = report.steps.find((s) => s.status === 'failed')!;
@@ -128,5 +132,11 @@ describe.each(CASES)('permanent error: $label', (e) => {
     if (want === 'as-before') expect(after).toEqual(before);
     else expect(after).toMatchObject(want);
     expect(w.sandbox.truth.splitBrainDetected).toBe(false);
+
+    // Every call the run made, compensations included, is one the plan's previews name — so `firedrill iam-policy`
+    // (and check's permissions finding) covers the rollback too, not only the path that succeeds.
+    const previewed = new Set(iamActionsOfPlan({ plan: w.plan, aws: caseAws(w) }, (ctx) => e.c.strategy.build(ctx)));
+    const made = [...new Set(w.sandbox.calls().slice(from, to).filter((c) => c.service !== 'sts').map((c) => iamActionOf(c.service, c.command)))];
+    expect(made.filter((action) => !previewed.has(action))).toEqual([]);
   });
 });

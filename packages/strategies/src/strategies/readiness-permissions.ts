@@ -59,6 +59,17 @@ function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => Stra
   return bySide;
 }
 
+/**
+ * Every IAM action the plan's failover (both modes), failback and drills call, sorted: what a role needs to run them.
+ *
+ * @example
+ * iamActionsOfPlan({ plan, aws }, (c) => strategy.build(c)) // ['autoscaling:UpdateAutoScalingGroup', …]
+ */
+export function iamActionsOfPlan(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): string[] {
+  const actions = [...planIamActions(ctx, build).values()].flatMap((regions) => [...regions.values()].flatMap((a) => [...a.keys()]));
+  return [...new Set(actions)].sort();
+}
+
 /** The IAM principal (user or role ARN, with its path) the clients act as, or why it cannot be simulated. */
 async function principalOf(clients: AwsClients): Promise<{ arn: string } | { unsupported: string }> {
   const { Arn: caller = '' } = await clients.sts.send(new GetCallerIdentityCommand({}), sendOptions(undefined));
