@@ -1,8 +1,8 @@
 /**
  * Backup & restore readiness: is there something recent enough to restore, kept as long as the plan says, in the
  * recovery region — DB snapshot copies, the parameter groups the restores name, the AMIs and what launches them,
- * versioned and replicated buckets, the DNS pair and its health checks, and the IAM actions the plan needs. Reads
- * only; every finding names the resource, the region and what to do.
+ * versioned and replicated buckets, the DNS pair and its health checks, and whether IAM grants the actions the
+ * plan needs. Reads only; every finding names the resource, the region and what to do.
  */
 import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { formatDuration } from '@firedrill/core';
@@ -13,13 +13,12 @@ import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { age, COPY_SLACK_MS, imageFindings, launchFindings } from './backup-restore-images.js';
 import { scheduleCadence } from './backup-schedule.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
-import { bucketFindings } from './readiness-buckets.js';
-import { plannedLaunchTemplateFindings } from './readiness-compute.js';
 import { recordPairFindings } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { parameterGroupFamily } from '../steps/parameter-group-family.js';
 import { namedParameterGroupFinding } from './readiness-parameter-groups.js';
-import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
+import { type CheckContext } from './readiness-permissions.js';
+import { planWideFindings } from './readiness-plan-wide.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -198,16 +197,13 @@ const CHECKS: ReadonlyArray<{ name: string; side: Side; resource: (t: BackupRest
   { name: 'parameter-group', side: 'recovery', resource: () => 'rds-parameter-group', run: namedParameterGroups },
   { name: 'ami-in-recovery-region', side: 'recovery', resource: () => 'ami', run: imageFindings },
   { name: 'launch-template', side: 'recovery', resource: () => 'launch-template', run: launchFindings },
-  { name: 'launch-template', side: 'recovery', resource: () => 'launch-template', run: (aws) => plannedLaunchTemplateFindings(aws, aws.plan) },
-  // Buckets guard each bucket themselves.
-  { name: 'bucket-versioning', side: 'recovery', resource: () => 's3', run: (aws) => bucketFindings(aws, aws.plan) },
   { name: 'dns-record', side: 'primary', resource: (t) => `route53:${t.dns?.resource.name ?? ''}`, run: async (aws, t) => (t.dns ? recordPairFindings(aws, t.dns.resource, t.dns.role) : []) },
 ];
 
 /**
  * Every readiness finding of a backup & restore plan. A check that cannot read what it needs (a region down,
  * access denied) is a `fail` naming the error, never a crash of the whole check. With `ctx.build`, the last
- * finding lists the IAM actions the plan's operations call.
+ * findings say whether IAM grants what the plan's operations call.
  *
  * @example
  * const findings = await backupRestoreReadiness(aws, backupRestoreTopology(plan));
@@ -219,6 +215,6 @@ export async function backupRestoreReadiness(aws: AwsEnvironment, topology: Back
   for (const { name, side, resource, run } of CHECKS) {
     findings.push(...(await guardFindings({ check: name, resource: resource(topology), region: aws.region(side) }, () => run(aws, topology, reads))));
   }
-  if (ctx !== undefined) findings.push(...(await permissionsFindings(ctx, ctx.build)));
+  findings.push(...(await planWideFindings({ plan: aws.plan, aws, ...(ctx ?? {}) }, 'recovery')));
   return findings;
 }

@@ -14,10 +14,9 @@ import { clusterWriterFailoverSteps, memberZones, pickFailoverTarget } from '../
 import { describeMultiAzInstance, multiAzFailoverSteps } from '../steps/multi-az-failover-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
 import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
-import { bucketFindings } from './readiness-buckets.js';
-import { plannedLaunchTemplateFindings } from './readiness-compute.js';
 import { guardFindings } from './readiness-guard.js';
-import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
+import { type CheckContext } from './readiness-permissions.js';
+import { planWideFindings } from './readiness-plan-wide.js';
 
 type AuroraClusterResource = Extract<Plan['resources'][string], { kind: 'aurora-cluster' }>;
 
@@ -232,11 +231,7 @@ async function check(ctx: CheckContext): Promise<Finding[]> {
   for (const [, cluster] of auroraClusters(plan)) {
     findings.push(...(await guardFindings({ check: 'cluster-exists', resource: `rds:${cluster.identifier}`, region: aws.region(cluster.region) }, () => clusterFindings(ctx, cluster))));
   }
-  findings.push(
-    ...(await guardFindings({ check: 'launch-template', resource: 'launch-template', region: aws.region('primary') }, () => plannedLaunchTemplateFindings(aws, plan))),
-    ...(await bucketFindings(aws, plan)),
-    ...(await permissionsFindings(ctx, build)),
-  );
+  findings.push(...(await planWideFindings({ ...ctx, build }, 'primary')));
   return findings;
 }
 

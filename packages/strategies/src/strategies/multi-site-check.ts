@@ -12,12 +12,12 @@ import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { listRecordSets } from '../aws/route53.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { type MultiSiteResources, normalCapacity } from './multi-site-resources.js';
-import { bucketFindings } from './readiness-buckets.js';
-import { groupLaunchFindings, plannedLaunchTemplateFindings } from './readiness-compute.js';
+import { groupLaunchFindings } from './readiness-compute.js';
 import { missingHealthCheckFinding, readHealthCheck } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { LAG_WINDOW_MS, lagFinding } from './readiness-lag.js';
-import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
+import { type CheckContext } from './readiness-permissions.js';
+import { planWideFindings } from './readiness-plan-wide.js';
 
 const SIDES: Side[] = ['primary', 'recovery'];
 
@@ -116,7 +116,7 @@ async function capacityFindings(aws: AwsEnvironment, { groups }: MultiSiteResour
 }
 
 /**
- * Every readiness finding of a multi-site plan; with `ctx.build`, the last lists the IAM actions its operations call.
+ * Every readiness finding of a multi-site plan; with `ctx.build`, the last say whether IAM grants what its operations call.
  *
  * @example
  * const findings = await checkMultiSite(aws, multiSiteResources(plan));
@@ -128,9 +128,7 @@ export async function checkMultiSite(aws: AwsEnvironment, resources: MultiSiteRe
     guard('weights', `route53:${dns.name}`, 'global', () => dnsFindings(aws, resources)),
     guard('global-database', `rds:${database.globalClusterIdentifier}`, aws.region('recovery'), () => databaseFindings(aws, resources)),
     guard('capacity', 'autoscaling', aws.region('recovery'), () => capacityFindings(aws, resources)),
-    guard('launch-template', 'launch-template', aws.region('recovery'), () => plannedLaunchTemplateFindings(aws, aws.plan)),
-    bucketFindings(aws, aws.plan),
-    ctx ? permissionsFindings(ctx, ctx.build) : [],
+    planWideFindings({ plan: aws.plan, aws, ...(ctx ?? {}) }, 'recovery'),
   ]);
   return groups.flat();
 }

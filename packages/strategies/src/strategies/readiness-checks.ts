@@ -9,14 +9,14 @@ import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { replicationStateOf } from '../steps/replication-lag.js';
 import { lagFinding, LAG_WINDOW_MS } from './readiness-lag.js';
-import { bucketFindings } from './readiness-buckets.js';
-import { describePlannedGroup, groupLaunchFindings, plannedLaunchTemplateFindings } from './readiness-compute.js';
+import { describePlannedGroup, groupLaunchFindings } from './readiness-compute.js';
 import { recordPairFindings } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { fencingFinding } from './readiness-parameter-groups.js';
-import { type CheckContext, permissionsFindings } from './readiness-permissions.js';
+import { type CheckContext } from './readiness-permissions.js';
 import { rolesOfKind } from './plan-roles.js';
 import { type StandbyKind, type StandbyTopology, standbyCapacity, standbyTopology } from './standby-family.js';
+import { planWideFindings } from './readiness-plan-wide.js';
 
 /** One DB instance as RDS describes it (with its parameter groups), or `undefined` when it does not exist. */
 function describeInstance(aws: AwsEnvironment, side: Side, identifier: string): Promise<DBInstance | undefined> {
@@ -110,9 +110,7 @@ export async function standbyReadiness(ctx: StandbyCheckContext): Promise<Findin
     guard('primary-database', `rds:${t.database.primary.identifier}`, 'primary', () => primaryDatabaseFindings(aws, t)),
     guard('recovery-compute', `autoscaling:${t.compute.recovery.name}`, 'recovery', () => computeFindings(aws, t, ctx.kind, roleOf('auto-scaling-group'))),
     guard('dns-record', `route53:${t.dns.name}`, 'global', () => recordPairFindings(aws, t.dns, roleOf('route53-record'))),
-    guard('launch-template', 'launch-template', 'recovery', () => plannedLaunchTemplateFindings(aws, plan)),
-    bucketFindings(aws, plan),
-    permissionsFindings(ctx, ctx.build),
+    planWideFindings(ctx, 'recovery'),
   ]);
   return groups.flat();
 }
