@@ -10,18 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlanSource, type RunReport, VirtualClock } from '@firedrill/core';
-import { type CliIo, runCli } from '@firedrill/runbooks';
+import { runCli } from '@firedrill/runbooks';
 import { Sandbox } from '@firedrill/sandbox';
 import { AwsEnvironment, type AwsPluggable, describeDbInstance, describeInstances } from '@firedrill/strategies';
+import { bufferIo as bufferedIo } from './support/buffer-io.js';
+
+const bufferIo = (cwd: string) => bufferedIo(cwd, { merged: true });
 
 const PLAN = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples', 'backup-restore.yaml');
 const PRIMARY = 'us-east-1';
 const RECOVERY = 'us-west-2';
-
-function bufferIo(cwd: string): CliIo & { out: () => string } {
-  let out = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out };
-}
 
 /** The world the CLI saved, at the moment the command ended (its saved clock): AWS as the next command finds it. */
 function worldAfter(stateDir: string): Sandbox {

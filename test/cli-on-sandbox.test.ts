@@ -5,13 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { VirtualClock } from '@firedrill/core';
 import { buildMultiSiteScenario, planForMultiSiteScenario } from '@firedrill/sandbox';
-import { type CliIo, runCli } from '@firedrill/runbooks';
-
-function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out, err: () => err };
-}
+import { runCli } from '@firedrill/runbooks';
+import { bufferIo } from './support/buffer-io.js';
 
 /** A plan written from the sandbox's multi-site scenario, as a user would keep it in a repository. */
 async function multiSitePlan(): Promise<{ dir: string; plan: string }> {

@@ -6,15 +6,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../packages/runbooks/src/index.js';
+import { runCli } from '../packages/runbooks/src/index.js';
+import { bufferIo as bufferedIo } from './support/buffer-io.js';
 
 const examples = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
 
-function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd, out: () => out, err: () => err };
-}
+const bufferIo = (cwd: string) => bufferedIo(cwd, { env: {} });
 
 /** The pilot-light example without its database resource and the heartbeat probe that named it. */
 function pilotLightWithoutDatabase(dir: string): string {

@@ -9,17 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { VirtualClock } from '@firedrill/core';
-import { type CliIo, runCli } from '@firedrill/runbooks';
+import { runCli } from '@firedrill/runbooks';
 import { Sandbox } from '@firedrill/sandbox';
 import { trueRestoredAt } from '../packages/strategies/test/support/run-on-sandbox.js';
+import { bufferIo } from './support/buffer-io.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples', 'warm-standby.yaml');
-
-function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out, err: () => err };
-}
 
 function planDir(extra: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'firedrill-unattended-'));

@@ -4,16 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadPlanSource, VirtualClock } from '@firedrill/core';
-import { type CliIo, runCli } from '@firedrill/runbooks';
+import { runCli } from '@firedrill/runbooks';
 import { buildScenarioForPlan, Sandbox } from '@firedrill/sandbox';
 import { AwsEnvironment, type AwsPluggable, describeDbInstance, describeInstances, type Side } from '@firedrill/strategies';
+import { bufferIo as bufferedIo } from './support/buffer-io.js';
+
+const bufferIo = (cwd: string) => bufferedIo(cwd, { merged: true });
 
 const examples = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
-
-function bufferIo(cwd: string): CliIo & { out: () => string } {
-  let out = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out };
-}
 
 interface Report {
   status: string;

@@ -7,19 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlanSource } from '@firedrill/core';
-import { type CliIo, openSandboxSession, runCli } from '@firedrill/runbooks';
+import { openSandboxSession, runCli } from '@firedrill/runbooks';
 import { type AwsService, getStrategy, iamActionFor } from '@firedrill/strategies';
+import { bufferIo } from './support/buffer-io.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
 // local-postgres.yaml is driven by local-postgres.ts against real local servers, not a plan `check` runs alone.
 const PLANS = ['aurora-mysql-in-region', 'backup-restore', 'multi-site', 'pilot-light', 'postgres-multi-az', 'two-environments-postgres', 'warm-standby-two-accounts', 'warm-standby'];
 const SERVICE: Record<string, AwsService> = { rds: 'rds', ec2: 'ec2', autoscaling: 'autoScaling', route53: 'route53', s3: 's3', cloudwatch: 'cloudWatch', iam: 'iam' };
-
-function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out, err: () => err };
-}
 
 describe('firedrill iam-policy covers firedrill check', () => {
   it.each(PLANS)('%s: every call check makes is granted', { timeout: 60_000 }, async (name) => {

@@ -10,16 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadPlanSource } from '@firedrill/core';
 import type { IdentityPolicy } from '@firedrill/sandbox';
-import { type CliIo, openSandboxSession, runCli } from '@firedrill/runbooks';
+import { openSandboxSession, runCli } from '@firedrill/runbooks';
+import { bufferIo } from './support/buffer-io.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
 const PLANS = ['aurora-mysql-in-region', 'backup-restore', 'multi-site', 'pilot-light', 'postgres-multi-az', 'two-environments-postgres', 'warm-standby-two-accounts', 'warm-standby'];
-
-function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out, err: () => err };
-}
 
 describe('firedrill iam-policy is enough for every operation', () => {
   it.each(PLANS)('%s', { timeout: 120_000 }, async (name) => {

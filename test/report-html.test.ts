@@ -6,18 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, type RunReport } from '@firedrill/core';
-import { type CliIo, runCli } from '@firedrill/runbooks';
+import { runCli } from '@firedrill/runbooks';
+import { bufferIo } from './support/buffer-io.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 // This machine's network is closed: without these flags Chromium waits on network calls.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function bufferIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out, err: () => err };
-}
 
 describe('the HTML report in headless Chromium', () => {
   let browser: Browser | undefined;

@@ -8,14 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadPlanSource, VirtualClock } from '@firedrill/core';
-import { type CliIo, runCli } from '@firedrill/runbooks';
+import { runCli } from '@firedrill/runbooks';
 import { buildScenarioForPlan, Sandbox } from '@firedrill/sandbox';
 import { AwsEnvironment, type AwsPluggable, describeAutoScalingGroup, describeDbInstance } from '@firedrill/strategies';
+import { bufferIo as bufferedIo } from './support/buffer-io.js';
 
-function bufferIo(cwd: string): CliIo & { out: () => string } {
-  let out = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: { NO_COLOR: '1' }, cwd, out: () => out };
-}
+const bufferIo = (cwd: string) => bufferedIo(cwd, { merged: true });
 
 /** An SRE's own warm-standby plan: MySQL in eu-west-1 → eu-central-1, every name their own. */
 const ordersPlan = {

@@ -3,17 +3,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { type CliIo, runCli } from '@firedrill/runbooks';
+import { runCli } from '@firedrill/runbooks';
+import { bufferIo as bufferedIo } from './support/buffer-io.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples', 'warm-standby.yaml');
 // A Monday, 30 seconds after the weekly 03:00 slot.
 const NOW = '2026-03-02T03:00:30Z';
 
-function bufferIo(cwd: string, now = NOW): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1', FIREDRILL_NOW: now }, cwd, out: () => out, err: () => err };
-}
+const bufferIo = (cwd: string, now = NOW) => bufferedIo(cwd, { env: { NO_COLOR: '1', FIREDRILL_NOW: now } });
 
 /** The warm-standby example plan with a `schedule` block (or none), written into `dir`. */
 function writePlan(dir: string, file: string, schedule: Record<string, unknown> | undefined, name?: string): void {
