@@ -112,4 +112,34 @@ describe('backup & restore live drills back to back, one state directory', () =>
       for (const name of names) expect(name, `${call.command} in ${call.region}`).toMatch(named);
     }
   });
+
+  it('a failback command measures its RTO where it returns users: the primary endpoint, not the DR site it takes down', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-br-failback-'));
+    const stateDir = join(dir, 'state');
+    // The plan's probe names the recovery endpoint ("where a failover restores service"). A failback probing it
+    // saw the service back only while the DR site happened to still serve, and after a second round (an isolated
+    // drill, a live drill, a failover and failback each way) never: it waited 15 minutes, failed, and rolled back.
+    const cli = async (...args: string[]): Promise<{ code: number; report: RunReport; out: string }> => {
+      const io = bufferIo(dir);
+      const code = await runCli([...args, PLAN, '--target', 'sandbox', '--state-dir', stateDir, '--yes', '--json'], io);
+      const out = io.out();
+      return { code, report: JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as RunReport, out };
+    };
+    for (const args of [['drill', '--isolated'], ['drill', '--live'], ['failover', '--mode', 'graceful'], ['failback'], ['failover', '--mode', 'ungraceful'], ['failback']]) {
+      const { code, report, out } = await cli(...args);
+      expect(code, `${args.join(' ')}: ${out.slice(-1_500)}`).toBe(0);
+      if (args[0] !== 'failback') continue;
+      // The primary endpoint served again when the restored primary took traffic: the RTO ends there, within the
+      // probe's 5 s interval, and long after the stale primary was retired at the start.
+      const sandbox = worldAfter(stateDir);
+      const disasterAt = at(report.disasterAt);
+      const served = sandbox.truth.firstHealthyAt(PRIMARY, disasterAt + 60_000)!;
+      expect(served, args.join(' ')).toBeDefined();
+      const trueRto = (served - disasterAt) / 1000;
+      expect(report.rto.source).toBe('health-probe');
+      expect(report.rto.seconds! - trueRto).toBeGreaterThanOrEqual(-0.001);
+      expect(report.rto.seconds! - trueRto).toBeLessThanOrEqual(5 + 1);
+      expect(sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual([PRIMARY]);
+    }
+  });
 });

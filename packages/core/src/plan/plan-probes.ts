@@ -27,7 +27,7 @@ const httpHealthProbe = z
 const sandboxHealthProbe = z
   .strictObject({
     kind: z.literal('sandbox'),
-    endpoint: patternField('"primary", "recovery" or a role name such as "compute"', ROLE_PATTERN, 'What to probe: "primary", "recovery" (the region side) or the role of a resource.')
+    endpoint: patternField('"primary", "recovery" or a role name such as "compute"', ROLE_PATTERN, 'What to probe: "primary", "recovery" (the region side where a failover restores service; a failback probes the other side) or the role of a resource.')
       .default('recovery'),
     interval: durationField('Time between probes.', { positive: true }).prefault('5s'),
     consecutive,

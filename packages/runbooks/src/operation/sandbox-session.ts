@@ -61,7 +61,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     sandbox,
     clock,
     aws,
-    probes: (src) => sandboxProbes(src, sandbox),
+    probes: (src, operation) => sandboxProbes(src, sandbox, operation),
     injectDisaster: async () => {
       // Injected once: a run resumed after a crash that cut the disaster step off re-runs it (it has no check).
       const open = sandbox.world.faults.outages.some((o) => o.region === plan.regions.primary && o.until === undefined);
@@ -77,7 +77,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
   };
 }
 
-function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
+function sandboxProbes(source: PlanSource, sandbox: Sandbox, operation: 'failover' | 'failback' | 'drill'): RunProbes {
   const { plan } = source;
   const dns = Object.values(plan.resources).find((r) => r.kind === 'route53-record');
   const health = plan.probes?.health;
@@ -90,7 +90,7 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
           health: sandboxHealthProbe({
             sandbox,
             app,
-            ...healthTarget(plan, health.kind === 'sandbox' ? health.endpoint : undefined, dns && 'name' in dns ? dns.name : undefined),
+            ...healthTarget(plan, health.kind === 'sandbox' ? health.endpoint : undefined, dns && 'name' in dns ? dns.name : undefined, operation),
             intervalMs: health.interval,
             consecutive: health.consecutive,
           }),
@@ -104,13 +104,16 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox): RunProbes {
 /**
  * What the sandbox health probe reaches, as the plan's `probes.health.endpoint` says: "primary" or "recovery" —
  * that side's regional endpoint directly; "dns" or the role of the plan's Route 53 record — the record, as users
- * resolve it. Another role (or no record) probes the recovery region's endpoint.
+ * resolve it. Another role (or no record) probes the recovery region's endpoint. The side names where a failover
+ * restores service; a failback restores it on the other side, so it probes that one (probing the recovery
+ * endpoint that a backup & restore failback takes down would never see the service back).
  */
-function healthTarget(plan: PlanSource['plan'], endpoint: string | undefined, recordName: string | undefined): { recordName: string } | { region: string } {
-  if (endpoint === 'primary' || endpoint === 'recovery') return { region: plan.regions[endpoint] };
+function healthTarget(plan: PlanSource['plan'], endpoint: string | undefined, recordName: string | undefined, operation: 'failover' | 'failback' | 'drill'): { recordName: string } | { region: string } {
+  const restoredOn = (side: 'primary' | 'recovery'): 'primary' | 'recovery' => (operation !== 'failback' ? side : side === 'primary' ? 'recovery' : 'primary');
+  if (endpoint === 'primary' || endpoint === 'recovery') return { region: plan.regions[restoredOn(endpoint)] };
   const dnsRole = endpoint !== undefined && plan.resources[endpoint]?.kind === 'route53-record';
   if (recordName !== undefined && (endpoint === undefined || endpoint === 'dns' || dnsRole)) return { recordName };
-  return { region: plan.regions.recovery };
+  return { region: plan.regions[restoredOn('recovery')] };
 }
 
 /** When the sandbox's DNS (its Route 53 data plane) first answers only the recovery values the plan expects. */

@@ -10,8 +10,11 @@ export interface TargetSession {
   readonly name: 'aws' | 'sandbox';
   readonly clock: Clock;
   readonly aws: AwsEnvironment;
-  /** Probes for the plan's `probes` section on this target. */
-  probes(source: PlanSource): RunProbes;
+  /**
+   * Probes for the plan's `probes` section on this target, for `operation`: a failback returns users to the
+   * primary side, so a probe the plan pins to one side probes the other one there.
+   */
+  probes(source: PlanSource, operation: 'failover' | 'failback' | 'drill'): RunProbes;
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
   /** Ends an injected outage (the region comes back), so a live drill can fail back. */
   endDisaster?: () => void;
