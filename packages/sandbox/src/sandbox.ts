@@ -155,12 +155,23 @@ export class Sandbox {
    * as a session of that role — what IAM decides for them follows the role's policy.
    */
   plugin(region: string, options: { roleArn?: string } = {}): Pluggable<object, object> {
-    const role = options.roleArn === undefined ? undefined : /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(options.roleArn);
-    if (options.roleArn !== undefined && !role) throw new TypeError(`plugin: roleArn: expected arn:aws:iam::<account>:role/<name>, got '${options.roleArn}'`);
+    const role = options.roleArn === undefined ? undefined : parsePrincipalArn(options.roleArn);
+    if (options.roleArn !== undefined && role?.kind !== 'role') throw new TypeError(`plugin: roleArn: expected arn:aws:iam::<account>:role/<name>, got '${options.roleArn}'`);
     const identity: CallerIdentity | undefined = role
-      ? { accountId: role[1]!, arn: `arn:aws:sts::${role[1]}:assumed-role/${role[2]}/firedrill`, userId: `${roleIdOf(role[2]!)}:firedrill` }
+      ? { accountId: role.accountId, arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/firedrill`, userId: `${roleIdOf(role.name)}:firedrill` }
       : undefined;
     return createSandboxPlugin(this.#runtime, { region, identity: () => identity ?? this.#identityOf(undefined) });
+  }
+
+  /**
+   * {@link Sandbox.plugin} for a client factory that names each client's region and the role it acts as (Firedrill's
+   * `AwsClientTarget`: `account` is the role ARN of a plan side that names one).
+   *
+   * @example
+   * new AwsEnvironment({ plan, clock, plugins: [(target) => sandbox.pluginFor(target)] });
+   */
+  pluginFor(target: { region: string; account?: string }): Pluggable<object, object> {
+    return this.plugin(target.region, target.account === undefined ? {} : { roleArn: target.account });
   }
 
   #identityOf(accessKeyId: string | undefined): CallerIdentity {

@@ -28,7 +28,7 @@ export async function checkIamActions(source: PlanSource): Promise<{ actions: st
   // The recorder goes before the sandbox's plugin so it wraps the sandbox's answer (see callRecorderPlugin).
   const recorder = callRecorderPlugin({ onCall: (call) => actions.add(iamActionFor(call.service as AwsService, call.command)) });
   // A side that acts as a role (multi-account plans) makes its calls as that role, as on AWS.
-  const plugin = (target: { region: string; account?: string }): AwsPluggable => sandbox.plugin(target.region, target.account === undefined ? {} : { roleArn: target.account }) as unknown as AwsPluggable;
+  const plugin = (target: { region: string; account?: string }): AwsPluggable => sandbox.pluginFor(target) as unknown as AwsPluggable;
   const aws = new AwsEnvironment({ plan: source.plan, clock, plugins: [recorder, plugin] });
   await getStrategy(source.plan.strategy.name, source.file).check({ plan: source.plan, aws });
   // The sandbox's clients act as a user, so the permissions check's GetRole (made when Firedrill runs as a role) is

@@ -54,7 +54,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
   }
   // The sandbox's plugin is typed by @smithy/types; the AWS layer's by its own minimal stack type.
   // A side that acts as a role (multi-account plans) makes its calls as that role, as on AWS.
-  const plugin = (target: { region: string; account?: string }): AwsPluggable => sandbox.plugin(target.region, target.account === undefined ? {} : { roleArn: target.account }) as unknown as AwsPluggable;
+  const plugin = (target: { region: string; account?: string }): AwsPluggable => sandbox.pluginFor(target) as unknown as AwsPluggable;
   const aws = new AwsEnvironment({ plan, clock, plugins: [plugin] });
   return {
     name: 'sandbox',

@@ -5,18 +5,17 @@
  */
 import { AwsApiError, badRequest, notFound } from '../errors.js';
 import { decide, parsePrincipalArn, roleArnIn, roleIdOf } from '../iam-policies.js';
-import type { OperationContext, ServiceHandlers } from '../operation-context.js';
+import type { CallerIdentity, OperationContext, ServiceHandlers } from '../operation-context.js';
 import { defaultIdentity, str } from '../operation-context.js';
 
 type Input = Record<string, unknown>;
 
-const callerArnOf = (ctx: OperationContext): string => (ctx.identity ?? defaultIdentity(ctx.world)).arn;
-const callerAccount = (ctx: OperationContext): string => (ctx.identity ?? defaultIdentity(ctx.world)).accountId;
+const callerOf = (ctx: OperationContext): CallerIdentity => ctx.identity ?? defaultIdentity(ctx.world);
 
 function getRole(ctx: OperationContext, input: Input): object {
   const name = str(input, 'RoleName');
   if (!name || !/^[\w+=,.@-]{1,64}$/.test(name)) throw badRequest('ValidationError', `RoleName ${JSON.stringify(name ?? '')} must satisfy regular expression pattern: [\\w+=,.@-]+`);
-  const account = callerAccount(ctx);
+  const account = callerOf(ctx).accountId;
   // Any role of a known account exists, as AssumeRole enters any; a restricted one keeps the path it was given.
   if (!ctx.world.accounts.includes(account)) throw notFound('NoSuchEntity', `The role with name ${name} cannot be found.`);
   const arn = roleArnIn(ctx.world, account, name);
@@ -29,8 +28,8 @@ function simulatePrincipalPolicy(ctx: OperationContext, input: Input): object {
   const principal = parsePrincipalArn(source);
   if (!principal) throw badRequest('InvalidInput', `Invalid ARN: PolicySourceArn ${JSON.stringify(source)} is not the ARN of a user or role.`);
   // IAM simulates principals of the caller's own account only.
-  if (principal.accountId !== callerAccount(ctx)) {
-    throw new AwsApiError('AccessDenied', `User: ${callerArnOf(ctx)} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${source}`, 403);
+  if (principal.accountId !== callerOf(ctx).accountId) {
+    throw new AwsApiError('AccessDenied', `User: ${callerOf(ctx).arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${source}`, 403);
   }
   if (principal.kind === 'user' && source !== defaultIdentity(ctx.world).arn && ctx.world.iam?.principals[source] === undefined) {
     throw notFound('NoSuchEntity', `The user with name ${principal.name} cannot be found.`);

@@ -17,8 +17,8 @@ import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 /** What `check` is given (no operation, mode or run id). */
 export type CheckContext = Omit<StrategyContext, 'operation' | 'mode' | 'runId'>;
 
-/** Every operation a plan may run, as `firedrill iam-policy` enumerates them, with how messages name it. */
-const OPERATIONS: ReadonlyArray<{ label: string; operation: Exclude<Operation, 'check'>; mode: FailoverMode; drill?: 'isolated' | 'live' }> = [
+/** Every operation a plan may run (what `firedrill iam-policy` grants and `check` proves), with how messages name it. */
+export const PLAN_OPERATIONS: ReadonlyArray<{ label: string; operation: Exclude<Operation, 'check'>; mode: FailoverMode; drill?: 'isolated' | 'live' }> = [
   { label: 'graceful failover', operation: 'failover', mode: 'graceful' },
   { label: 'ungraceful failover', operation: 'failover', mode: 'ungraceful' },
   { label: 'failback', operation: 'failback', mode: 'graceful' },
@@ -29,8 +29,16 @@ const OPERATIONS: ReadonlyArray<{ label: string; operation: Exclude<Operation, '
 /** The IAM actions `check` itself needs to prove the grants (GetRole only when Firedrill runs as a role). */
 export const PERMISSIONS_CHECK_ACTIONS: readonly string[] = ['iam:GetRole', 'iam:SimulatePrincipalPolicy', 'sts:GetCallerIdentity'];
 
-/** Actions per region, and which operations need each, for the calls one side's clients make. */
-type SideActions = Map<string, Map<string, Set<string>>>;
+/** Actions per region, and which operations need each, for the calls one principal makes. */
+type RegionActions = Map<string, Map<string, Set<string>>>;
+
+/** What one principal (a plan side's role, or the base credentials both sides share) is asked to do. */
+interface PrincipalCalls {
+  sides: Side[];
+  actions: RegionActions;
+}
+
+const entry = <K, V>(map: Map<K, V>, key: K, make: () => V): V => map.get(key) ?? map.set(key, make()).get(key)!;
 
 /** The side whose clients make a previewed call: Route 53 goes through the primary's, else the call's region. */
 function sideOf(ctx: CheckContext, service: string, region: string | undefined): Side {
@@ -38,10 +46,13 @@ function sideOf(ctx: CheckContext, service: string, region: string | undefined):
   return region === ctx.plan.regions.recovery && region !== ctx.plan.regions.primary ? 'recovery' : 'primary';
 }
 
-/** The IAM actions the plan's operations call, per side and region, from the previews of the steps `build` returns. */
-function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): Map<Side, SideActions> {
-  const bySide = new Map<Side, SideActions>();
-  for (const choice of OPERATIONS) {
+/**
+ * The IAM actions the plan's operations call, from the previews of the steps `build` returns, per principal (the
+ * role a side's clients act as; sides on the same role, or both on the base credentials, are one) and region.
+ */
+function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): Map<string, PrincipalCalls> {
+  const byPrincipal = new Map<string, PrincipalCalls>();
+  for (const choice of PLAN_OPERATIONS) {
     let steps;
     try {
       steps = build({ ...ctx, ...choice, runId: 'readiness-check' }).steps;
@@ -50,13 +61,13 @@ function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => Stra
     }
     for (const call of steps.flatMap((s) => s.preview?.() ?? [])) {
       const side = sideOf(ctx, call.service, call.region);
-      const region = call.region ?? ctx.plan.regions[side];
-      const regions = bySide.get(side) ?? bySide.set(side, new Map()).get(side)!;
-      const actions = regions.get(region) ?? regions.set(region, new Map()).get(region)!;
-      for (const action of call.iamActions ?? []) (actions.get(action) ?? actions.set(action, new Set()).get(action)!).add(choice.label);
+      const principal = entry(byPrincipal, ctx.plan.accounts?.[side]?.roleArn ?? 'base credentials', () => ({ sides: [], actions: new Map() }));
+      if (!principal.sides.includes(side)) principal.sides.push(side);
+      const actions = entry(principal.actions, call.region ?? ctx.plan.regions[side], () => new Map<string, Set<string>>());
+      for (const action of call.iamActions ?? []) entry(actions, action, () => new Set<string>()).add(choice.label);
     }
   }
-  return bySide;
+  return byPrincipal;
 }
 
 /**
@@ -66,7 +77,7 @@ function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => Stra
  * iamActionsOfPlan({ plan, aws }, (c) => strategy.build(c)) // ['autoscaling:UpdateAutoScalingGroup', …]
  */
 export function iamActionsOfPlan(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): string[] {
-  const actions = [...planIamActions(ctx, build).values()].flatMap((regions) => [...regions.values()].flatMap((a) => [...a.keys()]));
+  const actions = [...planIamActions(ctx, build).values()].flatMap(({ actions: regions }) => [...regions.values()].flatMap((a) => [...a.keys()]));
   return [...new Set(actions)].sort();
 }
 
@@ -115,7 +126,7 @@ function refusedBy(r: EvaluationResult): string {
 }
 
 /** The findings of one principal: pass, fail (refused actions), or warn (undecided or not simulated). */
-async function principalFindings(ctx: CheckContext, sides: Side[], actions: SideActions): Promise<Finding[]> {
+async function principalFindings(ctx: CheckContext, { sides, actions }: PrincipalCalls): Promise<Finding[]> {
   const clients = ctx.aws.clients(sides[0]!);
   const count = new Set([...actions.values()].flatMap((a) => [...a.keys()])).size;
   const who = sides.length > 1 ? 'Firedrill' : `Firedrill's ${sides[0]} side`;
@@ -154,11 +165,11 @@ async function principalFindings(ctx: CheckContext, sides: Side[], actions: Side
   const findings: Finding[] = [];
   if (refused.length > 0) {
     const explicit = refused.some((r) => r.why !== 'no policy allows it');
-    // One entry per action: the operations that need it (in OPERATIONS' order) and the regions it was refused in.
+    // One entry per action: the operations that need it (in PLAN_OPERATIONS' order) and the regions it was refused in.
     const byAction = new Map<string, typeof refused>();
     for (const r of refused) byAction.set(r.action, [...(byAction.get(r.action) ?? []), r]);
     const list = [...byAction].map(([action, rs]) => {
-      const needs = OPERATIONS.map((o) => o.label).filter((label) => rs.some((r) => r.needs.has(label)));
+      const needs = PLAN_OPERATIONS.map((o) => o.label).filter((label) => rs.some((r) => r.needs.has(label)));
       const whys = [...new Set(rs.map((r) => r.why))].filter((w) => w !== 'no policy allows it');
       return `${action} in ${rs.map((r) => r.region).join(' and ')} (${needs.join(', ')}${whys.length ? `; refused by ${whys.join(', ')}` : ''})`;
     }).join('; ');
@@ -192,26 +203,8 @@ async function principalFindings(ctx: CheckContext, sides: Side[], actions: Side
  * findings.push(...(await permissionsFindings(ctx, (c) => strategy.build(c))));
  */
 export async function permissionsFindings(ctx: CheckContext, build: (ctx: StrategyContext) => StrategyRun): Promise<Finding[]> {
-  const bySide = planIamActions(ctx, build);
-  // Sides acting as the same role (or both on the base credentials) are one principal.
-  const byRole = new Map<string, Side[]>();
-  for (const side of ['primary', 'recovery'] as const) {
-    if (!bySide.has(side)) continue;
-    const role = ctx.plan.accounts?.[side]?.roleArn ?? 'base credentials';
-    byRole.set(role, [...(byRole.get(role) ?? []), side]);
-  }
-  const findings = await Promise.all([...byRole.values()].map((sides) => {
-    const merged: SideActions = new Map();
-    for (const side of sides) {
-      for (const [region, actions] of bySide.get(side)!) {
-        const into = merged.get(region) ?? merged.set(region, new Map()).get(region)!;
-        for (const [action, needs] of actions) {
-          const operations = into.get(action) ?? into.set(action, new Set()).get(action)!;
-          for (const label of needs) operations.add(label);
-        }
-      }
-    }
-    return principalFindings(ctx, sides, merged);
-  }));
-  return findings.flat();
+  // The primary side's principal first, as sides are ordered everywhere else.
+  const rank = (p: PrincipalCalls): number => (p.sides.includes('primary') ? 0 : 1);
+  const principals = [...planIamActions(ctx, build).values()].sort((a, b) => rank(a) - rank(b));
+  return (await Promise.all(principals.map((p) => principalFindings(ctx, p)))).flat();
 }

@@ -1,20 +1,11 @@
 import { type CallPreview, realClock } from '@firedrill/core';
-import { AwsEnvironment, getStrategy } from '@firedrill/strategies';
+import { AwsEnvironment, getStrategy, PLAN_OPERATIONS } from '@firedrill/strategies';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath } from '../plan-path.js';
-import type { OperationChoice } from '../../operation/operation-steps.js';
 import { operationSteps } from '../../operation/operation-steps.js';
 import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 import { checkIamActions } from '../../operation/check-iam-actions.js';
-
-const CHOICES: OperationChoice[] = [
-  { operation: 'failover', mode: 'graceful' },
-  { operation: 'failover', mode: 'ungraceful' },
-  { operation: 'failback', mode: 'graceful' },
-  { operation: 'drill', mode: 'ungraceful', drill: 'isolated' },
-  { operation: 'drill', mode: 'ungraceful', drill: 'live' },
-];
 
 /**
  * `firedrill iam-policy <plan>`: the IAM actions every operation of the plan calls, from the steps' own
@@ -27,7 +18,7 @@ export const run: CommandRun = async ({ positionals, io }) => {
   const calls: CallPreview[] = [];
   const drills = getStrategy(source.plan.strategy.name, source.file).drills;
   // Only the drills the strategy can run (an in-region plan has no isolated drill).
-  for (const choice of CHOICES.filter((c) => c.drill === undefined || drills === undefined || drills.includes(c.drill))) {
+  for (const choice of PLAN_OPERATIONS.filter((c) => c.drill === undefined || drills === undefined || drills.includes(c.drill))) {
     for (const step of operationSteps(source, choice, aws, 'iam-policy').steps) calls.push(...(step.preview?.() ?? []));
   }
   // `check`'s reads too: a role granted only the operations' actions is refused by `firedrill check`.
