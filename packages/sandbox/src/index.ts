@@ -2,7 +2,7 @@ export { Sandbox, type AttachableClient, type SandboxClientClass, type SandboxOp
 export { sandboxClientConfig, SANDBOX_CREDENTIALS, type SandboxClientConfig } from './client-config.js';
 export { DataPlane, DataPlaneError, type Heartbeat } from './data-plane.js';
 export { type EndpointHealth } from './application-health.js';
-export { GroundTruth, type LostWritesTruth, type SplitBrainEpisode } from './truth.js';
+export { GroundTruth, type LostWritesTruth, type ServiceEntry, type SplitBrainEpisode } from './truth.js';
 export { type DnsAnswer } from './services/route53-dns.js';
 export {
   SandboxFaults,

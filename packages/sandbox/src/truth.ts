@@ -60,6 +60,60 @@ export function dnsHistory(world: World, baseline: DnsBaseline | undefined): (t:
   return (t) => views.findLast((v) => v.at <= t)!.world;
 }
 
+/** Route 53 health checks observe an endpoint up to RequestInterval × FailureThreshold in the past (30 s by default). */
+const DEFAULT_HEALTH_CHECK_DELAY_MS = 30_000;
+
+/** Where users reach the service: through a DNS record, or at a region's endpoint (no DNS in the way). */
+export type ServiceEntry = { recordName: string } | { region: string };
+
+/**
+ * Whether users reaching `entry` were served at `t`: DNS's data plane answered (health-checked routing included) and
+ * every endpoint it answered was healthy — or, for a region, its endpoint was. `dnsWorld` is the world with its
+ * hosted zones as they were at `t` ({@link dnsHistory}); it also judges the endpoints, whose health depends on the
+ * share of traffic DNS sends them (the sandbox's load rule).
+ */
+export function usersServedAt(world: World, entry: ServiceEntry, t: number, options: { app?: string; dnsWorld?: World } = {}): boolean {
+  const dnsWorld = options.dnsWorld ?? world;
+  if ('region' in entry) return endpointHealthAt(dnsWorld, findApplication(dnsWorld, options.app, entry.region), entry.region, t).healthy;
+  const application = findApplication(dnsWorld, options.app);
+  const answer = resolveDnsAnswer(dnsWorld, entry.recordName, undefined, t);
+  return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(dnsWorld, application, r, t).healthy);
+}
+
+/**
+ * Every moment what users see can change: the application's health inputs in every region, those moments as each
+ * Route 53 health check sees them (in the past by its RequestInterval × FailureThreshold), and DNS changes.
+ */
+export function servingChangeTimes(world: World, app?: string): number[] {
+  const application = findApplication(world, app);
+  const base = Object.keys(application.sites).flatMap((r) => healthChangeTimes(world, application, r));
+  const delays = new Set([DEFAULT_HEALTH_CHECK_DELAY_MS, ...Object.values(world.route53.healthChecks).map((c) => c.config.RequestInterval * 1000 * c.config.FailureThreshold)]);
+  const changes = Object.values(world.route53.changes).flatMap((c) => [c.submittedAt, c.inSyncAt ?? Number.NaN]);
+  return [...base, ...[...delays].flatMap((d) => base.map((t) => t + d)), ...changes].filter(Number.isFinite);
+}
+
+/**
+ * The first moment in [`after`, `until`] when users were served again after being cut off: `entry` served, after
+ * a moment in that window when it did not. Undefined when service was never cut off then, or never came back.
+ * Computed from the world's timelines, not sampled. See {@link GroundTruth.usersServedAgainAt}.
+ */
+export function usersServedAgainAt(
+  world: World,
+  entry: ServiceEntry,
+  after: number,
+  until: number,
+  options: { app?: string; dnsBaseline?: DnsBaseline } = {},
+): number | undefined {
+  const candidates = [after, ...servingChangeTimes(world, options.app)].filter((t) => t >= after && t <= until).sort((a, b) => a - b);
+  const dnsAt = dnsHistory(world, options.dnsBaseline);
+  let down = false;
+  for (const t of new Set(candidates)) {
+    if (!usersServedAt(world, entry, t, { ...(options.app ? { app: options.app } : {}), dnsWorld: dnsAt(t) })) down = true;
+    else if (down) return t;
+  }
+  return undefined;
+}
+
 /** What an application lost in a failover. */
 export interface LostWritesTruth {
   /** Acknowledged writes that are not on the surviving writer. */
@@ -136,6 +190,18 @@ export class GroundTruth {
       if (endpointHealthAt(dnsAt(t), application, region, t).healthy) return t;
     }
     return undefined;
+  }
+
+  /**
+   * When users were served again after being cut off, from `after` up to `until` (default now): the first moment
+   * `entry` — a DNS record as users resolve it, or a region's endpoint — served after one when it did not (a
+   * graceful failover still serves for the instant before its fence; a failback serves until it fences the
+   * recovery site). Undefined when service was never cut off, or never came back. Give `dnsBaseline` when the
+   * zones changed since (a drain, a ramp back): each moment is then judged with the records as they were.
+   */
+  usersServedAgainAt(entry: ServiceEntry, after: number, options: { app?: string; until?: number; dnsBaseline?: DnsBaseline } = {}): number | undefined {
+    const { until, ...rest } = options;
+    return usersServedAgainAt(this.world(), entry, after, Math.min(until ?? Number.POSITIVE_INFINITY, this.clock.now()), rest);
   }
 
   /** The hosted zones now (a copy), to judge later moments with the records as they were: see {@link dnsHistory}. */

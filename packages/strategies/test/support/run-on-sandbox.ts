@@ -5,8 +5,6 @@
  */
 import { type Clock, type Operation, parsePlan, type Plan, type PlanInput, type Run, type RunReport, type RollbackStrategy, startRun, VirtualClock } from '@firedrill/core';
 import { type Sandbox, sandboxHealthProbe, sandboxHeartbeatProbe, type Scenario } from '../../../sandbox/src/index.js';
-import { endpointHealthAt, findApplication, healthChangeTimes } from '../../../sandbox/src/application-health.js';
-import { resolveDnsAnswer } from '../../../sandbox/src/services/route53-dns.js';
 import type { AwsClientPlugin } from '../../src/aws/aws-pluggable.js';
 import { AwsEnvironment } from '../../src/aws-environment.js';
 import type { Strategy } from '../../src/strategy.js';
@@ -79,32 +77,10 @@ export async function runOnSandbox(options: RunOnSandboxOptions): Promise<Sandbo
   return { report, run, plan, aws, disasterAt: report.disasterAt === undefined || report.disasterAt === null ? Number.NaN : Date.parse(report.disasterAt) };
 }
 
-/** Route 53 health checks in the scenarios observe an endpoint 10 s × 3 in the past. */
-const HEALTH_CHECK_DELAY_MS = 30_000;
-
 /**
- * The true moment users were served again through DNS after `after`: the first time DNS answered an endpoint that
- * was healthy, computed from the sandbox's timelines (not sampled).
+ * The true moment users were served again through DNS after `after` (after service was cut off), computed from the
+ * sandbox's timelines (not sampled): the sandbox's {@link GroundTruth.usersServedAgainAt}.
  */
 export function trueRestoredAt(sandbox: Sandbox, recordName: string, app: string, after: number): number | undefined {
-  const world = sandbox.world;
-  const application = findApplication(world, app);
-  const regions = Object.keys(application.sites);
-  const base = regions.flatMap((r) => healthChangeTimes(world, application, r));
-  const changes = Object.values(world.route53.changes).flatMap((c) => [c.submittedAt, c.inSyncAt ?? Number.NaN]);
-  const candidates = [after, ...base, ...base.map((t) => t + HEALTH_CHECK_DELAY_MS), ...changes]
-    .filter((t) => Number.isFinite(t) && t >= after && t <= sandbox.clock.now())
-    .sort((a, b) => a - b);
-  const serving = (t: number): boolean => {
-    const answer = resolveDnsAnswer(world, recordName, undefined, t);
-    return answer.regions.length > 0 && answer.regions.every((r) => endpointHealthAt(world, application, r, t).healthy);
-  };
-  // Restored means serving again after the disaster took effect (a graceful failover still serves for the
-  // instant before the fence), so look for the first serving moment after the first outage of service.
-  let down = false;
-  for (const t of new Set(candidates)) {
-    if (!serving(t)) down = true;
-    else if (down) return t;
-  }
-  return undefined;
+  return sandbox.truth.usersServedAgainAt({ recordName }, after, { app });
 }
