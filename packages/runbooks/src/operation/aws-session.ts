@@ -32,7 +32,12 @@ export function openAwsSession(source: PlanSource): TargetSession {
     name: 'aws',
     clock: realClock,
     aws,
-    probes: (src): RunProbes => (opened ??= probesFromPlan(src.plan, { route53: aws.clients('primary').route53, secrets: secretResolver(src) })).probes,
+    probes: (src, _operation, drill): RunProbes => {
+      const { probes } = (opened ??= probesFromPlan(src.plan, { route53: aws.clients('primary').route53, secrets: secretResolver(src) }));
+      // A live drill's failback phase is confirmed by the same probe: its URL is the public name users resolve,
+      // which follows them back to the primary (README: "Probes").
+      return drill === 'live' && probes.health ? { ...probes, phaseHealth: { failback: probes.health } } : probes;
+    },
     save: () => {},
     close: () => opened?.close(),
   };

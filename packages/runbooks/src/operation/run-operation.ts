@@ -92,7 +92,7 @@ export async function startOperation(
   const runId = newRunId(plan.metadata.name, session.clock);
   const built = operationSteps(source, choice, session.aws, runId, session.injectDisaster ? { injectDisaster: session.injectDisaster } : {});
   if (!options.stepThrough) refuseStepsNeedingPeople(source, choice, built.steps);
-  const probes = { ...session.probes(source, choice.operation), ...(built.probes ?? {}) };
+  const probes = { ...session.probes(source, choice.operation, choice.drill), ...(built.probes ?? {}) };
   // A failover whose region loss the target simulates writes heartbeats first, as a drill does, so its RPO
   // measures what really had not replicated when the region went.
   const simulatedLoss = choice.operation === 'failover' && choice.mode === 'ungraceful' && session.injectDisaster !== undefined;

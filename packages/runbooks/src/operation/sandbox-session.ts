@@ -61,7 +61,7 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
     sandbox,
     clock,
     aws,
-    probes: (src, operation) => sandboxProbes(src, sandbox, operation),
+    probes: (src, operation, drill) => sandboxProbes(src, sandbox, operation, drill),
     injectDisaster: async () => {
       // Injected once: a run resumed after a crash that cut the disaster step off re-runs it (it has no check).
       const open = sandbox.world.faults.outages.some((o) => o.region === plan.regions.primary && o.until === undefined);
@@ -77,25 +77,29 @@ export async function openSandboxSession(source: PlanSource, stateDir: string, o
   };
 }
 
-function sandboxProbes(source: PlanSource, sandbox: Sandbox, operation: 'failover' | 'failback' | 'drill'): RunProbes {
+function sandboxProbes(source: PlanSource, sandbox: Sandbox, operation: 'failover' | 'failback' | 'drill', drill?: 'isolated' | 'live'): RunProbes {
   const { plan } = source;
   const dns = Object.values(plan.resources).find((r) => r.kind === 'route53-record');
   const health = plan.probes?.health;
   const heartbeat = plan.probes?.heartbeat;
   // The application the plan describes (by its database, else its DNS values), whatever the plan is called.
   const app = applicationOfPlan(sandbox, plan) ?? sandboxAppName(plan.metadata.name);
+  const healthProbe = (restores: 'failover' | 'failback' | 'drill'): HealthProbe | undefined =>
+    health
+      ? sandboxHealthProbe({
+          sandbox,
+          app,
+          ...healthTarget(plan, health.kind === 'sandbox' ? health.endpoint : undefined, dns && 'name' in dns ? dns.name : undefined, restores),
+          intervalMs: health.interval,
+          consecutive: health.consecutive,
+        })
+      : undefined;
+  const failoverHealth = healthProbe(operation);
+  // A live drill's failback phase is confirmed by the plan's probe too, aimed where the failback returns users.
+  const failbackHealth = drill === 'live' ? healthProbe('failback') : undefined;
   return {
-    ...(health
-      ? {
-          health: sandboxHealthProbe({
-            sandbox,
-            app,
-            ...healthTarget(plan, health.kind === 'sandbox' ? health.endpoint : undefined, dns && 'name' in dns ? dns.name : undefined, operation),
-            intervalMs: health.interval,
-            consecutive: health.consecutive,
-          }),
-        }
-      : {}),
+    ...(failoverHealth ? { health: failoverHealth } : {}),
+    ...(failbackHealth ? { phaseHealth: { failback: failbackHealth } } : {}),
     ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app, intervalMs: heartbeat.interval }) } : {}),
     ...(plan.probes?.dns ? { observers: { dns: sandboxDnsObserver(sandbox, plan.probes.dns) } } : {}),
   };

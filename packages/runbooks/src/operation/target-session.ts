@@ -12,9 +12,10 @@ export interface TargetSession {
   readonly aws: AwsEnvironment;
   /**
    * Probes for the plan's `probes` section on this target, for `operation`: a failback returns users to the
-   * primary side, so a probe the plan pins to one side probes the other one there.
+   * primary side, so a probe the plan pins to one side probes the other one there. A live drill's failback phase
+   * gets its own health probe (`phaseHealth.failback`), so both phases are measured by the plan's probe.
    */
-  probes(source: PlanSource, operation: 'failover' | 'failback' | 'drill'): RunProbes;
+  probes(source: PlanSource, operation: 'failover' | 'failback' | 'drill', drill?: 'isolated' | 'live'): RunProbes;
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
   /** Ends an injected outage (the region comes back), so a live drill can fail back. */
   endDisaster?: () => void;

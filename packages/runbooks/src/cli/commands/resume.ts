@@ -36,7 +36,7 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
     rebuild: () => {
       const built = operationSteps(source, choice, session.aws, runId, session.injectDisaster ? { injectDisaster: session.injectDisaster } : {});
       steps = built.steps;
-      return { steps: built.steps, probes: { ...session.probes(source, choice.operation), ...(built.probes ?? {}) }, policies: plan.policies };
+      return { steps: built.steps, probes: { ...session.probes(source, choice.operation, choice.drill), ...(built.probes ?? {}) }, policies: plan.policies };
     },
   });
   if (meta.drill === 'live' && session.endDisaster && state.restoredAt === undefined) {
