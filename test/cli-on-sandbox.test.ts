@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +73,19 @@ describe('firedrill demo', () => {
     expect(demo.out()).toMatch(/RPO \d+s ±1s \(heartbeat\) — objective 1m: met/);
     expect(demo.out()).toMatch(/phase failback: RTO \d/);
     expect(demo.out()).toContain('Markdown report:');
+  });
+
+  it('renders its own run when the store holds later runs of the demo plan', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-demo-again-'));
+    expect(await runCli(['demo'], bufferIo(dir))).toBe(0);
+    // As "Try next" suggests: a drill of the demo plan continues the demo's world, so its run id (the world's
+    // clock time) sorts after every fresh demo's.
+    expect(await runCli(['drill', '.firedrill/demo/tracking-app.yaml', '--live', '--target', 'sandbox'], bufferIo(dir))).toBe(0);
+    const again = bufferIo(dir);
+    expect(await runCli(['demo'], again), again.out()).toBe(0);
+    const summarized = /report: (\S+)\/report\.json/.exec(again.out())![1]!;
+    const rendered = /Markdown report: (\S+)\/report\.md/.exec(again.out())![1]!;
+    expect(join(dir, rendered)).toBe(summarized);
+    expect(readFileSync(join(dir, rendered, 'report.md'), 'utf8')).toContain(summarized.split('/').at(-1));
   });
 });

@@ -67,13 +67,20 @@ export function summary(report: RunReport, reportPath: string): string {
 
 /**
  * Runs an operation of a plan on a target to its end: builds the steps, starts the run (journal first),
- * shows progress, saves the target's world, prints the summary and returns the exit code. Ctrl-C leaves the
- * run resumable and exits 130.
+ * shows progress, saves the target's world, prints the summary and returns the exit code with the run's id (the
+ * store holds other runs of the plan, and ids sort by the run's clock, not by when they ran). Ctrl-C leaves
+ * the run resumable and exits 130.
  */
-export async function runOperation(source: PlanSource, choice: OperationChoice, session: TargetSession, store: FileRunStore, display: RunDisplay): Promise<number> {
+export async function runOperation(
+  source: PlanSource,
+  choice: OperationChoice,
+  session: TargetSession,
+  store: FileRunStore,
+  display: RunDisplay,
+): Promise<{ code: number; runId: string }> {
   const { run } = await startOperation(source, choice, session, store);
   showProgress(run, display, session.clock);
-  return finishRun(run, session, store, display);
+  return { code: await finishRun(run, session, store, display), runId: run.runId };
 }
 
 /**

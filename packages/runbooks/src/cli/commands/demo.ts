@@ -31,14 +31,14 @@ export const run: CommandRun = async ({ options, io }) => {
   rmSync(sandboxWorldPath(store.dir, source.plan.metadata.name, source.plan.strategy.name), { force: true });
   const session = await openSandboxSession(source, store.dir, { seed: Number(options['seed'] ?? 1) });
   io.stdout.write(`Firedrill demo: a live drill of ${source.plan.metadata.name} (warm standby, ${source.plan.regions.primary} → ${source.plan.regions.recovery}) on the sandbox\nplan: ${shown}\n\n`);
-  const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: 'live' }, session, store, { io, ...progressOutput(io, Boolean(options['json'])) });
-  const [latest] = store.listRuns().filter((id) => id.startsWith(source.plan.metadata.name)).slice(-1);
-  if (latest && !options['json']) {
-    const report = buildReport(readJournalFile(store.journalPath(latest)));
-    const markdown = join(store.runDir(latest), 'report.md');
+  // The demo's own run: other runs of the plan in the store may sort after it (ids carry the run's clock time).
+  const { code, runId } = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: 'live' }, session, store, { io, ...progressOutput(io, Boolean(options['json'])) });
+  if (!options['json']) {
+    const report = buildReport(readJournalFile(store.journalPath(runId)));
+    const markdown = join(store.runDir(runId), 'report.md');
     writeFileSync(markdown, reportToMarkdown(report));
-    const html = join(store.runDir(latest), 'report.html');
-    writeFileSync(html, reportToHtml(report, planHistory(store, report.plan, latest)));
+    const html = join(store.runDir(runId), 'report.html');
+    writeFileSync(html, reportToHtml(report, planHistory(store, report.plan, runId)));
     io.stdout.write(`Markdown report: ${relative(process.cwd(), markdown)}\nHTML report: ${relative(process.cwd(), html)}\nTry next: firedrill plan ${shown} --operation failover · firedrill render ${shown} --operation failover · firedrill history ${shown}\n`);
   }
   return code;

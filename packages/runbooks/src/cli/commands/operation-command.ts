@@ -37,6 +37,6 @@ export function operationCommand(operation: Exclude<Operation, 'check'>): Comman
     }
     const store = runStore(io, options);
     const session = await openSession(target, source, store.dir);
-    return runOperation(source, choice, session, store, { io, ...progressOutput(io, Boolean(options['json'])) });
+    return (await runOperation(source, choice, session, store, { io, ...progressOutput(io, Boolean(options['json'])) })).code;
   };
 }

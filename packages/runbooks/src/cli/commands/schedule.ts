@@ -73,12 +73,9 @@ async function runScheduled(p: ScheduledPlan, store: FileRunStore, reports: stri
       session.close();
     }
   }
-  const before = new Set(store.listRuns());
   // Progress and the closing summary go to standard error; standard output keeps one line per plan.
   const display = { io: { ...io, stdout: io.stderr }, json: false, color: false };
-  const code = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: schedule.drill }, session, store, display);
-  const runId = store.listRuns().find((id) => !before.has(id) && id.startsWith(`${name}-`));
-  if (runId === undefined) throw new Error(`the drill of ${name} left no run in ${store.dir}`);
+  const { code, runId } = await runOperation(source, { operation: 'drill', mode: 'ungraceful', drill: schedule.drill }, session, store, display);
   const report = join(reports, `${runId}.json`);
   try {
     copyFileSync(store.reportPath(runId), report);
