@@ -91,6 +91,12 @@ export async function strategyBenchmarks(): Promise<BenchResult[]> {
     if (rpo.length > 0) {
       results.push({ name: `measure.${strategy}.rpo-error-s`, value: round(median(rpo.map((d) => (d.reportedRpoMs! - d.trueRpoMs) / 1000))), unit: `s (${rpo[0]!.rpoSource})`, better: 'lower' });
     }
+    // The live drill's failback phase: its reported RTO − when users were truly served again after the failback cut
+    // them off (its fence, switchover or restore), through the same record or endpoint, from the sandbox's truth.
+    const failbackRto = ok.filter((d) => d.reportedFailbackRtoMs !== null && d.trueFailbackRtoMs !== null);
+    if (failbackRto.length > 0) {
+      results.push({ name: `measure.${strategy}.failback-rto-error-s`, value: round(median(failbackRto.map((d) => (d.reportedFailbackRtoMs! - d.trueFailbackRtoMs!) / 1000))), unit: 's', better: 'lower' });
+    }
     // The same for the live drill's failback phase: its reported RPO − the data it truly lost (writes acknowledged
     // between the failover's restoration and the failback's that the final writer lacks; bench/drill-truth.ts).
     const failbackRpo = ok.filter((d) => d.reportedFailbackRpoMs !== null && Number.isFinite(d.trueFailbackRpoMs));

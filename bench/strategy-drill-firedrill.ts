@@ -26,6 +26,9 @@ export interface FiredrillDrill {
   rpoSource: string;
   trueRtoMs: number | null;
   trueRpoMs: number;
+  /** The failback phase's RTO as reported, and when users were truly served again after the failback cut them off. */
+  reportedFailbackRtoMs: number | null;
+  trueFailbackRtoMs: number | null;
   /** The failback phase's RPO as reported, and the data it truly lost (see failbackLossMs). */
   reportedFailbackRpoMs: number | null;
   failbackRpoSource: string;
@@ -63,7 +66,8 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
     ...(s.injectOutage ? { injectDisaster: async () => s.injectOutage!() } : {}),
   });
   const where = s.recordName ? { recordName: s.recordName } : { region: s.serviceRegion };
-  const failbackWhere = s.recordName ? { recordName: s.recordName } : { region: s.serviceRegion };
+  // Users come back through the same record; without one (in-region), to the same region's endpoint.
+  const failbackWhere = where;
   const run = await startRun({
     subject: { plan: plan.metadata.name, strategy: strategyName, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
     operation: 'drill', drill: 'live', mode: s.mode, runId, steps: built.steps, clock, store: false, concurrency: plan.concurrency,
@@ -96,6 +100,8 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
   const failoverWorld = (report.phases?.[1] ? worldAtPhase.get(report.phases[1].name) : undefined) ?? sandbox.world;
   const trueRestored = Number.isFinite(disasterAt) ? trueRestoredAt(s, disasterAt, Number.isFinite(failbackAt) ? failbackAt : clock.now(), failoverWorld) : undefined;
   void restoredAt;
+  // The failback phase's truth, on the world as the drill left it: users served again after the failback cut them off.
+  const failbackTrue = Number.isFinite(failbackAt) ? trueRestoredAt(s, failbackAt, clock.now()) : undefined;
   const stepTimes = Object.fromEntries(report.steps.map((st) => [st.id, { startedAt: Date.parse(st.startedAt ?? ''), endedAt: Date.parse(st.endedAt ?? '') }]));
   const path = (phase?.criticalPath ?? report.criticalPath).map((e) => e.stepId);
   const bound = Number.isFinite(disasterAt) ? criticalPathBound(s, path, stepTimes, HEALTH, { world: failoverWorld, disasterAt, restoredAt: trueRestored }) : undefined;
@@ -116,6 +122,8 @@ async function drill(strategyName: StrategyName, seed: number, debug: boolean): 
     reportedRpoMs: report.rpo.seconds === null ? null : report.rpo.seconds * 1000,
     rpoSource: report.rpo.source,
     trueRtoMs: trueRestored === undefined ? null : trueRestored - disasterAt,
+    reportedFailbackRtoMs: report.phases?.[1]?.rto.seconds == null ? null : report.phases[1].rto.seconds * 1000,
+    trueFailbackRtoMs: failbackTrue === undefined ? null : failbackTrue - failbackAt,
     reportedFailbackRpoMs: report.phases?.[1]?.rpo.seconds == null ? null : report.phases[1].rpo.seconds * 1000,
     failbackRpoSource: report.phases?.[1]?.rpo.source ?? 'none',
     trueFailbackRpoMs: report.phases?.[1]?.restoredAt && phase?.restoredAt ? failbackLossMs(sandbox, names.app, Date.parse(phase.restoredAt), Date.parse(report.phases[1].restoredAt)) : Number.NaN,
@@ -133,7 +141,7 @@ for (const seed of seedList.split(',').map(Number)) {
   try {
     out.push(await drill(strategy as StrategyName, seed, flag === '--debug'));
   } catch (e) {
-    out.push({ strategy: strategy as StrategyName, seed, status: 'crashed', error: e instanceof Error ? e.message : String(e), disasterOffsetMs: Number.NaN, reportedRtoMs: null, reportedRpoMs: null, rpoSource: 'none', reportedFailbackRpoMs: null, failbackRpoSource: 'none', trueFailbackRpoMs: Number.NaN, trueRtoMs: null, trueRpoMs: Number.NaN, boundMs: null, chain: [], criticalPath: [] });
+    out.push({ strategy: strategy as StrategyName, seed, status: 'crashed', error: e instanceof Error ? e.message : String(e), disasterOffsetMs: Number.NaN, reportedRtoMs: null, reportedRpoMs: null, rpoSource: 'none', reportedFailbackRtoMs: null, trueFailbackRtoMs: null, reportedFailbackRpoMs: null, failbackRpoSource: 'none', trueFailbackRpoMs: Number.NaN, trueRtoMs: null, trueRpoMs: Number.NaN, boundMs: null, chain: [], criticalPath: [] });
   }
 }
 process.stdout.write(JSON.stringify(out) + '\n');
