@@ -136,6 +136,11 @@ export interface DbSnapshotRecord {
   createdAt: number;
   /** Writes captured in the snapshot. */
   writes: WriteRecord[];
+  /**
+   * BackupRetentionPeriod of the database it was taken from (copies keep it): a restore that does not set one
+   * inherits it (RDS User Guide, "Backup retention period"). Absent in worlds saved before it was recorded.
+   */
+  backupRetentionPeriod?: number;
   /** For copies: ARN of the snapshot it was copied from, and when the copy started. */
   sourceSnapshotArn?: string;
   copiedAt?: number;

@@ -2,6 +2,7 @@ import {
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
   CreateDBParameterGroupCommand,
+  CreateDBSnapshotCommand,
   DeleteDBParameterGroupCommand,
   DescribeDBParameterGroupsCommand,
   ModifyDBInstanceCommand,
@@ -11,6 +12,7 @@ import {
   InvalidDBInstanceStateFault,
   PromoteReadReplicaCommand,
   RDSClient,
+  RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import { VirtualClock } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +37,17 @@ async function primaryWithReplica(): Promise<{ sandbox: Sandbox; clock: VirtualC
 }
 
 describe('RDS', () => {
+  it('a restore keeps the backup retention of the snapshot\'s source unless told otherwise (0–35 days)', async () => {
+    const { clock, east } = await primaryWithReplica();
+    await east.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-snap' }));
+    await clock.sleep(30 * MINUTE);
+    const restore = (id: string, days?: number) =>
+      east.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: 'orders-snap', ...(days === undefined ? {} : { BackupRetentionPeriod: days }) }));
+    expect((await restore('orders-inherits')).DBInstance?.BackupRetentionPeriod).toBe(7);
+    expect((await restore('orders-given', 30)).DBInstance?.BackupRetentionPeriod).toBe(30);
+    await expect(restore('orders-too-long', 36)).rejects.toMatchObject({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } });
+  });
+
   it('answers DescribeDBInstances for an unknown identifier with DBInstanceNotFound', async () => {
     const clock = new VirtualClock();
     const sandbox = new Sandbox({ clock });

@@ -5,7 +5,7 @@
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeDBInstancesCommand, DescribeDBParametersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { type ActionStep, loadPlanText, type Plan, type Run, type RunReport, type StepDefinition, VirtualClock } from '@firedrill/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,6 +153,7 @@ describe('backup & restore with an Auto Scaling group (launch template) for comp
     expect((await group(f, 'tracking-asg-us-west-2')).DesiredCapacity).toBe(0);
     const newest = Object.values(f.sandbox.world.rds[f.recovery]!.snapshots).filter((s) => s.sourceDbId === 'tracking-db');
     const capturedAt = Math.max(...newest.map((s) => s.createdAt));
+    const retentionBefore = (await f.rds.primary.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db' }))).DBInstances![0]!.BackupRetentionPeriod;
     const disasterAt = f.clock.now();
     f.sandbox.faults.regionOutage(f.primary, { at: disasterAt, until: disasterAt + 60 * 60_000 });
     let afterFailover: LostWritesTruth | undefined;
@@ -182,6 +183,10 @@ describe('backup & restore with an Auto Scaling group (launch template) for comp
     expect(afterFailover!.dataAsOf).toBe(capturedAt);
     expect(failover.report.rpo).toMatchObject({ source: 'snapshot', seconds: afterFailover!.rpoMs / 1000 });
 
+    // While on the DR site its database kept fewer backups (someone cut its retention): the failback's restore would
+    // copy that setting from the snapshot it restores, had Firedrill not restored the primary's own.
+    await f.rds.recovery.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'tracking-db-restored', BackupRetentionPeriod: 1, ApplyImmediately: true }));
+
     // Failback once the primary region is back: the database under its plan name in us-east-1, DNS there, the DR group at 0.
     await f.clock.sleep(disasterAt + 60 * 60_000 - f.clock.now());
     const back = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failback', phaseHealth: {} });
@@ -189,6 +194,8 @@ describe('backup & restore with an Auto Scaling group (launch template) for comp
     expect(back.report.rpo).toMatchObject({ source: 'snapshot', seconds: 0 });
     const primaryDb = (await f.rds.primary.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db' }))).DBInstances![0]!;
     expect(primaryDb.DBInstanceStatus).toBe('available');
+    expect(retentionBefore).toBeGreaterThan(1);
+    expect(primaryDb.BackupRetentionPeriod).toBe(retentionBefore);
     expect(f.sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual([f.primary]);
     const scaledIn = await group(f, 'tracking-asg-us-west-2');
     expect([scaledIn.MinSize, scaledIn.DesiredCapacity, scaledIn.MaxSize]).toEqual([0, 0, 0]);

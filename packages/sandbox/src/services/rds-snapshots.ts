@@ -55,6 +55,7 @@ export function captureSnapshot(ctx: OperationContext, db: DbInstanceRecord | Db
     createdAt: ctx.now,
     writes: node ? visibleWrites(ctx.world, node, ctx.now).map((w) => ({ ...w })) : [],
     tags,
+    ...('backupRetentionPeriod' in db && db.backupRetentionPeriod !== undefined ? { backupRetentionPeriod: db.backupRetentionPeriod } : {}),
   };
   const done = ctx.completesAt(kind === 'instance' ? 'rds.createDBSnapshot' : 'rds.createDBClusterSnapshot', id);
   scheduleFrom(snapshot.status, ctx.now, done === undefined ? [{ at: ctx.now, value: 'creating' }] : [{ at: ctx.now, value: 'creating' }, { at: done, value: 'available' }]);
@@ -123,6 +124,10 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
   if (valueAt(snapshot.status, ctx.now) !== 'available') throw badRequest('InvalidDBSnapshotState', `Snapshot ${snapshot.id} is not in available state.`);
   const existing = rdsRegion(ctx.world, ctx.region).instances[id];
   if (existing && valueAt(existing.status, ctx.now) !== 'deleted') throw badRequest('DBInstanceAlreadyExists', 'DB instance already exists');
+  const retention = input['BackupRetentionPeriod'];
+  if (retention !== undefined && (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 0 || retention > 35)) {
+    throw badRequest('InvalidParameterValue', 'BackupRetentionPeriod must be between 0 and 35.');
+  }
   const record: DbInstanceRecord = {
     ...writerNode(ctx.now, snapshot.writes.map((w) => ({ ...w }))),
     id,
@@ -133,7 +138,8 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
     instanceClass: [{ at: ctx.now, value: str(input, 'DBInstanceClass') ?? 'db.r6g.large' }],
     multiAz: input['MultiAZ'] === true,
     allocatedStorage: snapshot.allocatedStorage,
-    backupRetentionPeriod: 1,
+    // Not given: the source's setting, kept by the snapshot (RDS's default for a new instance is 1 day).
+    backupRetentionPeriod: typeof retention === 'number' ? retention : (snapshot.backupRetentionPeriod ?? 1),
     masterUsername: 'postgres',
     port: 5432,
     availabilityZone: `${ctx.region}a`,

@@ -20,6 +20,8 @@ export interface InstanceShape {
   securityGroupIds?: string[];
   storageType?: string;
   copyTagsToSnapshot?: boolean;
+  /** Days of automated backups it kept (0: none). */
+  backupRetentionPeriod?: number;
 }
 
 /** Options of {@link describeInstanceShapeStep}. */
@@ -45,7 +47,7 @@ export function describeInstanceShapeStep(options: DescribeInstanceShapeOptions)
   return {
     id: options.id,
     kind: 'action',
-    title: `Read the topology of ${identifier} in ${regionLabel(aws, side)} (Multi-AZ, class, network) before it is replaced`,
+    title: `Read the topology of ${identifier} in ${regionLabel(aws, side)} (Multi-AZ, class, network, backups) before it is replaced`,
     why: 'A restore from a snapshot comes back Single-AZ with default settings; the database must come back as it was.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     preview: () => [previewCall('rds', region, 'DescribeDBInstances', { DBInstanceIdentifier: identifier })],
@@ -65,6 +67,7 @@ export function describeInstanceShapeStep(options: DescribeInstanceShapeOptions)
         ...(securityGroupIds.length ? { securityGroupIds } : {}),
         ...(db.StorageType ? { storageType: db.StorageType } : {}),
         ...(db.CopyTagsToSnapshot !== undefined ? { copyTagsToSnapshot: db.CopyTagsToSnapshot } : {}),
+        ...(db.BackupRetentionPeriod !== undefined ? { backupRetentionPeriod: db.BackupRetentionPeriod } : {}),
       };
       ctx.log(`${identifier}: ${shape.multiAz ? 'Multi-AZ' : 'Single-AZ'}, ${shape.instanceClass ?? 'class unknown'}${shape.subnetGroup ? `, subnet group ${shape.subnetGroup}` : ''}`);
       return shape;

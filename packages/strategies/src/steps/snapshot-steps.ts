@@ -105,6 +105,11 @@ export interface RestoreDatabaseOptions {
   instanceClass?: string;
   /** Restore Multi-AZ (a standby in a second AZ). @default the shape's, else Single-AZ */
   multiAz?: boolean;
+  /**
+   * Days of automated backups the restored instance keeps, at least (the plan's `backup.retentionDays`): the shape's
+   * when it kept more. Without either, RDS copies the snapshot's source instance's setting.
+   */
+  backupRetentionPeriod?: number;
   /** DB parameter group of the new instance: a custom group lets a later step fence its writers (read-only). */
   parameterGroup?: string;
   tags?: Readonly<Record<string, string>>;
@@ -176,6 +181,7 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
       DBInstanceIdentifier: identifier, DBSnapshotIdentifier: `<snapshot picked by ${sources.join(' or ')}>`,
       ...(options.shapeFrom ? { MultiAZ: `<as read by ${options.shapeFrom}>`, DBInstanceClass: `<as read by ${options.shapeFrom}>`, DBSubnetGroupName: `<as read by ${options.shapeFrom}>` } : {}),
       ...(options.multiAz !== undefined ? { MultiAZ: options.multiAz } : {}),
+      ...(options.backupRetentionPeriod !== undefined ? { BackupRetentionPeriod: options.shapeFrom ? `<${options.backupRetentionPeriod} or more, as read by ${options.shapeFrom}>` : options.backupRetentionPeriod } : {}),
       ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
       Tags: { ...options.tags, [RESTORED_BY_RUN_TAG]: '<run id>' },
     })],
@@ -229,8 +235,12 @@ function restoreShape(ctx: StepContext, options: RestoreDatabaseOptions): Partia
   const shape = options.shapeFrom ? ctx.resultOf<InstanceShape>(options.shapeFrom) : undefined;
   const multiAz = options.multiAz ?? shape?.multiAz;
   const instanceClass = options.instanceClass ?? shape?.instanceClass;
+  // The replaced instance's backups as they were, never fewer days than the plan asks for (RDS allows 0–35).
+  const kept = [options.backupRetentionPeriod, shape?.backupRetentionPeriod].filter((d): d is number => d !== undefined);
+  const retention = kept.length ? Math.min(35, Math.max(...kept)) : undefined;
   return {
     ...(multiAz !== undefined ? { MultiAZ: multiAz } : {}),
+    ...(retention !== undefined ? { BackupRetentionPeriod: retention } : {}),
     ...(instanceClass ? { DBInstanceClass: instanceClass } : {}),
     ...(shape?.subnetGroup ? { DBSubnetGroupName: shape.subnetGroup } : {}),
     ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: shape.securityGroupIds } : {}),
@@ -240,7 +250,10 @@ function restoreShape(ctx: StepContext, options: RestoreDatabaseOptions): Partia
 }
 
 function describeShape(input: Partial<RestoreDBInstanceFromDBSnapshotCommandInput>): string {
-  const parts = [input.MultiAZ ? 'Multi-AZ' : undefined, input.DBInstanceClass, input.DBSubnetGroupName ? `subnet group ${input.DBSubnetGroupName}` : undefined].filter(Boolean);
+  const parts = [
+    input.MultiAZ ? 'Multi-AZ' : undefined, input.DBInstanceClass, input.DBSubnetGroupName ? `subnet group ${input.DBSubnetGroupName}` : undefined,
+    input.BackupRetentionPeriod !== undefined ? `backups kept ${input.BackupRetentionPeriod} day(s)` : undefined,
+  ].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 

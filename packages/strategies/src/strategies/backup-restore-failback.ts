@@ -131,6 +131,8 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
       // when the freeze came first) — a failback run as its RPO, a live drill as its failback phase's.
       measuresRpo: true, rpoNote: failbackRpoNote(options, drSnapshot), writesStoppedBy: freeze.id,
       dependsOn: ['wait-primary-snapshot', 'wait-stale-primary-deleted'], tags: { 'firedrill:plan': aws.plan.metadata.name, 'firedrill:role': topology.database.role },
+      // Its automated backups as the plan asks (RDS would copy the DR database's setting).
+      ...(db.backup ? { backupRetentionPeriod: db.backup.retentionDays } : {}),
       ...((topology.parameters.parameterGroups ?? {}).primary ? { parameterGroup: topology.parameters.parameterGroups!.primary! } : {}),
     }),
     waitDatabaseAvailableStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'wait-primary-database', dependsOn: ['restore-primary-database'] }),
