@@ -6,6 +6,7 @@
  */
 import type { Clock } from '@firedrill/core';
 import type { AbsoluteLocation, InitializeHandlerOptions, MiddlewareStack, Pluggable } from '@smithy/types';
+import { runBackupSchedules } from './backup-schedules.js';
 import { type CallLogEntry, toLoggableInput } from './call-log.js';
 import { AwsApiError, networkError, type OutageFailure, type ServiceName, toSdkError } from './errors.js';
 import { outageAt, throttleRate, transientRate } from './faults.js';
@@ -103,6 +104,8 @@ export async function handleCall(runtime: SandboxRuntime, call: Call): Promise<o
   const inbound = Math.floor(latency / 2);
   if (inbound > 0) await clock.sleep(inbound);
   const at = clock.now();
+  // The world's own backup jobs run as time passes; whoever calls sees what they took by now.
+  runBackupSchedules(world, at);
   const servedBy = call.service === 'route53' || call.service === 'iam' ? ROUTE53_CONTROL_PLANE_REGION : call.region;
   const random = new SeededRandom(world.random);
   const requestId = random.requestId();

@@ -2,6 +2,7 @@
  * The world: everything the sandbox knows, as one plain JSON object. Save it, load it in another
  * process with any clock, and the simulation continues from the same state and the same random sequence.
  */
+import type { BackupSchedule } from './backup-schedules.js';
 import type { CallLogEntry } from './call-log.js';
 import type { IamPrincipalRecord } from './iam-policies.js';
 import type { FaultState } from './faults.js';
@@ -119,6 +120,8 @@ export interface World {
   applications: Record<string, ApplicationRecord>;
   /** Every write a database acknowledged, per application (the ground truth of RPO). */
   acknowledgedWrites: Record<string, WriteRecord[]>;
+  /** Backups the world takes on its own as time passes (backup-schedules.ts); absent: none. */
+  backupSchedules?: BackupSchedule[];
   faults: FaultState;
   rateBuckets: Record<string, TokenBucketState>;
   callLog: CallLogEntry[];

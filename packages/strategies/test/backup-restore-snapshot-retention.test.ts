@@ -9,9 +9,15 @@ import { createBackupRestoreStrategy } from '../src/strategies/backup-restore.js
 import { runSuffix } from '../src/strategies/backup-restore-failback.js';
 import { backupRestoreScenario, createParameterGroups, runBackupRestore } from './backup-restore-fixture.js';
 
-async function manualSnapshots(rds: RDSClient): Promise<string[]> {
+/** The scenario's backup schedule names its snapshots `<db>-<yyyymmddhh>` (copies `…-dr`): it keeps taking them. */
+const SCHEDULED = /^tracking-db-\d{10}(-dr)?$/;
+
+async function manualSnapshots(rds: RDSClient, options: { scheduled?: boolean } = {}): Promise<string[]> {
   const out = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
-  return (out.DBSnapshots ?? []).filter((s) => s.Status !== 'deleted').map((s) => s.DBSnapshotIdentifier!).sort();
+  return (out.DBSnapshots ?? [])
+    .filter((s) => s.Status !== 'deleted' && (options.scheduled ?? false) === SCHEDULED.test(s.DBSnapshotIdentifier!))
+    .map((s) => s.DBSnapshotIdentifier!)
+    .sort();
 }
 
 describe('backup & restore snapshot retention', () => {
@@ -28,6 +34,7 @@ describe('backup & restore snapshot retention', () => {
     }));
     await f.clock.sleep(60 * 60_000);
     const before = { primary: await manualSnapshots(f.rds.primary), recovery: await manualSnapshots(f.rds.recovery) };
+    const scheduledBefore = await manualSnapshots(f.rds.recovery, { scheduled: true });
 
     const runIds: string[] = [];
     for (let drill = 1; drill <= 3; drill++) {
@@ -40,6 +47,10 @@ describe('backup & restore snapshot retention', () => {
       await f.clock.sleep(7 * 24 * 60 * 60_000); // weekly
     }
 
+    // The backup schedule went on through the three weeks (twice a day), and Firedrill deleted none of its copies.
+    const scheduledAfter = await manualSnapshots(f.rds.recovery, { scheduled: true });
+    expect(scheduledAfter).toEqual(expect.arrayContaining(scheduledBefore));
+    expect(scheduledAfter.length - scheduledBefore.length).toBeGreaterThanOrEqual(40);
     // Primary region: what was there, plus the safety nets of drills 2 and 3 (drill 1's was deleted by drill 3).
     const safetyNet = (runId: string) => `${db}-before-failback-${runSuffix(runId)}`;
     expect(await manualSnapshots(f.rds.primary)).toEqual([...before.primary, safetyNet(runIds[1]!), safetyNet(runIds[2]!)].sort());

@@ -1,4 +1,5 @@
 /** Backup & restore: data backed up and copied to the recovery region; nothing runs there. */
+import { addBackupSchedule } from '../backup-schedules.js';
 import type { ApplicationSite } from '../world.js';
 import { captureSnapshot } from '../services/rds-snapshots.js';
 import { findInstance } from '../services/rds-model.js';
@@ -58,6 +59,13 @@ export async function buildBackupRestoreScenario(options: ScenarioOptions): Prom
     await provision(sandbox, 'rds', recovery, 'CopyDBSnapshot', { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: copyId, CopyTags: true }, at + COPY_DELAY);
     recoverySnapshots.push(copyId);
   }
+  // The backups go on as simulated time passes (an AWS Backup plan), from where the history above stops.
+  const schedule = d.snapshotSchedule ?? { cron: '0 */12 * * *', coveredUntil: snapshotTimes.at(-1) ?? now };
+  addBackupSchedule(sandbox.world, {
+    kind: 'db-snapshot', region: primary, dbId, copyTo: recovery, copyDelayMs: COPY_DELAY, cron: schedule.cron,
+    ...(schedule.retentionDays !== undefined ? { retentionMs: schedule.retentionDays * 24 * HOUR } : {}),
+    tags: [{ Key: 'app', Value: app }], doneUntil: schedule.coveredUntil,
+  });
   const c = layout.compute ?? {};
   const sites: Record<string, ApplicationSite> = { [primary]: { endpoint: endpoints[primary]! }, [recovery]: { endpoint: endpoints[recovery]! } };
   let primaryCompute: ComputeNames | undefined;
@@ -131,6 +139,9 @@ async function provisionInstanceRole(sandbox: import('../sandbox.js').Sandbox, p
   const name = `${role.recovery.amiName}-${stampOf(role.imageAt)}`;
   const source = await provisionImage(sandbox, primary, name, role.imageAt);
   const copy = await provisionImage(sandbox, recovery, name, role.imageAt + COPY_DELAY);
+  if (role.amiSchedule) {
+    addBackupSchedule(sandbox.world, { kind: 'ami', region: primary, amiName: role.recovery.amiName, copyTo: recovery, copyDelayMs: COPY_DELAY, cron: role.amiSchedule.cron, doneUntil: role.amiSchedule.coveredUntil });
+  }
   const tags = Object.entries(role.primary.tags).map(([Key, Value]) => ({ Key, Value }));
   if (role.primary.instanceIds !== undefined || tags.length === 0) tags.push({ Key: 'Name', Value: `${app}-${role.role}` });
   const out = await provision<{ Instances: { InstanceId: string }[] }>(sandbox, 'ec2', primary, 'RunInstances', {

@@ -27,6 +27,8 @@ export interface InstanceRoleLayout {
   recovery: { amiName: string; launchTemplate?: string; instanceType: string };
   /** When the newest AMI was taken (its copy lands in the recovery region 20 minutes later). */
   imageAt: number;
+  /** The AMI schedule that goes on as simulated time passes (UTC cron), from `coveredUntil` (the newest's firing or later). */
+  amiSchedule?: { cron: string; coveredUntil: number };
   /** Whether failover brings this role up in the recovery region (its launched instances serve the application). */
   restored: boolean;
 }
@@ -78,6 +80,12 @@ export interface ScenarioLayout {
     members?: string[];
     /** Backup & restore: when manual snapshots were taken, oldest first (each copied to the recovery region 20 min later). */
     snapshotTimes?: number[];
+    /**
+     * Backup & restore: the schedule that goes on taking them as simulated time passes (UTC cron), the days its
+     * snapshots are kept, and the moment up to which `snapshotTimes` covers its firings.
+     * @default every 12 hours from the last of `snapshotTimes`, kept forever
+     */
+    snapshotSchedule?: { cron: string; retentionDays?: number; coveredUntil: number };
     /** When the primary database was created. */
     createdAt?: number;
   };
@@ -106,5 +114,5 @@ export const ENGINE_DEFAULTS: Record<RdsInstanceEngine | AuroraEngine, { version
   'aurora-mysql': { version: '8.0.mysql_aurora.3.07.1', family: 'aurora-mysql8.0', port: 3306 },
 };
 
-/** `yyyymmddhh` of a time, for snapshot and AMI names. */
-export const stampOf = (at: number): string => new Date(at).toISOString().slice(0, 13).replace(/[-T]/g, '');
+/** `yyyymmddhh` of a time, for snapshot and AMI names (as the world's own backup schedules name theirs). */
+export { backupStamp as stampOf } from '../backup-schedules.js';

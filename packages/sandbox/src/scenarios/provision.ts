@@ -4,6 +4,7 @@
  * clock's current time. Replication lags keep their real (sampled) values. Nothing is written to the
  * call log: the log starts with the caller's first command.
  */
+import { registerImage } from '../backup-schedules.js';
 import { nodeKey } from '../database-nodes.js';
 import { createOperationContext, type OperationContext } from '../operation-context.js';
 import type { Sandbox } from '../sandbox.js';
@@ -87,15 +88,7 @@ export async function provisionCompute(
 
 /** An available AMI in `region`, registered directly (the sandbox has no CreateImage). */
 export async function provisionImage(sandbox: Sandbox, region: string, name: string, at = sandbox.clock.now()): Promise<string> {
-  const ctx = instantContext(sandbox, region, at);
-  const n = (ctx.world.counters['ami'] = (ctx.world.counters['ami'] ?? 0) + 1);
-  const id = `ami-${(0x0a000000 + n).toString(16).padStart(17, '0')}`;
-  const snap = (ctx.world.counters['snap'] = (ctx.world.counters['snap'] ?? 0) + 1);
-  ctx.world.ec2[region]!.images[id] = {
-    id, region, name, description: `${name} golden image`, state: [{ at, value: 'available' }], createdAt: at,
-    snapshotIds: [`snap-${(0x0a000000 + snap).toString(16).padStart(17, '0')}`], tags: [{ Key: 'Name', Value: name }],
-  };
-  return id;
+  return registerImage(sandbox.world, region, name, at);
 }
 
 /** An RDS instance (Postgres unless `engine` says otherwise), available, Multi-AZ, with automated backups. */

@@ -200,7 +200,10 @@ export function layoutFromPlan(plan: Plan, now: number): ScenarioLayout {
       ...(db.backup ? { retentionDays: db.backup.retentionDays } : {}),
       ...(parameters.parameterGroups ? { parameterGroups: parameters.parameterGroups } : {}),
       ...(strategy === 'backup-restore' && schedule
-        ? { snapshotTimes: cronFirings(schedule.schedule, now - schedule.retentionDays * DAY, now - COPY_MARGIN) }
+        ? {
+            snapshotTimes: cronFirings(schedule.schedule, now - schedule.retentionDays * DAY, now - COPY_MARGIN),
+            snapshotSchedule: { cron: schedule.schedule, retentionDays: schedule.retentionDays, coveredUntil: now - COPY_MARGIN },
+          }
         : {}),
     };
   }
@@ -259,6 +262,7 @@ function instanceRoles(plan: Plan, now: number, backups: ResourceOf<'backups'>['
       primary: { tags: r.primary.tags ?? {}, ...(ids ? { instanceIds: ids } : {}), count: ids?.length ?? r.recovery.count ?? 2 },
       recovery: { amiName: r.recovery.amiName ?? `${role}-app`, ...(r.recovery.launchTemplate ? { launchTemplate: r.recovery.launchTemplate } : {}), instanceType: r.recovery.instanceType ?? 'm6i.large' },
       imageAt: newest ?? now - 6 * HOUR,
+      ...(schedule !== undefined ? { amiSchedule: { cron: schedule, coveredUntil: now - COPY_MARGIN } } : {}),
       restored: restore === undefined || restore.includes(role),
     };
   });
