@@ -66,6 +66,53 @@ describe('firedrill iam-policy is enough for every operation', () => {
   });
 });
 
+describe('firedrill iam-policy --side: each account\'s role gets only what is called through it', () => {
+  it('warm-standby-two-accounts: each role restricted to its side\'s policy runs every operation; neither holds the other side\'s actions', { timeout: 120_000 }, async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'firedrill-iam-side-'));
+    const file = join(EXAMPLES, 'warm-standby-two-accounts.yaml');
+    const cli = async (...args: string[]): Promise<{ code: number; out: string }> => {
+      const io = bufferIo(stateDir);
+      const code = await runCli([...args, '--state-dir', stateDir], io);
+      return { code, out: io.out() + io.err() };
+    };
+    const policyOf = async (...args: string[]): Promise<IdentityPolicy> => {
+      const io = bufferIo(stateDir);
+      expect(await runCli(['iam-policy', file, ...args], io), io.err()).toBe(0);
+      return JSON.parse(io.out()) as IdentityPolicy;
+    };
+    const actionsOf = (policy: IdentityPolicy): string[] => policy.Statement.flatMap((st) => [st.Action].flat()).sort();
+    const [union, primary, recovery] = [await policyOf(), await policyOf('--side', 'primary'), await policyOf('--side', 'recovery')];
+    // Together they are the plan's policy; each leaves out what only the other account is asked to do.
+    expect([...new Set([...actionsOf(primary), ...actionsOf(recovery)])].sort()).toEqual(actionsOf(union));
+    expect(actionsOf(primary)).not.toContain('ec2:RunInstances'); // the isolated drill's copies run in the recovery account
+    expect(actionsOf(primary)).not.toContain('rds:RestoreDBInstanceFromDBSnapshot');
+    expect(actionsOf(recovery)).not.toContain('route53:ChangeResourceRecordSets');
+
+    const source = await loadPlanSource(file);
+    const session = await openSandboxSession(source, stateDir);
+    session.sandbox.restrictPermissions(source.plan.accounts!.primary!.roleArn!, primary);
+    session.sandbox.restrictPermissions(source.plan.accounts!.recovery!.roleArn!, recovery);
+    session.save();
+
+    const check = await cli('check', file, '--target', 'sandbox', '--json');
+    const findings = (JSON.parse(check.out.slice(check.out.indexOf('{'))) as { findings: { check: string; status: string; message: string }[] }).findings;
+    expect(findings.filter((f) => f.check === 'permissions').map((f) => f.status), check.out).toEqual(['pass', 'pass']);
+    expect(check.code, check.out).toBe(0);
+    for (const args of [['drill', '--isolated'], ['drill', '--live'], ['failover', '--mode', 'graceful'], ['failback'], ['failover', '--mode', 'ungraceful'], ['failback']]) {
+      const run = await cli(...args, file, '--target', 'sandbox', '--yes');
+      expect(run.code, run.out).toBe(0);
+    }
+    const world = (await openSandboxSession(source, stateDir)).sandbox;
+    expect(world.calls().filter((c) => c.errorCode === 'AccessDenied' || c.errorCode === 'UnauthorizedOperation').map((c) => `${c.service}:${c.command}`)).toEqual([]);
+  });
+
+  it('a wrong --side is exit 2 before anything is read', async () => {
+    const io = bufferIo(tmpdir());
+    expect(await runCli(['iam-policy', 'no-such-plan.yaml', '--side', 'west'], io)).toBe(2);
+    expect(io.err()).toContain('--side: expected primary or recovery, got "west"');
+  });
+});
+
 describe('firedrill check proves the grants before a failover needs them', () => {
   /** An example plan on its sandbox world, where `principal` (default: the sandbox's user) has iam-policy's policy, edited. */
   async function restricted(name: string, edit: (policy: IdentityPolicy) => IdentityPolicy, principal?: string): Promise<{ cli: (...args: string[]) => Promise<{ code: number; out: string }>; file: string }> {

@@ -1,6 +1,6 @@
 export { AWS_SERVICES, type AwsService, operationName, ROUTE53_CONTROL_PLANE_REGION, serviceFromClientName } from './aws/aws-service.js';
 export { iamActionFor } from './aws/iam-action.js';
-export { iamActionsOfPlan, PERMISSIONS_CHECK_ACTIONS, PLAN_OPERATIONS } from './strategies/readiness-permissions.js';
+export { iamActionsOfPlan, PERMISSIONS_CHECK_ACTIONS, PLAN_OPERATIONS, sideOfCall } from './strategies/readiness-permissions.js';
 export {
   type AwsCallSite,
   type AwsErrorCategory,

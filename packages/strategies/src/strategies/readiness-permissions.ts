@@ -5,7 +5,7 @@
  * boundaries and SCPs; `aws:RequestedRegion` supplied per region). A refusal found here would otherwise surface at
  * 3 a.m., half way through a failover.
  */
-import type { FailoverMode, Operation } from '@firedrill/core';
+import type { FailoverMode, Operation, Plan } from '@firedrill/core';
 import { GetRoleCommand, type EvaluationResult, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/client-factory.js';
@@ -40,10 +40,15 @@ interface PrincipalCalls {
 
 const entry = <K, V>(map: Map<K, V>, key: K, make: () => V): V => map.get(key) ?? map.set(key, make()).get(key)!;
 
-/** The side whose clients make a previewed call: Route 53 goes through the primary's, else the call's region. */
-function sideOf(ctx: CheckContext, service: string, region: string | undefined): Side {
+/**
+ * The side whose clients make a previewed call (so whose role needs its action): Route 53 goes through the
+ * primary's, else the side of the call's region (the primary when both sides share it).
+ *
+ * @example sideOfCall(plan, 'rds', 'us-west-2') // 'recovery' for a plan recovering in us-west-2
+ */
+export function sideOfCall(plan: Pick<Plan, 'regions'>, service: string, region: string | undefined): Side {
   if (service === 'route53') return 'primary';
-  return region === ctx.plan.regions.recovery && region !== ctx.plan.regions.primary ? 'recovery' : 'primary';
+  return region === plan.regions.recovery && region !== plan.regions.primary ? 'recovery' : 'primary';
 }
 
 /**
@@ -60,7 +65,7 @@ function planIamActions(ctx: CheckContext, build: (ctx: StrategyContext) => Stra
       continue; // an operation the strategy refuses for this plan (say, an isolated drill in-region) calls nothing
     }
     for (const call of steps.flatMap((s) => s.preview?.() ?? [])) {
-      const side = sideOf(ctx, call.service, call.region);
+      const side = sideOfCall(ctx.plan, call.service, call.region);
       const principal = entry(byPrincipal, ctx.plan.accounts?.[side]?.roleArn ?? 'base credentials', () => ({ sides: [], actions: new Map() }));
       if (!principal.sides.includes(side)) principal.sides.push(side);
       const actions = entry(principal.actions, call.region ?? ctx.plan.regions[side], () => new Map<string, Set<string>>());
