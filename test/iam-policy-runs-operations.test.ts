@@ -164,5 +164,6 @@ describe('firedrill check proves the grants before a failover needs them', () =>
     expect(check.code).toBe(1);
     expect(permissionsOf(check.out).map((f) => [f.status, f.message.split(' ')[0]])).toEqual([['pass', 'arn:aws:iam::111111111111:role/firedrill-dr'], ['fail', recoveryRole]]);
     expect(permissionsOf(check.out)[1]!.message).toMatch(/IAM actions failover, failback and drills call through the recovery side \(us-west-2\): rds:PromoteReadReplica in us-west-2 \(graceful failover, ungraceful failover, live drill\)$/);
+    expect(permissionsOf(check.out)[1]!.action).toContain('`firedrill iam-policy <plan> --side recovery`');
   });
 });

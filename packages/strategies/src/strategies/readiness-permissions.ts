@@ -178,12 +178,14 @@ async function principalFindings(ctx: CheckContext, { sides, actions }: Principa
       const whys = [...new Set(rs.map((r) => r.why))].filter((w) => w !== 'no policy allows it');
       return `${action} in ${rs.map((r) => r.region).join(' and ')} (${needs.join(', ')}${whys.length ? `; refused by ${whys.join(', ')}` : ''})`;
     }).join('; ');
+    // One side's own principal (a multi-account plan) needs only that side's policy.
+    const printed = sides.length > 1 ? '`firedrill iam-policy <plan>` prints every action the plan needs' : `\`firedrill iam-policy <plan> --side ${sides[0]}\` prints every action its ${sides[0]} side needs`;
     findings.push({
       ...base, status: 'fail', resource: `iam:${principal}`,
       message: `${principal} is refused ${byAction.size} of the ${count} IAM actions ${calls}: ${list}`,
       action: explicit
-        ? 'remove the Deny that refuses them (an identity policy, a permissions boundary or an SCP), and grant the rest: `firedrill iam-policy <plan>` prints every action the plan needs'
-        : `add them to ${principal}'s policy: \`firedrill iam-policy <plan>\` prints every action the plan needs`,
+        ? `remove the Deny that refuses them (an identity policy, a permissions boundary or an SCP), and grant the rest: ${printed}`
+        : `add them to ${principal}'s policy: ${printed}`,
     });
   }
   if (undecided.length > 0) {
