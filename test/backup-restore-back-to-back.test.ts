@@ -14,6 +14,7 @@ import { runCli } from '@firedrill/runbooks';
 import { Sandbox } from '@firedrill/sandbox';
 import { AwsEnvironment, type AwsPluggable, describeDbInstance, describeInstances } from '@firedrill/strategies';
 import { bufferIo as bufferedIo } from './support/buffer-io.js';
+import { snapshotCopiesAvailableAt } from './support/saved-world.js';
 
 const bufferIo = (cwd: string) => bufferedIo(cwd, { merged: true });
 
@@ -71,7 +72,7 @@ describe('backup & restore live drills back to back, one state directory', () =>
       const restored = sandbox.world.rds[RECOVERY]!.instances['tracking-db-restored']!;
       expect(restored.createdAt, `drill ${n}: this drill restored it`).toBeGreaterThanOrEqual(disasterAt);
       const snapshot = Object.values(sandbox.world.rds[RECOVERY]!.snapshots).find((s) => s.arn === restored.restoredFrom)!;
-      const copies = Object.values(sandbox.world.rds[RECOVERY]!.snapshots).filter((s) => s.sourceDbId === 'tracking-db' && s.createdAt <= disasterAt);
+      const copies = snapshotCopiesAvailableAt(sandbox, RECOVERY, 'tracking-db', disasterAt);
       expect(snapshot.createdAt).toBe(Math.max(...copies.map((s) => s.createdAt)));
       expect(report.rpo.source).toBe('snapshot');
       // The report's times are to the ms (the clock's are not): within 1 ms.

@@ -166,8 +166,8 @@ export async function crashAndResume(c: CrashCase, ref: Reference, k: number): P
   // probe's streak starting over.
   expect(Math.abs(report.rto.seconds! - ref.report.rto.seconds!), `${what}: RTO ${report.rto.seconds}s vs ${ref.report.rto.seconds}s uninterrupted`).toBeLessThanOrEqual(5);
   expect(report.phases?.map((p) => [p.name, p.rto.seconds !== null]), `${what}: phases measured`).toEqual(ref.report.phases?.map((p) => [p.name, true]));
-  // Each phase as long as in the uninterrupted run (a live drill's failback is measured by its steps: the resumed
-  // run waits for all the uninterrupted one waited for, a DNS change INSYNC, a soak), plus at most one propagation
+  // Each phase as long as in the uninterrupted run (each measured by the plan's health probe, whose streak may start
+  // over after the crash; the resumed run waits for all the uninterrupted one waited for), plus at most one propagation
   // (INSYNC within 60 s) per Route 53 change the uninterrupted run did not make: a change submitted again for an
   // id to wait on, or records re-pointed where the uninterrupted run left them to the health checks.
   const routeChanges = (s: Sandbox): number => s.calls({ command: 'ChangeResourceRecordSets', outcome: 'ok' }).length;

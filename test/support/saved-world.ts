@@ -71,3 +71,11 @@ export async function provisionedDnsBaseline(planFile: string): Promise<DnsBasel
   const { sandbox } = await buildScenarioForPlan(plan, { clock: new VirtualClock(), seed: 1, file: planFile });
   return sandbox.truth.dnsBaseline();
 }
+
+/**
+ * The copies of `dbId`'s snapshots in `region` that were available at `t` — what a failover at `t` could restore
+ * (a copy the backup schedule started shortly before is still on its way).
+ */
+export function snapshotCopiesAvailableAt(sandbox: Sandbox, region: string, dbId: string, t: number): { createdAt: number; arn: string }[] {
+  return Object.values(sandbox.world.rds[region]!.snapshots).filter((s) => s.sourceDbId === dbId && s.status.some((v) => v.value === 'available' && v.at <= t));
+}
