@@ -11,7 +11,7 @@
  * being restored), takes nothing — as on AWS, where the job fails; the job's start window (AWS Backup retries
  * for up to 8 hours by default) is not modelled.
  */
-import { cronFirings } from '@firedrill/core';
+import { cronFirings, nextCronTime } from '@firedrill/core';
 import { createOperationContext, type OperationContext } from './operation-context.js';
 import { isRegionDown } from './faults.js';
 import { captureSnapshot, rdsSnapshotHandlers } from './services/rds-snapshots.js';
@@ -34,6 +34,8 @@ export interface DbSnapshotSchedule {
   tags: TagRecord[];
   /** Every firing up to this moment has been handled. */
   doneUntil: number;
+  /** The first firing after `doneUntil` (computed once, so a call between firings costs a comparison). */
+  nextAt?: number;
 }
 
 /** An AMI schedule: `<amiName>-<yyyymmddhh>` registered in `region` and copied to `copyTo`. */
@@ -45,6 +47,7 @@ export interface AmiSchedule {
   copyDelayMs: number;
   cron: string;
   doneUntil: number;
+  nextAt?: number;
 }
 
 export type BackupSchedule = DbSnapshotSchedule | AmiSchedule;
@@ -66,7 +69,7 @@ function contextAt(world: World, region: string, at: number, afterMs = 0): Opera
 /** Handles every firing due by `now`, in time order per schedule. */
 export function runBackupSchedules(world: World, now: number): void {
   for (const schedule of world.backupSchedules ?? []) {
-    if (now <= schedule.doneUntil) continue;
+    if (now < (schedule.nextAt ??= nextCronTime(schedule.cron, schedule.doneUntil))) continue;
     for (const at of cronFirings(schedule.cron, schedule.doneUntil, now)) {
       // A job that fails (its source gone mid-way, a name taken) takes nothing; it never fails the caller's call.
       try {
@@ -77,6 +80,7 @@ export function runBackupSchedules(world: World, now: number): void {
       }
     }
     schedule.doneUntil = now;
+    schedule.nextAt = nextCronTime(schedule.cron, now);
     if (schedule.kind === 'db-snapshot' && schedule.retentionMs !== undefined) expireSnapshots(world, schedule, now);
   }
 }
