@@ -15,8 +15,8 @@ import { cronFirings, nextCronTime } from '@firedrill/core';
 import { createOperationContext, type OperationContext } from './operation-context.js';
 import { isRegionDown } from './faults.js';
 import { captureSnapshot, rdsSnapshotHandlers } from './services/rds-snapshots.js';
-import { scheduleFrom, valueAt } from './timeline.js';
-import type { TagRecord } from './resources.js';
+import { valueAt } from './timeline.js';
+import type { DbSnapshotRecord, TagRecord } from './resources.js';
 import type { World } from './world.js';
 
 /** A DB snapshot schedule: `<dbId>-<yyyymmddhh>` in `region`, copied as `<…>-dr` to `copyTo`. */
@@ -55,9 +55,13 @@ export type BackupSchedule = DbSnapshotSchedule | AmiSchedule;
 /** `yyyymmddhh` of a moment (UTC): the suffix of the snapshots and AMIs a schedule names. */
 export const backupStamp = (at: number): string => new Date(at).toISOString().slice(0, 13).replace(/[-T]/g, '');
 
-/** Adds a schedule to the world; it fires from `doneUntil` on. */
+/**
+ * Adds a schedule to the world; it fires from `doneUntil` on. The snapshots it would have taken before (a scenario's
+ * history, named as it names them) come under its lifecycle rule now.
+ */
 export function addBackupSchedule(world: World, schedule: BackupSchedule): void {
   (world.backupSchedules ??= []).push(schedule);
+  if (schedule.kind === 'db-snapshot') expireHistory(world, schedule);
 }
 
 /** A context at `at` where the operation completes `afterMs` later (provisioning's instant context: 0). */
@@ -81,7 +85,6 @@ export function runBackupSchedules(world: World, now: number): void {
     }
     schedule.doneUntil = now;
     schedule.nextAt = nextCronTime(schedule.cron, now);
-    if (schedule.kind === 'db-snapshot' && schedule.retentionMs !== undefined) expireSnapshots(world, schedule, now);
   }
 }
 
@@ -96,8 +99,15 @@ function takeDbSnapshot(world: World, s: DbSnapshotSchedule, at: number): void {
   const id = `${s.dbId}-${backupStamp(at)}`;
   if (world.rds[s.region]!.snapshots[id] !== undefined) return;
   const snapshot = captureSnapshot(contextAt(world, s.region, at), db, id, s.tags);
+  expireLater(snapshot, s);
   if (s.copyTo === undefined || isRegionDown(world, s.copyTo, at)) return;
   rdsSnapshotHandlers.CopyDBSnapshot(contextAt(world, s.copyTo, at, s.copyDelayMs), { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: `${id}-dr`, CopyTags: true });
+  expireLater(world.rds[s.copyTo]!.snapshots[`${id}-dr`]!, s);
+}
+
+/** The lifecycle rule, decided when the snapshot is taken: deleted once older than the schedule's retention. */
+function expireLater(snapshot: DbSnapshotRecord, s: DbSnapshotSchedule): void {
+  if (s.retentionMs !== undefined) snapshot.status.push({ at: snapshot.createdAt + s.retentionMs, value: 'deleted' });
 }
 
 function registerAmi(world: World, s: AmiSchedule, at: number): void {
@@ -124,14 +134,10 @@ export function registerImage(world: World, region: string, name: string, at: nu
   return id;
 }
 
-/** The lifecycle rule: this schedule's snapshots and copies are deleted once older than its retention. */
-function expireSnapshots(world: World, s: DbSnapshotSchedule, now: number): void {
+/** The lifecycle rule for the snapshots taken before the schedule was added: each deleted once older than its retention. */
+function expireHistory(world: World, s: DbSnapshotSchedule): void {
   const ours = new RegExp(`^${s.dbId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{10}(-dr)?$`);
   for (const region of [s.region, ...(s.copyTo ? [s.copyTo] : [])]) {
-    for (const snapshot of Object.values(world.rds[region]?.snapshots ?? {})) {
-      const expiresAt = snapshot.createdAt + s.retentionMs!;
-      if (!ours.test(snapshot.id) || expiresAt > now || valueAt(snapshot.status, expiresAt) === 'deleted') continue;
-      scheduleFrom(snapshot.status, expiresAt, [{ at: expiresAt, value: 'deleted' }]);
-    }
+    for (const snapshot of Object.values(world.rds[region]?.snapshots ?? {})) if (ours.test(snapshot.id)) expireLater(snapshot, s);
   }
 }
