@@ -3,7 +3,7 @@
  * loopback port, poll until a condition holds, and install the servers when they are missing.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +19,29 @@ export function run(command: string, args: readonly string[], options: { asUser?
   const asRoot = process.getuid?.() === 0;
   const [file, argv] = options.asUser && asRoot ? ['runuser', ['-u', options.asUser, '--', command, ...args]] : [command, [...args]];
   return new Promise((resolve, reject) => {
-    const child = execFile(file, argv, { env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // A command run as another user starts in a folder it may enter (not the caller's private temporary folder).
+    const cwd = options.asUser && asRoot ? tmpdir() : undefined;
+    const child = execFile(file, argv, { ...(cwd ? { cwd } : {}), env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
       else resolve({ stdout, stderr });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
+}
+
+/**
+ * What a server's log says when its port was taken between {@link freePort} and its bind: by another test's server,
+ * or as the local port of some outgoing connection (the same ephemeral range). Start again on another port.
+ */
+export const PORT_TAKEN = /could not bind|Address already in use|could not create any TCP\/IP sockets|another (mysqld|mariadbd) server running on port/i;
+
+/** The last `lines` lines of a server's log, for an error that says why it did not start ('' when unreadable). */
+export function logTail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
 }
 
 /** A port nobody listens on now, on 127.0.0.1. */

@@ -8,12 +8,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalReplicatedPair } from './local-failover-steps.js';
-import { ensureInstalled, freePort, run, temporaryFolder, waitUntil } from './local-processes.js';
+import { ensureInstalled, freePort, logTail, PORT_TAKEN, run, temporaryFolder, waitUntil } from './local-processes.js';
 
 /** One server of the pair. */
 export interface MariadbNode {
   readonly name: 'primary' | 'replica';
-  readonly port: number;
+  /** Changes only if the port picked was taken before the server bound it (see `#startServer`). */
+  port: number;
   readonly serverId: number;
   readonly dataDir: string;
   readonly socket: string;
@@ -175,7 +176,26 @@ export class MariadbCluster implements LocalReplicatedPair {
     await run('chown', ['-R', `${OS_USER}:${OS_USER}`, this.replica.dataDir]).catch(() => {});
   }
 
+  /** Starts a server; if its port was taken meanwhile (another test's server, a client's local port), on another one. */
   async #startServer(node: MariadbNode): Promise<void> {
+    const errorLog = join(this.root, `${node.name}.err`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#startServerOnce(node, errorLog);
+        return;
+      } catch (error) {
+        const log = logTail(errorLog);
+        if (attempt < 3 && PORT_TAKEN.test(log)) {
+          node.process?.kill('SIGKILL');
+          node.port = await freePort();
+          continue;
+        }
+        throw new Error(`${(error as Error).message}\n--- ${errorLog} ---\n${log}`);
+      }
+    }
+  }
+
+  async #startServerOnce(node: MariadbNode, errorLog: string): Promise<void> {
     const tmp = join(this.root, `${node.name}-tmp`);
     mkdirSync(tmp, { recursive: true });
     await run('chown', [`${OS_USER}:${OS_USER}`, tmp]).catch(() => {});
@@ -186,7 +206,7 @@ export class MariadbCluster implements LocalReplicatedPair {
       `--port=${node.port}`,
       '--bind-address=127.0.0.1',
       `--pid-file=${join(this.root, `${node.name}.pid`)}`,
-      `--log-error=${join(this.root, `${node.name}.err`)}`,
+      `--log-error=${errorLog}`,
       `--tmpdir=${tmp}`,
       `--user=${OS_USER}`,
       `--server-id=${node.serverId}`,
@@ -202,7 +222,7 @@ export class MariadbCluster implements LocalReplicatedPair {
     ];
     node.process = spawn(mariadbd(), args, { stdio: 'ignore' });
     node.process.on('error', () => {});
-    await waitUntil(`MariaDB ${node.name} to accept connections (log: ${join(this.root, `${node.name}.err`)})`, async () => {
+    await waitUntil(`MariaDB ${node.name} to accept connections (log: ${errorLog})`, async () => {
       if (node.process?.exitCode !== null) throw new Error(`mariadbd exited with code ${node.process?.exitCode}`);
       await this.sql(node, 'SELECT 1');
       return true;

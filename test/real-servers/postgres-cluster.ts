@@ -7,12 +7,13 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalReplicatedPair } from './local-failover-steps.js';
-import { ensureInstalled, freePort, postgresBinDir, run, temporaryFolder, waitUntil } from './local-processes.js';
+import { ensureInstalled, freePort, logTail, PORT_TAKEN, postgresBinDir, run, temporaryFolder, waitUntil } from './local-processes.js';
 
 /** One server of the pair. */
 export interface PostgresNode {
   readonly name: 'primary' | 'standby';
-  readonly port: number;
+  /** Changes only if the port picked was taken before the server bound it (see `#start`). */
+  port: number;
   readonly dataDir: string;
   readonly logFile: string;
 }
@@ -149,8 +150,22 @@ export class PostgresCluster implements LocalReplicatedPair {
     await run(join(this.bin, 'pg_ctl'), [action, '-D', node.dataDir, ...extra], { asUser: OS_USER, timeoutMs: 60_000 });
   }
 
+  /** Starts a server; if its port was taken meanwhile, on another one (the last `port =` line of the config wins). */
   async #start(node: PostgresNode): Promise<void> {
-    await run(join(this.bin, 'pg_ctl'), ['start', '-D', node.dataDir, '-l', node.logFile, '-w', '-t', '60'], { asUser: OS_USER, timeoutMs: 70_000 });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await run(join(this.bin, 'pg_ctl'), ['start', '-D', node.dataDir, '-l', node.logFile, '-w', '-t', '60'], { asUser: OS_USER, timeoutMs: 70_000 });
+        return;
+      } catch (error) {
+        const log = logTail(node.logFile);
+        if (attempt < 3 && PORT_TAKEN.test(log)) {
+          node.port = await freePort();
+          appendFileSync(join(node.dataDir, 'postgresql.conf'), `port = ${node.port}\n`);
+          continue;
+        }
+        throw new Error(`${(error as Error).message}\n--- ${node.logFile} ---\n${log}`);
+      }
+    }
   }
 
   async #initPrimary(): Promise<void> {
