@@ -35,7 +35,7 @@ export function openAwsSession(source: PlanSource): TargetSession {
     probes: (src, _operation, drill): RunProbes => {
       const { probes } = (opened ??= probesFromPlan(src.plan, { route53: aws.clients('primary').route53, secrets: secretResolver(src) }));
       // A live drill's failback phase is confirmed by the same probe: its URL is the public name users resolve,
-      // which follows them back to the primary (README: "Probes").
+      // which follows them back to the primary (README: "The command line").
       return drill === 'live' && probes.health ? { ...probes, phaseHealth: { failback: probes.health } } : probes;
     },
     save: () => {},

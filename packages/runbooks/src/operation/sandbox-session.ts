@@ -94,11 +94,11 @@ function sandboxProbes(source: PlanSource, sandbox: Sandbox, operation: 'failove
           consecutive: health.consecutive,
         })
       : undefined;
-  const failoverHealth = healthProbe(operation);
+  const operationHealth = healthProbe(operation);
   // A live drill's failback phase is confirmed by the plan's probe too, aimed where the failback returns users.
   const failbackHealth = drill === 'live' ? healthProbe('failback') : undefined;
   return {
-    ...(failoverHealth ? { health: failoverHealth } : {}),
+    ...(operationHealth ? { health: operationHealth } : {}),
     ...(failbackHealth ? { phaseHealth: { failback: failbackHealth } } : {}),
     ...(heartbeat ? { heartbeat: sandboxHeartbeatProbe({ sandbox, app, intervalMs: heartbeat.interval }) } : {}),
     ...(plan.probes?.dns ? { observers: { dns: sandboxDnsObserver(sandbox, plan.probes.dns) } } : {}),
