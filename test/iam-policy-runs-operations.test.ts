@@ -82,6 +82,9 @@ describe('firedrill iam-policy --side: each account\'s role gets only what is ca
     };
     const actionsOf = (policy: IdentityPolicy): string[] => policy.Statement.flatMap((st) => [st.Action].flat()).sort();
     const [union, primary, recovery] = [await policyOf(), await policyOf('--side', 'primary'), await policyOf('--side', 'recovery')];
+    const hint = bufferIo(stateDir);
+    expect(await runCli(['iam-policy', file], hint)).toBe(0);
+    expect(hint.err()).toContain('--side primary\` (and --side recovery) prints each role\'s own');
     // Together they are the plan's policy; each leaves out what only the other account is asked to do.
     expect([...new Set([...actionsOf(primary), ...actionsOf(recovery)])].sort()).toEqual(actionsOf(union));
     expect(actionsOf(primary)).not.toContain('ec2:RunInstances'); // the isolated drill's copies run in the recovery account
