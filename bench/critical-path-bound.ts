@@ -22,7 +22,7 @@
 import { endpointHealthAt, findApplication } from '../packages/sandbox/src/application-health.js';
 import type { CallLogEntry, World } from '../packages/sandbox/src/index.js';
 import type { DrillSetup } from './drill-scenarios.js';
-import { dnsHistory, truthChangeTimes } from './drill-truth.js';
+import { dnsHistory, servingChangeTimes } from './drill-truth.js';
 
 export interface ChainOperation {
   stepId: string;
@@ -90,7 +90,7 @@ function settledAt(world: World, call: CallLogEntry, until: number): number {
  */
 function healthySince(s: DrillSetup, world: World, after: number, restoredAt: number): number | undefined {
   const application = findApplication(world, s.names.app);
-  const times = [...new Set([after, ...truthChangeTimes(s, world)])].filter((t) => t >= after && t <= restoredAt).sort((a, b) => a - b);
+  const times = [...new Set([after, ...servingChangeTimes(world, s.names.app)])].filter((t) => t >= after && t <= restoredAt).sort((a, b) => a - b);
   // The endpoint's health depends on the traffic DNS sends it (the sandbox's load rule): judge it with the zones as they were.
   const dnsAt = dnsHistory(world, s.dnsBaseline);
   let since: number | undefined;

@@ -5,20 +5,15 @@
  */
 import type { VirtualClock } from '../packages/core/src/index.js';
 import type { Sandbox, World } from '../packages/sandbox/src/index.js';
-import { type ServiceEntry, servingChangeTimes, usersServedAgainAt } from '../packages/sandbox/src/truth.js';
+import { type ServiceEntry, usersServedAgainAt } from '../packages/sandbox/src/truth.js';
 import type { DrillSetup } from './drill-scenarios.js';
 
 // The DNS history replay lives with the sandbox's ground truth (its firstHealthyAt uses it too).
-export { type DnsBaseline, dnsBaseline, dnsHistory } from '../packages/sandbox/src/truth.js';
+export { type DnsBaseline, dnsBaseline, dnsHistory, servingChangeTimes } from '../packages/sandbox/src/truth.js';
 
 /** Where users reach the drill's service: its DNS record, or the service region's endpoint. */
 function entryOf(s: Pick<DrillSetup, 'recordName' | 'serviceRegion'>): ServiceEntry {
   return s.recordName === undefined ? { region: s.serviceRegion } : { recordName: s.recordName };
-}
-
-/** Every moment the truth can change (the sandbox's {@link servingChangeTimes}). */
-export function truthChangeTimes(s: Pick<DrillSetup, 'names'>, world: World): number[] {
-  return servingChangeTimes(world, s.names.app);
 }
 
 /**

@@ -12,7 +12,7 @@
  * for up to 8 hours by default) is not modelled.
  */
 import { cronFirings, nextCronTime } from '@firedrill/core';
-import { createOperationContext, type OperationContext } from './operation-context.js';
+import { instantContext } from './operation-context.js';
 import { isRegionDown } from './faults.js';
 import { captureSnapshot, rdsSnapshotHandlers } from './services/rds-snapshots.js';
 import { valueAt } from './timeline.js';
@@ -64,12 +64,6 @@ export function addBackupSchedule(world: World, schedule: BackupSchedule): void 
   if (schedule.kind === 'db-snapshot') expireHistory(world, schedule);
 }
 
-/** A context at `at` where the operation completes `afterMs` later (provisioning's instant context: 0). */
-function contextAt(world: World, region: string, at: number, afterMs = 0): OperationContext {
-  const ctx = createOperationContext(world, region, at);
-  return { ...ctx, completesAt: () => at + afterMs };
-}
-
 /** Handles every firing due by `now`, in time order per schedule. */
 export function runBackupSchedules(world: World, now: number): void {
   for (const schedule of world.backupSchedules ?? []) {
@@ -98,10 +92,10 @@ function takeDbSnapshot(world: World, s: DbSnapshotSchedule, at: number): void {
   if (db === undefined || valueAt(db.status, at) !== 'available') return;
   const id = `${s.dbId}-${backupStamp(at)}`;
   if (world.rds[s.region]!.snapshots[id] !== undefined) return;
-  const snapshot = captureSnapshot(contextAt(world, s.region, at), db, id, s.tags);
+  const snapshot = captureSnapshot(instantContext(world, s.region, at), db, id, s.tags);
   expireLater(snapshot, s);
   if (s.copyTo === undefined || isRegionDown(world, s.copyTo, at)) return;
-  rdsSnapshotHandlers.CopyDBSnapshot(contextAt(world, s.copyTo, at, s.copyDelayMs), { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: `${id}-dr`, CopyTags: true });
+  rdsSnapshotHandlers.CopyDBSnapshot(instantContext(world, s.copyTo, at, s.copyDelayMs), { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: `${id}-dr`, CopyTags: true });
   expireLater(world.rds[s.copyTo]!.snapshots[`${id}-dr`]!, s);
 }
 

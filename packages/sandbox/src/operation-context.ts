@@ -76,6 +76,19 @@ export function createOperationContext(world: World, region: string, now: number
   };
 }
 
+/**
+ * A context at `at` for what the world does on its own (a scenario's provisioning, its backup jobs): operations take
+ * no latency and complete `completesAfterMs` later (0: at once); replication lags keep their sampled values.
+ */
+export function instantContext(world: World, region: string, at: number, completesAfterMs = 0): OperationContext {
+  const ctx = createOperationContext(world, region, at);
+  return {
+    ...ctx,
+    latency: (key) => (key.endsWith('Lag') ? ctx.latency(key) : 0),
+    completesAt: () => at + completesAfterMs,
+  };
+}
+
 /** Narrowing helpers for untyped command inputs. */
 export function str(input: Record<string, unknown>, key: string): string | undefined {
   const v = input[key];

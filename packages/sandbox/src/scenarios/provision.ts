@@ -6,7 +6,7 @@
  */
 import { registerImage } from '../backup-schedules.js';
 import { nodeKey } from '../database-nodes.js';
-import { createOperationContext, type OperationContext } from '../operation-context.js';
+import { instantContext as instantWorldContext, type OperationContext } from '../operation-context.js';
 import type { Sandbox } from '../sandbox.js';
 import { autoScalingHandlers } from '../services/auto-scaling.js';
 import { ec2Handlers } from '../services/ec2.js';
@@ -20,12 +20,7 @@ const HANDLERS = { rds: rdsHandlers, ec2: ec2Handlers, autoscaling: autoScalingH
 
 /** A context at `at` where operations complete at once (replication lags excepted). */
 export function instantContext(sandbox: Sandbox, region: string, at = sandbox.clock.now()): OperationContext {
-  const ctx = createOperationContext(sandbox.world, region, at);
-  return {
-    ...ctx,
-    latency: (key) => (key.endsWith('Lag') ? ctx.latency(key) : 0),
-    completesAt: () => at,
-  };
+  return instantWorldContext(sandbox.world, region, at);
 }
 
 /** Runs one simulated command instantly and returns its output. */

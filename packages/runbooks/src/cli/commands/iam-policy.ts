@@ -50,8 +50,8 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   };
   io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   // Standard error, so the policy on standard output stays a document to pipe.
-  const roles = (['primary', 'recovery'] as const).filter((s) => source.plan.accounts?.[s]?.roleArn !== undefined);
-  if (side === undefined && roles.length === 2 && source.plan.accounts!.primary!.roleArn !== source.plan.accounts!.recovery!.roleArn) {
+  const [primaryRole, recoveryRole] = [source.plan.accounts?.primary?.roleArn, source.plan.accounts?.recovery?.roleArn];
+  if (side === undefined && primaryRole !== undefined && recoveryRole !== undefined && primaryRole !== recoveryRole) {
     io.stderr.write(`note: this plan acts as a role per side; this policy covers both. \`firedrill iam-policy ${positionals[0]} --side primary\` (and --side recovery) prints each role's own.\n`);
   }
   return EXIT.ok;
