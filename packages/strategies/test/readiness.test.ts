@@ -196,6 +196,20 @@ describe('pilot light / warm standby readiness', () => {
     expect(problem(findings, 'primary-compute')).toMatchObject({ status: 'fail', resource: 'autoscaling:tracking-asg-us-east-1', region: 'us-east-1', action: expect.stringContaining('resources.compute.primary.name') });
   });
 
+  it('reports a launch template the plan names and its group launches from once, in the group\'s words', async () => {
+    const template = 'resources:\n  template:\n    kind: launch-template\n    primary: { name: tracking-us-east-1 }\n    recovery: { name: tracking-us-west-2 }\n';
+    const w = await exampleWorld('warm-standby.yaml', { edit: (y) => y.replace('resources:\n', template) });
+    const onTemplate = (findings: Finding[], name: string) => findings.filter((f) => f.resource === `launch-template:${name}`);
+    expect(onTemplate(await w.check(), 'tracking-us-west-2').map((f) => f.status)).toEqual(['pass']);
+    await w.sandbox.client(EC2Client, w.recovery).send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: 'tracking-us-west-2' }));
+    const findings = await w.check();
+    expect(onTemplate(findings, 'tracking-us-west-2')).toEqual([expect.objectContaining({
+      status: 'fail', check: 'launch-template', region: 'us-west-2', message: expect.stringContaining('(Auto Scaling group tracking-asg-us-west-2 launches from it)'),
+    })]);
+    // The primary's template no group of the check reads is still checked, as a plan resource.
+    expect(onTemplate(findings, 'tracking-us-east-1').map((f) => `${f.status} ${f.region}`)).toEqual(['pass us-east-1']);
+  });
+
   it('fails a deleted health check without hiding the other DNS findings', async () => {
     const w = await exampleWorld('pilot-light.yaml');
     const dns = w.plan.resources['dns'] as Extract<Plan['resources'][string], { kind: 'route53-record' }>;

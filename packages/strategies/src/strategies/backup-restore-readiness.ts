@@ -18,7 +18,7 @@ import { guardFindings } from './readiness-guard.js';
 import { parameterGroupFamily } from '../steps/parameter-group-family.js';
 import { namedParameterGroupFinding } from './readiness-parameter-groups.js';
 import { type CheckContext } from './readiness-permissions.js';
-import { planWideFindings } from './readiness-plan-wide.js';
+import { planWideFindings, withPlanWide } from './readiness-plan-wide.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -215,6 +215,5 @@ export async function backupRestoreReadiness(aws: AwsEnvironment, topology: Back
   for (const { name, side, resource, run } of CHECKS) {
     findings.push(...(await guardFindings({ check: name, resource: resource(topology), region: aws.region(side) }, () => run(aws, topology, reads))));
   }
-  findings.push(...(await planWideFindings({ plan: aws.plan, aws, ...(ctx ?? {}) }, 'recovery')));
-  return findings;
+  return withPlanWide(findings, await planWideFindings({ plan: aws.plan, aws, ...(ctx ?? {}) }, 'recovery'));
 }

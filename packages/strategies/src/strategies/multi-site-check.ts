@@ -17,7 +17,7 @@ import { missingHealthCheckFinding, readHealthCheck } from './readiness-dns.js';
 import { guardFindings } from './readiness-guard.js';
 import { LAG_WINDOW_MS, lagFinding } from './readiness-lag.js';
 import { type CheckContext } from './readiness-permissions.js';
-import { planWideFindings } from './readiness-plan-wide.js';
+import { planWideFindings, withPlanWide } from './readiness-plan-wide.js';
 
 const SIDES: Side[] = ['primary', 'recovery'];
 
@@ -130,5 +130,5 @@ export async function checkMultiSite(aws: AwsEnvironment, resources: MultiSiteRe
     guard('capacity', 'autoscaling', aws.region('recovery'), () => capacityFindings(aws, resources)),
     planWideFindings({ plan: aws.plan, aws, ...(ctx ?? {}) }, 'recovery'),
   ]);
-  return groups.flat();
+  return withPlanWide(groups.slice(0, -1).flat(), groups.at(-1)!);
 }

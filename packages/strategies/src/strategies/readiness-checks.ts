@@ -16,7 +16,7 @@ import { fencingFinding } from './readiness-parameter-groups.js';
 import { type CheckContext } from './readiness-permissions.js';
 import { rolesOfKind } from './plan-roles.js';
 import { type StandbyKind, type StandbyTopology, standbyCapacity, standbyTopology } from './standby-family.js';
-import { planWideFindings } from './readiness-plan-wide.js';
+import { planWideFindings, withPlanWide } from './readiness-plan-wide.js';
 
 /** One DB instance as RDS describes it (with its parameter groups), or `undefined` when it does not exist. */
 function describeInstance(aws: AwsEnvironment, side: Side, identifier: string): Promise<DBInstance | undefined> {
@@ -112,5 +112,5 @@ export async function standbyReadiness(ctx: StandbyCheckContext): Promise<Findin
     guard('dns-record', `route53:${t.dns.name}`, 'global', () => recordPairFindings(aws, t.dns, roleOf('route53-record'))),
     planWideFindings(ctx, 'recovery'),
   ]);
-  return groups.flat();
+  return withPlanWide(groups.slice(0, -1).flat(), groups.at(-1)!);
 }

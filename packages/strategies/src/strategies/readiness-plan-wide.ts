@@ -26,3 +26,16 @@ export async function planWideFindings(ctx: CheckContext & { build?: (ctx: Strat
   ]);
   return groups.flat();
 }
+
+/**
+ * A strategy's own findings followed by its plan-wide ones, without a launch template checked twice: a template the
+ * strategy already checked where it is used (an Auto Scaling group's, or a role's whose AMI is given at launch) keeps
+ * that finding — it names who launches from it and the version they launch — and drops the plan-wide one.
+ *
+ * @example
+ * return withPlanWide(own, await planWideFindings(ctx, 'recovery'));
+ */
+export function withPlanWide(own: Finding[], planWide: Finding[]): Finding[] {
+  const checkedInUse = new Set(own.filter((f) => f.resource.startsWith('launch-template:')).map((f) => `${f.resource} ${f.region}`));
+  return [...own, ...planWide.filter((f) => !(f.resource.startsWith('launch-template:') && checkedInUse.has(`${f.resource} ${f.region}`)))];
+}
