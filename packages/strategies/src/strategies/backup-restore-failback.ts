@@ -15,6 +15,7 @@ import { awsWaitStep } from '../steps/aws-wait-step.js';
 import { scaleGroupStep } from '../steps/compute-steps.js';
 import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
 import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
+import { confirmFailedOverStep } from '../steps/failback-precondition-step.js';
 import { fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { terminateTaggedInstancesStep } from '../steps/image-steps.js';
 import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
@@ -98,10 +99,12 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
   const staleFinal = `${db.primary.identifier}-before-failback-${suffix}`;
   const after = [...(options.after ?? [])];
   const steps: StepDefinition[] = [
+    // Nothing moves unless a failover restored the DR database: without one, the "stale primary" is production's.
+    confirmFailedOverStep({ aws, id: 'confirm-failed-over', recoveryIdentifier: db.recovery.identifier, primaryIdentifier: db.primary.identifier, ...(after.length ? { dependsOn: after } : {}) }),
     awsWaitStep({
       aws, side: 'primary', id: 'wait-primary-region', title: `Wait until ${primaryRegion} answers again`,
       why: 'Failback needs the primary region back; until then the DR site keeps serving.',
-      ...(after.length ? { dependsOn: after } : {}),
+      dependsOn: ['confirm-failed-over'],
       definition: regionAnswers, params: { region: primaryRegion }, timeoutMs: 24 * 60 * 60_000,
       describe: (_ctx, signal) => aws.clients('primary').rds.send(new DescribeDBInstancesCommand({ MaxRecords: 20 }), sendOptions(signal)),
       preview: () => [previewCall('rds', primaryRegion, 'DescribeDBInstances', { MaxRecords: 20 })],

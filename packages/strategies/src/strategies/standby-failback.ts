@@ -10,6 +10,7 @@ import { promoteReplicaStep, waitDatabaseAvailableStep, waitDatabaseDeletedStep,
 import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
 import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
+import { confirmFailedOverStep } from '../steps/failback-precondition-step.js';
 import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
 import { createReplicaStep, retireDatabaseStep } from '../steps/replica-steps.js';
 import type { StrategyContext } from '../strategy.js';
@@ -40,7 +41,7 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     kind: 'action',
     title: `Begin the failback to ${aws.region('primary')}: prepare reverse replication`,
     why: 'Users stay on the recovery region while the primary region is prepared.',
-    ...(options.after ? { dependsOn: [options.after] } : {}),
+    dependsOn: ['confirm-failed-over'],
     preview: () => [],
     act: async () => ({ changed: false, note: 'failback started' }),
   };
@@ -49,6 +50,9 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
   else cutover.beginsPhase = 'failback';
   const groupOf = (stepId: string) => (c: { resultOf<T>(id: string): T | undefined }) => c.resultOf<FenceResult>(stepId)?.parameterGroup || undefined;
   return [
+    // 0. Nothing moves unless a failover left the writer in the recovery region: run on a healthy deployment, the
+    //    steps below would retire production's writer as "stale".
+    confirmFailedOverStep({ aws, id: 'confirm-failed-over', recoveryIdentifier: recoveryId, primaryIdentifier: primaryId, ...(options.after ? { dependsOn: [options.after] } : {}) }),
     begin,
     // 1. The stale former writer must not take writes: after an ungraceful failover it is a standalone writer
     //    again the moment its region returns (clients there still reach it), so this is the first call the

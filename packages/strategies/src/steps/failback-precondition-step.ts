@@ -1,0 +1,55 @@
+/**
+ * A failback undoes a failover: it retires the database in the primary region as stale and rebuilds it from the
+ * recovery region's writer. Run when no failover happened (a mistaken command, a CI retry, a second failback), the
+ * "stale" database it retires is production's writer. So a failback's first step reads the recovery region and goes
+ * no further unless the writer a failover leaves there exists and is no longer a read replica.
+ */
+import { type ActionStep, StepFailure } from '@firedrill/core';
+import { describeDbInstance } from '../aws/rds-instances.js';
+import type { AwsEnvironment } from '../aws-environment.js';
+import { previewCall } from './aws-step-options.js';
+
+/** Options of {@link confirmFailedOverStep}. */
+export interface ConfirmFailedOverOptions {
+  id: string;
+  aws: AwsEnvironment;
+  /** The database the failover left writing in the recovery region (a promoted replica, or a restore). */
+  recoveryIdentifier: string;
+  /** The primary-region database the failback would replace, for the message. */
+  primaryIdentifier: string;
+  dependsOn?: readonly string[];
+}
+
+/**
+ * Fails, before any change, unless `recoveryIdentifier` exists in the recovery region as a standalone database —
+ * what a failover leaves behind. A missing database or a read replica means the writer is still (or again) in the
+ * primary region: the failback stops with `NotFailedOver` and nothing changed.
+ *
+ * @example
+ * confirmFailedOverStep({ id: 'confirm-failed-over', aws, recoveryIdentifier: 'tracking-db-replica', primaryIdentifier: 'tracking-db' })
+ */
+export function confirmFailedOverStep(options: ConfirmFailedOverOptions): ActionStep<{ changed: false; note: string }> {
+  const { aws, recoveryIdentifier, primaryIdentifier } = options;
+  const region = aws.region('recovery');
+  const primaryRegion = aws.region('primary');
+  const refuse = (why: string) => new StepFailure(
+    `NotFailedOver: ${why}, so the writer is still ${primaryIdentifier} in ${primaryRegion}: no failover happened, or a failback already completed. ` +
+      `A failback now would retire ${primaryIdentifier} as stale; nothing was changed. Run \`firedrill check\` to see the topology; fail back only after a failover.`,
+    { code: 'NotFailedOver', retryable: false },
+  );
+  return {
+    id: options.id,
+    kind: 'action',
+    title: `Confirm a failover left the writer in ${region}: ${recoveryIdentifier} is a standalone database`,
+    why: `A failback retires ${primaryIdentifier} in ${primaryRegion} as stale: that is only safe when the recovery region took over the writes.`,
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    preview: () => [previewCall('rds', region, 'DescribeDBInstances', { DBInstanceIdentifier: recoveryIdentifier })],
+    verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${recoveryIdentifier} --query 'DBInstances[0].[DBInstanceStatus,ReadReplicaSourceDBInstanceIdentifier]'`,
+    act: async (ctx) => {
+      const db = await describeDbInstance({ rds: aws.clients('recovery').rds, identifier: recoveryIdentifier, signal: ctx.signal });
+      if (db === undefined) throw refuse(`there is no DB instance ${recoveryIdentifier} in ${region}`);
+      if (db.readReplicaSource !== undefined) throw refuse(`${recoveryIdentifier} in ${region} is a read replica of ${db.readReplicaSource}`);
+      return { changed: false, note: `${recoveryIdentifier} in ${region} is a standalone database (${db.status}): the failover's writer` };
+    },
+  };
+}
