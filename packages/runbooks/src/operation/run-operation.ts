@@ -6,6 +6,7 @@ import { LiveTree, type TreeTerminal } from '../progress/live-tree.js';
 import { progressLine } from '../progress/progress-lines.js';
 import { type OperationChoice, operationSteps } from './operation-steps.js';
 import type { TargetSession } from './target-session.js';
+import { laterPhases, phaseMissed, phaseVerdict } from '../render/phase-verdicts.js';
 import { rpoFigure } from '../render/rpo-text.js';
 
 /** How a run is shown and driven from the command line. */
@@ -18,12 +19,12 @@ export interface RunDisplay {
 }
 
 /**
- * The exit code of a finished run: 0 only when it succeeded and met every objective it had — including the data a
- * live drill's failback lost, when that was measured (or rests on a freeze nobody could check).
+ * The exit code of a finished run: 0 only when it succeeded and met every objective it had — including a live
+ * drill's failback phase: how long users waited, and the data it lost when that was measured (or rests on a freeze
+ * nobody could check).
  */
 export function exitCodeOf(report: RunReport): number {
-  const laterPhasesKeptData = (report.phases ?? []).slice(1).every((p) => !p.rpo || (p.rpo.seconds === null && p.rpo.verified !== false) || p.rpo.met !== false);
-  return report.status === 'succeeded' && report.rto.met !== false && report.rpo.met !== false && laterPhasesKeptData ? EXIT.ok : EXIT.failed;
+  return report.status === 'succeeded' && report.rto.met !== false && report.rpo.met !== false && !laterPhases(report).some(phaseMissed) ? EXIT.ok : EXIT.failed;
 }
 
 /** Shows a run's progress until it completes: the live step tree, or progress lines. */
@@ -55,9 +56,11 @@ export function summary(report: RunReport, reportPath: string): string {
   for (const o of report.observations ?? []) {
     lines.push(`  ${o.name}: reached ${o.secondsAfterDisaster === null ? 'at ' + o.reachedAt : `${formatDuration(o.secondsAfterDisaster * 1000)} after the disaster`} (${o.target})`);
   }
+  // Each phase judged on its own: "met" after a failback's RPO must not read as its RTO's verdict too.
   for (const phase of report.phases ?? []) {
+    const rtoPart = phase.rto.seconds === null ? 'not measured' : `${formatDuration(phase.rto.seconds * 1000)}: ${phaseVerdict(phase.rto)}`;
     const rpoPart = phase.rpo ? ` · RPO ${rpoFigure(phase.rpo)} (${phase.rpo.source})${phase.rpo.seconds === null ? '' : `: ${verdict(phase.rpo.met)}`}` : '';
-    lines.push(`  phase ${phase.name}: RTO ${phase.rto.seconds === null ? 'not measured' : formatDuration(phase.rto.seconds * 1000)}${rpoPart}`);
+    lines.push(`  phase ${phase.name}: RTO ${rtoPart}${rpoPart}`);
   }
   if (report.criticalPath.length > 0) lines.push(`  critical path: ${report.criticalPath.map((e) => `${e.stepId} ${formatDuration(e.seconds * 1000)}`).join(' → ')}`);
   if (report.error) lines.push(`  error: ${report.error.message}`);

@@ -1,5 +1,6 @@
 import { formatDuration, type RunReport } from '@firedrill/core';
-import { rpoFigure, rpoNoteText } from './rpo-text.js';
+import { laterPhases } from './phase-verdicts.js';
+import { type ReportRpo, rpoFigure, rpoNoteText } from './rpo-text.js';
 
 const escape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -14,7 +15,7 @@ function testCase(name: string, className: string, seconds: number | null, failu
 
 /**
  * A run report as JUnit XML for CI dashboards: one test case per step, and one each for the RTO and RPO
- * objectives (failing when missed or not measured).
+ * objectives (failing when missed or not verified) — of the run, and of each later phase (`objective.failback.rto`).
  */
 export function reportToJUnit(report: RunReport): string {
   const suite = `${report.plan}.${report.operation}`;
@@ -28,13 +29,17 @@ export function reportToJUnit(report: RunReport): string {
     ),
   );
   const objective = (s: number | null): string => (s === null ? 'no objective' : `objective ${formatDuration(s * 1000)}`);
-  const rtoFigure = report.rto.seconds === null ? 'not measured' : formatDuration(report.rto.seconds * 1000);
-  for (const [name, o, figure] of [['rto', report.rto, rtoFigure], ['rpo', report.rpo, rpoFigure(report.rpo)]] as const) {
-    const detail = `${name.toUpperCase()} ${figure} (${o.source}) against ${objective(o.objectiveSeconds)}`;
-    // An unverified RPO fails whatever the objective: CI must not read "no loss" into a figure nobody could check.
-    const unverified = name === 'rpo' && report.rpo.verified === false ? rpoNoteText(report.rpo)! : undefined;
-    const failure = unverified !== undefined ? { message: unverified, body: `${detail}\n${unverified}` } : o.met === false ? { message: `${detail}: missed`, body: detail } : undefined;
-    cases.push(testCase(`objective.${name}`, `${suite}.objectives`, o.seconds, failure, o.met === null ? (o.note === undefined ? 'no objective set' : `not judged: ${o.note}`) : undefined));
+  // The run's objectives (the first phase's), then each later phase's (a live drill's failback: objective.failback.rto).
+  const judged: [string, RunReport['rto'], ReportRpo][] = [['', report.rto, report.rpo], ...laterPhases(report).map((p): [string, RunReport['rto'], ReportRpo] => [`${p.name}.`, p.rto, p.rpo])];
+  for (const [phase, rto, rpo] of judged) {
+    const rtoFigure = rto.seconds === null ? 'not measured' : formatDuration(rto.seconds * 1000);
+    for (const [name, o, figure] of [['rto', rto, rtoFigure], ['rpo', rpo, rpoFigure(rpo)]] as const) {
+      const detail = `${phase ? `${phase.slice(0, -1)} phase ` : ''}${name.toUpperCase()} ${figure} (${o.source}) against ${objective(o.objectiveSeconds)}`;
+      // An unverified RPO fails whatever the objective: CI must not read "no loss" into a figure nobody could check.
+      const unverified = name === 'rpo' && rpo.verified === false ? rpoNoteText(rpo)! : undefined;
+      const failure = unverified !== undefined ? { message: unverified, body: `${detail}\n${unverified}` } : o.met === false ? { message: `${detail}: missed`, body: detail } : undefined;
+      cases.push(testCase(`objective.${phase}${name}`, `${suite}.objectives`, o.seconds, failure, o.met === null ? (o.note === undefined ? 'no objective set' : `not judged: ${o.note}`) : undefined));
+    }
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;

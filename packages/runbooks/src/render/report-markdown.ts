@@ -27,9 +27,12 @@ export function reportToMarkdown(report: RunReport): string {
     ),
   ];
   if (report.phases) {
-    lines.push('', '## Phases', '', '| phase | started | restored | RTO | RPO |', '| --- | --- | --- | --- | --- |');
+    lines.push('', '## Phases', '', '| phase | started | restored | RTO | verdict | RPO | verdict |', '| --- | --- | --- | --- | --- | --- | --- |');
     // Reports written before phases carried an RPO have none.
-    for (const p of report.phases) lines.push(`| ${p.name} | ${p.startedAt} | ${p.restoredAt ?? '—'} | ${seconds(p.rto.seconds)} | ${p.rpo ? `${rpoFigure(p.rpo)} (${p.rpo.source})` : '—'} |`);
+    for (const p of report.phases) {
+      const rpo = p.rpo ? `| ${rpoFigure(p.rpo)} (${p.rpo.source}) | ${p.rpo.verified === false ? '❌ not verified' : p.rpo.seconds === null ? '—' : verdict(p.rpo.met)} |` : '| — | — |';
+      lines.push(`| ${p.name} | ${p.startedAt} | ${p.restoredAt ?? '—'} | ${seconds(p.rto.seconds)} | ${p.rto.seconds === null ? '—' : p.rto.note !== undefined && p.rto.met === null ? 'not judged' : verdict(p.rto.met)} ${rpo}`);
+    }
   }
   if (report.criticalPath.length > 0) {
     lines.push('', '## Critical path', '', report.criticalPath.map((e) => `\`${e.stepId}\` ${formatDuration(e.seconds * 1000)}`).join(' → '));

@@ -2,6 +2,7 @@ import { buildReport, formatDuration, loadPlanFile, readJournalFile, type RunRep
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
+import { laterPhases } from '../../render/phase-verdicts.js';
 import { rpoFigure, rpoNoteText } from '../../render/rpo-text.js';
 
 const cell = (seconds: number | null, met: boolean | null): string =>
@@ -18,7 +19,7 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   }
   if (options['json']) {
     // rpo as the report has it: an unverified one keeps `verified: false` and its `note`.
-    io.stdout.write(`${JSON.stringify(reports.map(({ runId, operation, drill, status, startedAt, rto, rpo }) => ({ runId, operation, drill, status, startedAt, rto, rpo })), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(reports.map(({ runId, operation, drill, status, startedAt, rto, rpo, phases }) => ({ runId, operation, drill, status, startedAt, rto, rpo, ...(phases ? { phases: phases.map(({ name, rto, rpo }) => ({ name, rto, rpo })) } : {}) })), null, 2)}\n`);
     return EXIT.ok;
   }
   if (reports.length === 0) {
@@ -30,6 +31,11 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
     const rpo = r.rpo.verified === false ? `${rpoFigure(r.rpo)} ✗` : cell(r.rpo.seconds, r.rpo.met);
     io.stdout.write(`${r.startedAt}  ${r.runId}  ${`${r.operation}${r.drill ? `/${r.drill}` : ''}`.padEnd(14)} ${r.status.padEnd(11)} RTO ${cell(r.rto.seconds, r.rto.met).padEnd(10)} RPO ${rpo}\n`);
     if (r.rpo.verified === false) io.stdout.write(`    ${rpoNoteText(r.rpo)}\n`);
+    // A live drill's failback is judged on its own: a miss there is a miss of the drill.
+    for (const p of laterPhases(r)) {
+      const phaseRpo = p.rpo.verified === false ? `${rpoFigure(p.rpo)} ✗` : cell(p.rpo.seconds, p.rpo.met);
+      io.stdout.write(`    ${p.name}: RTO ${cell(p.rto.seconds, p.rto.met)}  RPO ${phaseRpo}\n`);
+    }
   }
   const measured = reports.filter((r) => r.rto.seconds !== null);
   if (measured.length >= 2) {
