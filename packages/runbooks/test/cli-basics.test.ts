@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,16 @@ describe('firedrill command line', () => {
     expect(junit.out()).toMatch(/<failure message="RTO 1m30s \(step\) against objective 1m: missed"/);
     const bad = bufferIo(dir);
     expect(await runCli(['report', report.runId, '--format', 'pdf'], bad)).toBe(2);
+    // --out: relative to the working directory, its folder created; a path that cannot be written is a usage error.
+    const saved = bufferIo(dir);
+    expect(await runCli(['report', report.runId, '--format', 'md', '--out', 'reports/drill.md'], saved)).toBe(0);
+    expect(saved.out()).toBe(`${join('reports', 'drill.md')}\n`);
+    expect(readFileSync(join(dir, 'reports', 'drill.md'), 'utf8')).toBe(md.out());
+    for (const [out, why] of [['reports/drill.md/x.md', 'part of the path is a file, not a folder'], ['reports', 'it is a folder: name a file in it']] as const) {
+      const unwritable = bufferIo(dir);
+      expect(await runCli(['report', report.runId, '--out', out], unwritable), out).toBe(2);
+      expect(unwritable.err()).toBe(`firedrill report: --out ${out}: cannot write ${join(dir, out)} (${why}); give a file path in a folder you can write to, or leave --out off to print to standard output.\n`);
+    }
     const history = bufferIo(dir);
     expect(await runCli(['history', join(examples, 'tabletop-drill.yaml')], history)).toBe(0);
     expect(history.out()).toContain(report.runId);

@@ -1,9 +1,9 @@
 import { realClock } from '@firedrill/core';
 import { AwsEnvironment } from '@firedrill/strategies';
-import { writeFileSync } from 'node:fs';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath } from '../plan-path.js';
+import { writeOutFile } from '../out-file.js';
 import { operationChoice } from '../../operation/operation-options.js';
 import { operationSteps } from '../../operation/operation-steps.js';
 import { runbookToMarkdown } from '../../render/runbook-markdown.js';
@@ -15,9 +15,7 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   const choice = operationChoice('render', options);
   const { steps } = operationSteps(source, choice, new AwsEnvironment({ plan: source.plan, clock: realClock }), 'paper-runbook');
   const markdown = runbookToMarkdown(source.plan, choice, steps);
-  if (typeof options['out'] === 'string') {
-    writeFileSync(options['out'], markdown);
-    io.stdout.write(`wrote ${options['out']}\n`);
-  } else io.stdout.write(markdown);
+  if (typeof options['out'] === 'string') io.stdout.write(`wrote ${writeOutFile(io, 'render', options['out'], markdown)}\n`);
+  else io.stdout.write(markdown);
   return EXIT.ok;
 };

@@ -1,12 +1,12 @@
 import { buildReport, readJournalFile, type RunReport } from '@firedrill/core';
-import { existsSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { reportToHtml } from '../../render/report-html.js';
 import { reportToJUnit } from '../../render/report-junit.js';
 import { reportToMarkdown } from '../../render/report-markdown.js';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { runStore } from '../plan-path.js';
+import { writeOutFile } from '../out-file.js';
 
 type RunStore = ReturnType<typeof runStore>;
 import { UsageError } from '../usage-error.js';
@@ -33,11 +33,8 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
     : format === 'md' ? reportToMarkdown(report)
     : format === 'html' ? reportToHtml(report, planHistory(store, report.plan, runId))
     : reportToJUnit(report);
-  if (options['out'] !== undefined) {
-    const out = resolve(io.cwd, String(options['out']));
-    writeFileSync(out, text);
-    io.stdout.write(`${relative(io.cwd, out) || out}\n`);
-  } else io.stdout.write(text);
+  if (options['out'] !== undefined) io.stdout.write(`${writeOutFile(io, 'report', String(options['out']), text)}\n`);
+  else io.stdout.write(text);
   return EXIT.ok;
 };
 
