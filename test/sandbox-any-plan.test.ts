@@ -2,7 +2,7 @@
  * `--target sandbox` runs any plan: the sandbox is provisioned from the plan's own resources (names unlike any
  * ready-made scenario), and what it cannot build is refused before anything runs.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -183,6 +183,39 @@ describe('a plan with its own names runs on the sandbox provisioned from it', ()
     expect(members.some((m) => m.isWriter.at(-1)?.value === true)).toBe(true);
     expect(sandbox.truth.dnsTarget('pay.example.org').regions.sort()).toEqual(['ap-northeast-1', 'ap-southeast-2']);
     expect(sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});
+
+describe('an in-region plan gets the Availability Zones it describes', () => {
+  const examples = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples');
+  const copy = (example: string, edit: (yaml: string) => string = (y) => y): { dir: string; file: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-any-plan-'));
+    const file = join(dir, example);
+    writeFileSync(file, edit(readFileSync(join(examples, example), 'utf8')));
+    return { dir, file };
+  };
+
+  it('an Aurora cluster "with a writer and a reader in two AZs" is built so: check is ready without a warning', { timeout: 60_000 }, async () => {
+    const { dir, file } = copy('aurora-mysql-in-region.yaml');
+    const check = bufferIo(dir);
+    expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
+    expect(check.out()).toMatch(/READY — \d+ pass, 0 warn, 0 fail/);
+    expect(check.out()).toContain('ledger-cluster-2 in us-east-1b, another AZ than the writer\'s us-east-1a');
+  });
+
+  it('a Multi-AZ instance lives in its preferredZone: a live drill moves it out and its failback brings it home', { timeout: 60_000 }, async () => {
+    const { dir, file } = copy('postgres-multi-az.yaml', (y) => y.replace('preferredZone: us-east-1a', 'preferredZone: us-east-1b'));
+    const check = bufferIo(dir);
+    expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
+    expect(check.out()).toMatch(/READY — \d+ pass, 0 warn, 0 fail/);
+    const drill = bufferIo(dir);
+    expect(await runCli(['drill', file, '--live', '--target', 'sandbox', '--json'], drill), drill.out()).toBe(0);
+    const report = JSON.parse(drill.out()) as Report;
+    // Both moves happened and cost users something: the failback is not a no-op measured as 0.
+    expect(report.phases.map((p) => p.rto.seconds > 30)).toEqual([true, true]);
+    const sandbox = Sandbox.load(join(dir, '.firedrill', 'sandbox', 'orders.in-region.json'), { clock: new VirtualClock({ start: 4_000_000_000_000 }) });
+    // Home again, in the AZ the plan names (the sandbox's record, as DescribeDBInstances reports it).
+    expect(sandbox.world.rds['us-east-1']!.instances['orders-db']!).toMatchObject({ multiAz: true, availabilityZone: 'us-east-1b' });
   });
 });
 

@@ -7,7 +7,8 @@ import { clusterNode, instantContext, provision } from './provision.js';
 
 /**
  * An available Aurora cluster (PostgreSQL unless `engine` says otherwise) with `instances` instances named
- * `<id>-1`, `<id>-2`, … — or the instances named — the first is the writer.
+ * `<id>-1`, `<id>-2`, … — or the instances named — the first is the writer; they go to the region's AZs a, b, c in
+ * turn.
  */
 export async function provisionAuroraCluster(
   sandbox: Sandbox,
@@ -21,9 +22,11 @@ export async function provisionAuroraCluster(
     DBClusterIdentifier: id, Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version, MasterUsername: 'app', BackupRetentionPeriod: options.retentionDays ?? 7,
   });
   const members = typeof instances === 'number' ? Array.from({ length: instances }, (_, i) => `${id}-${i + 1}`) : instances;
-  for (const member of members) {
+  // One member per Availability Zone in turn, as a cluster built for high availability is: a reader in the writer's
+  // AZ would not survive the loss of that AZ, and a failover to it stays there.
+  for (const [i, member] of members.entries()) {
     await provision(sandbox, 'rds', region, 'CreateDBInstance', {
-      DBInstanceIdentifier: member, DBClusterIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine,
+      DBInstanceIdentifier: member, DBClusterIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine, AvailabilityZone: `${region}${'abc'[i % 3]}`,
     });
   }
   return { region, identifier: id, arn: out.DBCluster.DBClusterArn };

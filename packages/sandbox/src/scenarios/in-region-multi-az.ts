@@ -11,8 +11,8 @@ export function isInstanceEngine(engine: string | undefined): engine is RdsInsta
 }
 
 /**
- * In-region HA without Aurora: a PostgreSQL (or MySQL, MariaDB) Multi-AZ instance in `<region>a`, its standby in
- * `<region>b`, and an ASG 2/2/4, all in the primary region. RebootDBInstance with ForceFailover moves the instance
+ * In-region HA without Aurora: a PostgreSQL (or MySQL, MariaDB) Multi-AZ instance in `<region>a` (or the layout's
+ * `availabilityZone`: a plan's `preferredZone`), its standby in another AZ, and an ASG 2/2/4, all in the primary region. RebootDBInstance with ForceFailover moves the instance
  * to the standby's AZ in 60–120 s; the endpoint refuses connections meanwhile and no acknowledged write is lost.
  *
  * @example
@@ -25,6 +25,7 @@ export async function buildInRegionMultiAzScenario(options: ScenarioOptions): Pr
   const db = await provisionDatabase(sandbox, primary, d.primary ?? `${app}-db`, d.createdAt, {
     engine: isInstanceEngine(d.engine) ? d.engine : 'postgres',
     ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
+    ...(d.availabilityZone ? { availabilityZone: d.availabilityZone } : {}),
   });
   const c = layout.compute ?? {};
   const compute = await provisionCompute(sandbox, primary, {

@@ -88,6 +88,8 @@ export interface ScenarioLayout {
     snapshotSchedule?: { cron: string; retentionDays?: number; coveredUntil: number };
     /** When the primary database was created. */
     createdAt?: number;
+    /** The primary instance's Availability Zone (an in-region Multi-AZ instance's home). @default `<region>a` */
+    availabilityZone?: string;
   };
   compute?: {
     primary?: GroupLayout;

@@ -92,10 +92,11 @@ export async function provisionDatabase(
   region: string,
   id: string,
   at?: number,
-  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number } = {},
+  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string } = {},
 ): Promise<{ region: string; identifier: string; arn: string }> {
   const engine = options.engine ?? 'postgres';
   const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
+    ...(options.availabilityZone ? { AvailabilityZone: options.availabilityZone } : {}),
     DBInstanceIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version,
     MasterUsername: 'app', AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: options.retentionDays ?? 7, DBName: 'app', Port: ENGINE_DEFAULTS[engine].port,
     // In the application's network, not RDS's default VPC.

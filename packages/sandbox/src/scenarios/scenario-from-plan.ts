@@ -187,7 +187,7 @@ export function scenarioOptionsFromPlan(plan: Plan, options: PlanScenarioOptions
 export function layoutFromPlan(plan: Plan, now: number): ScenarioLayout {
   const strategy = plan.strategy.name;
   const layout: ScenarioLayout = { buckets: rolesOf(plan, 's3-bucket').map(([, b]): BucketLayout => ({ primary: b.primary.bucket, recovery: b.recovery.bucket, replication: b.replication })) };
-  const parameters = plan.strategy.parameters as { parameterGroups?: { primary?: string; recovery?: string }; preferredWriter?: unknown; restore?: string[] };
+  const parameters = plan.strategy.parameters as { parameterGroups?: { primary?: string; recovery?: string }; preferredWriter?: unknown; preferredZone?: unknown; restore?: string[] };
   const backups = rolesOf(plan, 'backups').flatMap(([, b]) => b.snapshots);
   const [dbRole, db] = rolesOf(plan, 'rds-instance')[0] ?? [];
   if (db !== undefined) {
@@ -199,6 +199,8 @@ export function layoutFromPlan(plan: Plan, now: number): ScenarioLayout {
       ...(db.recovery.instanceClass ? { instanceClass: db.recovery.instanceClass } : {}),
       ...(db.backup ? { retentionDays: db.backup.retentionDays } : {}),
       ...(parameters.parameterGroups ? { parameterGroups: parameters.parameterGroups } : {}),
+      // An in-region Multi-AZ instance lives in its home AZ, where a failback returns it.
+      ...(strategy === 'in-region' && typeof parameters.preferredZone === 'string' ? { availabilityZone: parameters.preferredZone } : {}),
       ...(strategy === 'backup-restore' && schedule
         ? {
             snapshotTimes: cronFirings(schedule.schedule, now - schedule.retentionDays * DAY, now - COPY_MARGIN),
