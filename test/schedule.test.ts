@@ -41,6 +41,26 @@ describe('firedrill schedule', () => {
     expect(readdirSync(join(dir, 'reports'))).toHaveLength(1);
   });
 
+  it('a scheduled check writes its findings as firedrill.check/v1, says it is no run, and `report` points at them', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writePlan(dir, 'tracking.yaml', { cron: '0 3 * * MON', operation: 'check' });
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'tracking.yaml', '--once', '--target', 'sandbox'], io), io.out() + io.err()).toBe(0);
+    const line = /^tracking-app: checked readiness \(slot 2026-03-02T03:00:00Z\): READY — findings (\S+)\n$/.exec(io.out());
+    expect(line, io.out()).not.toBeNull();
+    const findings = JSON.parse(readFileSync(line![1]!, 'utf8')) as { schema: string; checkId: string; plan: string; ready: boolean; slotAt: string; findings: unknown[] };
+    expect(findings).toMatchObject({ schema: 'firedrill.check/v1', plan: 'tracking-app', ready: true, slotAt: '2026-03-02T03:00:00Z', checkedAt: '2026-03-02T03:00:30Z', target: 'sandbox' });
+    expect(findings.findings.length).toBeGreaterThan(5);
+    // The same shape as `check --json`, but for the schedule's fields.
+    const json = bufferIo(dir);
+    expect(await runCli(['check', 'tracking.yaml', '--target', 'sandbox', '--json'], json)).toBe(0);
+    expect(Object.keys(JSON.parse(json.out()) as object)).toEqual(['schema', 'plan', 'ready', 'findings']);
+    // A check is no run: `report` says where its findings are instead of "no run".
+    const report = bufferIo(dir);
+    expect(await runCli(['report', findings.checkId], report)).toBe(2);
+    expect(report.err()).toContain(`"${findings.checkId}" is a scheduled readiness check, not a run: its findings are in ${line![1]}`);
+  });
+
   it('skips a slot in a blocked window with its reason, and does not run it later', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
     writePlan(dir, 'frozen.yaml', { cron: '0 3 * * MON', blockedWindows: [{ from: '2026-03-01T00:00:00Z', to: '2026-03-03T00:00:00Z', reason: 'quarter-end freeze' }] }, 'frozen-app');

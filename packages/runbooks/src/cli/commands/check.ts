@@ -5,6 +5,7 @@ import { planPath, runStore } from '../plan-path.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
 import { registerBuiltins } from '../../operation/register-builtins.js';
 import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
+import { checkResult } from '../../render/check-result.js';
 
 const MARK = { pass: '✔', warn: '!', fail: '✖' } as const;
 
@@ -18,7 +19,7 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   const failed = findings.filter((f) => f.status === 'fail').length;
   const warned = findings.filter((f) => f.status === 'warn').length;
   if (options['json']) {
-    io.stdout.write(`${JSON.stringify({ plan: source.plan.metadata.name, ready: failed === 0, findings }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(checkResult(source.plan.metadata.name, findings), null, 2)}\n`);
   } else {
     for (const f of findings) {
       io.stdout.write(`${MARK[f.status]} ${f.check.padEnd(28)} ${f.resource} (${f.region}): ${f.message}${f.action && f.status !== 'pass' ? `\n    → ${f.action}` : ''}\n`);

@@ -1,5 +1,6 @@
 import { buildReport, readJournalFile, type RunReport } from '@firedrill/core';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { reportToHtml } from '../../render/report-html.js';
 import { reportToJUnit } from '../../render/report-junit.js';
 import { reportToMarkdown } from '../../render/report-markdown.js';
@@ -24,6 +25,11 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
   const runId = positionals[0]!;
   const journal = store.journalPath(runId);
   if (!existsSync(journal)) {
+    // A scheduled check records its findings under an id of its own in the reports folder: it is no run.
+    const findings = join(store.dir, 'reports', `${runId}.json`);
+    if (existsSync(findings)) {
+      throw new UsageError(`firedrill report: "${runId}" is a scheduled readiness check, not a run: its findings are in ${findings} (JSON, schema firedrill.check/v1); a check has no journal to build a report from.`);
+    }
     const known = store.listRuns().slice(-5);
     throw new UsageError(`firedrill report: no run "${runId}" in ${store.dir}${known.length ? `; recent runs: ${known.join(', ')}` : ''}. Use --state-dir if the runs live elsewhere.`);
   }

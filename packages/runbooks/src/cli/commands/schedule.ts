@@ -6,6 +6,7 @@ import { type CliIo, EXIT } from '../cli-io.js';
 import type { CommandOptions, CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
 import { UsageError } from '../usage-error.js';
+import { checkResult } from '../../render/check-result.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
 import { registerBuiltins } from '../../operation/register-builtins.js';
 import { runOperation } from '../../operation/run-operation.js';
@@ -55,20 +56,20 @@ function reportsDir(io: CliIo, options: CommandOptions, store: FileRunStore): st
 }
 
 /** Runs one due plan's scheduled operation; resolves with the run id and exit code. */
-async function runScheduled(p: ScheduledPlan, store: FileRunStore, reports: string, now: number, io: CliIo): Promise<{ runId: string; code: number; report: string }> {
+async function runScheduled(p: ScheduledPlan, store: FileRunStore, reports: string, now: number, slot: number, io: CliIo): Promise<{ runId: string; code: number; report: string }> {
   const { source, schedule, target } = p;
   const name = source.plan.metadata.name;
   mkdirSync(reports, { recursive: true });
   const session = await openSession(target, source, store.dir);
   if (schedule.operation === 'check') {
     registerBuiltins();
-    const runId = newRunId(name, { ...realClock, now: () => now });
+    const checkId = newRunId(`${name}-check`, { ...realClock, now: () => now });
     try {
       const findings = await getStrategy(source.plan.strategy.name, source.file).check({ plan: source.plan, aws: session.aws });
-      const ready = findings.every((f) => f.status !== 'fail');
-      const report = join(reports, `${runId}.json`);
-      writeFileSync(report, `${JSON.stringify({ runId, plan: name, operation: 'check', target, slotAt: iso(now), ready, findings }, null, 2)}\n`);
-      return { runId, code: ready ? EXIT.ok : EXIT.failed, report };
+      const result = checkResult(name, findings, { checkId, target, slotAt: iso(slot), checkedAt: iso(now) });
+      const report = join(reports, `${checkId}.json`);
+      writeFileSync(report, `${JSON.stringify(result, null, 2)}\n`);
+      return { runId: checkId, code: result.ready ? EXIT.ok : EXIT.failed, report };
     } finally {
       session.close();
     }
@@ -101,10 +102,13 @@ async function round(plans: ScheduledPlan[], store: FileRunStore, reports: strin
       io.stdout.write(`${name}: skipped: running (${decision.message})\n`);
     } else {
       try {
-        const { runId, code, report } = await runScheduled(p, store, reports, now, io);
+        const { runId, code, report } = await runScheduled(p, store, reports, now, decision.slot, io);
         if (code === EXIT.interrupted) return EXIT.interrupted;
         writeMarker(store.dir, name, { slot: iso(decision.slot), outcome: 'ran', runId, exitCode: code, handledAt: iso(now) });
-        io.stdout.write(`${name}: ran ${p.schedule.operation === 'check' ? 'check' : `${p.schedule.drill} drill`} ${runId} (slot ${iso(decision.slot)}): ${code === EXIT.ok ? 'ok' : 'FAILED'} — report ${report}\n`);
+        // A check is no run (no journal for `report` or `history`): its line says so and names the findings' file.
+        io.stdout.write(p.schedule.operation === 'check'
+          ? `${name}: checked readiness (slot ${iso(decision.slot)}): ${code === EXIT.ok ? 'READY' : 'NOT READY'} — findings ${report}\n`
+          : `${name}: ran ${p.schedule.drill} drill ${runId} (slot ${iso(decision.slot)}): ${code === EXIT.ok ? 'ok' : 'FAILED'} — report ${report}\n`);
         if (code !== EXIT.ok) exit = EXIT.failed;
       } catch (error) {
         if (error instanceof RunLockedError) {
