@@ -61,8 +61,8 @@ describe('the live step tree on a terminal', () => {
     expect(tree).toMatch(/── failover · service restored after 5m42s · RPO 3s ─+\n/);
     expect(tree).toMatch(/── failback · service restored after \d[^\n]* · RPO \d/);
     const rows = tree.split('\n').filter((l) => /^ +[·⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏?✔✖↷↶▶] /.test(l));
-    expect(rows).toHaveLength(36);
-    expect(rows.filter((r) => /^ +✔ /.test(r)).length).toBe(34);
+    expect(rows).toHaveLength(37);
+    expect(rows.filter((r) => /^ +✔ /.test(r)).length).toBe(35);
     expect(rows.filter((r) => /^ +↷ .*skipped/.test(r)).length).toBe(2);
     expect(rows.find((r) => r.includes('Wait until tracking-db-replica in us-west-2 (recovery) is a'))).toMatch(/⏱ critical path +5m12s$/);
     expect(tree).not.toContain('holding RTO');
