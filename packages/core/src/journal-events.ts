@@ -107,7 +107,11 @@ export type JournalEventBody =
       ok: boolean;
       error?: string;
     }
-  | { type: 'heartbeat.stopped'; reason: string }
+  /**
+   * Heartbeats stop (`verifying`, a promotion). A `reason` starting "RPO not measured:" says why a phase's RPO has
+   * no figure; `phase` names a later phase (absent: the first, the run's own).
+   */
+  | { type: 'heartbeat.stopped'; reason: string; phase?: string }
   /** Heartbeats start again for a later phase (a live drill's failback writes to the store it will move). */
   | { type: 'heartbeat.started'; phase: string }
   | {

@@ -115,10 +115,10 @@ function rtoResult<S extends string>(seconds: number | null, source: S, meta: Ru
 }
 
 /** A measured RPO (or none) against the plan's objective, as the report gives it. */
-function rpoResult(measured: RpoState | undefined, meta: RunState['meta']): ReportRpo {
+function rpoResult(measured: RpoState | undefined, meta: RunState['meta'], notMeasured?: string): ReportRpo {
   // An unverified figure is not reported as one: 0 s resting on a freeze nobody checked would claim no loss.
   const seconds = measured && measured.unverified === undefined ? measured.seconds : null;
-  const note = measured?.unverified ?? (typeof measured?.detail?.['note'] === 'string' ? measured.detail['note'] : undefined);
+  const note = measured === undefined ? notMeasured : measured.unverified ?? (typeof measured.detail?.['note'] === 'string' ? measured.detail['note'] : undefined);
   return {
     ...objective(seconds, measured?.source ?? 'none', meta.objectives.rpoMs),
     ...(measured?.source === 'heartbeat' && meta.probes.heartbeat ? { precisionSeconds: meta.probes.heartbeat.interval / 1000 } : {}),
@@ -147,7 +147,7 @@ export function reportFromState(state: RunState): RunReport {
     restoredAt: iso(state.restoredAt),
     endedAt: iso(state.endedAt),
     rto: rtoResult(rto.seconds, rto.source, meta),
-    rpo: rpoResult(state.rpo, meta),
+    rpo: rpoResult(state.rpo, meta, state.phases[0]?.rpoNotMeasured),
     criticalPath: criticalPath(state),
     ...(state.phases.length > 1
       ? {
@@ -158,7 +158,7 @@ export function reportFromState(state: RunState): RunReport {
               startedAt: iso(phase.startedAt)!,
               restoredAt: iso(phase.restoredAt),
               rto: rtoResult(measured.seconds, measured.source, meta),
-              rpo: rpoResult(phase === state.phases[0] ? state.rpo : phase.rpo, meta),
+              rpo: rpoResult(phase === state.phases[0] ? state.rpo : phase.rpo, meta, phase.rpoNotMeasured),
               criticalPath: criticalPath(state, phase),
             };
           }),

@@ -15,7 +15,7 @@ import { resolveStepPolicy } from './policy.js';
 import { type DataStoreLocation, drillCopyOf, type Heartbeat, type HeartbeatProbe, type RpoEvidence } from './probes.js';
 import { retryWithPolicy } from './retry.js';
 import { type AcknowledgedHeartbeat, rpoFromHeartbeats } from './rpo-from-heartbeats.js';
-import type { RpoState, RunState } from './run-state.js';
+import { RPO_NOT_MEASURED, type RpoState, type RunState } from './run-state.js';
 import type { StepDefinition } from './step.js';
 
 /** What the recorder needs of the run engine. */
@@ -230,7 +230,16 @@ export class RpoRecorder {
     const w = this.#window(phase);
     if (!probe || !w || w.disasterAt === undefined || this.measured(phase) || this.#isolatedWithCopy) return;
     await this.host.stopHeartbeats('verifying');
-    const newest = await this.#read((signal) => probe.readNewest(signal));
+    let newest: Heartbeat | undefined;
+    try {
+      newest = await this.#read((signal) => probe.readNewest(signal));
+    } catch (error) {
+      // Service is restored by now: a store that cannot be read (a wrong probe password, a network rule) costs the
+      // RPO figure, never the failover — failing here would roll back a recovery that worked.
+      if (this.host.runSignal.aborted) throw error;
+      await this.#fallBackToEvidence(w, `reading the newest heartbeat (${probe.target}) failed: ${(error as Error).message}`);
+      return;
+    }
     const snapshot = this.#restoredSnapshot(w);
     // A later phase counts only the heartbeats written for it (they start once the phase before it was measured).
     const acknowledged = this.#acknowledged(w.first ? -Infinity : this.#heartbeatsStartedFor(w.name), w.endsAt);
@@ -299,7 +308,7 @@ export class RpoRecorder {
       try {
         await this.measureFromHeartbeats(name);
       } catch (error) {
-        await this.host.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${(error as Error).message}` });
+        await this.host.record({ type: 'heartbeat.stopped', reason: `${RPO_NOT_MEASURED}${(error as Error).message}`, ...(w.first ? {} : { phase: w.name }) });
       }
     }
   }
@@ -307,6 +316,6 @@ export class RpoRecorder {
   async #fallBackToEvidence(w: PhaseWindow, why: string): Promise<void> {
     // The newest evidence of the phase, if any step returned one.
     for (const evidence of this.#evidence(w)) return this.#recordEvidence(evidence, w.first ? undefined : w.name, why);
-    await this.host.record({ type: 'heartbeat.stopped', reason: `RPO not measured: ${why}, and no step returned evidence` });
+    await this.host.record({ type: 'heartbeat.stopped', reason: `${RPO_NOT_MEASURED}${why}, and no step returned evidence`, ...(w.first ? {} : { phase: w.name }) });
   }
 }

@@ -57,7 +57,12 @@ export interface PhaseState {
   restoredByStep?: string;
   /** The data this phase lost, when measured (the first phase's is also the run's `rpo`). */
   rpo?: RpoState;
+  /** Why this phase's RPO has no figure, when the run said so (`heartbeat.stopped`, "RPO not measured: …"). */
+  rpoNotMeasured?: string;
 }
+
+/** How a `heartbeat.stopped` reason starts when it says why an RPO has no figure. */
+export const RPO_NOT_MEASURED = 'RPO not measured: ';
 
 /** A measured RPO as journaled (`rpo.measured`). */
 export interface RpoState {
@@ -242,9 +247,12 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
     case 'observation.reached':
       state.observations[event.name] ??= { target: event.target, reachedAt: event.reachedAt, ...(event.detail ? { detail: event.detail } : {}) };
       break;
-    case 'heartbeat.stopped':
+    case 'heartbeat.stopped': {
       state.heartbeats.stopped = true;
+      const phase = event.phase === undefined ? state.phases[0] : state.phases.find((p) => p.name === event.phase);
+      if (phase && event.reason.startsWith(RPO_NOT_MEASURED)) phase.rpoNotMeasured = event.reason;
       break;
+    }
     case 'heartbeat.started':
       state.heartbeats.stopped = false;
       break;

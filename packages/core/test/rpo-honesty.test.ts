@@ -180,3 +180,39 @@ describe('a failback freeze and the RPO', () => {
     expect(report.rpo.note).toMatch(/ana marked it done by hand/);
   });
 });
+
+describe('a heartbeat store that cannot be read once service is back', () => {
+  it('costs the RPO figure, never the failover: the run succeeds, nothing is compensated, the report says why', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T05:00:00Z' });
+    const store = new Store();
+    const undone: string[] = [];
+    const steps: StepDefinition[] = [
+      { id: 'declare', kind: 'action', title: 'Declare the disaster', declaresDisaster: true, act: async () => undefined },
+      {
+        id: 'promote', kind: 'action', title: 'Promote the replica', dependsOn: ['declare'], promotesData: true,
+        act: async (ctx) => clock.sleep(MINUTE, ctx.signal), compensate: async () => void undone.push('promote'),
+      },
+      {
+        id: 'switch-users', kind: 'action', title: 'Point users at the recovery region', dependsOn: ['promote'], restoresService: true,
+        act: async () => undefined, compensate: async () => void undone.push('switch-users'),
+      },
+    ];
+    const heartbeat: HeartbeatProbe = {
+      target: 'postgres://firedrill@tracking-db-replica/app',
+      intervalMs: 1_000,
+      write: async (beat) => store.write(beat),
+      readNewest: async () => { throw new Error('password authentication failed for user "firedrill"'); },
+    };
+    const run = await startRun({
+      subject: { plan: 'tracking', objectives: { rtoMs: 15 * MINUTE, rpoMs: MINUTE } }, operation: 'failover', mode: 'graceful',
+      steps, clock, store: false, probes: { heartbeat }, steadyStateMs: 10_000,
+    });
+    const report = await run.completion;
+    expect(report.status).toBe('succeeded');
+    expect(undone).toEqual([]);
+    expect(report.rto.seconds).toBe(60);
+    // No figure, and the objective counts as missed (exit 1): a CI job must not read "no loss" into it.
+    expect(report.rpo).toMatchObject({ seconds: null, source: 'none', met: false });
+    expect(report.rpo.note).toBe('RPO not measured: reading the newest heartbeat (postgres://firedrill@tracking-db-replica/app) failed: password authentication failed for user "firedrill", and no step returned evidence');
+  });
+});
