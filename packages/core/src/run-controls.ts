@@ -90,6 +90,11 @@ export class RunControls {
     await this.#assertActive();
     const step = this.#step(stepId);
     if (step.status === 'succeeded' || step.status === 'skipped') throw new OperatorError(`step "${stepId}" already ${step.status}; nothing to skip`);
+    // Skipping a gate lets everything behind it go on: the same as approving it, by anyone.
+    const def = this.#engine.step(stepId);
+    if (def.kind === 'approval') {
+      throw new OperatorError(`step "${stepId}" is an approval: it cannot be skipped — ${def.approvers?.length ? `one of its approvers (${def.approvers.join(', ')})` : 'someone'} must approve it, or abort the run`);
+    }
     await this.#engine.record({ type: 'operator.action', action: 'skip', stepId, by, note: reason });
     this.#actor.send({ type: 'SKIP', stepId, by, reason });
   }

@@ -145,4 +145,71 @@ describe('interactive runbook (scripted operator)', () => {
     expect(readJournalFile(store.journalPath(run.runId)).filter((e) => e.type === 'step.failed' && e.stepId === 'promote-replica')).toHaveLength(1);
     expect(run.state().operatorActions.map((a) => a.action)).toContain('retry');
   });
+  it('an approval gate cannot be skipped or marked done: the card does not offer it, and the run refuses it', { timeout: 20_000 }, async () => {
+    const { source, store, session } = await open({ approvals: [{ before: 'promote-replica', approvers: ['lee'], description: 'Is the replica caught up?' }] });
+    const { run, steps } = await startOperation(source, { operation: 'failover', mode: 'ungraceful' }, session, store, { stepThrough: true });
+    const gate = steps.find((s) => s.kind === 'approval')!;
+    let triedSkip = false;
+    const operator = new ScriptedOperator('mallory', [
+      (prompt) => {
+        if (prompt.kind === 'ready' && prompt.step?.id === gate.id) {
+          expect(prompt.choices).not.toContain('skip');
+          expect(prompt.choices).not.toContain('done');
+          if (triedSkip) return { choice: 'quit' };
+          triedSkip = true;
+          return { choice: 'skip', note: 'no time' };
+        }
+        if (prompt.kind === 'ready') return { choice: 'run' };
+        throw new Error(`unexpected prompt ${prompt.kind} for ${prompt.step?.id}`);
+      },
+    ]);
+    expect(await driveRunbook({ run, operator, steps, clock: session.clock })).toBe('left');
+    expect(operator.shown.some((line) => /"skip" is not an answer here/.test(line))).toBe(true);
+    // Through the library, the same refusal, whoever asks.
+    await expect(run.skipStep(gate.id, 'mallory', 'no time')).rejects.toThrow(`step "${gate.id}" is an approval: it cannot be skipped — one of its approvers (lee) must approve it, or abort the run`);
+    expect(run.state().steps[gate.id]?.status).not.toBe('skipped');
+    expect(run.state().steps['promote-replica']?.status).toBe('pending');
+  });
+
+  it('switching to ungraceful from a failed step\'s card asks about that step again (it runs in both modes)', { timeout: 20_000 }, async () => {
+    const { source, store, session, sandbox } = await open();
+    const { run, steps } = await startOperation(source, { operation: 'failover', mode: 'graceful' }, session, store, { stepThrough: true });
+    sandbox.faults.throttle({ service: 'rds', region: 'us-west-2', command: 'PromoteReadReplica', errorRate: 1 });
+    const failedCards: string[][] = [];
+    const operator = new ScriptedOperator('ana', [
+      (prompt) => {
+        if (prompt.kind === 'ready') return { choice: 'run' };
+        if (prompt.kind === 'failed' && prompt.step?.id === 'promote-replica') {
+          failedCards.push([...prompt.choices]);
+          if (prompt.choices.includes('ungraceful')) return { choice: 'ungraceful', note: 'us-east-1 is lost' };
+          sandbox.faults.clear();
+          return { choice: 'retry' };
+        }
+        throw new Error(`unexpected prompt ${prompt.kind} for ${prompt.step?.id}`);
+      },
+    ]);
+    expect(await driveRunbook({ run, operator, steps, clock: session.clock })).toBe('completed');
+    expect(failedCards).toEqual([['retry', 'skip', 'done', 'ungraceful', 'abort', 'quit'], ['retry', 'skip', 'done', 'abort', 'quit']]);
+    const report = await run.completion;
+    expect(report.status, JSON.stringify(report.error)).toBe('succeeded');
+    expect(report.mode).toBe('ungraceful');
+    expect(sandbox.truth.dnsTarget('app.tracking.example.com.').regions).toEqual(['us-west-2']);
+  });
+
+  it('Ctrl-C while steps run and no question is open leaves the run, resumable', { timeout: 20_000 }, async () => {
+    const { source, store, session } = await open();
+    const { run, steps } = await startOperation(source, { operation: 'failover', mode: 'ungraceful' }, session, store, { stepThrough: true });
+    let ctrlC = (): void => {};
+    const interrupted = new Promise<void>((resolve) => (ctrlC = resolve));
+    run.events.on('step.started', (e) => void (e.stepId === 'wait-replica-promoted' && ctrlC()));
+    // A person at the terminal: runs every step, and presses Ctrl-C once the promotion's wait is under way.
+    class Interruptible extends ScriptedOperator {
+      readonly interrupted = interrupted;
+    }
+    const operator = new Interruptible('ana', [(prompt) => (prompt.kind === 'ready' ? { choice: 'run' } : undefined)]);
+    expect(await driveRunbook({ run, operator, steps, clock: session.clock })).toBe('left');
+    const journal = readJournalFile(store.journalPath(run.runId));
+    expect(journal.filter((e) => e.type === 'operator.action').at(-1)).toMatchObject({ action: 'leave', by: 'ana', note: 'interrupted (Ctrl-C) while steps ran' });
+    expect(journal.some((e) => e.type === 'run.completed')).toBe(false);
+  });
 });

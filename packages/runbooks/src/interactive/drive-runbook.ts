@@ -62,6 +62,7 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
   let ended = false;
   let wake: (() => void) | undefined;
   const changed = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  const interrupted: Promise<boolean> = operator.interrupted?.then(() => true) ?? new Promise<boolean>(() => {});
   const poke = (): void => {
     const w = wake;
     wake = undefined;
@@ -129,7 +130,9 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
     for (const stepId of run.readySteps()) {
       const step = byId.get(stepId);
       if (!step) continue;
-      const choices: OperatorChoice[] = ['run', 'skip', 'done', 'pause', ...(ctx.running.length > 0 ? (['wait'] as const) : []), 'abort', 'quit'];
+      // An approval gate is passed only by approving it (its approvers, once it waits): never skipped or marked done.
+      const byHand: OperatorChoice[] = step.kind === 'approval' ? [] : ['skip', 'done'];
+      const choices: OperatorChoice[] = ['run', ...byHand, 'pause', ...(ctx.running.length > 0 ? (['wait'] as const) : []), 'abort', 'quit'];
       candidates.push({ key: `ready:${stepId}:${state.steps[stepId]?.readySince ?? 0}`, prompt: { kind: 'ready', step: viewOf(step, state), choices } });
     }
     for (const c of candidates) {
@@ -161,6 +164,9 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
       case 'ungraceful':
         await run.switchToUngraceful(by, decision.note ?? prompt.reason ?? 'the primary is unreachable');
         evidence = undefined;
+        // Switched from a failed step's card: the switch skips graceful-only steps, but a step both modes run
+        // stays failed and is asked about again (retry it, skip it…) — not answered, or nothing would ask.
+        if (prompt.kind === 'failed') return undefined;
         break;
       case 'wait':
         if (prompt.kind === 'primary-unreachable' && stepId) dismissedEvidence.add(stepId);
@@ -191,7 +197,10 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
     while (!ended) {
       const next = nextPrompt();
       if (!next) {
-        await changed();
+        if (await Promise.race([changed().then(() => false), interrupted])) {
+          await run.leave(operator.name, 'interrupted (Ctrl-C) while steps ran');
+          return 'left';
+        }
         continue;
       }
       const release = operator.thinksInRealTime && options.clock instanceof VirtualClock ? options.clock.hold() : () => {};

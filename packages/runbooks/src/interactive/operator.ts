@@ -87,6 +87,11 @@ export interface RunbookOperator {
   decide(prompt: OperatorPrompt): Promise<OperatorDecision>;
   /** Shows a line (progress, a refused action); never asks. */
   show(line: string): void;
+  /**
+   * Settles when the person asks to stop while no question is open (Ctrl-C as steps run): the runbook then leaves
+   * the run, resumable, as quitting at a question does.
+   */
+  readonly interrupted?: Promise<void>;
   /** Releases the terminal or whatever the operator holds. */
   close(): void;
 }

@@ -54,6 +54,8 @@ export class TerminalOperator implements RunbookOperator {
   readonly #color: boolean;
   readonly #lines: string[] = [];
   #waiting: ((line: string | undefined) => void) | undefined;
+  #interrupt: () => void = () => {};
+  readonly interrupted = new Promise<void>((resolve) => (this.#interrupt = resolve));
   #closed = false;
   #asking = false;
 
@@ -63,8 +65,8 @@ export class TerminalOperator implements RunbookOperator {
     this.#color = options.color;
     this.#rl = createInterface({ input: options.input, output: options.output, terminal: Boolean(options.input.isTTY && options.output.isTTY) });
     this.#rl.on('line', (line) => this.#deliver(line));
-    // Ctrl-C at a question means "stop here for now", not "kill the run mid-call".
-    this.#rl.on('SIGINT', () => this.#deliver(undefined));
+    // Ctrl-C at a question means "stop here for now", not "kill the run mid-call"; between questions, the same.
+    this.#rl.on('SIGINT', () => (this.#waiting ? this.#deliver(undefined) : this.#interrupt()));
     this.#rl.on('close', () => {
       this.#closed = true;
       this.#deliver(undefined);
