@@ -142,11 +142,18 @@ export async function startOperation(
       end();
     });
   }
-  // The simulated world is kept after every step, so a crashed command resumes on the world it left.
+  keepWorldAfterEachStep(run, session);
+  return { run, steps: built.steps };
+}
+
+/**
+ * Saves the target's world (the sandbox's; AWS keeps its own) each time a step ends, so a command that crashes —
+ * the one that started the run, or a `resume` of it — leaves the world its journal describes for the next resume.
+ */
+export function keepWorldAfterEachStep(run: Run, session: TargetSession): void {
   run.events.subscribe((e) => {
     if (e.type === 'step.succeeded' || e.type === 'step.failed' || e.type === 'step.skipped') session.save();
   });
-  return { run, steps: built.steps };
 }
 
 /**

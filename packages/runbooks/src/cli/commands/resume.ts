@@ -5,7 +5,7 @@ import { runStore } from '../plan-path.js';
 import { UsageError } from '../usage-error.js';
 import { openSession } from '../../operation/open-session.js';
 import { operationSteps } from '../../operation/operation-steps.js';
-import { finishRun, showProgress } from '../../operation/run-operation.js';
+import { finishRun, keepWorldAfterEachStep, showProgress } from '../../operation/run-operation.js';
 import { operateRun, operatorName, terminalOperator } from '../../interactive/operator-session.js';
 import { progressOutput } from '../../progress/progress-output.js';
 
@@ -39,6 +39,8 @@ export const run: CommandRun = async ({ positionals, options, io }) => {
       return { steps: built.steps, probes: { ...session.probes(source, choice.operation, choice.drill), ...(built.probes ?? {}) }, policies: plan.policies };
     },
   });
+  // As the command that started it: a resumed run can crash too, and the next resume trusts the journal.
+  keepWorldAfterEachStep(resumed, session);
   if (meta.drill === 'live' && session.endDisaster && state.restoredAt === undefined) {
     // As in the original command: the game day's simulated outage ends when the failover restores service.
     const end = session.endDisaster;
