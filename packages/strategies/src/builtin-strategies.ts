@@ -7,19 +7,21 @@ import { warmStandby } from './strategies/warm-standby.js';
 import { backupRestoreStrategy } from './strategies/backup-restore.js';
 import { inRegionStrategy } from './strategies/in-region.js';
 import { multiSiteStrategy } from './strategies/multi-site.js';
-import { registerStrategy } from './strategy-registry.js';
+import { registerStrategyIfAbsent } from './strategy-registry.js';
 
 /**
- * Makes the built-in strategies available to `getStrategy(name)`. Idempotent.
+ * Makes the built-in strategies available to `getStrategy(name)`. Idempotent, and it never replaces a strategy of
+ * the same name registered before (say `registerStrategy(createBackupRestoreStrategy({ injectDisaster }))`): the
+ * CLI and `startOperation` call it on every run.
  *
  * @example
  * registerBuiltinStrategies();
  * getStrategy('warm-standby').build({ plan, operation: 'failover', mode: 'graceful', aws, runId });
  */
 export function registerBuiltinStrategies(): void {
-  registerStrategy(pilotLight);
-  registerStrategy(warmStandby);
-  registerStrategy(backupRestoreStrategy);
-  registerStrategy(multiSiteStrategy);
-  registerStrategy(inRegionStrategy);
+  registerStrategyIfAbsent(pilotLight);
+  registerStrategyIfAbsent(warmStandby);
+  registerStrategyIfAbsent(backupRestoreStrategy);
+  registerStrategyIfAbsent(multiSiteStrategy);
+  registerStrategyIfAbsent(inRegionStrategy);
 }

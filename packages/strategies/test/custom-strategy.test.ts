@@ -53,3 +53,22 @@ describe('a custom strategy built from the shipped blocks', () => {
     expect(sandbox.truth.splitBrainDetected).toBe(false);
   });
 });
+
+describe('the built-ins beside your own', () => {
+  it('registerBuiltinStrategies() keeps a strategy of the same name registered before it', async () => {
+    const { registerBuiltinStrategies } = await import('../src/builtin-strategies.js');
+    const { warmStandby } = await import('../src/strategies/warm-standby.js');
+    const mine: Strategy = { ...warmStandby, description: 'our warm standby, with a pre-flight of our own' };
+    registerStrategy(mine);
+    registerBuiltinStrategies();
+    expect(getStrategy('warm-standby')).toBe(mine);
+    registerStrategy(warmStandby);
+  });
+
+  it('an unknown strategy with nothing registered says to register the built-ins', async () => {
+    const { UnknownStrategyError } = await import('../src/strategy-registry.js');
+    expect(new UnknownStrategyError('warm-standby', 'plan.yaml', []).message).toBe(
+      'plan.yaml: strategy.name: no strategy is registered, so "warm-standby" is unknown. Call registerBuiltinStrategies() (backup-restore, pilot-light, warm-standby, multi-site, in-region), or registerStrategy() for your own, before running the plan.',
+    );
+  });
+});

@@ -167,3 +167,13 @@ describe('backup & restore: a graceful failover is a planned move that loses not
     expect(Math.abs(report.rpo.seconds! * 1000 - truth.rpoMs)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('a graceful failover given an outage to inject (as a library caller reusing a drill set-up)', () => {
+  it.each([STRATEGY_CASES.pilotLight, STRATEGY_CASES.warmStandby, STRATEGY_CASES.backupRestore].map((c) => ({ c, label: c.label })))('$label: the primary stays up, the failover fences it and succeeds', async ({ c }) => {
+    const w = await c.world(71);
+    const over = await runCase(c, w, { operation: 'failover', mode: 'graceful', injectOutage: true });
+    expect(over.report.status, failedSteps(over.report)).toBe('succeeded');
+    expect(w.sandbox.world.faults.outages).toEqual([]);
+    expect(w.sandbox.truth.splitBrainDetected).toBe(false);
+  });
+});

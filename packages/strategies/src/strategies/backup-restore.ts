@@ -48,7 +48,7 @@ function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): Str
       : undefined;
     return {
       steps: backupRestoreFailoverSteps({
-        aws: ctx.aws, topology, gracefulRunId: ctx.runId, ...(title ? { title } : {}), ...(ctx.injectDisaster ? { injectDisaster: ctx.injectDisaster } : {}),
+        aws: ctx.aws, topology, gracefulRunId: ctx.runId, ...(title ? { title } : {}), ...(ctx.injectDisaster && ctx.mode === 'ungraceful' ? { injectDisaster: ctx.injectDisaster } : {}),
       }).steps,
     };
   }

@@ -98,7 +98,8 @@ export function failoverSteps(ctx: StrategyContext, topology: StandbyTopology, o
     declareDisasterStep({
       id: FAILOVER_IDS.declare,
       title: options.title ?? `Declare the disaster: ${aws.region('primary')} stops serving ${ctx.plan.metadata.name}`,
-      ...(ctx.injectDisaster ? { injectDisaster: ctx.injectDisaster } : {}),
+      // The outage is an ungraceful run's: a graceful one moves off a primary that is up (and fences it first).
+      ...(ctx.injectDisaster && ctx.mode === 'ungraceful' ? { injectDisaster: ctx.injectDisaster } : {}),
     }),
     fenceWritersStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'fence-primary-writers', dependsOn: [FAILOVER_IDS.declare], modes: ['graceful'], keepWhen }),
     waitReplicaCaughtUpStep({ aws, side: 'recovery', identifier: replica, dependsOn: ['fence-primary-writers'], modes: ['graceful'] }),

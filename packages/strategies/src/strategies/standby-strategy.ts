@@ -25,7 +25,7 @@ function build(kind: StandbyKind, ctx: StrategyContext): StrategyRun {
   } else {
     // A live drill: the failover, then the failback as its own measured phase.
     steps = [
-      ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${ctx.injectDisaster ? ' (outage injected)' : ''}` }),
+      ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${ctx.injectDisaster && ctx.mode === 'ungraceful' ? ' (outage injected)' : ''}` }),
       ...failbackSteps(ctx, topology, kind, { after: FAILOVER_IDS.dnsInSync }),
     ];
   }
