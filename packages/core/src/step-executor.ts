@@ -62,7 +62,9 @@ function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSi
     idempotencyToken: (purpose?: string) => idempotencyToken(env.runId, step.id, purpose),
     resultOf: <T>(id: string) => env.state.steps[id]?.result as T | undefined,
     recordCall: (call) => calls.add(call),
-    log: (message) => void env.record({ type: 'step.log', stepId: step.id, message }),
+    // A call that ignores its abort signal may answer after the run ended (aborted) and its journal closed: that
+    // late line has nowhere to go, and must not crash the process that reported the run.
+    log: (message) => void env.record({ type: 'step.log', stepId: step.id, message }).catch(() => undefined),
   };
 }
 

@@ -241,6 +241,30 @@ describe('run engine', () => {
     expect(report.steps[1]!.status).toBe('pending');
   });
 
+  it('aborts while a call ignores its signal: its answer, logged after the journal closed, does not crash the process', async () => {
+    const clock = new VirtualClock();
+    const store = new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-abort-late-')));
+    let answer = (): void => {};
+    const onTheWire = new Promise<void>((resolve) => (answer = resolve));
+    let logged = false;
+    // An SDK call already on the wire: the abort does not stop it, and the step logs what it did once it returns.
+    const deaf: StepDefinition = { id: 'promote', title: 'promote', kind: 'action', act: async (ctx) => {
+      await onTheWire;
+      ctx.log('PromoteReadReplica accepted');
+      logged = true;
+    } };
+    const run = await begin([deaf], { clock, store });
+    await when(run, (e) => e.type === 'step.started');
+    await run.abort('gina', 'wrong plan');
+    const report = await run.completion;
+    answer();
+    // The late log's journal write fails on the next turns of the event loop: give them to it.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(logged).toBe(true);
+    expect(report.status).toBe('aborted');
+    expect(report.steps[0]).toMatchObject({ status: 'failed', error: { name: 'RunAbortedError' } });
+  });
+
   it('publishes a typed event stream', async () => {
     const run = await begin([sleepStep('a', 1_000)]);
     const seen: string[] = [];
