@@ -44,8 +44,9 @@ export class StepFailure extends Error {
 /** A step attempt, wait or probe ran past its timeout. Retryable: the next attempt gets a fresh timeout. */
 export class StepTimeoutFailure extends StepFailure {
   override readonly name = 'StepTimeoutFailure';
-  constructor(what: string, timeoutMs: number) {
-    super(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`, { code: 'Timeout', retryable: true });
+  /** `last`: what the wait saw last (its progress, or the error its last poll threw), so the timeout says why. */
+  constructor(what: string, timeoutMs: number, last?: string) {
+    super(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s${last ? `; last seen: ${last}` : ''}`, { code: 'Timeout', retryable: true });
   }
 }
 

@@ -1,15 +1,16 @@
 import type { Clock } from './clock.js';
-import { StepTimeoutFailure } from './errors.js';
+import { StepFailure, StepTimeoutFailure } from './errors.js';
 import type { ResolvedPollPolicy } from './policy.js';
 
 /**
  * What one look at a condition found. `progress` is any short text describing the state seen
- * (for example `"modifying"`); when it changes, polling speeds up again.
+ * (for example `"modifying"`); when it changes, polling speeds up again. `detail` says more (an error's message)
+ * without counting as a change; a timeout names the last one.
  */
 export type PollOutcome<T> =
   | { status: 'success'; value: T }
   | { status: 'failure'; error: Error }
-  | { status: 'retry'; progress?: string; retryAfterMs?: number };
+  | { status: 'retry'; progress?: string; retryAfterMs?: number; detail?: string };
 
 /** Options of {@link pollUntil}. */
 export interface PollOptions {
@@ -45,6 +46,13 @@ export async function pollUntil<T>(check: (attempt: number) => Promise<PollOutco
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
     const outcome = await check(attempt);
+    if (typeof outcome !== 'object' || outcome === null || !['success', 'failure', 'retry'].includes((outcome as { status?: unknown }).status as string)) {
+      // A step author's slip, not a state to wait out: say so now instead of polling it to the timeout.
+      throw new StepFailure(
+        `${options.what ?? 'wait'}: its poll answered ${JSON.stringify(outcome) ?? String(outcome)}; a poll answers { status: 'success', value }, { status: 'retry', progress? } or { status: 'failure', error }`,
+        { code: 'InvalidPollOutcome', retryable: false },
+      );
+    }
     if (outcome.status === 'success') {
       options.onPoll?.({ attempt, outcome });
       return outcome.value;
@@ -57,7 +65,7 @@ export async function pollUntil<T>(check: (attempt: number) => Promise<PollOutco
     lastProgress = outcome.progress;
     let next = Math.max(delay, Math.min(outcome.retryAfterMs ?? 0, policy.maximumIntervalMs));
     const remaining = deadline - clock.now();
-    if (remaining <= 0) throw new StepTimeoutFailure(options.what ?? 'wait', options.timeoutMs ?? 0);
+    if (remaining <= 0) throw new StepTimeoutFailure(options.what ?? 'wait', options.timeoutMs ?? 0, outcome.detail ?? outcome.progress);
     next = Math.min(next, remaining);
     options.onPoll?.({ attempt, outcome, nextDelayMs: next });
     await clock.sleep(next, signal);

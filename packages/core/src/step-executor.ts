@@ -131,10 +131,11 @@ async function runWait(env: StepEnvironment, step: WaitStep, signal: AbortSignal
       try {
         return await step.poll(ctx);
       } catch (error) {
-        // A poll that throws a retryable error (throttled, network) is one more look later, not a failure.
+        // A poll that throws a retryable error (throttled, network) is one more look later, not a failure. A
+        // timeout names its message (a bug in a poll looks the same until then).
         if (signal.aborted || !isRetryableError(error, policy.retry)) throw error;
         const info = toErrorInfo(error);
-        return { status: 'retry', progress: `error: ${info.code ?? info.name}` };
+        return { status: 'retry', progress: `error: ${info.code ?? info.name}`, detail: `${info.code ?? info.name}: ${info.message.slice(0, 300)}` };
       }
     },
     {

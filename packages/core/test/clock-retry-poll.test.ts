@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, pollUntil, resolveStepPolicy, retryWithPolicy, StepFailure, StepTimeoutFailure, VirtualClock } from '../src/index.js';
+import { formatDuration, parseDuration, pollUntil, resolveStepPolicy, retryWithPolicy, startRun, StepFailure, StepTimeoutFailure, VirtualClock, type WaitStep } from '../src/index.js';
 
 describe('VirtualClock', () => {
   it('fires sleeps in time order and costs no real time', async () => {
@@ -113,5 +113,29 @@ describe('pollUntil', () => {
     let polls = 0;
     await expect(pollUntil(async () => { polls++; return { status: 'failure', error: new Error('incompatible-parameters') }; }, { clock, policy })).rejects.toThrow('incompatible-parameters');
     expect(polls).toBe(1);
+  });
+});
+
+describe('a wait step whose poll is broken', () => {
+  const runWait = async (poll: WaitStep['poll']) => {
+    const wait: WaitStep = { kind: 'wait', id: 'wait-db', title: 'wait for the database', poll };
+    const run = await startRun({ subject: { plan: 'poll-error' }, operation: 'failover', steps: [wait], clock: new VirtualClock(), store: false });
+    return run.completion;
+  };
+
+  it('a poll that keeps throwing times out naming the error, not just "did not finish"', async () => {
+    const report = await runWait(async (ctx) => {
+      const promoted = ctx.resultOf<{ id: string }>('promote-replica');
+      return promoted!.id === 'x' ? { status: 'success', value: 1 } : { status: 'retry' };
+    });
+    expect(report.status).not.toBe('succeeded');
+    expect(report.steps[0]!.error?.message).toMatch(/^wait wait-db did not finish within 900s; last seen: TypeError: Cannot read properties of undefined \(reading 'id'\)$/);
+  });
+
+  it('a poll that answers something else than an outcome fails at once, saying what a poll answers', async () => {
+    const report = await runWait(async () => ({ done: true }) as never);
+    expect(report.steps[0]!.error).toMatchObject({ code: 'InvalidPollOutcome' });
+    expect(report.steps[0]!.error?.message).toBe(`wait wait-db: its poll answered {"done":true}; a poll answers { status: 'success', value }, { status: 'retry', progress? } or { status: 'failure', error }`);
+    expect(report.steps[0]!.seconds).toBe(0);
   });
 });
