@@ -36,6 +36,9 @@ export class RunControls {
   async #assertActive(): Promise<void> {
     await this.#ready;
     if (this.#engine.state.status !== undefined) throw new OperatorError(`run ${this.#engine.runId} already ended (${this.#engine.state.status})`);
+    if (this.#engine.leftBy !== undefined) {
+      throw new OperatorError(`run ${this.#engine.runId} was left by ${this.#engine.leftBy}: continue it with resumeRun() (\`firedrill resume ${this.#engine.runId}\`)`);
+    }
   }
 
   /**
@@ -62,13 +65,15 @@ export class RunControls {
   }
 
   /**
-   * The operator leaves (quits the interactive runbook): journaled, and nothing new starts. Steps in flight
-   * are re-checked when the run is resumed.
+   * The operator leaves (quits the interactive runbook): journaled, nothing new starts, and this process stops
+   * probing (no health checks, no heartbeats: nothing keeps it busy or alive). Steps in flight are re-checked when
+   * the run is resumed; `completion` settles only for the run that resumes it. Every other control is refused.
    */
   async leave(by = 'operator', note?: string): Promise<void> {
     await this.#assertActive();
     await this.#engine.record({ type: 'operator.action', action: 'leave', by, ...(note ? { note } : {}) });
     this.#actor.send({ type: 'PAUSE' });
+    this.#engine.detach(by);
   }
 
   /** Stops starting new steps; steps in flight finish. */

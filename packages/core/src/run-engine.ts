@@ -57,6 +57,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
   readonly random: () => number;
   readonly #abort = new AbortController();
   readonly #probeStop = new AbortController();
+  #leftBy: string | undefined;
   readonly #options: RunEngineOptions;
   readonly #policies = new Map<string, ResolvedStepPolicy>();
   readonly #recheck = new Set<string>();
@@ -251,6 +252,20 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
     const watch = new HealthWatch(this, probe, phase, this.#probeStop.signal);
     this.#healthWatches.set(phase, watch);
     watch.start();
+  }
+
+  /**
+   * The operator left the run (`leave`): this process stops watching it — no more health checks or heartbeats,
+   * nothing journaled for them, no clock kept busy — while the resume (another process, or `resumeRun`) takes over.
+   */
+  detach(by: string): void {
+    this.#leftBy = by;
+    this.#probeStop.abort(new RunAbortedError(`${by} left the run`));
+  }
+
+  /** Who left the run in this process, if someone did. */
+  get leftBy(): string | undefined {
+    return this.#leftBy;
   }
 
   async stopHeartbeats(reason: string): Promise<void> {

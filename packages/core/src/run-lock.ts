@@ -18,8 +18,9 @@ export class RunLockedError extends Error {
   readonly exitCode = 1;
   constructor(readonly owner: RunLockOwner, path: string) {
     super(
-      `plan "${owner.plan}" already has an active run ${owner.runId} (pid ${owner.pid} on ${owner.host}). ` +
-        `Wait for it, or resume it with \`firedrill resume ${owner.runId}\`. If that process is gone from another host, remove ${path}.`,
+      `plan "${owner.plan}" already has an active run ${owner.runId}: process ${owner.pid} on ${owner.host} is running it now. ` +
+        `Wait for it to end; if it is stuck, stop that process (Ctrl-C there, or kill ${owner.pid}) and \`firedrill resume ${owner.runId}\` continues the run from its journal. ` +
+        `If that process is gone from another host, remove ${path}.`,
     );
   }
 }

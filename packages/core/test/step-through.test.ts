@@ -189,3 +189,26 @@ describe('VirtualClock.hold', () => {
     expect(clock.now()).toBe(5_000);
   });
 });
+
+describe('leaving a run', () => {
+  it('stops this process watching it: no more heartbeats or health checks, the clock idle, other controls refused', async () => {
+    const clock = new VirtualClock();
+    const beats: number[] = [];
+    const run = await startRun({
+      subject: { plan: 'left-run' }, operation: 'failover', clock, store: false, stepThrough: true,
+      steps: [{ id: 'promote', title: 'promote', kind: 'action', act: async () => undefined }],
+      probes: {
+        heartbeat: { target: 'db', intervalMs: 1_000, write: async (beat) => void beats.push(beat.seq), readNewest: async () => undefined },
+        health: { target: 'app', intervalMs: 1_000, consecutive: 3, check: async () => ({ healthy: true }) },
+      },
+    });
+    await run.leave('ana', 'shift change');
+    const events = run.state().lastSeq;
+    const [now, written] = [clock.now(), beats.length];
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(run.state().lastSeq).toBe(events);
+    expect(beats.length).toBe(written);
+    expect(clock.now()).toBe(now);
+    await expect(run.runStep('promote', 'ana')).rejects.toThrow(/was left by ana: continue it with resumeRun\(\)/);
+  });
+});
