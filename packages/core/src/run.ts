@@ -185,7 +185,7 @@ function launch(options: LaunchOptions): Run {
  * @throws StepGraphError when the steps are not a DAG of known steps (nothing is journaled).
  * @throws RunLockedError when the plan already has an active run.
  * @example
- * const run = startRun({ subject: { plan: 'tracking-app', objectives: { rtoMs: 900_000 } }, operation: 'drill', steps, clock: new VirtualClock() });
+ * const run = await startRun({ subject: { plan: 'tracking-app', objectives: { rtoMs: 900_000 } }, operation: 'drill', steps, clock: new VirtualClock() });
  * run.events.on('step.succeeded', (e) => console.log(e.stepId));
  * const report = await run.completion;
  */
@@ -260,9 +260,10 @@ export interface ResumeRunOptions {
   store?: FileRunStore;
   /**
    * Rebuilds the steps (and probes) from the journaled `run.started` event — in practice, from its plan
-   * and strategy. Step ids must match the journal's.
+   * and strategy. Step ids must match the journal's. `resumed.clock` is the clock the run goes on with (the one
+   * given, or the virtual clock continuing the journal's time): build the AWS environment and probes on it.
    */
-  rebuild: (started: RunStartedEvent) => { steps: readonly StepDefinition[]; probes?: RunProbes; policies?: Record<string, StepPolicy> };
+  rebuild: (started: RunStartedEvent, resumed: { clock: Clock }) => { steps: readonly StepDefinition[]; probes?: RunProbes; policies?: Record<string, StepPolicy> };
   /** @default a VirtualClock continuing from the last journaled time for virtual runs; required for real ones */
   clock?: Clock;
   holdOnFailure?: boolean;
@@ -281,7 +282,14 @@ export interface ResumeRunOptions {
  *
  * @throws OperatorError when the run already completed or its journal does not match the rebuilt steps.
  * @example
- * const run = await resumeRun({ runId, rebuild: (started) => strategy.rebuild(started) });
+ * const run = await resumeRun({
+ *   runId, store,
+ *   rebuild: (started, { clock }) => {
+ *     const plan = parsePlan(started.planInput);
+ *     const aws = createAwsEnvironment({ plan, clock });
+ *     return getStrategy(plan.strategy.name).build({ plan, operation: started.operation, mode: started.mode, aws, runId });
+ *   },
+ * });
  */
 export async function resumeRun(options: ResumeRunOptions): Promise<Run> {
   const store = options.store ?? new FileRunStore();
@@ -289,16 +297,17 @@ export async function resumeRun(options: ResumeRunOptions): Promise<Run> {
   const existing = readJournalFile(journalPath);
   const state = foldJournal(existing);
   if (state.status !== undefined) throw new OperatorError(`run ${options.runId} already ended (${state.status}); nothing to resume. See its report: ${store.reportPath(options.runId)}`);
-  const rebuilt = options.rebuild(state.meta);
-  const graph = buildStepGraph(rebuilt.steps);
-  const missing = state.meta.steps.filter((s) => !graph.byId.has(s.id)).map((s) => s.id);
-  if (missing.length > 0 || graph.steps.length !== state.meta.steps.length) {
-    throw new OperatorError(`run ${options.runId}: the rebuilt steps do not match the journal (missing: ${missing.join(', ') || 'none'}); was the plan or the strategy changed?`);
-  }
   let clock = options.clock;
   if (!clock) {
     if (state.meta.clock !== 'virtual') throw new OperatorError(`run ${options.runId} ran on the real clock: pass the clock to resume it`);
     clock = new VirtualClock({ start: state.lastEventAt });
+  }
+  // The clock the run resumes on, so what rebuild makes (a sandbox, probes) keeps the same time as the run.
+  const rebuilt = options.rebuild(state.meta, { clock });
+  const graph = buildStepGraph(rebuilt.steps);
+  const missing = state.meta.steps.filter((s) => !graph.byId.has(s.id)).map((s) => s.id);
+  if (missing.length > 0 || graph.steps.length !== state.meta.steps.length) {
+    throw new OperatorError(`run ${options.runId}: the rebuilt steps do not match the journal (missing: ${missing.join(', ') || 'none'}); was the plan or the strategy changed?`);
   }
   const lock = acquireRunLock(store.lockPath(state.meta.plan), { runId: options.runId, plan: state.meta.plan, since: clock.now() });
   const journal = new FileJournal({ path: journalPath, clock, existing, ...options.journal });

@@ -349,3 +349,12 @@ describe('cron schedules', () => {
     expect(cronMessage(cron)).toBe(problem);
   });
 });
+
+describe('a parsed Plan validated again', () => {
+  it('says its durations look like milliseconds and what to validate instead', async () => {
+    const { parsePlan: parse } = await import('../src/index.js');
+    const input = { apiVersion: 'firedrill.dev/v1', kind: 'Plan', metadata: { name: 'tracking' }, regions: { primary: 'us-east-1', recovery: 'us-west-2' }, strategy: { name: 'warm-standby' }, resources: { db: { kind: 'rds-instance', primary: { identifier: 'a' }, recovery: { identifier: 'b' } } }, objectives: { rto: '15m', rpo: '1m' } };
+    const plan = parse(input);
+    expect(() => parse(plan as never)).toThrow('objectives.rto: expected a duration such as "15m", got 900000; write the unit, such as "15m" if 900000 is milliseconds (a parsed Plan holds milliseconds: validate the plan\'s input, not the Plan), or "900000s"');
+  });
+});

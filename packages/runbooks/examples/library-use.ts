@@ -19,7 +19,8 @@ export async function drillFromCode(): Promise<{ status: string; rtoSeconds: num
 
   // 3. The strategy turns the plan and an operation into steps; the AWS environment runs them.
   registerBuiltinStrategies();
-  const aws = createAwsEnvironment({ plan, clock, plugins: [(target) => sandbox.plugin(target.region) as unknown as AwsPluggable] });
+  // The sandbox's plugin fits every SDK client; typed for its own stack, it needs the cast to Firedrill's.
+  const aws = createAwsEnvironment({ plan, clock, plugins: [(target) => sandbox.pluginFor(target) as unknown as AwsPluggable] });
   const runId = `tracking-portal-${clock.now()}`;
   const { steps } = getStrategy(plan.strategy.name).build({ plan, operation: 'drill', drill: 'live', mode: 'ungraceful', aws, runId, injectDisaster: async () => void sandbox.faults.regionOutage(plan.regions.primary) });
 

@@ -168,7 +168,7 @@ export class Sandbox {
    * `AwsClientTarget`: `account` is the role ARN of a plan side that names one).
    *
    * @example
-   * new AwsEnvironment({ plan, clock, plugins: [(target) => sandbox.pluginFor(target)] });
+   * new AwsEnvironment({ plan, clock, plugins: [(target) => sandbox.pluginFor(target) as unknown as AwsPluggable] });
    */
   pluginFor(target: { region: string; account?: string }): Pluggable<object, object> {
     return this.plugin(target.region, target.account === undefined ? {} : { roleArn: target.account });

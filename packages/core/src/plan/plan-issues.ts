@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { DURATION_EXPECTED, unknownFieldAdvice } from './plan-fields.js';
+import { formatDuration } from '../duration.js';
 
 /** A plan issue before it is placed in a file. */
 export interface IssueDraft {
@@ -164,7 +165,11 @@ function foundOf(issue: z.core.$ZodIssue): unknown {
 function hintOf(issue: z.core.$ZodIssue, input: unknown): string | undefined {
   const params = (issue as { params?: { hint?: string } }).params;
   if (params?.hint) return params.hint;
-  if (issue.message === DURATION_EXPECTED && typeof input === 'number') return `write the unit, such as "${input}s" or "${input}m"`;
+  if (issue.message === DURATION_EXPECTED && typeof input === 'number') {
+    // Milliseconds are what a parsed plan holds (900000 for "15m"): give the plan's input (PlanSource.input), not the Plan.
+    if (input >= 1000 && input % 1000 === 0) return `write the unit, such as "${formatDuration(input)}" if ${input} is milliseconds (a parsed Plan holds milliseconds: validate the plan's input, not the Plan), or "${input}s"`;
+    return `write the unit, such as "${input}s" or "${input}m"`;
+  }
   if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
     return 'put it in quotes so YAML reads it as text';
   }
