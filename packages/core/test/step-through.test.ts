@@ -212,3 +212,20 @@ describe('leaving a run', () => {
     await expect(run.runStep('promote', 'ana')).rejects.toThrow(/was left by ana: continue it with resumeRun\(\)/);
   });
 });
+
+describe('resumeRun without a clock', () => {
+  it('gives rebuild the virtual clock the run goes on with, continuing the journal\'s time', async () => {
+    const store = new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-resume-clock-')));
+    const steps: StepDefinition[] = [{ id: 'promote', title: 'promote', kind: 'action', act: async (ctx) => ctx.clock.sleep(60_000, ctx.signal) }];
+    const first = await startRun({ subject: { plan: 'resume-clock' }, operation: 'failover', clock: new VirtualClock({ start: '2026-11-22T03:00:00Z' }), store, stepThrough: true, steps });
+    await first.leave('ana');
+    const left = first.state().lastEventAt;
+    let given: number | undefined;
+    const resumed = await resumeRun({ runId: first.runId, store, stepThrough: false, rebuild: (_started, { clock }) => {
+      given = clock.now();
+      return { steps: [{ id: 'promote', title: 'promote', kind: 'action', act: async (ctx) => { expect(ctx.clock).toBe(clock); await clock.sleep(60_000, ctx.signal); } }] };
+    } });
+    expect(given).toBe(left);
+    expect((await resumed.completion).status).toBe('succeeded');
+  });
+});
