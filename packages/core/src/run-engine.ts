@@ -342,7 +342,12 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
   async interrupt(): Promise<void> {
     for (const step of Object.values(this.state.steps)) {
       if (step.status === 'running' || step.status === 'waiting') {
-        await this.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(new RunAbortedError('run aborted while this step was in progress')), attempts: Math.max(1, step.attempts) });
+        // An action's request may have reached AWS before the abort: it can still take effect. Say so.
+        const def = this.step(step.id);
+        const why = def?.kind === 'action'
+          ? `run aborted while this step was in progress: a call it had made may still take effect${def.verifyByHand ? `; check with \`${def.verifyByHand}\`` : ''} before acting on it`
+          : 'run aborted while this step was in progress';
+        await this.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(new RunAbortedError(why)), attempts: Math.max(1, step.attempts) });
       }
     }
   }
