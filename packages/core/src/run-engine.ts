@@ -345,7 +345,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
         // An action's request may have reached AWS before the abort: it can still take effect. Say so.
         const def = this.step(step.id);
         const why = def?.kind === 'action'
-          ? `run aborted while this step was in progress: a call it had made may still take effect${def.verifyByHand ? `; check with \`${def.verifyByHand}\`` : ''} before acting on it`
+          ? `run aborted while this step was in progress: a call it had made may still take effect; check${def.verifyByHand ? ` with \`${def.verifyByHand}\`` : ' AWS'} before acting on it`
           : 'run aborted while this step was in progress';
         await this.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(new RunAbortedError(why)), attempts: Math.max(1, step.attempts) });
       }

@@ -262,7 +262,7 @@ describe('run engine', () => {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(logged).toBe(true);
     expect(report.status).toBe('aborted');
-    expect(report.steps[0]).toMatchObject({ status: 'failed', error: { name: 'RunAbortedError', message: 'run aborted while this step was in progress: a call it had made may still take effect before acting on it' } });
+    expect(report.steps[0]).toMatchObject({ status: 'failed', error: { name: 'RunAbortedError', message: 'run aborted while this step was in progress: a call it had made may still take effect; check AWS before acting on it' } });
   });
 
   it('publishes a typed event stream', async () => {
