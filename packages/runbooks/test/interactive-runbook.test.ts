@@ -151,13 +151,17 @@ describe('interactive runbook (scripted operator)', () => {
     const gate = steps.find((s) => s.kind === 'approval')!;
     let triedSkip = false;
     const operator = new ScriptedOperator('mallory', [
-      (prompt) => {
+      async (prompt) => {
         if (prompt.kind === 'ready' && prompt.step?.id === gate.id) {
           expect(prompt.choices).not.toContain('skip');
           expect(prompt.choices).not.toContain('done');
-          if (triedSkip) return { choice: 'quit' };
-          triedSkip = true;
-          return { choice: 'skip', note: 'no time' };
+          if (!triedSkip) {
+            triedSkip = true;
+            return { choice: 'skip', note: 'no time' };
+          }
+          // Through the library, the same refusal, whoever asks.
+          await expect(run.skipStep(gate.id, 'mallory', 'no time')).rejects.toThrow(`step "${gate.id}" is an approval: it cannot be skipped — one of its approvers (lee) must approve it, or abort the run`);
+          return { choice: 'quit' };
         }
         if (prompt.kind === 'ready') return { choice: 'run' };
         throw new Error(`unexpected prompt ${prompt.kind} for ${prompt.step?.id}`);
@@ -165,8 +169,7 @@ describe('interactive runbook (scripted operator)', () => {
     ]);
     expect(await driveRunbook({ run, operator, steps, clock: session.clock })).toBe('left');
     expect(operator.shown.some((line) => /"skip" is not an answer here/.test(line))).toBe(true);
-    // Through the library, the same refusal, whoever asks.
-    await expect(run.skipStep(gate.id, 'mallory', 'no time')).rejects.toThrow(`step "${gate.id}" is an approval: it cannot be skipped — one of its approvers (lee) must approve it, or abort the run`);
+    expect(triedSkip).toBe(true);
     expect(run.state().steps[gate.id]?.status).not.toBe('skipped');
     expect(run.state().steps['promote-replica']?.status).toBe('pending');
   });
