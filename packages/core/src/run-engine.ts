@@ -347,7 +347,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
         const why = def?.kind === 'action'
           ? `run aborted while this step was in progress: a call it had made may still take effect; check${def.verifyByHand ? ` with \`${def.verifyByHand}\`` : ' AWS'} before acting on it`
           : 'run aborted while this step was in progress';
-        await this.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(new RunAbortedError(why)), attempts: Math.max(1, step.attempts) });
+        await this.record({ type: 'step.failed', stepId: step.id, error: toErrorInfo(new RunAbortedError(why)), attempts: Math.max(1, step.attempts - (step.attemptsBefore ?? 0)) });
       }
     }
   }

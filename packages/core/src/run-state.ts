@@ -16,7 +16,10 @@ export interface StepState {
   startedAt?: number;
   /** Last time the step reached an end state. */
   endedAt?: number;
+  /** Attempts in every execution of the step: an operator's retry of a failed step adds to them. */
   attempts: number;
+  /** Attempts of the executions before this one (a failed step the operator retried). */
+  attemptsBefore?: number;
   calls?: CallCounts;
   result?: unknown;
   error?: ErrorInfo;
@@ -168,13 +171,15 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
       break;
     case 'step.started':
       if (!step) break;
+      // A retry of a failed step: its attempts so far stay counted.
+      if (step.status === 'failed') step.attemptsBefore = step.attempts;
       step.status = 'running';
       step.startedAt ??= event.at;
       break;
     case 'step.checked':
       break;
     case 'step.attempt-failed':
-      if (step) step.attempts = Math.max(step.attempts, event.attempt);
+      if (step) step.attempts = Math.max(step.attempts, (step.attemptsBefore ?? 0) + event.attempt);
       break;
     case 'step.progress':
       if (step) step.progress = event.progress;
@@ -187,7 +192,7 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
     case 'step.succeeded':
       if (!step) break;
       endStep(step, 'succeeded', event.at);
-      step.attempts = event.attempts;
+      step.attempts = (step.attemptsBefore ?? 0) + event.attempts;
       step.result = event.result;
       if (event.calls) step.calls = event.calls;
       if (event.by) step.by = event.by;
@@ -197,7 +202,7 @@ export function applyJournalEvent(state: RunState, event: JournalEvent): RunStat
     case 'step.failed':
       if (!step) break;
       endStep(step, 'failed', event.at);
-      step.attempts = event.attempts;
+      step.attempts = (step.attemptsBefore ?? 0) + event.attempts;
       step.error = event.error;
       if (event.calls) step.calls = event.calls;
       break;

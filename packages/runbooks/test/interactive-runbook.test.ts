@@ -115,6 +115,7 @@ describe('interactive runbook (scripted operator)', () => {
   it('a failed step holds for the operator, who retries it; quitting leaves the journal and no report', { timeout: 20_000 }, async () => {
     const { source, store, session } = await open();
     const { run, steps } = await startOperation(source, { operation: 'failover', mode: 'ungraceful' }, session, store, { stepThrough: true });
+    let failedAfter = 0;
     // RDS in us-west-2 throttles every promotion: the step exhausts its retries and fails.
     const off = run.events.on('step.started', (e) => {
       if (e.stepId !== 'promote-replica') return;
@@ -128,6 +129,7 @@ describe('interactive runbook (scripted operator)', () => {
         expect(prompt.step?.id).toBe('promote-replica');
         expect(prompt.step?.error?.message).toMatch(/Throttl|rate/i);
         expect(prompt.choices).toEqual(['retry', 'skip', 'done', 'abort', 'quit']);
+        failedAfter = prompt.step?.attempts ?? 0;
         // The SRE raised the limit with AWS support: the throttling is over; retry.
         session.sandbox.faults.clear();
         return { choice: 'retry' };
@@ -144,6 +146,9 @@ describe('interactive runbook (scripted operator)', () => {
     expect(run.state().steps['promote-replica']?.status).toBe('succeeded');
     expect(readJournalFile(store.journalPath(run.runId)).filter((e) => e.type === 'step.failed' && e.stepId === 'promote-replica')).toHaveLength(1);
     expect(run.state().operatorActions.map((a) => a.action)).toContain('retry');
+    // The attempts before the retry still count: the step took all of them.
+    expect(failedAfter).toBeGreaterThan(1);
+    expect(run.state().steps['promote-replica']?.attempts).toBe(failedAfter + 1);
   });
   it('an approval gate cannot be skipped or marked done: the card does not offer it, and the run refuses it', { timeout: 20_000 }, async () => {
     const { source, store, session } = await open({ approvals: [{ before: 'promote-replica', approvers: ['lee'], description: 'Is the replica caught up?' }] });
