@@ -100,6 +100,7 @@ export class RunControls {
     if (def.kind === 'approval') {
       throw new OperatorError(`step "${stepId}" is an approval: it cannot be skipped — ${def.approvers?.length ? `one of its approvers (${def.approvers.join(', ')})` : 'someone'} must approve it, or abort the run`);
     }
+    if (def.guard) throw new OperatorError(`step "${stepId}" is a safety check: it cannot be skipped — retry it once what it found is fixed, or abort the run`);
     await this.#engine.record({ type: 'operator.action', action: 'skip', stepId, by, note: reason });
     this.#actor.send({ type: 'SKIP', stepId, by, reason });
   }
@@ -133,6 +134,7 @@ export class RunControls {
     const step = this.#step(stepId);
     const def = this.#engine.step(stepId);
     if (def.kind === 'approval') throw new OperatorError(`step "${stepId}" is an approval: use approve`);
+    if (def.guard) throw new OperatorError(`step "${stepId}" is a safety check: it cannot be marked done by hand — retry it once what it found is fixed, or abort the run`);
     const held = step.status === 'pending' && this.#engine.stepThrough && this.#engine.scheduler.status(stepId) === 'ready';
     if (!held && !['waiting', 'running', 'failed'].includes(step.status)) throw new OperatorError(`step "${stepId}" is ${step.status}; only a ready, waiting, running or failed step can be marked done`);
     await this.#engine.record({ type: 'operator.action', action: 'mark-done', stepId, by, ...(note ? { note } : {}) });

@@ -73,6 +73,11 @@ interface StepBase {
   policy?: StepPolicy;
   /** Run only in these failover modes; switched-out pending steps are skipped. @default both */
   modes?: readonly FailoverMode[];
+  /**
+   * A safety check the rest of the run must not go past unless it passes (a failback confirming that a failover
+   * happened): an operator cannot skip it or mark it done — only retry it, abort or leave the run.
+   */
+  guard?: boolean;
   /** The end of this step restores service (used for RTO when no health probe is configured). */
   restoresService?: boolean;
   /** The disaster is declared (or injected) when this step starts: t_disaster for RTO and RPO. */

@@ -9,6 +9,7 @@ import {
   resumeRun,
   type Run,
   startRun,
+  StepFailure,
   type StepContext,
   type StepDefinition,
   VirtualClock,
@@ -227,5 +228,23 @@ describe('resumeRun without a clock', () => {
     } });
     expect(given).toBe(left);
     expect((await resumed.completion).status).toBe('succeeded');
+  });
+});
+
+describe('a safety check (guard) that failed', () => {
+  it('cannot be skipped or marked done: only retried, or the run aborted', async () => {
+    const run = await startRun({
+      subject: { plan: 'guarded' }, operation: 'failback', clock: new VirtualClock(), store: false, holdOnFailure: true,
+      steps: [
+        { id: 'confirm-failed-over', title: 'confirm', kind: 'action', guard: true, act: async () => { throw new StepFailure('NotFailedOver: no failover to undo', { code: 'NotFailedOver', retryable: false }); } },
+        { id: 'retire-primary', title: 'retire the primary', kind: 'action', dependsOn: ['confirm-failed-over'], act: async () => undefined },
+      ],
+    });
+    await new Promise<void>((resolve) => run.events.subscribe((e) => void (e.type === 'step.failed' && resolve()), { replay: true }));
+    await expect(run.skipStep('confirm-failed-over', 'ana')).rejects.toThrow('step "confirm-failed-over" is a safety check: it cannot be skipped');
+    await expect(run.markDone('confirm-failed-over', 'ana')).rejects.toThrow('step "confirm-failed-over" is a safety check: it cannot be marked done by hand');
+    await run.abort('ana', 'no failover to undo');
+    const report = await run.completion;
+    expect(report.steps.find((s) => s.id === 'retire-primary')?.status).toBe('pending');
   });
 });

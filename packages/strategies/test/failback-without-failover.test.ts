@@ -3,6 +3,7 @@
  * region — a mistaken command, a CI retry, a second failback — that database is production's writer: the failback
  * must stop before its first change, and AWS must be exactly as it was.
  */
+import { type StepDefinition, StepFailure } from '@firedrill/core';
 import { describe, expect, it } from 'vitest';
 import { caseState, failedSteps, runCase, STRATEGY_CASES, type CaseWorld, type StrategyCase } from './support/strategy-cases.js';
 
@@ -46,5 +47,16 @@ describe('a failback with no failover to undo changes nothing', () => {
     expect(back.report.status, failedSteps(back.report)).toBe('succeeded');
     await w.clock.sleep(30 * 60_000);
     await expectFailbackRefused(c, w, /NotFailedOver: /);
+  });
+  it.each([pilotLight, warmStandby].map((c) => ({ c, label: c.label })))('$label: after a failback that cut the writes over and stopped, a new one is refused (resume that one)', async ({ c }) => {
+    const w = await c.world(64);
+    const over = await runCase(c, w, { operation: 'failover', mode: 'graceful' });
+    expect(over.report.status, failedSteps(over.report)).toBe('succeeded');
+    // The first failback fails right after its cutover (fence of the recovery writer, promotion of the copy), and
+    // keeps what it did (rollback: never), as a quit or crashed runbook would leave it.
+    const stop: StepDefinition = { id: 'operator-stops-here', kind: 'action', title: 'stop', dependsOn: ['unfence-primary-writers'], act: async () => { throw new StepFailure('stopped', { code: 'Stopped', retryable: false }); } };
+    const first = await runCase(c, w, { operation: 'failback', extraSteps: [stop], rollback: 'never' });
+    expect(first.report.steps.find((s) => s.id === 'unfence-primary-writers')?.status).toBe('succeeded');
+    await expectFailbackRefused(c, w, new RegExp(`NotFailedOver: ${w.names.database.recovery!.identifier} in ${w.recovery} is fenced \\(read-only\\): an earlier failback already moved the writes back`));
   });
 });

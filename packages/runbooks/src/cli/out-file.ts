@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './usage-error.js';
@@ -13,7 +13,7 @@ import { UsageError } from './usage-error.js';
 export function writeOutFile(io: CliIo, command: string, out: string, text: string): string {
   const path = resolve(io.cwd, out);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
     writeFileSync(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -25,4 +25,14 @@ export function writeOutFile(io: CliIo, command: string, out: string, text: stri
     throw new UsageError(`firedrill ${command}: --out ${out}: cannot write ${path} (${why}); give a file path in a folder you can write to, or leave --out off to print to standard output.`);
   }
   return isAbsolute(out) ? out : relative(io.cwd, path);
+}
+
+/**
+ * Creates the missing folders of `dir` one level at a time, top down. Node 20's recursive mkdir spins forever on a
+ * path under /proc; one level at a time fails there like anywhere else.
+ */
+function makeFolders(dir: string): void {
+  if (existsSync(dir)) return;
+  makeFolders(dirname(dir));
+  mkdirSync(dir);
 }

@@ -114,7 +114,8 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
       if (folded?.status === 'failed') {
         candidates.push({
           key: `failed:${step.id}:${folded.endedAt ?? 0}`,
-          prompt: { kind: 'failed', step: viewOf(step, state), choices: ['retry', 'skip', 'done', ...(gracefulFailover(state) ? (['ungraceful'] as const) : []), 'abort', 'quit'] },
+          // A safety check that failed is not for an operator to wave through: retry it, or stop.
+          prompt: { kind: 'failed', step: viewOf(step, state), choices: ['retry', ...(step.guard ? [] : (['skip', 'done'] as const)), ...(gracefulFailover(state) ? (['ungraceful'] as const) : []), 'abort', 'quit'] },
         });
       }
     }
@@ -131,7 +132,7 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
       const step = byId.get(stepId);
       if (!step) continue;
       // An approval gate is passed only by approving it (its approvers, once it waits): never skipped or marked done.
-      const byHand: OperatorChoice[] = step.kind === 'approval' ? [] : ['skip', 'done'];
+      const byHand: OperatorChoice[] = step.kind === 'approval' || step.guard ? [] : ['skip', 'done'];
       const choices: OperatorChoice[] = ['run', ...byHand, 'pause', ...(ctx.running.length > 0 ? (['wait'] as const) : []), 'abort', 'quit'];
       candidates.push({ key: `ready:${stepId}:${state.steps[stepId]?.readySince ?? 0}`, prompt: { kind: 'ready', step: viewOf(step, state), choices } });
     }
@@ -164,9 +165,13 @@ export async function driveRunbook(options: DriveRunbookOptions): Promise<DriveO
       case 'ungraceful':
         await run.switchToUngraceful(by, decision.note ?? prompt.reason ?? 'the primary is unreachable');
         evidence = undefined;
-        // Switched from a failed step's card: the switch skips graceful-only steps, but a step both modes run
-        // stays failed and is asked about again (retry it, skip it…) — not answered, or nothing would ask.
-        if (prompt.kind === 'failed') return undefined;
+        // Switched from a failed step's card: a graceful-only step is done with (its retry skips it, as the switch
+        // skips the pending ones); a step both modes run stays failed and is asked about again (retry it, skip
+        // it…) — not answered, or nothing would ask.
+        if (prompt.kind === 'failed' && stepId) {
+          if (byId.get(stepId)?.modes?.includes('ungraceful') === false) await run.retryStep(stepId, by);
+          else return undefined;
+        }
         break;
       case 'wait':
         if (prompt.kind === 'primary-unreachable' && stepId) dismissedEvidence.add(stepId);

@@ -115,7 +115,7 @@ export class TerminalOperator implements RunbookOperator {
     if (step?.instruction) out.push(`  by hand: ${step.instruction}`);
     if (step?.approvers) out.push(`  approvers: ${step.approvers.join(', ')}`);
     for (const call of step?.calls ?? []) out.push(`  calls: ${[call.service, call.region, call.command].filter(Boolean).join(' ')} ${JSON.stringify(call.input ?? {})}`);
-    if (step?.error) out.push(`  ${this.#paint(31, 'error')}${step.attempts ? ` after ${step.attempts} attempt(s)` : ''}: ${step.error.code ? `${step.error.code}: ` : ''}${step.error.message}`);
+    if (step?.error) out.push(`  ${this.#paint(31, 'error')}${step.attempts ? ` after ${step.attempts} attempt(s)` : ''}: ${step.error.code && !step.error.message.startsWith(`${step.error.code}:`) ? `${step.error.code}: ` : ''}${step.error.message}`);
     if (step?.progress && prompt.kind !== 'ready') out.push(`  last progress: ${step.progress}`);
     if (prompt.run.running.length > 0) out.push(`  running now: ${prompt.run.running.join(', ')}`);
     out.push(`  mode: ${prompt.run.mode}`);

@@ -8,6 +8,7 @@ import { type ActionStep, StepFailure } from '@firedrill/core';
 import { describeDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { previewCall } from './aws-step-options.js';
+import { writersFenced } from './fence-steps.js';
 
 /** Options of {@link confirmFailedOverStep}. */
 export interface ConfirmFailedOverOptions {
@@ -40,15 +41,29 @@ export function confirmFailedOverStep(options: ConfirmFailedOverOptions): Action
   return {
     id: options.id,
     kind: 'action',
+    guard: true,
     title: `Confirm a failover left the writer in ${region}: ${recoveryIdentifier} is a standalone database`,
     why: `A failback retires ${primaryIdentifier} in ${primaryRegion} as stale: that is only safe when the recovery region took over the writes.`,
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    preview: () => [previewCall('rds', region, 'DescribeDBInstances', { DBInstanceIdentifier: recoveryIdentifier })],
+    preview: () => [
+      previewCall('rds', region, 'DescribeDBInstances', { DBInstanceIdentifier: recoveryIdentifier }),
+      previewCall('rds', region, 'DescribeDBParameters', { DBParameterGroupName: `<parameter group of ${recoveryIdentifier}>` }),
+    ],
     verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${recoveryIdentifier} --query 'DBInstances[0].[DBInstanceStatus,ReadReplicaSourceDBInstanceIdentifier]'`,
     act: async (ctx) => {
       const db = await describeDbInstance({ rds: aws.clients('recovery').rds, identifier: recoveryIdentifier, signal: ctx.signal });
       if (db === undefined) throw refuse(`there is no DB instance ${recoveryIdentifier} in ${region}`);
       if (db.readReplicaSource !== undefined) throw refuse(`${recoveryIdentifier} in ${region} is a read replica of ${db.readReplicaSource}`);
+      if (db.status === 'deleting') throw refuse(`${recoveryIdentifier} in ${region} is being deleted`);
+      // Fenced: an earlier failback already cut the writes over and stopped before its end. Starting another would
+      // rebuild the primary from this frozen copy and lose what the primary took since; that failback is to resume.
+      if (await writersFenced(aws, 'recovery', recoveryIdentifier, ctx.signal)) {
+        throw new StepFailure(
+          `NotFailedOver: ${recoveryIdentifier} in ${region} is fenced (read-only): an earlier failback already moved the writes back to ${primaryRegion} and did not finish. ` +
+            `Resume that failback (\`firedrill history\` lists its run id; \`firedrill resume <run-id>\`) rather than start another, which would rebuild ${primaryIdentifier} from this frozen copy; nothing was changed.`,
+          { code: 'NotFailedOver', retryable: false },
+        );
+      }
       return { changed: false, note: `${recoveryIdentifier} in ${region} is a standalone database (${db.status}): the failover's writer` };
     },
   };

@@ -72,6 +72,21 @@ async function currentValue(target: FenceTarget, signal: AbortSignal): Promise<s
   return ['1', 'on', 'true'].includes(value.toLowerCase()) ? '1' : '0';
 }
 
+/**
+ * Whether `identifier`'s writers are fenced: its parameter group's read-only parameter is on. A database on a
+ * default parameter group cannot be fenced, so it is not.
+ */
+export async function writersFenced(aws: AwsEnvironment, side: Side, identifier: string, signal: AbortSignal): Promise<boolean> {
+  let target: FenceTarget;
+  try {
+    target = await fenceTarget(aws, side, identifier, signal);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'DefaultParameterGroup') return false;
+    throw error;
+  }
+  return (await currentValue(target, signal)) === '1';
+}
+
 async function setReadOnly(aws: AwsEnvironment, side: Side, identifier: string, value: '0' | '1', ctx: Pick<StepContext, 'signal' | 'log'>): Promise<FenceResult> {
   const target = await fenceTarget(aws, side, identifier, ctx.signal);
   const what = value === '1' ? 'fenced (read-only)' : 'accepting writes';
