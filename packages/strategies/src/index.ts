@@ -166,7 +166,7 @@ export {
   type ReplicationRuleSummary,
 } from './aws/s3.js';
 export { CALL_RECORDER_MIDDLEWARE_NAME, callRecorderPlugin, type CallRecorderOptions, type RecordedAwsCall } from './aws/call-recorder.js';
-export { type Finding, type FindingStatus, type Strategy, type StrategyContext, type StrategyRun } from './strategy.js';
+export { type Finding, type FindingStatus, injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from './strategy.js';
 export { getStrategy, listStrategies, registerStrategy, registerStrategyIfAbsent, UnknownStrategyError } from './strategy-registry.js';
 export { AwsEnvironment, type AwsEnvironmentOptions, createAwsEnvironment, type Side } from './aws-environment.js';
 export { type AwsStepOptions, journaled, previewCall, regionLabel } from './steps/aws-step-options.js';

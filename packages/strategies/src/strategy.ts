@@ -37,6 +37,16 @@ export interface StrategyContext {
   injectDisaster?: (signal: AbortSignal) => Promise<void>;
 }
 
+/**
+ * The outage a run injects, as `declareDisasterStep` takes it: the context's `injectDisaster`, for an ungraceful run
+ * only — a graceful one moves off a primary that is up (and fences it first), so it injects nothing.
+ *
+ * @example declareDisasterStep({ id: 'declare-disaster', title, ...injectedOutage(ctx) })
+ */
+export function injectedOutage(ctx: Pick<StrategyContext, 'mode' | 'injectDisaster'>): { injectDisaster?: (signal: AbortSignal) => Promise<void> } {
+  return ctx.mode === 'ungraceful' && ctx.injectDisaster ? { injectDisaster: ctx.injectDisaster } : {};
+}
+
 /** What a strategy hands the engine for one operation. */
 export interface StrategyRun {
   steps: StepDefinition[];

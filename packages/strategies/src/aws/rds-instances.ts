@@ -29,7 +29,8 @@ export interface DbInstanceSummary {
   clusterIdentifier: string | undefined;
 }
 
-function summarize(db: DBInstance): DbInstanceSummary {
+/** A DB instance as DescribeDBInstances returned it, summarized as the strategies need it. */
+export function summarizeDbInstance(db: DBInstance): DbInstanceSummary {
   const source = db.ReadReplicaSourceDBInstanceIdentifier;
   return {
     identifier: db.DBInstanceIdentifier ?? '',
@@ -73,7 +74,7 @@ export async function describeRawDbInstance(options: DbInstanceOptions): Promise
  */
 export async function describeDbInstance(options: DbInstanceOptions): Promise<DbInstanceSummary | undefined> {
   const db = await describeRawDbInstance(options);
-  return db === undefined ? undefined : summarize(db);
+  return db === undefined ? undefined : summarizeDbInstance(db);
 }
 
 async function requireDbInstance(options: DbInstanceOptions, purpose: string): Promise<DbInstanceSummary> {

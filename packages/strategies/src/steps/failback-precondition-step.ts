@@ -5,7 +5,7 @@
  * no further unless the writer a failover leaves there exists and is no longer a read replica.
  */
 import { type ActionStep, StepFailure } from '@firedrill/core';
-import { describeDbInstance } from '../aws/rds-instances.js';
+import { describeRawDbInstance, summarizeDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { previewCall } from './aws-step-options.js';
 import { writersFenced } from './fence-steps.js';
@@ -51,13 +51,15 @@ export function confirmFailedOverStep(options: ConfirmFailedOverOptions): Action
     ],
     verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${recoveryIdentifier} --query 'DBInstances[0].[DBInstanceStatus,ReadReplicaSourceDBInstanceIdentifier]'`,
     act: async (ctx) => {
-      const db = await describeDbInstance({ rds: aws.clients('recovery').rds, identifier: recoveryIdentifier, signal: ctx.signal });
-      if (db === undefined) throw refuse(`there is no DB instance ${recoveryIdentifier} in ${region}`);
+      // One read: its state and source here, its parameter group for the fence below.
+      const raw = await describeRawDbInstance({ rds: aws.clients('recovery').rds, identifier: recoveryIdentifier, signal: ctx.signal });
+      if (raw === undefined) throw refuse(`there is no DB instance ${recoveryIdentifier} in ${region}`);
+      const db = summarizeDbInstance(raw);
       if (db.readReplicaSource !== undefined) throw refuse(`${recoveryIdentifier} in ${region} is a read replica of ${db.readReplicaSource}`);
       if (db.status === 'deleting') throw refuse(`${recoveryIdentifier} in ${region} is being deleted`);
       // Fenced: an earlier failback already cut the writes over and stopped before its end. Starting another would
       // rebuild the primary from this frozen copy and lose what the primary took since; that failback is to resume.
-      if (await writersFenced(aws, 'recovery', recoveryIdentifier, ctx.signal)) {
+      if (await writersFenced(aws, 'recovery', raw, ctx.signal)) {
         throw new StepFailure(
           `NotFailedOver: ${recoveryIdentifier} in ${region} is fenced (read-only): an earlier failback already moved the writes back to ${primaryRegion} and did not finish. ` +
             `Resume that failback (\`firedrill history\` lists its run id; \`firedrill resume <run-id>\`) rather than start another, which would rebuild ${primaryIdentifier} from this frozen copy; nothing was changed.`,

@@ -4,7 +4,7 @@
  * so ApplyMethod `immediate` takes effect without a reboot. A graceful failover fences the primary before it
  * promotes the replica — never two writers — and a failback fences the recovery-region writer the same way.
  */
-import { DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBParameterGroupCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { type DBInstance, DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBParameterGroupCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { type ActionStep, StepFailure, type StepContext } from '@firedrill/core';
 import { callAws, sendOptions } from '../aws/aws-call.js';
 import { describeDbInstance } from '../aws/rds-instances.js';
@@ -47,10 +47,15 @@ export function readOnlyParameter(engine: string | undefined): string {
 
 async function fenceTarget(aws: AwsEnvironment, side: Side, identifier: string, signal: AbortSignal): Promise<FenceTarget> {
   const { rds } = aws.clients(side);
-  const region = aws.region(side);
   const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: identifier }, signal, () =>
     rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), sendOptions(signal)));
-  const db = out.DBInstances?.[0];
+  return fenceTargetOf(aws, side, identifier, out.DBInstances?.[0]);
+}
+
+/** The parameter group and read-only parameter that fence `db`, as DescribeDBInstances returned it. */
+function fenceTargetOf(aws: AwsEnvironment, side: Side, identifier: string, db: DBInstance | undefined): FenceTarget {
+  const { rds } = aws.clients(side);
+  const region = aws.region(side);
   const parameterGroup = db?.DBParameterGroups?.[0]?.DBParameterGroupName;
   if (db === undefined || parameterGroup === undefined) {
     throw new StepFailure(`DBInstanceNotFound: no DB instance ${identifier} (or no parameter group on it) in ${region}. Check the plan's database identifiers.`, { code: 'DBInstanceNotFound', retryable: false });
@@ -73,13 +78,13 @@ async function currentValue(target: FenceTarget, signal: AbortSignal): Promise<s
 }
 
 /**
- * Whether `identifier`'s writers are fenced: its parameter group's read-only parameter is on. A database on a
- * default parameter group cannot be fenced, so it is not.
+ * Whether the writers of `db` (as DescribeDBInstances returned it, on `side`) are fenced: its parameter group's
+ * read-only parameter is on. A database on a default parameter group cannot be fenced, so it is not.
  */
-export async function writersFenced(aws: AwsEnvironment, side: Side, identifier: string, signal: AbortSignal): Promise<boolean> {
+export async function writersFenced(aws: AwsEnvironment, side: Side, db: DBInstance, signal: AbortSignal): Promise<boolean> {
   let target: FenceTarget;
   try {
-    target = await fenceTarget(aws, side, identifier, signal);
+    target = fenceTargetOf(aws, side, db.DBInstanceIdentifier ?? '', db);
   } catch (error) {
     if ((error as { code?: unknown }).code === 'DefaultParameterGroup') return false;
     throw error;

@@ -4,7 +4,7 @@
  * RPO is the age of the snapshot restored — which the report measures from the snapshot's capture time.
  */
 import type { StepDefinition } from '@firedrill/core';
-import type { Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from '../strategy.js';
 import { backupRestoreIsolatedDrill } from './backup-restore-drill.js';
 import { backupRestoreFailbackSteps } from './backup-restore-failback.js';
 import { backupRestoreFailoverSteps } from './backup-restore-failover.js';
@@ -48,7 +48,7 @@ function build(ctx: StrategyContext, options: BackupRestoreStrategyOptions): Str
       : undefined;
     return {
       steps: backupRestoreFailoverSteps({
-        aws: ctx.aws, topology, gracefulRunId: ctx.runId, ...(title ? { title } : {}), ...(ctx.injectDisaster && ctx.mode === 'ungraceful' ? { injectDisaster: ctx.injectDisaster } : {}),
+        aws: ctx.aws, topology, gracefulRunId: ctx.runId, ...(title ? { title } : {}), ...injectedOutage(ctx),
       }).steps,
     };
   }

@@ -7,7 +7,7 @@
 import type { StepDefinition } from '@firedrill/core';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
-import type { Finding, Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { type Finding, injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from '../strategy.js';
 import { checkMultiSite } from './multi-site-check.js';
 import { durationParameter, multiSiteResources, validateMultiSite } from './multi-site-resources.js';
 import { drainDrillSteps, failbackSteps, failoverSteps } from './multi-site-steps.js';
@@ -20,11 +20,12 @@ import { drainDrillSteps, failbackSteps, failoverSteps } from './multi-site-step
  */
 function failoverWithDisaster(ctx: StrategyContext, resources: ReturnType<typeof multiSiteResources>): StepDefinition[] {
   const failover = failoverSteps(ctx, resources);
-  if (ctx.mode !== 'ungraceful' || ctx.injectDisaster === undefined) return failover;
+  const outage = injectedOutage(ctx);
+  if (outage.injectDisaster === undefined) return failover;
   const declare = declareDisasterStep({
     id: 'declare-disaster',
     title: `${ctx.operation === 'drill' ? 'Drill: lose' : 'Declare the loss of'} ${ctx.aws.region('primary')} (outage injected)`,
-    injectDisaster: ctx.injectDisaster,
+    ...outage,
   });
   return [declare, ...failover.map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: [declare.id] }))];
 }

@@ -12,7 +12,7 @@ import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { fenceWritersStep } from '../steps/fence-steps.js';
 import { scaleGroupStep, waitGroupInServiceStep } from '../steps/compute-steps.js';
 import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
-import type { StrategyContext } from '../strategy.js';
+import { injectedOutage, type StrategyContext } from '../strategy.js';
 import { type ComputeResource, type DatabaseResource, type DnsRecordResource, missingRoleIssue, requireRole, rolesOfKind } from './plan-roles.js';
 
 /** Which member of the family. */
@@ -98,8 +98,7 @@ export function failoverSteps(ctx: StrategyContext, topology: StandbyTopology, o
     declareDisasterStep({
       id: FAILOVER_IDS.declare,
       title: options.title ?? `Declare the disaster: ${aws.region('primary')} stops serving ${ctx.plan.metadata.name}`,
-      // The outage is an ungraceful run's: a graceful one moves off a primary that is up (and fences it first).
-      ...(ctx.injectDisaster && ctx.mode === 'ungraceful' ? { injectDisaster: ctx.injectDisaster } : {}),
+      ...injectedOutage(ctx),
     }),
     fenceWritersStep({ aws, side: 'primary', identifier: db.primary.identifier, id: 'fence-primary-writers', dependsOn: [FAILOVER_IDS.declare], modes: ['graceful'], keepWhen }),
     waitReplicaCaughtUpStep({ aws, side: 'recovery', identifier: replica, dependsOn: ['fence-primary-writers'], modes: ['graceful'] }),

@@ -3,7 +3,7 @@
  * readiness. Pilot light and warm standby are this with a different standby fleet.
  */
 import type { StepDefinition } from '@firedrill/core';
-import type { Strategy, StrategyContext, StrategyRun } from '../strategy.js';
+import { injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from '../strategy.js';
 import { standbyReadiness } from './readiness-checks.js';
 import { failbackSteps } from './standby-failback.js';
 import { type StandbyKind, failoverSteps, FAILOVER_IDS, standbyTopology, validateStandbyPlan } from './standby-family.js';
@@ -25,7 +25,7 @@ function build(kind: StandbyKind, ctx: StrategyContext): StrategyRun {
   } else {
     // A live drill: the failover, then the failback as its own measured phase.
     steps = [
-      ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${ctx.injectDisaster && ctx.mode === 'ungraceful' ? ' (outage injected)' : ''}` }),
+      ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${injectedOutage(ctx).injectDisaster ? ' (outage injected)' : ''}` }),
       ...failbackSteps(ctx, topology, kind, { after: FAILOVER_IDS.dnsInSync }),
     ];
   }
