@@ -302,15 +302,21 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
     for (const watch of this.#observerWatches.values()) await watch.restoredWithin(this.#options.verifyTimeoutMs);
   }
 
-  /** Runs compensations of completed steps in reverse order of completion. */
-  async compensate(): Promise<void> {
+  /**
+   * Runs compensations of completed steps in reverse order of completion; returns how many have run, counting
+   * those a crashed process ran before this one resumed.
+   */
+  async compensate(): Promise<number> {
     if (this.state.restoredAt === undefined || this.state.rpo === undefined) await this.#rpo.afterFailure();
     await this.record({ type: 'run.state', state: 'compensating' });
     const signal = new AbortController().signal; // Compensation must finish even after an abort.
     const failures: unknown[] = [];
+    // A resumed run counts what it undid before the crash too.
+    let ran = Object.values(this.state.steps).filter((s) => s.status === 'compensated').length;
     for (const stepId of [...this.state.completionOrder].reverse()) {
       const step = this.step(stepId);
       if (!step?.compensate) continue;
+      ran += 1;
       await this.record({ type: 'compensation.started', stepId });
       try {
         await retryWithPolicy(
@@ -336,6 +342,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
       }
     }
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} compensation(s) failed`);
+    return ran;
   }
 
   /** On abort: record the steps that were cut off, so the journal never claims they finished. */

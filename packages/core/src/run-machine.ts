@@ -32,7 +32,8 @@ export interface RunMachineEngine {
   runningSteps(): string[];
   preflight(): Promise<void>;
   verify(): Promise<void>;
-  compensate(): Promise<void>;
+  /** Runs the compensations of completed steps; resolves to how many ran. */
+  compensate(): Promise<number>;
   interrupt(): Promise<void>;
   finish(status: RunStatus, error?: unknown): Promise<void>;
 }
@@ -76,7 +77,7 @@ export const runMachine = setup({
   actors: {
     preflight: fromPromise<void, RunMachineEngine>(({ input }) => input.preflight()),
     verifyRestoration: fromPromise<void, RunMachineEngine>(({ input }) => input.verify()),
-    compensate: fromPromise<void, RunMachineEngine>(({ input }) => input.compensate()),
+    compensate: fromPromise<number, RunMachineEngine>(({ input }) => input.compensate()),
     interrupt: fromPromise<void, RunMachineEngine>(({ input }) => input.interrupt()),
     finish: fromPromise<void, { engine: RunMachineEngine; status: RunStatus; error?: unknown }>(({ input }) =>
       input.engine.finish(input.status, input.error),
@@ -251,7 +252,11 @@ export const runMachine = setup({
         input: ({ context }) => context.engine,
         onDone: {
           target: 'finishing',
-          actions: assign({ status: ({ context }) => (context.aborted ? 'aborted' : context.completed ? 'succeeded' : 'rolled-back') }),
+          // Rolled back only when something was undone: a run that stopped before any step with a compensation
+          // completed (a refused precondition, a first call denied) failed, and changed nothing to roll back.
+          actions: assign({
+            status: ({ context, event }) => (context.aborted ? 'aborted' : context.completed ? 'succeeded' : event.output > 0 ? 'rolled-back' : 'failed'),
+          }),
         },
         onError: { target: 'finishing', actions: [assign({ status: ({ context }) => (context.aborted ? 'aborted' : 'failed') }), 'rememberError'] },
       },

@@ -142,6 +142,37 @@ describe('run engine', () => {
     expect(report.error?.message).toContain('replica not found');
   });
 
+  it('ends failed, not rolled back, when the failure left nothing to undo', async () => {
+    const undone: string[] = [];
+    const steps: StepDefinition[] = [
+      { id: 'refuse', title: 'refuse', kind: 'action', act: async () => { throw new StepFailure('not failed over', { retryable: false }); } },
+      sleepStep('change', 1_000, { dependsOn: ['refuse'], compensate: async () => void undone.push('change') }),
+    ];
+    const report = await (await begin(steps)).completion;
+    expect(report.status).toBe('failed');
+    expect(undone).toEqual([]);
+  });
+
+  it('a run resumed after its compensations ran, before it ended, is rolled back, each compensation run once', async () => {
+    const undone: string[] = [];
+    const steps = (): StepDefinition[] => [
+      sleepStep('change', 1_000, { compensate: async () => void undone.push('change') }),
+      { id: 'boom', title: 'boom', kind: 'action', dependsOn: ['change'], act: async () => { throw new StepFailure('replica not found', { retryable: false }); } },
+    ];
+    const store = new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-engine-')));
+    const first = await begin(steps(), { store, runId: 'undone-run' });
+    expect((await first.completion).status).toBe('rolled-back');
+    // The process died right after the compensation was journaled, before the run's end was.
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const lines = readFileSync(store.journalPath('undone-run'), 'utf8').trimEnd().split('\n');
+    const cut = lines.findIndex((l) => (JSON.parse(l) as JournalEvent).type === 'compensation.succeeded');
+    writeFileSync(store.journalPath('undone-run'), lines.slice(0, cut + 1).join('\n') + '\n');
+    const { resumeRun } = await import('../src/index.js');
+    const resumed = await resumeRun({ runId: 'undone-run', store, rebuild: () => ({ steps: steps() }), clock: new VirtualClock() });
+    expect((await resumed.completion).status).toBe('rolled-back');
+    expect(undone).toEqual(['change']);
+  });
+
   it('honours rollback always (even on success) and never', async () => {
     const undone: string[] = [];
     const steps = (): StepDefinition[] => [{ id: 'create-drill-copy', title: 'c', kind: 'action', act: async () => 'copy', compensate: async () => void undone.push('create-drill-copy') }];

@@ -152,7 +152,7 @@ describe('backup & restore permanent errors', () => {
     const f = await backupRestoreScenario(4);
     for (const id of f.names.database.recoverySnapshots!) await f.rds.recovery.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }));
     const { report } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failover' });
-    expect(report.status).toBe('rolled-back');
+    expect(report.status).toBe('failed'); // nothing was done that could be undone
     const failed = report.steps.find((s) => s.status === 'failed')!;
     expect(failed.id).toBe('pick-snapshot');
     expect(JSON.stringify(report)).toMatch(/SnapshotNotFound: no available snapshot of tracking-db in us-west-2.*copy-db-snapshot/);
@@ -164,7 +164,7 @@ describe('backup & restore permanent errors', () => {
     const f = await backupRestoreScenario(5);
     f.sandbox.faults.regionOutage(f.primary, { at: f.clock.now() });
     const { report, journalPath } = await runBackupRestore(f, { strategy: backupRestoreStrategy, operation: 'failover', deny: 'RestoreDBInstanceFromDBSnapshot', onDisk: true });
-    expect(report.status).toBe('rolled-back');
+    expect(report.status).toBe('failed'); // nothing was done that could be undone
     const failed = report.steps.find((s) => s.status === 'failed')!;
     expect(failed).toMatchObject({ id: 'restore-database', attempts: 1 });
     expect(report.error?.message ?? JSON.stringify(report)).toMatch(/rds:RestoreDBInstanceFromDBSnapshot/);
