@@ -15,7 +15,7 @@ async function expectFailbackRefused(c: StrategyCase, w: CaseWorld, why: RegExp)
   const before = await caseState(w);
   const from = w.sandbox.calls().length;
   const back = await runCase(c, w, { operation: 'failback' });
-  expect(back.report.status).not.toBe('succeeded');
+  expect(back.report.status).toBe('failed'); // refused: nothing to roll back
   const failed = back.report.steps.filter((s) => s.status === 'failed');
   expect(failed.map((s) => s.id), failedSteps(back.report)).toEqual(['confirm-failed-over']);
   expect(failed[0]!.error?.message).toMatch(why);
