@@ -5,6 +5,7 @@ import {
   CreateDBSnapshotCommand,
   DeleteDBParameterGroupCommand,
   DescribeDBParameterGroupsCommand,
+  DescribeDBParametersCommand,
   ModifyDBInstanceCommand,
   ModifyDBParameterGroupCommand,
   DBInstanceNotFoundFault,
@@ -46,6 +47,30 @@ describe('RDS', () => {
     expect((await restore('orders-inherits')).DBInstance?.BackupRetentionPeriod).toBe(7);
     expect((await restore('orders-given', 30)).DBInstance?.BackupRetentionPeriod).toBe(30);
     await expect(restore('orders-too-long', 36)).rejects.toMatchObject({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('lists a parameter group\'s parameters as RDS does: every engine parameter in name order, 100 a page, a Marker to go on', async () => {
+    const clock = new VirtualClock();
+    const rds = new Sandbox({ clock }).client(RDSClient, 'us-east-1');
+    await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: 'orders-mysql', DBParameterGroupFamily: 'mysql8.0', Description: 'orders' }));
+    await rds.send(new ModifyDBParameterGroupCommand({ DBParameterGroupName: 'orders-mysql', Parameters: [{ ParameterName: 'read_only', ParameterValue: '1', ApplyMethod: 'immediate' }] }));
+    const pages: { ParameterName?: string; ParameterValue?: string; Source?: string }[][] = [];
+    let marker: string | undefined;
+    do {
+      const out = await rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'orders-mysql', ...(marker ? { Marker: marker } : {}) }));
+      pages.push(out.Parameters ?? []);
+      marker = out.Marker;
+    } while (marker);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.slice(0, -1).every((p) => p.length === 100)).toBe(true);
+    const names = pages.flat().map((p) => p.ParameterName!);
+    expect(names).toEqual([...names].sort());
+    // MySQL's read_only is not on the first page: a reader of one page does not see the fence.
+    expect(pages[0]!.some((p) => p.ParameterName === 'read_only')).toBe(false);
+    expect(pages.flat().find((p) => p.ParameterName === 'read_only')).toMatchObject({ ParameterValue: '1', Source: 'user' });
+    // Source: user lists only what the user set.
+    expect((await rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'orders-mysql', Source: 'user' }))).Parameters?.map((p) => p.ParameterName)).toEqual(['read_only']);
+    await expect(rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'orders-mysql', MaxRecords: 10 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 
   it('answers DescribeDBInstances for an unknown identifier with DBInstanceNotFound', async () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSuffix } from '../src/strategies/standby-failback.js';
 import { type AwsState, readAwsState } from './support/aws-state.js';
-import { type CaseWorld, caseState, failedSteps, runCase, STRATEGY_CASES, type StrategyCase } from './support/strategy-cases.js';
+import { type CaseWorld, caseState, failedSteps, runCase, STRATEGY_CASES, type StrategyCase, warmStandbyMysql } from './support/strategy-cases.js';
 import { writeHeartbeats } from './support/strategy-on-sandbox.js';
 
 const { backupRestore, pilotLight, warmStandby, multiSite, inRegionAurora, inRegionMultiAz } = STRATEGY_CASES;
@@ -18,7 +18,7 @@ const { backupRestore, pilotLight, warmStandby, multiSite, inRegionAurora, inReg
  */
 function documentedLeftovers(c: StrategyCase, w: CaseWorld, failbackRunId: string, after: AwsState): { snapshots: RegExp[]; adjust: (before: AwsState) => AwsState } {
   const primaryId = w.names.database.primary.identifier;
-  if (c === pilotLight || c === warmStandby) {
+  if (c === pilotLight || c === warmStandby || c === warmStandbyMysql) {
     // Final snapshots of the stale former writer and of the former recovery writer (standby-failback.ts).
     const sfx = runSuffix(failbackRunId);
     return { snapshots: [new RegExp(`^${w.primary}:${primaryId}-before-failback-${sfx}$`), new RegExp(`^${w.recovery}:${w.names.database.recovery!.identifier}-before-reprotect-${sfx}$`)], adjust: (b) => b };
@@ -73,6 +73,8 @@ const CASES = ([
   [backupRestore, 'graceful'], [backupRestore, 'ungraceful'],
   [pilotLight, 'ungraceful'],
   [warmStandby, 'ungraceful'],
+  // MySQL's read_only sits past the first page of DescribeDBParameters: an unfence that read one page left it on.
+  [warmStandbyMysql, 'graceful'], [warmStandbyMysql, 'ungraceful'],
   [multiSite, 'graceful'], [multiSite, 'ungraceful'],
   [inRegionAurora, 'graceful'], [inRegionMultiAz, 'graceful'],
 ] as const).map(([c, mode]) => ({ c, mode, label: c.label }));

@@ -14,6 +14,7 @@ import { str } from '../operation-context.js';
 import type { DbInstanceRecord, TagRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
 import type { RdsRegionState } from '../world.js';
+import { engineParameterNames } from './rds-engine-parameters.js';
 import { rdsRegion, tagsOf } from './rds-model.js';
 
 type Input = Record<string, unknown>;
@@ -125,18 +126,40 @@ function modifyDBParameterGroup(ctx: OperationContext, input: Input): object {
   return { DBParameterGroupName: group.name };
 }
 
+/**
+ * Lists a group's parameters as RDS does: every engine parameter in name order (the modelled read-only one, those
+ * the user set, and the engine's others), filtered by `Source`, at most `MaxRecords` (20–100, default 100) per
+ * answer with a `Marker` to go on.
+ */
 function describeDBParameters(ctx: OperationContext, input: Input): object {
   const group = findGroup(ctx, str(input, 'DBParameterGroupName'));
   const readOnly = readOnlyParameterOf(group.family);
-  const values = { [readOnly]: '0', ...group.parameters };
+  const modelled: Record<string, string | undefined> = { [readOnly]: '0', ...group.parameters };
+  for (const name of engineParameterNames(group.family)) if (!(name in modelled)) modelled[name] = undefined;
   const source = str(input, 'Source');
-  const parameters = Object.entries(values)
+  const parameters = Object.entries(modelled)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([ParameterName, ParameterValue]) => ({
-      ParameterName, ParameterValue, ApplyType: 'dynamic', IsModifiable: true, DataType: 'boolean',
+      ParameterName, ...(ParameterValue === undefined ? {} : { ParameterValue }), ApplyType: 'dynamic', IsModifiable: true,
+      DataType: ParameterName === readOnly ? 'boolean' : 'string',
       Source: group.parameters[ParameterName] === undefined ? 'engine-default' : 'user',
     }))
     .filter((p) => source === undefined || p.Source === source);
-  return { Parameters: parameters };
+  const max = input['MaxRecords'] === undefined ? 100 : Number(input['MaxRecords']);
+  if (!Number.isInteger(max) || max < 20 || max > 100) throw badRequest('InvalidParameterValue', `MaxRecords must be between 20 and 100, got ${String(input['MaxRecords'])}.`);
+  const start = pageStart(str(input, 'Marker'));
+  const page = parameters.slice(start, start + max);
+  const more = start + max < parameters.length;
+  return { Parameters: page, ...(more ? { Marker: pageMarker(start + max) } : {}) };
+}
+
+/** RDS markers are opaque: a client passes back what it got, never a number it made up. */
+const pageMarker = (offset: number): string => Buffer.from(`parameters:${offset}`).toString('base64');
+function pageStart(marker: string | undefined): number {
+  if (marker === undefined) return 0;
+  const offset = /^parameters:(\d+)$/.exec(Buffer.from(marker, 'base64').toString('utf8'))?.[1];
+  if (offset === undefined) throw badRequest('InvalidParameterValue', `Invalid Marker: ${marker}`);
+  return Number(offset);
 }
 
 function describeDBParameterGroups(ctx: OperationContext, input: Input): object {

@@ -69,12 +69,22 @@ function fenceTargetOf(aws: AwsEnvironment, side: Side, identifier: string, db: 
   return { rds, region, parameterGroup, parameter: readOnlyParameter(db.Engine) };
 }
 
+/**
+ * The read-only parameter's value in the group: '1' when a user set it on (a fence), else '0'. Only parameters the
+ * user set can fence, so only those are listed (`Source: user`) — and every page of them is read: RDS answers at
+ * most 100 parameters at a time, and a parameter past the first page is not "unset".
+ */
 async function currentValue(target: FenceTarget, signal: AbortSignal): Promise<string> {
   const { rds, parameterGroup, parameter } = target;
-  const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBParameters', resource: parameterGroup }, signal, () =>
-    rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: parameterGroup }), sendOptions(signal)));
-  const value = out.Parameters?.find((p) => p.ParameterName === parameter)?.ParameterValue ?? '0';
-  return ['1', 'on', 'true'].includes(value.toLowerCase()) ? '1' : '0';
+  let marker: string | undefined;
+  do {
+    const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBParameters', resource: parameterGroup }, signal, () =>
+      rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: parameterGroup, Source: 'user', ...(marker ? { Marker: marker } : {}) }), sendOptions(signal)));
+    const found = out.Parameters?.find((p) => p.ParameterName === parameter);
+    if (found !== undefined) return ['1', 'on', 'true'].includes((found.ParameterValue ?? '0').toLowerCase()) ? '1' : '0';
+    marker = out.Marker;
+  } while (marker);
+  return '0';
 }
 
 /**

@@ -68,15 +68,18 @@ function multiAzPlan(): PlanInput {
   } as PlanInput;
 }
 
-const standby = (label: string, strategy: Strategy, build: typeof buildPilotLightScenario): StrategyCase => ({
+const standby = (label: string, strategy: Strategy, build: typeof buildPilotLightScenario, engine?: 'mysql' | 'mariadb'): StrategyCase => ({
   label, strategy, heartbeat: true, graceful: true, isolatedDrill: true,
   world: async (seed) => {
     const clock = clockAt();
-    const { sandbox, names } = await build({ clock, seed });
+    const { sandbox, names } = await build({ clock, seed, ...(engine ? { layout: { database: { engine } } } : {}) });
     return { clock, sandbox, names, plan: parsePlan(planForScenario(names)), ...where(names) };
   },
   health: (w) => dnsProbe(w),
 });
+
+/** Warm standby on RDS for MySQL (the standby cases run PostgreSQL): `read_only` fences, far down the parameter list. */
+export const warmStandbyMysql: StrategyCase = standby('warm-standby (MySQL)', warmStandby, buildWarmStandbyScenario, 'mysql');
 
 /** The five strategies (in-region twice: an Aurora cluster and an RDS Multi-AZ instance). */
 export const STRATEGY_CASES: Record<'backupRestore' | 'pilotLight' | 'warmStandby' | 'multiSite' | 'inRegionAurora' | 'inRegionMultiAz', StrategyCase> = {

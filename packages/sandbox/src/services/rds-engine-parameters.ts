@@ -1,0 +1,93 @@
+/**
+ * The parameters RDS lists for a parameter group of each engine kind, beyond those the sandbox models. RDS's
+ * DescribeDBParameters returns every engine parameter — several hundred, in name order, 100 per page at most —
+ * so a reader that looks at the first page only never sees MySQL's `read_only`. Real parameter names; their
+ * values stay out of the sandbox's model (listed as engine defaults with no value, as RDS lists many).
+ */
+
+const POSTGRES = [
+  'allow_system_table_mods', 'application_name', 'archive_command', 'archive_mode', 'archive_timeout', 'array_nulls',
+  'authentication_timeout', 'auto_explain.log_analyze', 'auto_explain.log_buffers', 'auto_explain.log_format',
+  'auto_explain.log_min_duration', 'auto_explain.log_nested_statements', 'auto_explain.log_timing', 'auto_explain.log_triggers',
+  'auto_explain.log_verbose', 'auto_explain.sample_rate', 'autovacuum', 'autovacuum_analyze_scale_factor',
+  'autovacuum_analyze_threshold', 'autovacuum_freeze_max_age', 'autovacuum_max_workers', 'autovacuum_multixact_freeze_max_age',
+  'autovacuum_naptime', 'autovacuum_vacuum_cost_delay', 'autovacuum_vacuum_cost_limit', 'autovacuum_vacuum_insert_scale_factor',
+  'autovacuum_vacuum_insert_threshold', 'autovacuum_vacuum_scale_factor', 'autovacuum_vacuum_threshold', 'autovacuum_work_mem',
+  'backend_flush_after', 'backslash_quote', 'bgwriter_delay', 'bgwriter_flush_after', 'bgwriter_lru_maxpages',
+  'bgwriter_lru_multiplier', 'bytea_output', 'check_function_bodies', 'checkpoint_completion_target', 'checkpoint_flush_after',
+  'checkpoint_timeout', 'checkpoint_warning', 'client_connection_check_interval', 'client_encoding', 'client_min_messages',
+  'commit_delay', 'commit_siblings', 'compute_query_id', 'constraint_exclusion', 'cpu_index_tuple_cost', 'cpu_operator_cost',
+  'cpu_tuple_cost', 'cron.database_name', 'cron.log_run', 'cron.log_statement', 'cron.max_running_jobs', 'cron.use_background_workers',
+  'cursor_tuple_fraction', 'data_sync_retry', 'datestyle', 'deadlock_timeout', 'debug_pretty_print', 'debug_print_parse',
+  'debug_print_plan', 'debug_print_rewritten', 'default_statistics_target', 'default_tablespace', 'default_text_search_config',
+  'default_toast_compression', 'default_transaction_deferrable', 'default_transaction_isolation', 'effective_cache_size',
+  'effective_io_concurrency', 'enable_async_append', 'enable_bitmapscan', 'enable_gathermerge', 'enable_hashagg', 'enable_hashjoin',
+  'enable_incremental_sort', 'enable_indexonlyscan', 'enable_indexscan', 'enable_material', 'enable_memoize', 'enable_mergejoin',
+  'enable_nestloop', 'enable_parallel_append', 'enable_parallel_hash', 'enable_partition_pruning', 'enable_partitionwise_aggregate',
+  'enable_partitionwise_join', 'enable_seqscan', 'enable_sort', 'enable_tidscan', 'escape_string_warning', 'exit_on_error',
+  'extra_float_digits', 'force_parallel_mode', 'from_collapse_limit', 'geqo', 'geqo_effort', 'geqo_generations', 'geqo_pool_size',
+  'geqo_seed', 'geqo_selection_bias', 'geqo_threshold', 'gin_fuzzy_search_limit', 'gin_pending_list_limit', 'hash_mem_multiplier',
+  'hot_standby_feedback', 'huge_pages', 'idle_in_transaction_session_timeout', 'idle_session_timeout', 'intervalstyle',
+  'jit', 'join_collapse_limit', 'lc_messages', 'lc_monetary', 'lc_numeric', 'lc_time', 'lock_timeout', 'log_autovacuum_min_duration',
+  'log_checkpoints', 'log_connections', 'log_destination', 'log_disconnections', 'log_duration', 'log_error_verbosity',
+  'log_executor_stats', 'log_filename', 'log_hostname', 'log_lock_waits', 'log_min_duration_statement', 'log_min_error_statement',
+  'log_min_messages', 'log_parser_stats', 'log_planner_stats', 'log_replication_commands', 'log_rotation_age', 'log_rotation_size',
+  'log_statement', 'log_statement_stats', 'log_temp_files', 'log_timezone', 'logical_decoding_work_mem', 'maintenance_io_concurrency',
+  'maintenance_work_mem', 'max_connections', 'max_files_per_process', 'max_locks_per_transaction', 'max_logical_replication_workers',
+  'max_parallel_maintenance_workers', 'max_parallel_workers', 'max_parallel_workers_per_gather', 'max_pred_locks_per_transaction',
+  'max_prepared_transactions', 'max_replication_slots', 'max_slot_wal_keep_size', 'max_stack_depth', 'max_standby_archive_delay',
+  'max_standby_streaming_delay', 'max_wal_senders', 'max_wal_size', 'max_worker_processes', 'min_parallel_index_scan_size',
+  'min_parallel_table_scan_size', 'min_wal_size', 'old_snapshot_threshold', 'parallel_leader_participation', 'parallel_setup_cost',
+  'parallel_tuple_cost', 'password_encryption', 'pg_stat_statements.max', 'pg_stat_statements.track', 'quote_all_identifiers',
+  'random_page_cost', 'rds.force_ssl', 'rds.logical_replication', 'rds.restrict_password_commands', 'search_path', 'seq_page_cost',
+  'session_replication_role', 'shared_buffers', 'shared_preload_libraries', 'ssl', 'standard_conforming_strings',
+  'statement_timeout', 'superuser_reserved_connections', 'synchronous_commit', 'tcp_keepalives_count', 'tcp_keepalives_idle',
+  'tcp_keepalives_interval', 'temp_buffers', 'temp_file_limit', 'timezone', 'track_activities', 'track_activity_query_size',
+  'track_commit_timestamp', 'track_counts', 'track_functions', 'track_io_timing', 'transform_null_equals', 'vacuum_cost_delay',
+  'vacuum_cost_limit', 'vacuum_freeze_min_age', 'vacuum_freeze_table_age', 'wal_buffers', 'wal_compression', 'wal_keep_size',
+  'wal_receiver_timeout', 'wal_sender_timeout', 'wal_writer_delay', 'work_mem', 'xmlbinary', 'xmloption',
+];
+
+const MYSQL = [
+  'auto_increment_increment', 'auto_increment_offset', 'autocommit', 'automatic_sp_privileges', 'back_log', 'basedir',
+  'binlog_cache_size', 'binlog_checksum', 'binlog_format', 'binlog_row_image', 'binlog_rows_query_log_events',
+  'bulk_insert_buffer_size', 'character_set_client', 'character_set_connection', 'character_set_database',
+  'character_set_filesystem', 'character_set_results', 'character_set_server', 'collation_connection', 'collation_server',
+  'completion_type', 'concurrent_insert', 'connect_timeout', 'datadir', 'default_password_lifetime', 'default_storage_engine',
+  'default_time_zone', 'default_tmp_storage_engine', 'delay_key_write', 'delayed_insert_limit', 'delayed_insert_timeout',
+  'delayed_queue_size', 'div_precision_increment', 'end_markers_in_json', 'enforce_gtid_consistency', 'eq_range_index_dive_limit',
+  'event_scheduler', 'explicit_defaults_for_timestamp', 'flush', 'flush_time', 'ft_boolean_syntax', 'ft_max_word_len',
+  'ft_min_word_len', 'ft_query_expansion_limit', 'general_log', 'group_concat_max_len', 'gtid-mode', 'host_cache_size',
+  'init_connect', 'innodb_adaptive_flushing', 'innodb_adaptive_flushing_lwm', 'innodb_adaptive_hash_index',
+  'innodb_adaptive_max_sleep_delay', 'innodb_autoextend_increment', 'innodb_autoinc_lock_mode', 'innodb_buffer_pool_chunk_size',
+  'innodb_buffer_pool_dump_at_shutdown', 'innodb_buffer_pool_dump_pct', 'innodb_buffer_pool_instances',
+  'innodb_buffer_pool_load_at_startup', 'innodb_buffer_pool_size', 'innodb_change_buffer_max_size', 'innodb_change_buffering',
+  'innodb_checksum_algorithm', 'innodb_cmp_per_index_enabled', 'innodb_commit_concurrency', 'innodb_compression_failure_threshold_pct',
+  'innodb_compression_level', 'innodb_concurrency_tickets', 'innodb_deadlock_detect', 'innodb_default_row_format',
+  'innodb_disable_sort_file_cache', 'innodb_fast_shutdown', 'innodb_file_per_table', 'innodb_fill_factor',
+  'innodb_flush_log_at_trx_commit', 'innodb_flush_method', 'innodb_flush_neighbors', 'innodb_flushing_avg_loops',
+  'innodb_ft_cache_size', 'innodb_ft_enable_stopword', 'innodb_ft_max_token_size', 'innodb_ft_min_token_size',
+  'innodb_ft_num_word_optimize', 'innodb_ft_result_cache_limit', 'innodb_ft_sort_pll_degree', 'innodb_ft_total_cache_size',
+  'innodb_io_capacity', 'innodb_io_capacity_max', 'innodb_lock_wait_timeout', 'innodb_log_buffer_size', 'innodb_log_file_size',
+  'innodb_lru_scan_depth', 'innodb_max_dirty_pages_pct', 'innodb_max_dirty_pages_pct_lwm', 'innodb_max_purge_lag',
+  'innodb_max_purge_lag_delay', 'innodb_monitor_disable', 'innodb_monitor_enable', 'innodb_old_blocks_pct', 'innodb_old_blocks_time',
+  'innodb_online_alter_log_max_size', 'innodb_open_files', 'innodb_optimize_fulltext_only', 'innodb_page_cleaners',
+  'innodb_print_all_deadlocks', 'innodb_purge_batch_size', 'innodb_purge_threads', 'innodb_random_read_ahead',
+  'innodb_read_ahead_threshold', 'innodb_read_io_threads', 'innodb_rollback_on_timeout', 'innodb_sort_buffer_size',
+  'innodb_spin_wait_delay', 'innodb_stats_auto_recalc', 'innodb_stats_method', 'innodb_stats_on_metadata', 'innodb_stats_persistent',
+  'innodb_stats_persistent_sample_pages', 'innodb_stats_transient_sample_pages', 'innodb_status_output', 'innodb_status_output_locks',
+  'innodb_strict_mode', 'innodb_sync_array_size', 'innodb_sync_spin_loops', 'innodb_table_locks', 'innodb_thread_concurrency',
+  'innodb_thread_sleep_delay', 'innodb_write_io_threads', 'interactive_timeout', 'join_buffer_size', 'key_buffer_size',
+  'lc_time_names', 'local_infile', 'lock_wait_timeout', 'log_bin_trust_function_creators', 'log_output',
+  'log_queries_not_using_indexes', 'long_query_time', 'lower_case_table_names', 'max_allowed_packet', 'max_connect_errors',
+  'max_connections', 'max_heap_table_size', 'max_user_connections', 'min_examined_row_limit', 'net_buffer_length',
+  'net_read_timeout', 'net_write_timeout', 'optimizer_switch', 'performance_schema', 'range_optimizer_max_mem_size',
+  'read_buffer_size', 'read_rnd_buffer_size', 'relay_log_recovery', 'require_secure_transport', 'server_id',
+  'skip_name_resolve', 'slow_query_log', 'sort_buffer_size', 'sql_mode', 'sync_binlog', 'table_open_cache', 'thread_cache_size',
+  'time_zone', 'tmp_table_size', 'transaction_isolation', 'wait_timeout',
+];
+
+/** The engine parameters RDS lists for a group of `family` that the sandbox does not model, in name order. */
+export function engineParameterNames(family: string): readonly string[] {
+  return /mysql|mariadb/.test(family) ? MYSQL : POSTGRES;
+}
