@@ -14,12 +14,12 @@ const MINUTE = 60_000;
 const START = Date.parse('2026-11-22T03:00:00Z');
 
 /** A primary in us-east-1 with a replica in us-west-2, both available, an application writing to the primary. */
-async function replicated(options: { rateLimits?: boolean } = {}): Promise<{ sandbox: Sandbox; clock: VirtualClock; cw: CloudWatchClient; west: RDSClient }> {
+async function replicated(options: { rateLimits?: boolean; engine?: 'postgres' | 'mysql' } = {}): Promise<{ sandbox: Sandbox; clock: VirtualClock; cw: CloudWatchClient; west: RDSClient }> {
   const clock = new VirtualClock({ start: START });
   const sandbox = new Sandbox({ clock, seed: 3, rateLimits: options.rateLimits ?? false, latencies: { 'rds.createDBInstance': 5 * MINUTE, 'rds.createDBInstanceReadReplica': 5 * MINUTE } });
   const east = sandbox.client(RDSClient, 'us-east-1');
   const west = sandbox.client(RDSClient, 'us-west-2');
-  const created = await east.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'orders', DBInstanceClass: 'db.r6g.large', Engine: 'postgres', MasterUsername: 'app', AllocatedStorage: 100 }));
+  const created = await east.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'orders', DBInstanceClass: 'db.r6g.large', Engine: options.engine ?? 'postgres', MasterUsername: 'app', AllocatedStorage: 100 }));
   await clock.sleep(5 * MINUTE);
   await west.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica', SourceDBInstanceIdentifier: created.DBInstance!.DBInstanceArn! }));
   await clock.sleep(5 * MINUTE);
@@ -28,13 +28,13 @@ async function replicated(options: { rateLimits?: boolean } = {}): Promise<{ san
   return { sandbox, clock, cw: sandbox.client(CloudWatchClient, 'us-west-2'), west };
 }
 
-const replicaLagQuery = (id = 'orders-replica', stat = 'Maximum') => ({
+const replicaLagQuery = (id = 'orders-replica', stat = 'Maximum', metricName = 'ReplicaLag') => ({
   Id: 'lag',
-  MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }] }, Period: 60, Stat: stat },
+  MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metricName, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }] }, Period: 60, Stat: stat },
 });
 
-async function lagPoints(cw: CloudWatchClient, from: number, to: number, stat = 'Maximum'): Promise<{ at: number; value: number }[]> {
-  const out = await cw.send(new GetMetricDataCommand({ StartTime: new Date(from), EndTime: new Date(to), ScanBy: 'TimestampAscending', MetricDataQueries: [replicaLagQuery('orders-replica', stat)] }));
+async function lagPoints(cw: CloudWatchClient, from: number, to: number, stat = 'Maximum', id = 'orders-replica', metricName = 'ReplicaLag'): Promise<{ at: number; value: number }[]> {
+  const out = await cw.send(new GetMetricDataCommand({ StartTime: new Date(from), EndTime: new Date(to), ScanBy: 'TimestampAscending', MetricDataQueries: [replicaLagQuery(id, stat, metricName)] }));
   const r = out.MetricDataResults![0]!;
   return r.Timestamps!.map((t, i) => ({ at: t.getTime(), value: r.Values![i]! }));
 }
@@ -56,8 +56,8 @@ describe('CloudWatch (RDS replication lag metrics)', () => {
     expect(db.StatusInfos).toEqual([{ StatusType: 'read replication', Normal: true, Status: 'replicating' }]);
   });
 
-  it('ReplicaLag: one datapoint per minute, published once the minute is over, in seconds, matching the replication model', async () => {
-    const { sandbox, clock, cw } = await replicated();
+  it('ReplicaLag (MySQL, Seconds_Behind_Master): one datapoint per minute, published once the minute is over, in seconds, 0 once caught up', async () => {
+    const { sandbox, clock, cw } = await replicated({ engine: 'mysql' });
     sandbox.faults.replicationLag('orders-replica', 4_000);
     const m0 = clock.now();
     await writeEverySecond(sandbox, clock, 'orders', MINUTE - 30_000);
@@ -84,7 +84,7 @@ describe('CloudWatch (RDS replication lag metrics)', () => {
   });
 
   it('no datapoints while the source region is down (replication broken), and again once it is back', async () => {
-    const { sandbox, clock, cw } = await replicated();
+    const { sandbox, clock, cw } = await replicated({ engine: 'mysql' });
     const m0 = clock.now();
     await writeEverySecond(sandbox, clock, 'orders', MINUTE);
     sandbox.faults.regionOutage('us-east-1', { at: clock.now() + 20_000, until: clock.now() + 3 * MINUTE });
@@ -94,6 +94,35 @@ describe('CloudWatch (RDS replication lag metrics)', () => {
     // Minute 0 before the outage; minutes 1–3 touched by it have none; minutes 4 and 5 after it have one again.
     expect(points.map((p) => (p.at - m0) / MINUTE)).toEqual([0, 4, 5]);
     expect(points.slice(1).map((p) => p.value)).toEqual([0, 0]);
+  });
+
+  it('ReplicaLag (PostgreSQL): the age of the newest transaction replayed, growing while the source commits nothing; OldestReplicationSlotLag on the source reads 0 once the replica has everything', async () => {
+    const { sandbox, clock, cw } = await replicated({ engine: 'postgres' });
+    const east = sandbox.client(CloudWatchClient, 'us-east-1');
+    sandbox.faults.replicationLag('orders-replica', 4_000);
+    const m0 = clock.now();
+    await writeEverySecond(sandbox, clock, 'orders', 2 * MINUTE);
+    // Before the first write arrived the replica had replayed nothing since replication began: minutes old.
+    const points = await lagPoints(cw, m0, clock.now());
+    expect(points.map((p) => p.at)).toEqual([m0, m0 + MINUTE]);
+    expect(points[0]!.value).toBeGreaterThan(60);
+    // Busy source: the newest replayed write was acknowledged 4–5 s ago.
+    expect(points[1]!.value).toBeGreaterThanOrEqual(4);
+    expect(points[1]!.value).toBeLessThanOrEqual(5);
+    // Four or five writes are always in flight: the source's slot lag is that much WAL.
+    const slotBusy = await lagPoints(east, m0 + MINUTE, clock.now(), 'Minimum', 'orders', 'OldestReplicationSlotLag');
+    expect(slotBusy[0]!.value).toBeGreaterThan(0);
+    // The source goes quiet (a fence): ReplicaLag keeps growing, never 0 — the metric PostgreSQL has.
+    await clock.sleep(3 * MINUTE);
+    const quiet = await lagPoints(cw, m0 + 2 * MINUTE, clock.now());
+    expect(quiet.map((p) => (p.at - m0) / MINUTE)).toEqual([2, 3, 4]);
+    expect(quiet[2]!.value).toBeGreaterThan(2 * 60);
+    expect(quiet.every((p) => p.value > 0)).toBe(true);
+    // The slot lag says what ReplicaLag cannot: the replica has received every write.
+    const slotQuiet = await lagPoints(east, m0 + 3 * MINUTE, clock.now(), 'Maximum', 'orders', 'OldestReplicationSlotLag');
+    expect(slotQuiet.map((p) => p.value)).toEqual([0, 0]);
+    // Published for a PostgreSQL source only, in the source's region.
+    expect(await lagPoints(cw, m0, clock.now(), 'Maximum', 'orders-replica', 'OldestReplicationSlotLag')).toEqual([]);
   });
 
   it('AuroraGlobalDBReplicationLag is in milliseconds, per secondary cluster and source region', async () => {
@@ -124,7 +153,7 @@ describe('CloudWatch (RDS replication lag metrics)', () => {
   });
 
   it('GetMetricStatistics returns the same minutes with their unit', async () => {
-    const { sandbox, clock, cw } = await replicated();
+    const { sandbox, clock, cw } = await replicated({ engine: 'mysql' });
     sandbox.faults.replicationLag('orders-replica', 2_000);
     const m0 = clock.now();
     await writeEverySecond(sandbox, clock, 'orders', 2 * MINUTE);

@@ -3,7 +3,12 @@
  * a replica replicates (StatusInfos); the lag itself is
  *
  * - `AWS/RDS ReplicaLag` (dimension DBInstanceIdentifier, unit Seconds, 1-minute period) for an RDS read replica
- *   (RDS User Guide, "Monitoring read replication"), and
+ *   (RDS User Guide, "Monitoring read replication"). On MySQL and MariaDB it is 0 once the replica has applied
+ *   everything; on PostgreSQL it is `now() - pg_last_xact_replay_timestamp()`, which grows while the source
+ *   commits nothing (fenced, or quiet), so it never says "caught up" there;
+ * - `AWS/RDS OldestReplicationSlotLag` (dimension DBInstanceIdentifier of a PostgreSQL *source*, unit Bytes): the
+ *   WAL its most lagging replica has not received yet, read from the source's region — 0 when every replica has
+ *   everything (what "caught up" means on PostgreSQL); and
  * - `AWS/RDS AuroraGlobalDBReplicationLag` (dimensions DBClusterIdentifier and SourceRegion, unit Milliseconds)
  *   for a secondary cluster of an Aurora global database (Aurora User Guide, "Metrics reference for Amazon Aurora"),
  *
@@ -35,10 +40,10 @@ export interface LagMetricOptions extends AdapterCallOptions {
   to: number;
 }
 
-async function lagDatapoints(
+async function metricDatapoints(
   options: LagMetricOptions,
-  metric: { name: 'ReplicaLag' | 'AuroraGlobalDBReplicationLag'; dimensions: Dimension[]; msPerUnit: number; resource: string },
-): Promise<LagDatapoint[]> {
+  metric: { name: 'ReplicaLag' | 'AuroraGlobalDBReplicationLag' | 'OldestReplicationSlotLag'; dimensions: Dimension[]; stat: 'Maximum' | 'Minimum'; resource: string },
+): Promise<{ at: number; value: number }[]> {
   const { cloudWatch, from, to, signal } = options;
   // GetMetricData rejects StartTime = EndTime (ValidationError); a window shorter than a second holds no minute.
   if (to - from < 1_000) return [];
@@ -49,7 +54,7 @@ async function lagDatapoints(
       ScanBy: 'TimestampAscending',
       MetricDataQueries: [{
         Id: 'lag',
-        MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metric.name, Dimensions: metric.dimensions }, Period: 60, Stat: 'Maximum' },
+        MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metric.name, Dimensions: metric.dimensions }, Period: 60, Stat: metric.stat },
       }],
     }), sendOptions(signal)));
   const result = out.MetricDataResults?.find((r) => r.Id === 'lag');
@@ -59,8 +64,49 @@ async function lagDatapoints(
     .map((t, i) => ({ at: new Date(t).getTime(), value: values[i] }))
     // MySQL and MariaDB replicas report -1 while replication is not active: that is "not measured", not a lag.
     .filter((p): p is { at: number; value: number } => p.value !== undefined && p.value >= 0)
-    .map((p) => ({ at: p.at, maxLagMs: p.value * metric.msPerUnit }))
     .sort((a, b) => a.at - b.at);
+}
+
+async function lagDatapoints(
+  options: LagMetricOptions,
+  metric: { name: 'ReplicaLag' | 'AuroraGlobalDBReplicationLag'; dimensions: Dimension[]; msPerUnit: number; resource: string },
+): Promise<LagDatapoint[]> {
+  const points = await metricDatapoints(options, { ...metric, stat: 'Maximum' });
+  return points.map((p) => ({ at: p.at, maxLagMs: p.value * metric.msPerUnit }));
+}
+
+/** One published minute of a PostgreSQL source's OldestReplicationSlotLag. */
+export interface SlotLagDatapoint {
+  /** Start of the minute (epoch ms). */
+  at: number;
+  /** The smallest WAL backlog of the most lagging replica seen in that minute (bytes). */
+  minBytes: number;
+}
+
+/**
+ * The OldestReplicationSlotLag datapoints (Minimum) of a PostgreSQL source instance in [`from`, `to`), oldest
+ * first; `cloudWatch` is a client in the source's region. A minute whose minimum is 0 holds a moment when every
+ * replica had received all the WAL the source had written.
+ *
+ * @example
+ * const points = await replicationSlotLagDatapoints({ cloudWatch: primaryCloudWatch, identifier: 'tracking-db', from: fencedAt, to: now });
+ */
+export async function replicationSlotLagDatapoints(options: LagMetricOptions & { identifier: string }): Promise<SlotLagDatapoint[]> {
+  const points = await metricDatapoints(options, {
+    name: 'OldestReplicationSlotLag', dimensions: [{ Name: 'DBInstanceIdentifier', Value: options.identifier }], stat: 'Minimum', resource: options.identifier,
+  });
+  return points.map((p) => ({ at: p.at, minBytes: p.value }));
+}
+
+/**
+ * The start times of the minutes in [`from`, `to`) in which a PostgreSQL source's OldestReplicationSlotLag stayed at
+ * 0 bytes throughout (its Maximum): minutes in which a failover would have lost nothing, whatever ReplicaLag said.
+ */
+export async function caughtUpMinutes(options: LagMetricOptions & { identifier: string }): Promise<Set<number>> {
+  const points = await metricDatapoints(options, {
+    name: 'OldestReplicationSlotLag', dimensions: [{ Name: 'DBInstanceIdentifier', Value: options.identifier }], stat: 'Maximum', resource: options.identifier,
+  });
+  return new Set(points.filter((p) => p.value === 0).map((p) => p.at));
 }
 
 /**

@@ -11,7 +11,7 @@ import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
-import { lagMetricPreview, replicaLagEvidence } from './replica-lag-evidence.js';
+import { lagMetricPreview, replicaLagEvidence, slotLagMetricPreview } from './replica-lag-evidence.js';
 import { observeReplicaLag, type ReplicaLagParams, replicaCaughtUpWaiter } from './replication-lag.js';
 
 /** Options naming one DB instance on one side. */
@@ -52,11 +52,22 @@ export function waitReplicaCaughtUpStep(options: DatabaseStepOptions & { maxLagM
     // that begins at or after it began after the fence. A retried or resumed wait takes a later time: still safe.
     params: (ctx): ReplicaLagParams => ({ identifier, maxLagMs, since: ctx.clock.now() }),
     describe: (ctx, signal, params) =>
-      observeReplicaLag({ rds: aws.clients(side).rds, cloudWatch: aws.clients(side).cloudWatch, identifier, since: params.since ?? 0, now: ctx.clock.now(), signal }),
+      observeReplicaLag({
+        rds: aws.clients(side).rds, cloudWatch: aws.clients(side).cloudWatch, cloudWatchIn: (region) => cloudWatchIn(aws, region), region: aws.region(side),
+        identifier, since: params.since ?? 0, now: ctx.clock.now(), signal,
+      }),
     timeoutMs: 10 * 60_000,
-    preview: () => [describePreview(aws, side, identifier), lagMetricPreview(aws, side, identifier)],
-    verifyByHand: `CloudWatch ReplicaLag of ${identifier} in ${aws.region(side)} reads 0.`,
+    preview: () => [describePreview(aws, side, identifier), lagMetricPreview(aws, side, identifier), slotLagMetricPreview(aws, side === 'primary' ? 'recovery' : 'primary', identifier)],
+    verifyByHand:
+      `MySQL, MariaDB: CloudWatch ReplicaLag of ${identifier} in ${aws.region(side)} reads 0. ` +
+      `PostgreSQL (its ReplicaLag grows while the source is fenced): the source's OldestReplicationSlotLag in ${aws.region(side === 'primary' ? 'recovery' : 'primary')} reads 0 bytes.`,
   });
+}
+
+/** The CloudWatch client of the side whose region is `region` (the source of a replica lives on the other side). */
+function cloudWatchIn(aws: AwsEnvironment, region: string) {
+  const side = (['primary', 'recovery'] as const).find((s) => aws.region(s) === region);
+  return side === undefined ? undefined : aws.clients(side).cloudWatch;
 }
 
 /** What {@link promoteReplicaStep} returns: the adapter's outcome and the lag seen just before promoting. */

@@ -12,7 +12,20 @@ const LAG_EVIDENCE_WINDOW_MS = 15 * 60_000;
 
 /** The GetMetricData call that reads a replica's ReplicaLag, for previews and `firedrill iam-policy`. */
 export function lagMetricPreview(aws: AwsEnvironment, side: Side, identifier: string): CallPreview {
-  return previewCall('cloudWatch', aws.region(side), 'GetMetricData', { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: identifier }], Period: 60, Stat: 'Maximum' });
+  return metricPreview(aws.region(side), 'ReplicaLag', identifier, 'Maximum');
+}
+
+/** The GetMetricData call that reads a PostgreSQL replica's source's OldestReplicationSlotLag (on `sourceSide`). */
+export function slotLagMetricPreview(aws: AwsEnvironment, sourceSide: Side, replicaIdentifier: string): CallPreview {
+  return metricPreview(aws.region(sourceSide), 'OldestReplicationSlotLag', `<source of ${replicaIdentifier}>`, 'Minimum');
+}
+
+/** A GetMetricData call as it is sent: one query, the window filled in when it runs. */
+function metricPreview(region: string, metricName: string, identifier: string, stat: 'Maximum' | 'Minimum'): CallPreview {
+  return previewCall('cloudWatch', region, 'GetMetricData', {
+    StartTime: '<when the wait began>', EndTime: '<now>', ScanBy: 'TimestampAscending',
+    MetricDataQueries: [{ Id: 'lag', MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metricName, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: identifier }] }, Period: 60, Stat: stat } }],
+  });
 }
 
 /** What {@link replicaLagEvidence} found: the evidence, if any, and a line for the journal. */

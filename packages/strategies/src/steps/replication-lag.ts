@@ -1,11 +1,13 @@
 /**
  * Reading a read replica's replication. Whether it replicates comes from DescribeDBInstances (`StatusInfos`:
- * replicating, error, stopped, …); how far behind it is comes only from CloudWatch, the `ReplicaLag` metric RDS
- * publishes once a minute (aws/cloudwatch-metrics.ts). RDS puts no lag figure in the describe output.
+ * replicating, error, stopped, …); how far behind it is comes only from CloudWatch, the metrics RDS publishes once
+ * a minute (aws/cloudwatch-metrics.ts). RDS puts no lag figure in the describe output. On MySQL and MariaDB the
+ * replica's `ReplicaLag` reads 0 once it has everything; on PostgreSQL it only grows while the source is fenced,
+ * so there "caught up" is read on the source: its `OldestReplicationSlotLag` at 0 bytes.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { type DBInstance, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { type LagDatapoint, RDS_METRIC_PERIOD_MS, replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
+import { type LagDatapoint, RDS_METRIC_PERIOD_MS, replicaLagDatapoints, replicationSlotLagDatapoints, type SlotLagDatapoint } from '../aws/cloudwatch-metrics.js';
 import { type AcceptorResult, defineWaiter } from '../aws/waiters/acceptor.js';
 import type { RdsResourceParams } from '../aws/waiters/rds-waiters.js';
 
@@ -36,10 +38,25 @@ export interface ReplicaLagParams extends RdsResourceParams {
   since?: number;
 }
 
-/** What the catch-up waiter judges: the replica as RDS describes it, and its ReplicaLag datapoints since `since`. */
+/**
+ * What the catch-up waiter judges: the replica as RDS describes it, its ReplicaLag datapoints since `since`, and —
+ * for a PostgreSQL replica — its source's OldestReplicationSlotLag datapoints since `since`.
+ */
 export interface ReplicaLagObservation {
   db: DBInstance | undefined;
   datapoints: LagDatapoint[];
+  slotLag?: SlotLagDatapoint[];
+}
+
+/** Whether `db` replicates with PostgreSQL, whose ReplicaLag cannot say "caught up". */
+export const isPostgresReplica = (db: DBInstance | undefined): boolean => db?.Engine === 'postgres';
+
+/** The source of a read replica: its identifier and region (a cross-region source is named by its ARN). */
+export function replicaSourceOf(db: DBInstance, replicaRegion: string): { identifier: string; region: string } | undefined {
+  const source = db.ReadReplicaSourceDBInstanceIdentifier;
+  if (source === undefined || source === '') return undefined;
+  const arn = /^arn:[^:]+:rds:([^:]+):[^:]*:db:(.+)$/.exec(source);
+  return arn ? { region: arn[1]!, identifier: arn[2]! } : { region: replicaRegion, identifier: source };
 }
 
 const clockTime = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
@@ -59,6 +76,7 @@ export function replicaCaughtUp(output: ReplicaLagObservation, params: ReplicaLa
   if (replication.state === 'broken') return { state: 'RETRY', progress: `replication stopped (${replication.message}): switch the run to ungraceful to promote what has arrived` };
   const since = params.since ?? 0;
   const maxLagMs = params.maxLagMs ?? 0;
+  if (output.slotLag !== undefined) return postgresCaughtUp(output, since, maxLagMs);
   const newest = output.datapoints.filter((p) => p.at >= since).at(-1);
   if (newest === undefined) {
     const firstMinute = Math.ceil(since / RDS_METRIC_PERIOD_MS) * RDS_METRIC_PERIOD_MS;
@@ -69,13 +87,35 @@ export function replicaCaughtUp(output: ReplicaLagObservation, params: ReplicaLa
 }
 
 /**
+ * PostgreSQL: caught up when the source's OldestReplicationSlotLag read 0 bytes at some moment of a minute that
+ * began at or after `since` — the replica had received all the WAL the source wrote, and a promotion replays all it
+ * received. Near enough (`maxLagMs` > 0): that, or a ReplicaLag within `maxLagMs` (meaningful while the source is
+ * busy). ReplicaLag alone never reads 0 for a minute on PostgreSQL.
+ */
+function postgresCaughtUp(output: ReplicaLagObservation, since: number, maxLagMs: number): AcceptorResult {
+  const slot = (output.slotLag ?? []).filter((p) => p.at >= since).at(-1);
+  if (slot !== undefined && slot.minBytes === 0) {
+    return { state: 'SUCCESS', progress: `the source's OldestReplicationSlotLag read 0 bytes in the minute from ${clockTime(slot.at)}: the replica has received every write` };
+  }
+  const lag = output.datapoints.filter((p) => p.at >= since).at(-1);
+  if (maxLagMs > 0 && lag !== undefined && lag.maxLagMs <= maxLagMs) {
+    return { state: 'SUCCESS', progress: `ReplicaLag ${seconds(lag.maxLagMs)} (maximum of the minute from ${clockTime(lag.at)})` };
+  }
+  if (slot === undefined) {
+    const firstMinute = Math.ceil(since / RDS_METRIC_PERIOD_MS) * RDS_METRIC_PERIOD_MS;
+    return { state: 'RETRY', progress: `replicating; waiting for the source's OldestReplicationSlotLag datapoint of the minute from ${clockTime(firstMinute)} (published once that minute is over)` };
+  }
+  return { state: 'RETRY', progress: `the source's OldestReplicationSlotLag is ${slot.minBytes} bytes (least in the minute from ${clockTime(slot.at)}): the replica has not received everything yet (a stale replica of the same source holds it too)` };
+}
+
+/**
  * Replica caught up with its (fenced) source. At least one whole minute after the wait starts, plus the time until
- * the next minute begins: that is how CloudWatch publishes ReplicaLag.
+ * the next minute begins: that is how CloudWatch publishes ReplicaLag and OldestReplicationSlotLag.
  */
 export const replicaCaughtUpWaiter = defineWaiter({
   service: 'rds',
   command: 'DescribeDBInstances',
-  what: (p: ReplicaLagParams) => `replica ${p.identifier} caught up (ReplicaLag ≤ ${(p.maxLagMs ?? 0) / 1000} s)`,
+  what: (p: ReplicaLagParams) => `replica ${p.identifier} caught up (ReplicaLag ≤ ${(p.maxLagMs ?? 0) / 1000} s; PostgreSQL: its source's OldestReplicationSlotLag at 0 bytes)`,
   resource: (p: ReplicaLagParams) => p.identifier,
   acceptor: replicaCaughtUp,
   expectedMs: 90_000,
@@ -88,6 +128,10 @@ export const replicaCaughtUpWaiter = defineWaiter({
 export async function observeReplicaLag(options: {
   rds: RDSClient;
   cloudWatch: CloudWatchClient;
+  /** A CloudWatch client in `region` (a PostgreSQL replica's source region), or undefined when there is none. */
+  cloudWatchIn: (region: string) => CloudWatchClient | undefined;
+  /** The replica's region. */
+  region: string;
   identifier: string;
   since: number;
   now: number;
@@ -102,7 +146,12 @@ export async function observeReplicaLag(options: {
   const firstMinuteOver = Math.ceil(since / RDS_METRIC_PERIOD_MS) * RDS_METRIC_PERIOD_MS + RDS_METRIC_PERIOD_MS;
   if (now < firstMinuteOver) return { db, datapoints: [] };
   const datapoints = await replicaLagDatapoints({ cloudWatch, identifier, from: since, to: now, ...(signal ? { signal } : {}) });
-  return { db, datapoints };
+  if (!isPostgresReplica(db)) return { db, datapoints };
+  const source = replicaSourceOf(db, options.region);
+  const sourceCloudWatch = source && options.cloudWatchIn(source.region);
+  if (source === undefined || sourceCloudWatch === undefined) return { db, datapoints, slotLag: [] };
+  const slotLag = await replicationSlotLagDatapoints({ cloudWatch: sourceCloudWatch, identifier: source.identifier, from: since, to: now, ...(signal ? { signal } : {}) });
+  return { db, datapoints, slotLag };
 }
 
 /** The describe call the replication waiters poll. */

@@ -3,11 +3,11 @@
  * Describe/List/Get. Each finding names the resource and region and, when it is not a pass, what to do.
  */
 import type { DBInstance } from '@aws-sdk/client-rds';
-import { replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
+import { caughtUpMinutes, replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
 import { describeRawDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
-import { replicationStateOf } from '../steps/replication-lag.js';
+import { isPostgresReplica, replicaSourceOf, replicationStateOf } from '../steps/replication-lag.js';
 import { lagFinding, LAG_WINDOW_MS } from './readiness-lag.js';
 import { describePlannedGroup, groupLaunchFindings } from './readiness-compute.js';
 import { recordPairFindings } from './readiness-dns.js';
@@ -40,8 +40,17 @@ async function replicaFindings(aws: AwsEnvironment, t: StandbyTopology, rpoMs: n
     return [{ status: 'fail', check: 'replica-replicating', resource, region, message: `replication has stopped: ${replication.message}`, action: 'check the source instance and the replica in the console' }];
   }
   const now = aws.clock.now();
-  const points = await replicaLagDatapoints({ cloudWatch: aws.clients('recovery').cloudWatch, identifier: id, from: now - LAG_WINDOW_MS, to: now });
-  const lag = lagFinding({ points, rpoMs, resource, region, metric: 'ReplicaLag', lagged: 'replica lag' });
+  let points = await replicaLagDatapoints({ cloudWatch: aws.clients('recovery').cloudWatch, identifier: id, from: now - LAG_WINDOW_MS, to: now });
+  let quiet = 0;
+  if (isPostgresReplica(db)) {
+    // PostgreSQL's ReplicaLag is the age of the newest replayed transaction: a quiet source makes it grow with
+    // nothing to lose. A minute whose source slot lag stayed at 0 lost nothing; it counts as no lag.
+    const source = replicaSourceOf(db, region);
+    const caughtUp = source === undefined ? new Set<number>() : await caughtUpMinutes({ cloudWatch: aws.clients('primary').cloudWatch, identifier: source.identifier, from: now - LAG_WINDOW_MS, to: now });
+    quiet = points.filter((p) => caughtUp.has(p.at) && p.maxLagMs > 0).length;
+    points = points.map((p) => (caughtUp.has(p.at) ? { ...p, maxLagMs: 0 } : p));
+  }
+  const lag = lagFinding({ points, rpoMs, resource, region, metric: 'ReplicaLag', lagged: 'replica lag', ...(quiet > 0 ? { note: `${quiet} minute(s) counted as 0: the source's OldestReplicationSlotLag stayed at 0 bytes (a quiet PostgreSQL source, nothing to lose)` } : {}) });
   return [
     { status: 'pass', check: 'replica-replicating', resource, region, message: `${id} replicates ${db.ReadReplicaSourceDBInstanceIdentifier}` },
     lag,

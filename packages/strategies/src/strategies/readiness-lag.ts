@@ -10,7 +10,7 @@ import type { Finding } from '../strategy.js';
 export const LAG_WINDOW_MS = 5 * 60_000;
 
 /** pass (max lag within the RPO objective), fail (over it), or warn when CloudWatch has no datapoint to judge. */
-export function lagFinding(options: { points: readonly LagDatapoint[]; rpoMs: number; resource: string; region: string; metric: 'ReplicaLag' | 'AuroraGlobalDBReplicationLag'; lagged: string }): Finding {
+export function lagFinding(options: { points: readonly LagDatapoint[]; rpoMs: number; resource: string; region: string; metric: 'ReplicaLag' | 'AuroraGlobalDBReplicationLag'; lagged: string; note?: string }): Finding {
   const { points, rpoMs, resource, region, metric, lagged } = options;
   // Seconds, as the objective is usually written for replication (60 s, not 1m).
   const rpo = `${rpoMs / 1000} s`;
@@ -18,7 +18,7 @@ export function lagFinding(options: { points: readonly LagDatapoint[]; rpoMs: nu
   if (lag === undefined) {
     return { status: 'warn', check: 'replication-lag', resource, region, message: `no datapoints: CloudWatch has no ${metric} for the last 5 minutes, so the ${lagged} cannot be compared with the RPO objective of ${rpo}`, action: `check in CloudWatch (AWS/RDS ${metric}, ${region}) that the metric is published; a replica created less than two minutes ago has none yet` };
   }
-  const seen = `${lagged} up to ${lag / 1000} s over the last 5 minutes (CloudWatch ${metric}, ${points.length} datapoint${points.length === 1 ? '' : 's'})`;
+  const seen = `${lagged} up to ${lag / 1000} s over the last 5 minutes (CloudWatch ${metric}, ${points.length} datapoint${points.length === 1 ? '' : 's'}${options.note ? `; ${options.note}` : ''})`;
   return lag > rpoMs
     ? { status: 'fail', check: 'replication-lag', resource, region, message: `${seen} is over the RPO objective of ${rpo}`, action: 'find what slows replication (write bursts, replica class, network) or revisit the objective' }
     : { status: 'pass', check: 'replication-lag', resource, region, message: `${seen}, within the RPO objective of ${rpo}` };
