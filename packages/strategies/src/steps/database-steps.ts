@@ -11,6 +11,7 @@ import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import type { InstanceShape } from './instance-shape-step.js';
 import { lagMetricPreview, replicaLagEvidence, slotLagMetricPreview } from './replica-lag-evidence.js';
 import { observeReplicaLag, type ReplicaLagParams, replicaCaughtUpWaiter } from './replication-lag.js';
 
@@ -83,8 +84,18 @@ export interface PromoteResult extends ActionOutcome {
  * @example
  * promoteReplicaStep({ aws, side: 'recovery', identifier: 'tracking-db-replica', dependsOn: ['wait-replica-caught-up'] });
  */
-export function promoteReplicaStep(options: DatabaseStepOptions & { backupRetentionPeriod?: number }): ActionStep<PromoteResult> {
+export function promoteReplicaStep(options: DatabaseStepOptions & {
+  /** Days of automated backups the new writer keeps. Unset, RDS promotes with its default (1 day). */
+  backupRetentionPeriod?: number;
+  /**
+   * A step whose {@link InstanceShape} result holds the retention to keep when `backupRetentionPeriod` is unset: a
+   * failback promotes the copy that replaces production's writer, which must keep the backups production kept.
+   */
+  retentionFrom?: string;
+}): ActionStep<PromoteResult> {
   const { aws, side, identifier } = options;
+  const retentionOf = (ctx: Pick<StepContext, 'resultOf'>): number | undefined =>
+    options.backupRetentionPeriod ?? (options.retentionFrom ? ctx.resultOf<InstanceShape>(options.retentionFrom)?.backupRetentionPeriod : undefined);
   return {
     id: options.id ?? 'promote-replica',
     kind: 'action',
@@ -99,7 +110,8 @@ export function promoteReplicaStep(options: DatabaseStepOptions & { backupRetent
       lagMetricPreview(aws, side, identifier),
       previewCall('rds', aws.region(side), 'PromoteReadReplica', {
         DBInstanceIdentifier: identifier,
-        ...(options.backupRetentionPeriod === undefined ? {} : { BackupRetentionPeriod: options.backupRetentionPeriod }),
+        ...(options.backupRetentionPeriod !== undefined ? { BackupRetentionPeriod: options.backupRetentionPeriod }
+          : options.retentionFrom ? { BackupRetentionPeriod: `<days of backups of the instance ${options.retentionFrom} read>` } : {}),
       }),
     ],
     verifyByHand: `aws rds describe-db-instances --region ${aws.region(side)} --db-instance-identifier ${identifier}: no ReadReplicaSourceDBInstanceIdentifier, status available.`,
@@ -110,7 +122,7 @@ export function promoteReplicaStep(options: DatabaseStepOptions & { backupRetent
         ? { applied: true, result: { changed: false, note: `${identifier} is already standalone (${db.status})` } }
         : { applied: false };
     },
-    act: async (ctx) => promoteWithEvidence(aws, side, identifier, options.backupRetentionPeriod, ctx),
+    act: async (ctx) => promoteWithEvidence(aws, side, identifier, retentionOf(ctx), ctx),
   };
 }
 

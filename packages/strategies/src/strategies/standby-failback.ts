@@ -76,7 +76,12 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     // 3. Freeze the recovery writer, let the last writes arrive, promote the primary-region copy.
     cutover,
     waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-caught-up', dependsOn: ['fence-recovery-writers'] }),
-    promoteReplicaStep({ aws, side: 'primary', identifier: primaryId, id: 'promote-primary-copy', dependsOn: ['wait-reverse-replica-caught-up'], ...(db.backup ? { backupRetentionPeriod: Math.min(35, db.backup.retentionDays) } : {}) }),
+    // The copy becomes production's writer: it keeps the backups the plan asks for, or else those the stale primary
+    // kept (RDS would promote it with 1 day, silently shortening production's point-in-time recovery).
+    promoteReplicaStep({
+      aws, side: 'primary', identifier: primaryId, id: 'promote-primary-copy', dependsOn: ['wait-reverse-replica-caught-up'],
+      ...(db.backup ? { backupRetentionPeriod: Math.min(35, db.backup.retentionDays) } : { retentionFrom: 'read-stale-primary-shape' }),
+    }),
     waitPromotedStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-primary-copy-promoted', dependsOn: ['promote-primary-copy'] }),
     // The copy inherited the group fenced at failover: lift it now that the recovery writer is fenced.
     unfenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'unfence-primary-writers', dependsOn: ['wait-primary-copy-promoted'] }),

@@ -20,7 +20,7 @@ import type { Sandbox } from '../../../sandbox/src/index.js';
 
 /** What {@link readAwsState} returns; keys are `region:name`. */
 export interface AwsState {
-  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string> }>;
+  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; backupRetention?: number; parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string> }>;
   clusters: Record<string, { status?: string; writer?: string; readers: string[] }>;
   /** Global cluster → its members, `region:cluster` → writer or not. */
   globalClusters: Record<string, Record<string, 'writer' | 'secondary'>>;
@@ -44,7 +44,8 @@ async function readRds(sandbox: Sandbox, region: string, state: AwsState): Promi
   for (const group of (await rds.send(new DescribeDBParameterGroupsCommand({}))).DBParameterGroups ?? []) {
     const name = group.DBParameterGroupName ?? '';
     if (name.startsWith('default.')) continue;
-    const params = (await rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: name }))).Parameters ?? [];
+    // Only user-set parameters can fence; RDS lists every engine parameter, 100 a page, and read_only is past the first.
+    const params = (await rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: name, Source: 'user' }))).Parameters ?? [];
     const value = params.find((p) => p.ParameterName?.endsWith('read_only'))?.ParameterValue ?? '0';
     readOnly.set(name, value === '1');
     state.parameterGroups[`${region}:${name}`] = value;
@@ -60,6 +61,8 @@ async function readRds(sandbox: Sandbox, region: string, state: AwsState): Promi
       ...(db.AvailabilityZone ? { zone: db.AvailabilityZone } : {}),
       ...(db.SecondaryAvailabilityZone ? { secondaryZone: db.SecondaryAvailabilityZone } : {}),
       ...(db.DBInstanceClass ? { instanceClass: db.DBInstanceClass } : {}),
+      // Production's point-in-time recovery window: a failback that shortens it has not put things back.
+      ...(db.BackupRetentionPeriod !== undefined ? { backupRetention: db.BackupRetentionPeriod } : {}),
       ...(group ? { parameterGroup: group } : {}),
       // Its network: a failback that recreates it elsewhere (the default VPC) has not put the topology back.
       ...(db.DBSubnetGroup?.DBSubnetGroupName ? { subnetGroup: db.DBSubnetGroup.DBSubnetGroupName } : {}),
