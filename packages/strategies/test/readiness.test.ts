@@ -242,6 +242,25 @@ describe('pilot light / warm standby readiness', () => {
     });
   });
 
+  it('fails a launch template the plan names that does not exist, though the group launches from another (an isolated drill launches the plan\'s)', async () => {
+    const w = await exampleWorld('warm-standby.yaml', { misname: (y) => y.replace('launchTemplate: tracking-us-west-2', 'launchTemplate: tracking-us-west-9') });
+    const findings = await w.check();
+    expect(findings).toContainEqual(expect.objectContaining({
+      status: 'fail', check: 'launch-template', resource: 'launch-template:tracking-us-west-9', region: 'us-west-2',
+      message: expect.stringContaining("does not exist in us-west-2 (the plan's recovery.launchTemplate (isolated drills) launches from it)"),
+    }));
+    expect(findings).toContainEqual(expect.objectContaining({ status: 'warn', resource: 'autoscaling:tracking-asg-us-west-2', action: expect.stringMatching(/^fix recovery.launchTemplate in the plan \(tracking-us-west-9 does not exist/) }));
+  });
+
+  it('in a primary-region outage, the recovery compute is judged on its own: the unreadable primary group is the primary side\'s finding', async () => {
+    const w = await exampleWorld('warm-standby.yaml');
+    w.sandbox.faults.regionOutage(w.primary, { failure: 'refused' });
+    const findings = await w.check();
+    expect(findings.filter((f) => f.check === 'capacity' || f.check === 'launch-template')).toContainEqual(expect.objectContaining({ status: 'pass', check: 'capacity', resource: 'autoscaling:tracking-asg-us-west-2', region: 'us-west-2' }));
+    expect(findings.filter((f) => f.region === 'us-west-2' && f.status === 'fail' && /us-east-1/.test(f.message)).map((f) => f.message)).toEqual([]);
+    expect(findings).toContainEqual(expect.objectContaining({ status: 'fail', check: 'primary-compute', resource: 'autoscaling:tracking-asg-us-east-1', region: 'us-east-1' }));
+  });
+
   it('fails automated backups of the primary kept shorter than the plan says', async () => {
     const w = await exampleWorld('warm-standby.yaml', { misname: (y) => y.replace('    engine: postgres\n', '    engine: postgres\n    backup: { retentionDays: 14 }\n') });
     expect(problem(await w.check(), 'rds-backup-retention')).toMatchObject({

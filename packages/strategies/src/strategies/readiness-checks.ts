@@ -79,7 +79,7 @@ async function primaryDatabaseFindings(aws: AwsEnvironment, t: StandbyTopology):
   return findings;
 }
 
-/** The recovery group exists at its standby size and launches from an available AMI; the primary group exists. */
+/** The recovery group exists at its standby size and launches from an available AMI. */
 async function computeFindings(aws: AwsEnvironment, t: StandbyTopology, kind: StandbyKind, role: string): Promise<Finding[]> {
   const region = aws.region('recovery');
   const name = t.compute.recovery.name;
@@ -94,10 +94,13 @@ async function computeFindings(aws: AwsEnvironment, t: StandbyTopology, kind: St
       : { status: 'warn', check: 'capacity', resource, region, message: `${name} is at desired ${group.desired} with ${group.inService} InService; the plan's standby size is ${standby.desired}`, action: `scale ${name} to ${standby.min}/${standby.desired}/${standby.max}` });
     findings.push(...(await groupLaunchFindings(aws, { side: 'recovery', group, ...(t.compute.recovery.launchTemplate ? { plannedTemplate: t.compute.recovery.launchTemplate } : {}) })));
   }
-  // Failback scales the primary group back to production size: it must still be there.
-  const primary = await describePlannedGroup(aws, 'primary', t.compute.primary.name, role);
-  if (primary.missing) findings.push(primary.missing);
   return findings;
+}
+
+/** Failback scales the primary group back to production size: it must still be there. */
+async function primaryComputeFindings(aws: AwsEnvironment, t: StandbyTopology, role: string): Promise<Finding[]> {
+  const primary = await describePlannedGroup(aws, 'primary', t.compute.primary.name, role);
+  return primary.missing ? [primary.missing] : [];
 }
 
 /** What {@link standbyReadiness} is given: the check's context, which member of the family, and its graph builder. */
@@ -118,6 +121,9 @@ export async function standbyReadiness(ctx: StandbyCheckContext): Promise<Findin
     guard('replica-exists', `rds:${t.database.recovery.identifier}`, 'recovery', () => replicaFindings(aws, t, plan.objectives.rpo)),
     guard('primary-database', `rds:${t.database.primary.identifier}`, 'primary', () => primaryDatabaseFindings(aws, t)),
     guard('recovery-compute', `autoscaling:${t.compute.recovery.name}`, 'recovery', () => computeFindings(aws, t, ctx.kind, roleOf('auto-scaling-group'))),
+    // Its own guard: a primary region that cannot be read (the outage this plan is for) must not hide, or be blamed
+    // on, the recovery side's findings.
+    guard('primary-compute', `autoscaling:${t.compute.primary.name}`, 'primary', () => primaryComputeFindings(aws, t, roleOf('auto-scaling-group'))),
     guard('dns-record', `route53:${t.dns.name}`, 'global', () => recordPairFindings(aws, t.dns, roleOf('route53-record'))),
     planWideFindings(ctx, 'recovery'),
   ]);

@@ -81,7 +81,15 @@ export async function groupLaunchFindings(aws: AwsEnvironment, g: GroupLaunchChe
   }
   const findings: Finding[] = [];
   if (used?.name !== undefined && g.plannedTemplate !== undefined && used.name !== g.plannedTemplate) {
-    findings.push({ status: 'warn', check: 'launch-template', resource, region, message: `${g.group.name} launches from ${used.name}, not ${g.plannedTemplate} as the plan says`, action: `point ${g.group.name} at ${g.plannedTemplate}, or fix recovery.launchTemplate in the plan` });
+    // Scaling launches the group's template, but an isolated drill launches the plan's: that one must exist too, and
+    // the advice cannot be to point the group at a template that is not there.
+    const planned = await launchTemplateFindings(aws, { side: g.side, name: g.plannedTemplate, usedBy: `the plan's ${g.side}.launchTemplate (isolated drills)` });
+    const plannedMissing = planned.some((f) => f.status === 'fail');
+    findings.push({
+      status: 'warn', check: 'launch-template', resource, region, message: `${g.group.name} launches from ${used.name}, not ${g.plannedTemplate} as the plan says`,
+      action: plannedMissing ? `fix ${g.side}.launchTemplate in the plan (${g.plannedTemplate} does not exist in ${region}; the group launches from ${used.name})` : `point ${g.group.name} at ${g.plannedTemplate}, or fix ${g.side}.launchTemplate in the plan`,
+    });
+    findings.push(...planned.filter((f) => f.status !== 'pass'));
   }
   findings.push(...(await launchTemplateFindings(aws, { side: g.side, name, ...(used?.version ? { version: used.version } : {}), usedBy: `Auto Scaling group ${g.group.name}` })));
   return findings;
