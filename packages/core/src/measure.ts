@@ -106,15 +106,20 @@ export function criticalPath(state: RunState, phase: PhaseState | undefined = st
   const seen = new Set<string>();
   // Steps that started before the disaster (steady state, the previous phase) take no part in its RTO.
   const from = phase?.startedAt ?? -Infinity;
-  while (current && !seen.has(current.id) && (current.startedAt ?? -Infinity) >= from) {
+  // A step skipped without running (the other mode's, one already done) held nothing up: the walk passes through it.
+  while (current && !seen.has(current.id) && (current.startedAt ?? current.endedAt ?? -Infinity) >= from) {
     seen.add(current.id);
     if (current.startedAt !== undefined && current.endedAt !== undefined) {
       chain.push({ stepId: current.id, seconds: seconds(current.endedAt - current.startedAt) });
     }
+    // The dependency that ran and finished last held this step up; one that never ran only when none ran.
     let gate: StepState | undefined;
     for (const id of deps.get(current.id) ?? []) {
       const dep = state.steps[id];
-      if (dep?.endedAt !== undefined && (!gate || dep.endedAt > gate.endedAt!)) gate = dep;
+      if (dep?.endedAt === undefined) continue;
+      const ran = dep.startedAt !== undefined;
+      const gateRan = gate?.startedAt !== undefined;
+      if (!gate || (ran && !gateRan) || (ran === gateRan && dep.endedAt > gate.endedAt!)) gate = dep;
     }
     current = gate;
   }

@@ -218,6 +218,24 @@ describe('critical path', () => {
   });
 });
 
+describe('critical path through a step the mode skipped', () => {
+  it('walks past a skipped dependency to the one that ran (a graceful restore after the fresh snapshot, not the ungraceful pick)', async () => {
+    const clock = new VirtualClock();
+    const steps: StepDefinition[] = [
+      { id: 'declare', title: 'declare', kind: 'action', declaresDisaster: true, act: async () => undefined },
+      { id: 'snapshot', title: 'snapshot', kind: 'action', dependsOn: ['declare'], modes: ['graceful'], act: async (ctx) => ctx.clock.sleep(240_000, ctx.signal) },
+      { id: 'copy', title: 'copy', kind: 'action', dependsOn: ['snapshot'], modes: ['graceful'], act: async (ctx) => ctx.clock.sleep(690_000, ctx.signal) },
+      // Skipped in a graceful run once its dependency is done: it "ends" with the copy, and is listed first.
+      { id: 'pick', title: 'pick newest copy', kind: 'action', dependsOn: ['copy'], modes: ['ungraceful'], act: async () => undefined },
+      { id: 'restore', title: 'restore', kind: 'action', dependsOn: ['pick', 'copy'], restoresService: true, act: async (ctx) => ctx.clock.sleep(600_000, ctx.signal) },
+    ];
+    const report = await (await startRun({ subject: { plan: 'cp' }, operation: 'failover', mode: 'graceful', steps, clock, store: false })).completion;
+    expect(report.steps.find((s) => s.id === 'pick')!.status).toBe('skipped');
+    expect(report.criticalPath.map((e) => e.stepId)).toEqual(['declare', 'snapshot', 'copy', 'restore']);
+    expect(report.criticalPath.reduce((sum, e) => sum + e.seconds, 0)).toBeCloseTo(report.rto.seconds!, 0);
+  });
+});
+
 describe('steady state', () => {
   it('writes heartbeats before a drill starts, so a disaster at the first step still has data to lose', async () => {
     const clock = new VirtualClock();
