@@ -74,6 +74,24 @@ describe('a plan its strategy cannot run', () => {
   });
 });
 
+describe('a plan with the sandbox\'s probes, run against real AWS', () => {
+  it.each([
+    ['failover', ['--yes']], ['failback', ['--yes']], ['drill', ['--live', '--yes']], ['runbook', ['--operation', 'failover', '--as', 'sre']],
+  ])('%s --target aws: exit 2 naming the file and the probe fields, before any AWS call; nothing written', async (command, flags) => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-aws-probes-'));
+    const stateDir = join(dir, 'state');
+    const io = bufferIo(dir);
+    const plan = join(examples, 'warm-standby.yaml');
+    const code = await runCli([command, plan, '--target', 'aws', `--state-dir=${stateDir}`, ...flags], io);
+    const said = io.err() + io.out();
+    expect(code, said).toBe(2);
+    expect(said).toContain(`${plan}: probes.health and probes.heartbeat: kind "sandbox" probes the simulated AWS only, so --target aws cannot run with it.`);
+    expect(said).toContain('probes.health of kind http');
+    expect(said).not.toMatch(/\n\s+at /);
+    expect(existsSync(stateDir) ? readdirSync(stateDir, { recursive: true }) : []).toEqual([]);
+  });
+});
+
 describe('a drill its strategy cannot run (in-region has no isolated drill)', () => {
   it.each([
     ['drill', ['--target', 'sandbox', '--state-dir']],
