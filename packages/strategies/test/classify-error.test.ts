@@ -107,6 +107,35 @@ describe('toStepFailure', () => {
   });
 });
 
+describe('no AWS credentials', () => {
+  it('the SDK\'s own CredentialsProviderError is a permanent credentials problem, not the network', async () => {
+    const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+    const { DescribeDBInstancesCommand, RDSClient } = await import('@aws-sdk/client-rds');
+    const saved = { ...process.env };
+    const nowhere = '/nonexistent/firedrill-no-aws-config';
+    // A machine with no credentials anywhere (and no instance metadata to ask): the provider chain gives up.
+    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+    Object.assign(process.env, { AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, AWS_EC2_METADATA_DISABLED: 'true' });
+    try {
+      const rds = new RDSClient({ region: 'us-east-1', credentials: fromNodeProviderChain(), maxAttempts: 1 });
+      const error = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db' })).catch((e: unknown) => e);
+      expect(classifyAwsError(error)).toMatchObject({ category: 'permanent', reason: 'credentials', code: 'CredentialsProviderError' });
+      const failure = toStepFailure(error, { service: 'rds', region: 'us-east-1', command: 'DescribeDBInstances', resource: 'tracking-db' });
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toMatch(/^CredentialsProviderError: rds:DescribeDBInstances on tracking-db in us-east-1 was not sent: no AWS credentials that AWS accepts/);
+      expect(failure.message).not.toMatch(/network|Health Dashboard/);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it('keys AWS refuses (expired, unknown) are credentials problems too', () => {
+    expect(classifyAwsError(rdsError('ExpiredToken', 403)).reason).toBe('credentials');
+    expect(classifyAwsError(ec2Error('AuthFailure', 401)).category).toBe('permanent');
+  });
+});
+
 describe('classifyAwsError on a StepFailure', () => {
   it('keeps the code and retryability an adapter already decided', () => {
     expect(classifyAwsError(new StepFailure('x', { code: 'InvalidDBInstanceState', retryable: false }))).toMatchObject({ category: 'permanent', code: 'InvalidDBInstanceState', reason: 'invalid-state' });

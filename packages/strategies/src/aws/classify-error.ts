@@ -16,6 +16,7 @@ export type AwsErrorReason =
   | 'network'
   | 'timeout'
   | 'access-denied'
+  | 'credentials'
   | 'not-found'
   | 'invalid-state'
   | 'validation'
@@ -135,7 +136,22 @@ function isInvalidState(code: string): boolean {
   return /^(Invalid|Incorrect).*State/.test(code) || code === 'ResourceInUse' || code === 'ScalingActivityInProgress';
 }
 
+/**
+ * No usable credentials: none found by the SDK's provider chain (it throws before sending anything, so without an
+ * HTTP status — which would otherwise read as the network), or keys AWS does not accept.
+ */
+const CREDENTIALS_CODES = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+]);
+
 function classifyClientError(code: string, name: string | undefined): AwsErrorReason {
+  if (CREDENTIALS_CODES.has(code) || CREDENTIALS_CODES.has(name ?? '')) return 'credentials';
   if (ACCESS_DENIED_CODES.has(code) || ACCESS_DENIED_CODES.has(name ?? '')) return 'access-denied';
   if (isNotFound(code, name)) return 'not-found';
   if (isInvalidState(code) || isInvalidState(name ?? '')) return 'invalid-state';
@@ -154,7 +170,8 @@ const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError',
  * - `transient`: HTTP 5xx or `$fault: 'server'`, InternalFailure, ServiceUnavailable, RequestTimeout, and network
  *   errors (ECONNRESET, ECONNREFUSED, ETIMEDOUT, ENOTFOUND, EPIPE, TimeoutError, socket hang up — anything that
  *   never got an HTTP status).
- * - `permanent`: access denied, not found, invalid state, validation, and any other 4xx.
+ * - `permanent`: access denied, missing or rejected credentials (CredentialsProviderError, ExpiredToken,
+ *   InvalidClientTokenId, …), not found, invalid state, validation, and any other 4xx.
  *
  * @example
  * classifyAwsError(new DBInstanceNotFoundFault({ message: 'x', $metadata: { httpStatusCode: 404 } }))
@@ -172,6 +189,7 @@ export function classifyAwsError(error: unknown): ClassifiedAwsError {
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   const base = { code, message, ...(status === undefined ? {} : { httpStatus: status }) };
 
+  if (CREDENTIALS_CODES.has(code) || CREDENTIALS_CODES.has(name ?? '')) return { ...base, category: 'permanent', reason: 'credentials' };
   if (THROTTLING_CODES.has(code) || THROTTLING_CODES.has(name ?? '') || status === 429 || e.$retryable?.throttling === true) {
     return { ...base, category: 'throttling', reason: 'throttling' };
   }
@@ -232,6 +250,8 @@ function failureMessage(c: ClassifiedAwsError, site: AwsCallSite): string {
   switch (c.reason) {
     case 'access-denied':
       return `${c.code}: ${action}${on} ${where} was denied. Add ${action} to the role Firedrill runs as (see \`firedrill iam-policy\`).`;
+    case 'credentials':
+      return `${c.code}: ${action}${on} ${where} was not sent: no AWS credentials that AWS accepts (${c.message}). Give Firedrill credentials (AWS_PROFILE, \`aws sso login\`, an instance or task role, or the plan's roles), or run on the simulated AWS with --target sandbox.`;
     case 'not-found':
       return `${c.code}: ${action} found no ${site.resource ?? 'such resource'} ${where}. Check the resource name and region in the plan (${c.message}).`;
     case 'invalid-state':

@@ -29,6 +29,8 @@ export async function guardFindings(where: GuardedCheck, run: () => Promise<Find
     const message = (error as Error).message.startsWith(`${c.code}:`) ? (error as Error).message : `${c.code}: ${(error as Error).message}`;
     const action = c.reason === 'access-denied'
       ? 'grant the read permissions `check` uses (Describe*, List*, Get*) to the role Firedrill runs as, with the policy of `firedrill iam-policy`'
+      : c.reason === 'credentials'
+        ? 'give Firedrill AWS credentials (AWS_PROFILE, `aws sso login`, an instance or task role, or the plan\'s roles), or check on the simulated AWS with --target sandbox'
       : c.category === 'permanent'
         ? 'check the resource and the region in the plan'
         : 'run check again; if it persists, check the AWS Health Dashboard for the region';

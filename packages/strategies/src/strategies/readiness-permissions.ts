@@ -164,7 +164,9 @@ async function principalFindings(ctx: CheckContext, { sides, actions }: Principa
     return [{
       ...base, status: 'warn', resource: `iam:${principal}`,
       message: `${c.code}: ${principal} could not be simulated (${(error as Error).message}); the ${count} IAM actions failover, failback and drills call are not proven granted`,
-      action: c.reason === 'access-denied' ? `allow ${principal} iam:SimulatePrincipalPolicy and iam:GetRole on itself so check can prove its grants (the policy of \`firedrill iam-policy\` includes them)` : 'run check again; if it persists, check the AWS Health Dashboard for IAM',
+      action: c.reason === 'access-denied' ? `allow ${principal} iam:SimulatePrincipalPolicy and iam:GetRole on itself so check can prove its grants (the policy of \`firedrill iam-policy\` includes them)`
+        : c.reason === 'credentials' ? 'give Firedrill AWS credentials (AWS_PROFILE, `aws sso login`, an instance or task role, or the plan\'s roles)'
+        : 'run check again; if it persists, check the AWS Health Dashboard for IAM',
     }];
   }
   const findings: Finding[] = [];
