@@ -35,7 +35,7 @@ function failbackEntry(plan: Awaited<ReturnType<typeof loadPlanSource>>['plan'])
 
 describe('a live drill from the CLI measures its failback with the plan probe, against the truth', () => {
   it.each([
-    ['pilot-light.yaml', 'tracking-app', 'pilot-light'],
+    ['pilot-light.yaml', 'tracking-app-pilot-light', 'pilot-light'],
     ['warm-standby.yaml', 'tracking-app', 'warm-standby'],
     ['backup-restore.yaml', 'tracking-backup-restore', 'backup-restore'],
     ['multi-site.yaml', 'checkout', 'multi-site'],

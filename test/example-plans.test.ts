@@ -87,6 +87,27 @@ describe('every example plan is covered here', () => {
   });
 });
 
+describe('example plans side by side in one state directory', () => {
+  it('each keeps its own sandbox world and history (one name per example)', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-example-'));
+    const names = new Map<string, string>();
+    for (const file of readdirSync(examples).filter((f) => f.endsWith('.yaml'))) {
+      const name = (parse(readFileSync(join(examples, file), 'utf8')) as { metadata: { name: string } }).metadata.name;
+      expect(names.get(name), `${file} and ${names.get(name)} are both named ${name}`).toBeUndefined();
+      names.set(name, file);
+    }
+    // The one-account warm standby fails over; the two-account one, checked next in the same directory, still
+    // reads its own world (where each side runs as its own role), not the first one's.
+    expect((await runJson(dir, ['failover', join(examples, 'warm-standby.yaml'), '--mode', 'graceful'])).code).toBe(0);
+    const check = bufferIo(dir);
+    expect(await runCli(['check', join(examples, 'warm-standby-two-accounts.yaml'), '--target', 'sandbox'], check), check.out()).toBe(0);
+    expect(check.out()).not.toContain('could not read who it runs as');
+    const history = bufferIo(dir);
+    await runCli(['history', join(examples, 'warm-standby-two-accounts.yaml')], history);
+    expect(history.out()).not.toMatch(/failover/);
+  });
+});
+
 describe('example plans run on the sandbox through the CLI', () => {
   for (const [example, rto] of [['pilot-light.yaml', 1800], ['warm-standby.yaml', 900], ['warm-standby-two-accounts.yaml', 900]] as const) {
     it(`${example}: validates, is ready, fails over gracefully with RPO 0, and fails back`, { timeout: 60_000 }, async () => {
@@ -100,15 +121,15 @@ describe('example plans run on the sandbox through the CLI', () => {
       expect(failover.code, failover.out).toBe(0);
       expect(failover.report.rpo).toMatchObject({ seconds: 0, source: 'heartbeat' });
       expectJudged(failover.report, { rto, rpo: 60 });
-      const strategy = (parse(readFileSync(plan, 'utf8')) as { strategy: { name: string } }).strategy.name;
-      let sandbox = savedWorld(dir, 'tracking-app', strategy);
+      const { strategy: { name: strategy }, metadata: { name } } = parse(readFileSync(plan, 'utf8')) as { strategy: { name: string }; metadata: { name: string } };
+      let sandbox = savedWorld(dir, name, strategy);
       expect(sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual(['us-west-2']);
       expect((await dbInstance(sandbox, plan, 'recovery', 'tracking-db-replica'))?.readReplicaSource).toBeUndefined();
       // The sandbox world is kept between commands: the failback finds the failover's state.
       const failback = bufferIo(dir);
       expect(await runCli(['failback', plan, '--target', 'sandbox'], failback), failback.out()).toBe(0);
-      expect(failback.out()).toContain('failback of tracking-app: SUCCEEDED');
-      sandbox = savedWorld(dir, 'tracking-app', strategy);
+      expect(failback.out()).toContain(`failback of ${name}: SUCCEEDED`);
+      sandbox = savedWorld(dir, name, strategy);
       expect(sandbox.truth.dnsTarget('app.tracking.example.com').regions).toEqual(['us-east-1']);
       expect((await dbInstance(sandbox, plan, 'primary', 'tracking-db'))?.readReplicaSource).toBeUndefined();
       expect((await dbInstance(sandbox, plan, 'recovery', 'tracking-db-replica'))?.readReplicaSource).toContain('tracking-db');
