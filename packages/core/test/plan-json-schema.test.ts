@@ -101,6 +101,14 @@ describe('planJsonSchema', () => {
     }
   });
 
+  it('offers the Aurora engines on an aurora-cluster, Aurora PostgreSQL by default', () => {
+    const resource = props(schema).resources?.additionalProperties as JsonSchema;
+    const cluster = resource.oneOf?.find((branch) => props(branch).kind?.const === 'aurora-cluster');
+    expect(props(cluster).engine).toMatchObject({ enum: ['aurora-mysql', 'aurora-postgresql'], default: 'aurora-postgresql' });
+    expect(props(cluster).engine?.description).toBeTruthy();
+    expect(cluster?.required).not.toContain('engine');
+  });
+
   it('gives editors help text on the fields', () => {
     expect(props(schema).regions?.description).toBeTruthy();
     expect(props(props(schema).regions).primary?.description).toMatch(/production/);

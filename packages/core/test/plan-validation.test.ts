@@ -303,6 +303,19 @@ describe('semantic checks', () => {
     expect(messages(minimal({ resources }))).toEqual(['resources.db.region: expected one of primary, recovery, got "secondary"']);
   });
 
+  it('takes an Aurora cluster\'s engine, Aurora PostgreSQL when the plan names none, and refuses any other', () => {
+    const cluster = (extra: Record<string, unknown> = {}) => minimal({ regions: { primary: 'us-east-1', recovery: 'us-east-1' }, strategy: { name: 'in-region' }, resources: { db: { kind: 'aurora-cluster', identifier: 'ledger', ...extra } } });
+    expect(parsePlan(cluster({ engine: 'aurora-mysql' })).resources['db']).toMatchObject({ kind: 'aurora-cluster', engine: 'aurora-mysql' });
+    // Plans written before the field keep their meaning: the cluster the sandbox built for them was Aurora PostgreSQL.
+    expect(parsePlan(cluster()).resources['db']).toMatchObject({ kind: 'aurora-cluster', engine: 'aurora-postgresql' });
+    expect(messages(cluster({ engine: 'mysql' }))).toEqual([
+      'resources.db.engine: expected aurora-mysql or aurora-postgresql (an RDS postgres, mysql or mariadb database is an rds-instance resource), got "mysql"',
+    ]);
+    const text = yamlPlan().replace('pilot-light', 'in-region').replace('recovery: us-west-2', 'recovery: us-east-1')
+      .replace(/database: \{ kind: rds-instance.*\n/, 'database: { kind: aurora-cluster, identifier: ledger, engine: aurora-mysql5 }\n');
+    expect(() => loadPlanText(text, 'ledger.yaml')).toThrow('ledger.yaml:6: resources.database.engine: expected aurora-mysql or aurora-postgresql');
+  });
+
   it('checks probe references and duplicate approval gates', () => {
     const probes = { health: { kind: 'sandbox', endpoint: 'web' }, heartbeat: { kind: 'sandbox', database: 'dns' } };
     const approvals = [{ before: 'run' }, { before: 'promote-database' }, { before: 'run' }];

@@ -62,11 +62,19 @@ const rdsInstance = z
   // A Multi-AZ instance in one region has no recovery copy: the instance is its own (its standby takes over).
   .transform((db) => ({ ...db, recovery: db.recovery ?? { identifier: db.primary.identifier } }));
 
+/** Aurora's engines, as RDS names them (`Engine` of CreateDBCluster and DescribeDBClusters). */
+const AURORA_ENGINES = ['aurora-mysql', 'aurora-postgresql'] as const;
+
 const auroraCluster = z
   .strictObject({
     kind: z.literal('aurora-cluster'),
     identifier: rdsIdentifier,
     region: sideField.default('primary').describe('Which of the plan regions the cluster is in.'),
+    engine: z
+      .enum(AURORA_ENGINES, { error: 'aurora-mysql or aurora-postgresql (an RDS postgres, mysql or mariadb database is an rds-instance resource)' })
+      // PostgreSQL is what an aurora-cluster meant before the field existed: plans written then keep their meaning.
+      .default('aurora-postgresql')
+      .describe('Aurora engine of the cluster: the sandbox builds it with this engine, and checks and probes expect it.'),
     backup: backupPolicy.optional(),
   })
   .describe('An Aurora cluster whose writer fails over to a reader in another Availability Zone (in-region HA).');
