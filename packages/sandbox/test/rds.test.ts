@@ -1,4 +1,5 @@
 import {
+  CreateDBClusterCommand,
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
   CreateDBParameterGroupCommand,
@@ -9,6 +10,7 @@ import {
   ModifyDBInstanceCommand,
   ModifyDBParameterGroupCommand,
   DBInstanceNotFoundFault,
+  DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   InvalidDBInstanceStateFault,
   PromoteReadReplicaCommand,
@@ -38,6 +40,26 @@ async function primaryWithReplica(): Promise<{ sandbox: Sandbox; clock: VirtualC
 }
 
 describe('RDS', () => {
+  it('an Aurora cluster gets its engine\'s defaults: Aurora MySQL listens on 3306, runs Aurora MySQL 3, default.aurora-mysql8.0; its members follow it', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const sandbox = new Sandbox({ clock, seed: 7, latencies: { 'rds.createDBInstance': 5 * MINUTE } });
+    const rds = sandbox.client(RDSClient, 'us-east-1');
+    await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'ledger', Engine: 'aurora-mysql', MasterUsername: 'admin' }));
+    await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'ledger-1', DBClusterIdentifier: 'ledger', DBInstanceClass: 'db.r6g.large', Engine: 'aurora-mysql' }));
+    await clock.sleep(5 * MINUTE);
+    const [cluster] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'ledger' }))).DBClusters ?? [];
+    expect(cluster).toMatchObject({ Engine: 'aurora-mysql', EngineVersion: expect.stringMatching(/^8\.0\.mysql_aurora\.3\./), Port: 3306, DBClusterParameterGroup: 'default.aurora-mysql8.0' });
+    const [member] = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'ledger-1' }))).DBInstances ?? [];
+    expect(member).toMatchObject({ Engine: 'aurora-mysql', EngineVersion: cluster!.EngineVersion, Endpoint: expect.objectContaining({ Port: 3306 }), DBParameterGroups: [expect.objectContaining({ DBParameterGroupName: 'default.aurora-mysql8.0' })] });
+    // A member of another engine is refused, as on RDS: a cluster never mixes engines.
+    const mixed = await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'ledger-2', DBClusterIdentifier: 'ledger', DBInstanceClass: 'db.r6g.large', Engine: 'aurora-postgresql' })).catch((e: unknown) => e);
+    expect(mixed).toMatchObject({ name: 'InvalidParameterCombination' });
+    // Without an engine's word the cluster is Aurora PostgreSQL on 5432, as before.
+    await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'orders', Engine: 'aurora-postgresql', MasterUsername: 'app' }));
+    const [pg] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders' }))).DBClusters ?? [];
+    expect(pg).toMatchObject({ Engine: 'aurora-postgresql', EngineVersion: '16.4', Port: 5432, DBClusterParameterGroup: 'default.aurora-postgresql16' });
+  });
+
   it('a restore keeps the backup retention of the snapshot\'s source unless told otherwise (0–35 days)', async () => {
     const { clock, east } = await primaryWithReplica();
     await east.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-snap' }));

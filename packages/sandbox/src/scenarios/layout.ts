@@ -3,11 +3,10 @@
  * from the application (`<app>-db`, `<app>-asg-<region>`, …). `layoutFromPlan` (scenario-from-plan.ts) fills it
  * from a plan, so one topology per strategy serves both the ready-made scenarios and any plan an SRE wrote.
  */
+import type { AuroraEngine, RdsInstanceEngine } from '../services/rds-engines.js';
 
-/** RDS engines a standalone instance can run. */
-export type RdsInstanceEngine = 'postgres' | 'mysql' | 'mariadb';
-/** Aurora engines. */
-export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
+export { type AuroraEngine, ENGINE_DEFAULTS, type RdsInstanceEngine } from '../services/rds-engines.js';
+
 /** `[min, desired, max]` of an Auto Scaling group. */
 export type Capacity = [min: number, desired: number, max: number];
 
@@ -106,15 +105,6 @@ export interface ScenarioLayout {
   /** @default one pair `<app>-data-<region>`, replicated */
   buckets?: BucketLayout[];
 }
-
-/** Engine version and parameter group family the sandbox gives each engine. */
-export const ENGINE_DEFAULTS: Record<RdsInstanceEngine | AuroraEngine, { version: string; family: string; port: number }> = {
-  postgres: { version: '16.4', family: 'postgres16', port: 5432 },
-  mysql: { version: '8.0.39', family: 'mysql8.0', port: 3306 },
-  mariadb: { version: '10.11.9', family: 'mariadb10.11', port: 3306 },
-  'aurora-postgresql': { version: '16.4', family: 'aurora-postgresql16', port: 5432 },
-  'aurora-mysql': { version: '8.0.mysql_aurora.3.07.1', family: 'aurora-mysql8.0', port: 3306 },
-};
 
 /** `yyyymmddhh` of a time, for snapshot and AMI names (as the world's own backup schedules name theirs). */
 export { backupStamp as stampOf } from '../backup-schedules.js';

@@ -7,6 +7,7 @@ import { str } from '../operation-context.js';
 import type { DbClusterRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
 import { checkIdentifier, parseRdsRef, rdsArn, rdsRegion, tagsOf } from './rds-model.js';
+import { engineDefaults, parameterGroupFamilyOf } from './rds-engines.js';
 import { captureSnapshot, findSnapshot, toDBClusterSnapshot } from './rds-snapshots.js';
 
 type Input = Record<string, unknown>;
@@ -31,6 +32,7 @@ export function toDBCluster(ctx: OperationContext, c: DbClusterRecord): DBCluste
     Endpoint: `${c.id}.cluster-c0ffee.${c.region}.rds.amazonaws.com`,
     ReaderEndpoint: `${c.id}.cluster-ro-c0ffee.${c.region}.rds.amazonaws.com`,
     Port: c.port,
+    DBClusterParameterGroup: `default.${parameterGroupFamilyOf(c.engine, c.engineVersion)}`,
     MasterUsername: c.masterUsername,
     MultiAZ: c.members.length > 1,
     BackupRetentionPeriod: c.backupRetentionPeriod,
@@ -44,19 +46,24 @@ export function toDBCluster(ctx: OperationContext, c: DbClusterRecord): DBCluste
   return out;
 }
 
-/** A new, empty cluster record (no instances) in the caller's region. */
+/**
+ * A new, empty cluster record (no instances) in the caller's region. What the input leaves out is the engine's
+ * default, as on RDS: an Aurora MySQL cluster listens on 3306 and runs Aurora MySQL 3, not PostgreSQL's 5432 and 16.
+ */
 export function newClusterRecord(ctx: OperationContext, id: string, input: Input): DbClusterRecord {
+  const engine = str(input, 'Engine') ?? 'aurora-postgresql';
+  const defaults = engineDefaults(engine) ?? engineDefaults('aurora-postgresql')!;
   return {
     ...writerNode(ctx.now),
     id,
     region: ctx.region,
     arn: rdsArn(ctx.world, ctx.region, 'cluster', id),
-    engine: str(input, 'Engine') ?? 'aurora-postgresql',
-    engineVersion: str(input, 'EngineVersion') ?? '16.4',
+    engine,
+    engineVersion: str(input, 'EngineVersion') ?? defaults.version,
     status: [{ at: ctx.now, value: 'creating' }],
     members: [],
     backupRetentionPeriod: typeof input['BackupRetentionPeriod'] === 'number' ? input['BackupRetentionPeriod'] : 1,
-    port: 5432,
+    port: typeof input['Port'] === 'number' ? input['Port'] : defaults.port,
     masterUsername: str(input, 'MasterUsername') ?? 'postgres',
     createdAt: ctx.now,
     tags: tagsOf(input),
@@ -108,7 +115,7 @@ function restoreDBClusterFromSnapshot(ctx: OperationContext, input: Input): { DB
   const snapshot = findSnapshot(ctx, 'cluster', str(input, 'SnapshotIdentifier'));
   if (valueAt(snapshot.status, ctx.now) !== 'available') throw badRequest('InvalidDBClusterSnapshotStateFault', `Snapshot ${snapshot.id} is not available.`);
   assertNewCluster(ctx, id);
-  const cluster = { ...newClusterRecord(ctx, id, { Engine: snapshot.engine, ...input }), restoredFrom: snapshot.arn };
+  const cluster = { ...newClusterRecord(ctx, id, { Engine: snapshot.engine, EngineVersion: snapshot.engineVersion, ...input }), restoredFrom: snapshot.arn };
   cluster.writes = snapshot.writes.map((w) => ({ ...w }));
   const done = ctx.completesAt('rds.restoreDBClusterFromSnapshot', id);
   if (done !== undefined) cluster.status.push({ at: done, value: 'available' });

@@ -74,7 +74,13 @@ function createDBInstance(ctx: OperationContext, input: Input): { DBInstance: DB
   if (clusterId !== undefined) {
     const cluster = rdsRegion(ctx.world, ctx.region).clusters[clusterId];
     if (!cluster || valueAt(cluster.status, ctx.now) === 'deleted') throw badRequest('DBClusterNotFoundFault', `DBCluster ${clusterId} not found.`);
+    if (record.engine !== cluster.engine) {
+      throw badRequest('InvalidParameterCombination', `The engine name requested for your DB instance (${record.engine}) doesn't match the engine name of your DB cluster (${cluster.engine}).`);
+    }
     record.clusterId = clusterId;
+    // A member runs its cluster's engine version and answers on its port, whatever instance defaults say.
+    record.engineVersion = cluster.engineVersion;
+    record.port = cluster.port;
     const hasWriter = cluster.members.some((m) => valueAt(m.isWriter, ctx.now));
     cluster.members.push({ instanceId: id, isWriter: [{ at: ctx.now, value: !hasWriter }] });
   }

@@ -15,6 +15,7 @@ import type { DbInstanceRecord, TagRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
 import type { RdsRegionState } from '../world.js';
 import { engineParameterNames } from './rds-engine-parameters.js';
+import { parameterGroupFamilyOf } from './rds-engines.js';
 import { rdsRegion, tagsOf } from './rds-model.js';
 
 type Input = Record<string, unknown>;
@@ -48,7 +49,7 @@ function groupsOf(ctx: OperationContext, region = ctx.region): Record<string, Db
 /** The name of the group an instance uses (RDS gives each engine a `default.<family>` group). */
 export function parameterGroupOf(record: DbInstanceRecord): string {
   const own = (record as InstanceWithGroup).parameterGroup;
-  return own ?? `default.${record.engine}${record.engineVersion.split('.')[0] ?? ''}`;
+  return own ?? `default.${parameterGroupFamilyOf(record.engine, record.engineVersion)}`;
 }
 
 /** RDS's default groups (`default.postgres16`, `default.mysql8.0`): one per engine family in every region. */
