@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { loadPlanSource, VirtualClock } from '@firedrill/core';
 import { runCli } from '@firedrill/runbooks';
 import { buildScenarioForPlan, Sandbox } from '@firedrill/sandbox';
-import { AwsEnvironment, type AwsPluggable, describeAutoScalingGroup, describeDbInstance } from '@firedrill/strategies';
+import { AwsEnvironment, type AwsPluggable, describeAutoScalingGroup, describeDbCluster, describeDbInstance } from '@firedrill/strategies';
 import { bufferIo as bufferedIo } from './support/buffer-io.js';
 
 const bufferIo = (cwd: string) => bufferedIo(cwd, { merged: true });
@@ -201,6 +201,24 @@ describe('an in-region plan gets the Availability Zones it describes', () => {
     expect(await runCli(['check', file, '--target', 'sandbox'], check), check.out()).toBe(0);
     expect(check.out()).toMatch(/READY — \d+ pass, 0 warn, 0 fail/);
     expect(check.out()).toContain('ledger-cluster-2 in us-east-1b, another AZ than the writer\'s us-east-1a');
+  });
+
+  it('an Aurora cluster is built with the plan\'s engine: Aurora MySQL as the plan says, Aurora PostgreSQL when it names none', { timeout: 60_000 }, async () => {
+    // What an SRE reads through the SDK from the world `--target sandbox` builds for the plan.
+    const described = async (file: string) => {
+      const { plan } = await loadPlanSource(file);
+      const { sandbox } = await buildScenarioForPlan(plan, { clock: new VirtualClock(), seed: 1, file });
+      const { rds } = (await awsOn(sandbox, file)).clients('primary');
+      const cluster = await describeDbCluster({ rds, identifier: 'ledger-cluster' });
+      const members = await Promise.all(['ledger-cluster-1', 'ledger-cluster-2'].map((identifier) => describeDbInstance({ rds, identifier })));
+      return { cluster, members: members.map((m) => [m?.identifier, m?.engine, m?.endpoint?.port]) };
+    };
+    const mysql = await described(copy('aurora-mysql-in-region.yaml').file);
+    expect(mysql.cluster).toMatchObject({ engine: 'aurora-mysql', engineVersion: expect.stringMatching(/^8\.0\.mysql_aurora\./), port: 3306 });
+    expect(mysql.members).toEqual([['ledger-cluster-1', 'aurora-mysql', 3306], ['ledger-cluster-2', 'aurora-mysql', 3306]]);
+    const postgres = await described(copy('aurora-mysql-in-region.yaml', (y) => y.replace(/\n *engine: aurora-mysql.*\n/, '\n')).file);
+    expect(postgres.cluster).toMatchObject({ engine: 'aurora-postgresql', port: 5432 });
+    expect(postgres.members).toEqual([['ledger-cluster-1', 'aurora-postgresql', 5432], ['ledger-cluster-2', 'aurora-postgresql', 5432]]);
   });
 
   it('a Multi-AZ instance lives in its preferredZone: a live drill moves it out and its failback brings it home', { timeout: 60_000 }, async () => {

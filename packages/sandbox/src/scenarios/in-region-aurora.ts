@@ -5,11 +5,13 @@ import { buildInRegionMultiAzScenario, isInstanceEngine } from './in-region-mult
 import { provisionBuckets, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 /**
- * In-region HA: an Aurora PostgreSQL cluster (writer + reader) and an ASG 2/2/4 in the primary region.
+ * In-region HA: an Aurora cluster (writer + reader) and an ASG 2/2/4 in the primary region — Aurora PostgreSQL,
+ * or Aurora MySQL when `layout.database.engine` says `aurora-mysql` (a plan's `aurora-cluster` `engine`).
  * FailoverDBCluster swaps writer and reader in under 30 s; the endpoint is unhealthy meanwhile.
  *
  * @example
  * const { sandbox, names } = await buildInRegionAuroraScenario({ clock });
+ * const mysql = await buildInRegionAuroraScenario({ clock, layout: { database: { engine: 'aurora-mysql' } } });
  */
 export async function buildInRegionAuroraScenario(options: ScenarioOptions): Promise<Scenario> {
   const { sandbox, app, primary, recovery, layout, endpoints } = scenarioSandbox(options);

@@ -218,7 +218,7 @@ export function layoutFromPlan(plan: Plan, now: number): ScenarioLayout {
     const preferred = typeof parameters.preferredWriter === 'string' ? parameters.preferredWriter : undefined;
     const id = cluster.identifier;
     const writer = preferred ?? `${id}-1`;
-    layout.database = { primary: id, members: [writer, writer === `${id}-2` ? `${id}-1` : `${id}-2`], ...(cluster.backup ? { retentionDays: cluster.backup.retentionDays } : {}) };
+    layout.database = { engine: cluster.engine, primary: id, members: [writer, writer === `${id}-2` ? `${id}-1` : `${id}-2`], ...(cluster.backup ? { retentionDays: cluster.backup.retentionDays } : {}) };
   }
   const [, group] = rolesOf(plan, 'auto-scaling-group')[0] ?? [];
   if (group !== undefined) {

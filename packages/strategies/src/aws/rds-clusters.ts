@@ -20,6 +20,12 @@ export interface DbClusterSummary {
   readers: string[];
   globalClusterIdentifier: string | undefined;
   endpoint: string | undefined;
+  /** `aurora-mysql`, `aurora-postgresql`: which driver reaches the endpoint. */
+  engine: string | undefined;
+  /** `8.0.mysql_aurora.3.07.1`, `16.4`. */
+  engineVersion: string | undefined;
+  /** The port the cluster's endpoints answer on (3306 for Aurora MySQL, 5432 for Aurora PostgreSQL by default). */
+  port: number | undefined;
   /** Days automated backups are kept (0 or absent: off). */
   backupRetentionPeriod: number | undefined;
 }
@@ -56,6 +62,9 @@ function summarizeCluster(c: DBCluster): DbClusterSummary {
     readers: members.filter((m) => m.IsClusterWriter !== true).flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : [])),
     globalClusterIdentifier: c.GlobalClusterIdentifier,
     endpoint: c.Endpoint,
+    engine: c.Engine,
+    engineVersion: c.EngineVersion,
+    port: c.Port,
     backupRetentionPeriod: c.BackupRetentionPeriod,
   };
 }
