@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { loadPlanSource, VirtualClock } from '@firedrill/core';
 import { runCli } from '@firedrill/runbooks';
 import { buildScenarioForPlan, Sandbox } from '@firedrill/sandbox';
-import { AwsEnvironment, type AwsPluggable, describeDbInstance, describeInstances, type Side } from '@firedrill/strategies';
+import { AwsEnvironment, type AwsPluggable, describeDbCluster, describeDbInstance, describeInstances, type Side } from '@firedrill/strategies';
 import { bufferIo as bufferedIo } from './support/buffer-io.js';
 import { snapshotCopiesAvailableAt } from './support/saved-world.js';
 
@@ -52,6 +52,11 @@ async function awsOn(sandbox: Sandbox, planFile: string): Promise<AwsEnvironment
 /** A DB instance as DescribeDBInstances shows it on a side of the plan (undefined when there is none). */
 async function dbInstance(sandbox: Sandbox, planFile: string, side: Side, identifier: string) {
   return describeDbInstance({ rds: (await awsOn(sandbox, planFile)).clients(side).rds, identifier });
+}
+
+/** A DB cluster as DescribeDBClusters shows it on a side of the plan (undefined when there is none). */
+async function dbCluster(sandbox: Sandbox, planFile: string, side: Side, identifier: string) {
+  return describeDbCluster({ rds: (await awsOn(sandbox, planFile)).clients(side).rds, identifier });
 }
 
 const at = (iso: string): number => Date.parse(iso);
@@ -176,11 +181,15 @@ describe('the multi-site and in-region examples run on the sandbox too', () => {
     expect(sandbox.truth.splitBrainDetected).toBe(false);
   });
 
-  it('aurora-mysql-in-region.yaml: the writer fails over inside the region and back to the preferred writer', { timeout: 60_000 }, async () => {
+  it('aurora-mysql-in-region.yaml: the Aurora MySQL writer fails over inside the region and back to the preferred writer', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firedrill-example-'));
     const plan = join(examples, 'aurora-mysql-in-region.yaml');
     const check = bufferIo(dir);
     expect(await runCli(['check', plan, '--target', 'sandbox'], check), check.out()).toBe(0);
+    // The plan describes an Aurora MySQL cluster: that is what check reads through DescribeDBClusters, and what the
+    // world holds after each operation.
+    expect(check.out()).toContain('ledger-cluster is available (aurora-mysql 8.0.mysql_aurora.3.07.1 on port 3306)');
+    const aurora = { engine: 'aurora-mysql', engineVersion: expect.stringMatching(/^8\.0\.mysql_aurora\./), port: 3306 };
     const failover = await runJson(dir, ['failover', plan, '--mode', 'graceful']);
     expect(failover.code, failover.out).toBe(0);
     expectJudged(failover.report, { rto: 120, rpo: 5 });
@@ -189,6 +198,7 @@ describe('the multi-site and in-region examples run on the sandbox too', () => {
     // Measured through the endpoint against the simulator's own record of when it served again.
     expect(Math.abs(failover.report.rto.seconds - trueRto(sandbox, 'us-east-1', disasterAt, 'FailoverDBCluster'))).toBeLessThanOrEqual(1);
     expect((await dbInstance(sandbox, plan, 'primary', 'ledger-cluster-2'))?.clusterIdentifier).toBe('ledger-cluster');
+    expect(await dbCluster(sandbox, plan, 'primary', 'ledger-cluster')).toMatchObject({ ...aurora, writer: 'ledger-cluster-2' });
     const failback = bufferIo(dir);
     expect(await runCli(['failback', plan, '--target', 'sandbox'], failback), failback.out()).toBe(0);
     expect(failback.out()).toContain('failback of ledger: SUCCEEDED');
@@ -196,6 +206,7 @@ describe('the multi-site and in-region examples run on the sandbox too', () => {
     const members = sandbox.world.rds['us-east-1']!.clusters['ledger-cluster']!.members;
     const writer = members.find((m) => m.isWriter.at(-1)?.value === true)?.instanceId;
     expect(writer).toBe('ledger-cluster-1');
+    expect(await dbCluster(sandbox, plan, 'primary', 'ledger-cluster')).toMatchObject({ ...aurora, writer: 'ledger-cluster-1' });
   });
 
   it('postgres-multi-az.yaml: ready; a live drill fails the instance over to its standby and back, both phases measured', { timeout: 60_000 }, async () => {

@@ -88,6 +88,45 @@ describe('in-region strategy (Aurora writer failover inside one region)', () => 
   });
 });
 
+describe('in-region strategy on Aurora MySQL', () => {
+  async function mysqlCluster(engine?: 'aurora-mysql') {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const { sandbox, names } = await buildInRegionAuroraScenario({ clock, seed: 7, layout: { database: { engine: 'aurora-mysql' } } });
+    const input = planForInRegionScenario(names, { parameters: { preferredWriter: `${names.database.primary.identifier}-1` } });
+    const database = { ...(input.resources['database'] as object), ...(engine ? { engine } : {}) };
+    const plan = parsePlan({ ...input, resources: { database } });
+    const cluster = async () => (await sandbox.client(RDSClient, names.primaryRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: names.database.primary.identifier }))).DBClusters?.[0];
+    return { clock, sandbox, names, plan, cluster };
+  }
+
+  it('fails the writer over and back on the Aurora MySQL cluster, which stays Aurora MySQL on port 3306', async () => {
+    const s = await mysqlCluster('aurora-mysql');
+    const findings = await inRegionStrategy.check({ plan: s.plan, aws: sandboxAws(s.plan, s.clock, s.sandbox) });
+    expect(findings.find((f) => f.check === 'cluster-available')?.message).toMatch(/is available \(aurora-mysql 8\.0\.mysql_aurora\.3\.07\.1 on port 3306\)/);
+    expect(findings.filter((f) => f.status !== 'pass')).toEqual([]);
+    for (const [operation, writer] of [['failover', '-2'], ['failback', '-1']] as const) {
+      const { report } = await runStrategy({ strategy: inRegionStrategy, plan: s.plan, sandbox: s.sandbox, clock: s.clock, app: s.names.app, operation, health: { region: s.names.primaryRegion } });
+      expect(report.status).toBe('succeeded');
+      expect(report.rpo).toMatchObject({ seconds: 0, source: 'heartbeat' });
+      const cluster = await s.cluster();
+      expect(cluster).toMatchObject({ Engine: 'aurora-mysql', Port: 3306 });
+      expect(cluster?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier).toBe(`${s.names.database.primary.identifier}${writer}`);
+    }
+  });
+
+  it('warns, naming the field to set, when the plan says another engine than the cluster runs (a plan written before engine: the default, Aurora PostgreSQL)', async () => {
+    const s = await mysqlCluster();
+    const findings = await inRegionStrategy.check({ plan: s.plan, aws: sandboxAws(s.plan, s.clock, s.sandbox) });
+    expect(findings.filter((f) => f.status !== 'pass')).toEqual([
+      expect.objectContaining({
+        status: 'warn', check: 'cluster-exists',
+        message: `${s.names.database.primary.identifier} runs aurora-mysql 8.0.mysql_aurora.3.07.1 on port 3306, but resources.database.engine is aurora-postgresql (the default when the plan names none)`,
+        action: expect.stringContaining('Set resources.database.engine: aurora-mysql in the plan'),
+      }),
+    ]);
+  });
+});
+
 describe('example plans', () => {
   it.each([
     ['aurora-mysql-in-region.yaml', inRegionStrategy],
@@ -97,5 +136,10 @@ describe('example plans', () => {
     const plan = await loadPlanFile(path);
     expect(plan.strategy.name).toBe(strategy.name);
     expect(strategy.validate(plan, path)).toEqual([]);
+  });
+
+  it('aurora-mysql-in-region.yaml names its engine: the Aurora MySQL cluster it describes', async () => {
+    const plan = await loadPlanFile(fileURLToPath(new URL('../../runbooks/examples/aurora-mysql-in-region.yaml', import.meta.url)));
+    expect(plan.resources['database']).toMatchObject({ kind: 'aurora-cluster', engine: 'aurora-mysql' });
   });
 });

@@ -187,8 +187,8 @@ async function multiAzFindings(ctx: CheckContext, db: RdsInstanceResource): Prom
   return findings;
 }
 
-/** Readiness of an Aurora cluster: exists, available, a reader to fail over to (in another AZ), writer, backups. */
-async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource): Promise<Finding[]> {
+/** Readiness of an Aurora cluster: exists, runs the plan's engine, available, a reader to fail over to (in another AZ), writer, backups. */
+async function clusterFindings(ctx: CheckContext, role: string, cluster: AuroraClusterResource): Promise<Finding[]> {
   const { plan, aws } = ctx;
   const findings: Finding[] = [];
   const region = aws.region(cluster.region);
@@ -198,9 +198,19 @@ async function clusterFindings(ctx: CheckContext, cluster: AuroraClusterResource
   if (summary === undefined) {
     return [{ status: 'fail', check: 'cluster-exists', resource, region, message: `no DB cluster ${cluster.identifier} in ${region}`, action: 'Check the identifier in the plan.' }];
   }
+  const runs = `${summary.engine ?? 'an unknown engine'}${summary.engineVersion ? ` ${summary.engineVersion}` : ''}${summary.port ? ` on port ${summary.port}` : ''}`;
   findings.push(summary.status === 'available'
-    ? { status: 'pass', check: 'cluster-available', resource, region, message: `${cluster.identifier} is available, writer ${summary.writer ?? 'none'}` }
+    ? { status: 'pass', check: 'cluster-available', resource, region, message: `${cluster.identifier} is available (${runs}), writer ${summary.writer ?? 'none'}` }
     : { status: 'fail', check: 'cluster-available', resource, region, message: `${cluster.identifier} is ${summary.status}`, action: 'Wait until it is available before failing over.' });
+  if (summary.engine !== undefined && summary.engine !== cluster.engine) {
+    // FailoverDBCluster works on either engine, so the failover is not at stake: what the plan says the database is
+    // (the sandbox builds it, probes connect to it with that engine's driver) is.
+    findings.push({
+      status: 'warn', check: 'cluster-exists', resource, region,
+      message: `${cluster.identifier} runs ${runs}, but resources.${role}.engine is ${cluster.engine}${cluster.engine === 'aurora-postgresql' ? ' (the default when the plan names none)' : ''}`,
+      action: `Set resources.${role}.engine: ${summary.engine} in the plan. On the sandbox, a world saved before the plan changed keeps its old cluster: delete it under .firedrill/sandbox/ to build the plan's.`,
+    });
+  }
   const zones = await memberZones(aws, cluster.region, cluster.identifier);
   const { target, note } = pickFailoverTarget(summary.writer, summary.readers, zones);
   const otherAz = target !== undefined && zones[target] !== zones[summary.writer ?? ''];
@@ -228,8 +238,8 @@ async function check(ctx: CheckContext): Promise<Finding[]> {
     if (db.multiAz !== true) continue;
     findings.push(...(await guardFindings({ check: 'instance-exists', resource: `rds:${db.primary.identifier}`, region: aws.region('primary') }, () => multiAzFindings(ctx, db))));
   }
-  for (const [, cluster] of auroraClusters(plan)) {
-    findings.push(...(await guardFindings({ check: 'cluster-exists', resource: `rds:${cluster.identifier}`, region: aws.region(cluster.region) }, () => clusterFindings(ctx, cluster))));
+  for (const [role, cluster] of auroraClusters(plan)) {
+    findings.push(...(await guardFindings({ check: 'cluster-exists', resource: `rds:${cluster.identifier}`, region: aws.region(cluster.region) }, () => clusterFindings(ctx, role, cluster))));
   }
   findings.push(...(await planWideFindings({ ...ctx, build }, 'primary')));
   return findings;
