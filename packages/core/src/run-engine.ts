@@ -310,7 +310,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
     if (this.state.restoredAt === undefined || this.state.rpo === undefined) await this.#rpo.afterFailure();
     await this.record({ type: 'run.state', state: 'compensating' });
     const signal = new AbortController().signal; // Compensation must finish even after an abort.
-    const failures: unknown[] = [];
+    const failures: { stepId: string; error: unknown }[] = [];
     // A resumed run counts what it undid before the crash too.
     let ran = Object.values(this.state.steps).filter((s) => s.status === 'compensated').length;
     for (const stepId of [...this.state.completionOrder].reverse()) {
@@ -337,11 +337,16 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
         );
         await this.record({ type: 'compensation.succeeded', stepId });
       } catch (error) {
-        failures.push(error);
+        failures.push({ stepId, error });
         await this.record({ type: 'compensation.failed', stepId, error: toErrorInfo(error) });
       }
     }
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} compensation(s) failed`);
+    if (failures.length > 0) {
+      // The run's error is what the summary prints: each undo that failed says what it left and what to do, so a
+      // count alone would hide it in a progress line.
+      const named = failures.map(({ stepId, error }) => `${stepId}: ${toErrorInfo(error).message}`);
+      throw new AggregateError(failures.map((f) => f.error), `${failures.length} compensation(s) failed — ${named.join(' | ')}`);
+    }
     return ran;
   }
 

@@ -183,6 +183,20 @@ describe('run engine', () => {
     expect(undone).toEqual(['create-drill-copy']);
   });
 
+  it('a compensation that fails names itself and what it left in the run\'s error, not only a count', async () => {
+    const steps: StepDefinition[] = [
+      sleepStep('create-drill-copy', 1_000, {
+        compensate: async () => { throw new StepFailure('DrillResourcesLeft: DB instance orders-drill-1 (us-west-2, available). Delete it: aws rds delete-db-instance …', { code: 'DrillResourcesLeft', retryable: false }); },
+      }),
+      sleepStep('launch-drill-instance', 1_000, { compensate: async () => { throw new StepFailure('AccessDenied: ec2:TerminateInstances on i-0abc', { retryable: false }); } }),
+    ];
+    const report = await (await begin(steps, { rollback: 'always' })).completion;
+    expect(report.status).toBe('failed');
+    expect(report.error?.message).toMatch(/^2 compensation\(s\) failed/);
+    expect(report.error?.message).toContain('create-drill-copy: DrillResourcesLeft: DB instance orders-drill-1 (us-west-2, available). Delete it: aws rds delete-db-instance');
+    expect(report.error?.message).toContain('launch-drill-instance: AccessDenied: ec2:TerminateInstances on i-0abc');
+  });
+
   it('pauses and resumes: steps in flight finish, nothing new starts while paused', async () => {
     const clock = new VirtualClock();
     const run = await begin([sleepStep('first', 10_000), sleepStep('second', 10_000, { dependsOn: ['first'] })], { clock });
