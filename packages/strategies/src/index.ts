@@ -217,7 +217,10 @@ export { soakStep, type SoakOptions } from './steps/soak-steps.js';
 export { backupRestoreStrategy, type BackupRestoreStrategyOptions, createBackupRestoreStrategy } from './strategies/backup-restore.js';
 export { type BackupRestoreParameters, backupRestoreTopology, validateBackupRestorePlan } from './strategies/backup-restore-topology.js';
 export { scheduleCadence, type ScheduleCadence } from './strategies/backup-schedule.js';
-export { cleanUpDrillStep, DRILL_RUN_TAG, drillName, type DrillResource, drillScopeStep, drillTags, listDrillResources, sweepDrillResources, verifyNothingLeftStep } from './steps/drill-cleanup-steps.js';
+export {
+  cleanUpDrillStep, deleteByHand, describeLeftovers, DRILL_CLEANUP_TIMEOUT_MS, DRILL_RUN_TAG, DrillCleanupBudget, drillName, type DrillResource, type DrillScope, drillScopeStep, drillTags,
+  listDrillResources, sweepDrillResources, type SweepOptions, verifyNothingLeftStep,
+} from './steps/drill-cleanup-steps.js';
 export { copySnapshotStep, pickNewestSnapshotStep, type PickedSnapshot, restoreDatabaseStep, type RestoredDatabase, takeSnapshotStep, waitSnapshotAvailableStep } from './steps/snapshot-steps.js';
 export { findImageStep, type FoundImage, launchInstancesStep, type LaunchedInstances, terminateTaggedInstancesStep, waitInstancesRunningStep } from './steps/image-steps.js';
 export { dnsCutoverStep, isControlPlaneUnreachable } from './steps/dns-cutover-step.js';

@@ -3,24 +3,14 @@
  * resource carrying the tag is deleted at the end, and a last step proves nothing tagged with it is left — also
  * when the drill failed half way (the scope step's compensation sweeps and verifies again).
  */
-import { DeleteDBParameterGroupCommand, DeleteDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { type ActionStep, type Clock, type StepContext, StepFailure } from '@firedrill/core';
-import type { AwsEnvironment, Side } from '../aws-environment.js';
-import { callAws, callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
-import { describeInstances, terminateInstances } from '../aws/ec2.js';
-import { deleteDbInstance } from '../aws/rds-instances.js';
+import { type ActionStep, formatDuration, type StepContext, StepFailure } from '@firedrill/core';
+import { DrillCleanupBudget } from './drill-cleanup-budget.js';
+import { DRILL_RUN_TAG, type DrillResource, drillRegions, type DrillScope, drillSides, instant, listDrillResources } from './drill-resources.js';
+import { describeLeftovers, lookByHand, sweep } from './drill-sweep.js';
 
-/** The tag every drill resource carries; its value is the run id. */
-export const DRILL_RUN_TAG = 'firedrill:run-id';
-
-/** A resource a drill created, found by its run-id tag. */
-export interface DrillResource {
-  kind: 'rds-instance' | 'rds-snapshot' | 'rds-parameter-group' | 'ec2-instance' | 'ami' | 'ebs-snapshot';
-  id: string;
-  region: string;
-  state: string;
-}
+export { DRILL_RUN_TAG, type DrillResource, type DrillScope, listDrillResources } from './drill-resources.js';
+export { DRILL_CLEANUP_TIMEOUT_MS, DrillCleanupBudget } from './drill-cleanup-budget.js';
+export { deleteByHand, describeLeftovers, lookByHand, sweepDrillResources, type SweepOptions, type SweepOutcome } from './drill-sweep.js';
 
 /**
  * Tags for a drill resource: the run id (what cleanup and the final proof look for) and a marker.
@@ -43,162 +33,6 @@ export function drillName(base: string, runId: string): string {
   return `${stem}${suffix}`;
 }
 
-const hasRunTag = (tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined, runId: string): boolean =>
-  (tags ?? []).some((t) => t.Key === DRILL_RUN_TAG && t.Value === runId);
-
-async function listRds(rds: RDSClient, region: string, runId: string, signal: AbortSignal | undefined): Promise<DrillResource[]> {
-  const found: DrillResource[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBInstances', resource: `instances tagged ${DRILL_RUN_TAG}` }, signal, () =>
-      rds.send(new DescribeDBInstancesCommand({ ...(marker ? { Marker: marker } : {}) }), sendOptions(signal)));
-    for (const db of out.DBInstances ?? []) {
-      if (hasRunTag(db.TagList, runId) && db.DBInstanceStatus !== 'deleted') found.push({ kind: 'rds-instance', id: db.DBInstanceIdentifier ?? '', region, state: db.DBInstanceStatus ?? 'unknown' });
-    }
-    marker = out.Marker;
-  } while (marker);
-  do {
-    const out = await callAws({ service: 'rds', client: rds, command: 'DescribeDBSnapshots', resource: `snapshots tagged ${DRILL_RUN_TAG}` }, signal, () =>
-      rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', ...(marker ? { Marker: marker } : {}) }), sendOptions(signal)));
-    for (const s of out.DBSnapshots ?? []) {
-      if (hasRunTag(s.TagList, runId)) found.push({ kind: 'rds-snapshot', id: s.DBSnapshotIdentifier ?? '', region, state: s.Status ?? 'unknown' });
-    }
-    marker = out.Marker;
-  } while (marker);
-  return found;
-}
-
-/** The drill's parameter groups (RDS lists no tags with them: they are found by the names the drill gave them). */
-async function listParameterGroups(rds: RDSClient, region: string, names: readonly string[], signal: AbortSignal | undefined): Promise<DrillResource[]> {
-  const found: DrillResource[] = [];
-  for (const name of names) {
-    const out = await callAwsOrNotFound({ service: 'rds', client: rds, command: 'DescribeDBParameterGroups', resource: name }, signal, () =>
-      rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name }), sendOptions(signal)));
-    if ((out?.DBParameterGroups ?? []).length > 0) found.push({ kind: 'rds-parameter-group', id: name, region, state: 'exists' });
-  }
-  return found;
-}
-
-async function listEc2(ec2: EC2Client, region: string, runId: string, signal: AbortSignal | undefined): Promise<DrillResource[]> {
-  const filters = [{ Name: `tag:${DRILL_RUN_TAG}`, Values: [runId] }];
-  const instances = (await describeInstances({ ec2, filters, ...(signal ? { signal } : {}) }))
-    .filter((i) => i.state !== 'terminated')
-    .map((i): DrillResource => ({ kind: 'ec2-instance', id: i.instanceId, region, state: i.state }));
-  const images = await callAws({ service: 'ec2', client: ec2, command: 'DescribeImages', resource: `images tagged ${DRILL_RUN_TAG}` }, signal, () =>
-    ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: filters }), sendOptions(signal)));
-  const snapshots = await callAws({ service: 'ec2', client: ec2, command: 'DescribeSnapshots', resource: `EBS snapshots tagged ${DRILL_RUN_TAG}` }, signal, () =>
-    ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filters }), sendOptions(signal)));
-  return [
-    ...instances,
-    ...(images.Images ?? []).filter((i) => i.State !== 'deregistered').map((i): DrillResource => ({ kind: 'ami', id: i.ImageId ?? '', region, state: i.State ?? 'unknown' })),
-    ...(snapshots.Snapshots ?? []).map((s): DrillResource => ({ kind: 'ebs-snapshot', id: s.SnapshotId ?? '', region, state: s.State ?? 'unknown' })),
-  ];
-}
-
-function sides(aws: AwsEnvironment): Side[] {
-  return aws.region('primary') === aws.region('recovery') ? ['recovery'] : ['recovery', 'primary'];
-}
-
-/** What a drill created, to find again: everything tagged with the run id, and the parameter groups it named. */
-export interface DrillScope {
-  aws: AwsEnvironment;
-  runId: string;
-  /** DB parameter groups the drill created (named for the run: RDS lists no tags with them). @default [] */
-  parameterGroups?: readonly string[];
-}
-
-/**
- * Every resource in the plan's regions that carries this run's drill tag (or is one of its named parameter groups)
- * and still exists (terminated instances and deleted databases are gone; `deleting` and `shutting-down` are not yet).
- *
- * @example
- * const left = await listDrillResources({ aws, runId });
- */
-export async function listDrillResources(options: DrillScope & { signal?: AbortSignal }): Promise<DrillResource[]> {
-  const { aws, runId, signal } = options;
-  const found: DrillResource[] = [];
-  for (const side of sides(aws)) {
-    const { rds, ec2 } = aws.clients(side);
-    found.push(
-      ...(await listRds(rds, aws.region(side), runId, signal)),
-      ...(await listParameterGroups(rds, aws.region(side), options.parameterGroups ?? [], signal)),
-      ...(await listEc2(ec2, aws.region(side), runId, signal)),
-    );
-  }
-  return found;
-}
-
-const GOING = new Set(['deleting', 'shutting-down', 'deregistered']);
-
-async function deleteOne(aws: AwsEnvironment, side: Side, resource: DrillResource, signal: AbortSignal | undefined): Promise<string> {
-  const { rds, ec2 } = aws.clients(side);
-  const opts = signal ? { signal } : {};
-  switch (resource.kind) {
-    case 'rds-instance':
-      return (await deleteDbInstance({ rds, identifier: resource.id, ...opts })).note;
-    case 'ec2-instance':
-      return (await terminateInstances({ ec2, instanceIds: [resource.id], ...opts })).note;
-    case 'rds-snapshot':
-      // A snapshot still being created or copied cannot be deleted yet: the sweep comes back for it.
-      if (resource.state !== 'available') return `snapshot ${resource.id} is ${resource.state}; deleting it once available`;
-      await callAws({ service: 'rds', client: rds, command: 'DeleteDBSnapshot', resource: resource.id }, signal, () =>
-        rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: resource.id }), sendOptions(signal)));
-      return `deleted snapshot ${resource.id}`;
-    case 'ami':
-      await callAws({ service: 'ec2', client: ec2, command: 'DeregisterImage', resource: resource.id }, signal, () =>
-        ec2.send(new DeregisterImageCommand({ ImageId: resource.id }), sendOptions(signal)));
-      return `deregistered ${resource.id}`;
-    case 'rds-parameter-group':
-      await callAws({ service: 'rds', client: rds, command: 'DeleteDBParameterGroup', resource: resource.id }, signal, () =>
-        rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: resource.id }), sendOptions(signal)));
-      return `deleted parameter group ${resource.id}`;
-    case 'ebs-snapshot':
-      await callAws({ service: 'ec2', client: ec2, command: 'DeleteSnapshot', resource: resource.id }, signal, () =>
-        ec2.send(new DeleteSnapshotCommand({ SnapshotId: resource.id }), sendOptions(signal)));
-      return `deleted EBS snapshot ${resource.id}`;
-  }
-}
-
-/** Options of {@link sweepDrillResources}. */
-export interface SweepOptions extends DrillScope {
-  clock: Clock;
-  signal?: AbortSignal;
-  log?: (message: string) => void;
-  /** Give up after this long (ms). @default 1_800_000 (an RDS deletion takes minutes) */
-  timeoutMs?: number;
-  /** Between looks (ms). @default 15_000 */
-  intervalMs?: number;
-}
-
-/**
- * Deletes every resource tagged with the run id and waits until none is left. Returns what was still there at the
- * deadline (empty when clean). Idempotent: deleting what is already going is skipped.
- */
-export async function sweepDrillResources(options: SweepOptions): Promise<DrillResource[]> {
-  const { aws, clock, signal } = options;
-  const deadline = clock.now() + (options.timeoutMs ?? 30 * 60_000);
-  const requested = new Set<string>();
-  for (;;) {
-    const left = await listDrillResources({ ...options, ...(signal ? { signal } : {}) });
-    if (left.length === 0 || clock.now() >= deadline) return left;
-    // RDS refuses to delete a parameter group an instance (even a deleting one) still uses.
-    const copiesLeft = left.some((r) => r.kind === 'rds-instance');
-    for (const resource of left) {
-      const key = `${resource.region}/${resource.kind}/${resource.id}`;
-      if (GOING.has(resource.state) || (requested.has(key) && resource.kind !== 'rds-snapshot')) continue;
-      if (resource.kind === 'rds-parameter-group' && copiesLeft) continue;
-      const side: Side = resource.region === aws.region('recovery') ? 'recovery' : 'primary';
-      options.log?.(await deleteOne(aws, side, resource, signal));
-      requested.add(key);
-    }
-    await clock.sleep(options.intervalMs ?? 15_000, signal);
-  }
-}
-
-function describeLeft(left: readonly DrillResource[]): string {
-  return left.map((r) => `${r.kind} ${r.id} (${r.region}, ${r.state})`).join('; ');
-}
-
 const action = (region: string, service: string, command: string, input: Record<string, unknown>): { service: string; region: string; command: string; input: Record<string, unknown>; iamActions: string[] } => ({
   service, region, command, input, iamActions: [`${service}:${command}`],
 });
@@ -206,7 +40,7 @@ const action = (region: string, service: string, command: string, input: Record<
 function sweepPreview(scope: DrillScope): ReturnType<typeof action>[] {
   const { aws, runId } = scope;
   const groups = scope.parameterGroups ?? [];
-  return sides(aws).flatMap((side) => {
+  return drillSides(aws).flatMap((side) => {
     const region = aws.region(side);
     const filter = { Filters: [{ Name: `tag:${DRILL_RUN_TAG}`, Values: [runId] }] };
     return [
@@ -221,26 +55,44 @@ function sweepPreview(scope: DrillScope): ReturnType<typeof action>[] {
   });
 }
 
-async function sweepOrFail(scope: DrillScope, ctx: StepContext): Promise<void> {
+/** How long the proof retries its reads through errors that pass before it says it could not look. */
+const PROOF_PATIENCE_MS = 15 * 60_000;
+
+const budgetOf = (scope: DrillScope): DrillCleanupBudget => scope.budget ?? new DrillCleanupBudget();
+
+/** Sweeps within the scope's budget; fails, naming each resource left, why, and how to delete it, if any is. */
+async function sweepOrFail(scope: DrillScope & { budget: DrillCleanupBudget }, ctx: StepContext): Promise<DrillResource[]> {
   const { runId } = scope;
-  const left = await sweepDrillResources({ ...scope, clock: ctx.clock, signal: ctx.signal, log: (m) => ctx.log(m) });
+  const { left, seen, unlisted } = await sweep({ ...scope, clock: ctx.clock, signal: ctx.signal, log: (m) => ctx.log(m) });
+  // Not retryable: the sweep already retried what may pass, for as long as its budget allowed; a retry of the step
+  // would only wait the same time again.
+  if (unlisted !== undefined) {
+    const known = left.length === 0 ? '' : ` It may have left: ${describeLeftovers(runId, left)}`;
+    throw new StepFailure(
+      `DrillResourcesLeft: the cleanup of run ${runId} could not list what is left in ${drillRegions(scope.aws).join(', ')} within ${formatDuration(scope.budget.timeoutMs)}: ${unlisted.replace(/\.$/, '')}.${known} Look for anything else by hand (${lookByHand(scope, drillRegions(scope.aws))}) and delete it.`,
+      { code: 'DrillResourcesLeft', retryable: false },
+    );
+  }
   if (left.length > 0) {
-    throw new StepFailure(`drill resources of run ${runId} are still there after the sweep: ${describeLeft(left)}. Delete them by hand (they carry the tag ${DRILL_RUN_TAG}=${runId}).`, {
-      code: 'DrillResourcesLeft', retryable: true,
+    throw new StepFailure(`DrillResourcesLeft: the cleanup of run ${runId} left ${left.length} drill resource(s): ${describeLeftovers(runId, left)}`, {
+      code: 'DrillResourcesLeft', retryable: false,
     });
   }
+  return seen;
 }
 
 /**
  * The first step of an isolated drill. It changes nothing itself; its compensation — run last when the drill
  * rolls back, and with `rollback: always` after a success too — deletes everything tagged with the run id (also
- * what a crashed step created but never journaled) and fails the rollback if anything is left.
+ * what a crashed step created but never journaled), through errors that pass, within the scope's budget, and fails
+ * the rollback naming what is left if anything is.
  *
  * @example
- * const steps = [drillScopeStep({ id: 'drill-scope', aws, runId }), ...restoreSteps];
+ * const steps = [drillScopeStep({ id: 'drill-scope', aws, runId, budget }), ...restoreSteps];
  */
 export function drillScopeStep(options: DrillScope & { id: string; dependsOn?: readonly string[] }): ActionStep<{ tag: string; runId: string }> {
   const { aws, runId } = options;
+  const scope = { ...options, budget: budgetOf(options) };
   return {
     id: options.id,
     kind: 'action',
@@ -248,53 +100,83 @@ export function drillScopeStep(options: DrillScope & { id: string; dependsOn?: r
     why: 'An isolated drill must leave nothing behind, even when it fails half way; the tag is how cleanup finds its copies.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     preview: () => [],
-    undoByHand: `Delete every resource tagged ${DRILL_RUN_TAG}=${runId} in ${[...new Set(sides(aws).map((s) => aws.region(s)))].join(' and ')}.`,
+    undoByHand: `Delete every resource tagged ${DRILL_RUN_TAG}=${runId} in ${drillRegions(aws).join(' and ')}.`,
     act: async () => ({ tag: DRILL_RUN_TAG, runId }),
-    compensate: async (ctx) => sweepOrFail(options, ctx),
+    compensate: async (ctx) => void (await sweepOrFail(scope, ctx)),
   };
 }
 
-/** Deletes every drill resource of the run and waits until they are gone. */
+/**
+ * Deletes every drill resource of the run and waits until they are gone, through 5xx errors, throttling and an
+ * unreachable region, within the scope's budget (`DRILL_CLEANUP_TIMEOUT_MS` by default); a delete refused for good
+ * (AccessDenied) fails it at once, naming what is left.
+ *
+ * @example
+ * cleanUpDrillStep({ id: 'delete-drill-copies', aws, runId, parameterGroups: [copy], budget, dependsOn: ['confirm-drill-copy-healthy'] })
+ */
 export function cleanUpDrillStep(options: DrillScope & { id: string; dependsOn: readonly string[] }): ActionStep<{ deleted: string[] }> {
   const { runId } = options;
+  const scope = { ...options, budget: budgetOf(options) };
   return {
     id: options.id,
     kind: 'action',
     title: `Delete every drill copy tagged with run ${runId}`,
     why: 'Drill copies cost money and could be mistaken for production; they go as soon as they are measured.',
     dependsOn: options.dependsOn,
-    policy: { timeout: 40 * 60_000 },
+    // The sweep keeps its own deadline; the step's timeout is only a backstop beyond it.
+    policy: { timeout: scope.budget.timeoutMs + 15 * 60_000 },
     preview: () => sweepPreview(options),
-    check: async (ctx) => ((await listDrillResources({ ...options, signal: ctx.signal })).length === 0 ? { applied: true, result: { deleted: [] } } : { applied: false }),
+    // No check: the sweep's first look is one, and a check that cannot reach the region would spend the budget too.
     act: async (ctx) => {
-      const before = await listDrillResources({ ...options, signal: ctx.signal });
-      await sweepOrFail(options, ctx);
-      return { deleted: before.map((r) => `${r.kind} ${r.id} (${r.region})`) };
+      const seen = await sweepOrFail(scope, ctx);
+      return { deleted: seen.map((r) => `${r.kind} ${r.id} (${r.region})`) };
     },
   };
 }
 
-/** Proves nothing tagged with the run id is left: fails, naming each resource, if anything is. */
+/**
+ * Proves nothing tagged with the run id is left: fails, naming each resource and how to delete it, if anything is;
+ * reads are retried through errors that pass for up to 15 minutes, then it fails saying what the cleanup last saw.
+ *
+ * @example
+ * verifyNothingLeftStep({ id: 'verify-nothing-left', aws, runId, parameterGroups: [copy], budget, dependsOn: ['delete-drill-copies'] })
+ */
 export function verifyNothingLeftStep(options: DrillScope & { id: string; dependsOn: readonly string[] }): ActionStep<{ checkedRegions: string[] }> {
   const { aws, runId } = options;
-  const regions = [...new Set(sides(aws).map((s) => aws.region(s)))];
+  const regions = drillRegions(aws);
+  const byHand = lookByHand(options, regions);
   return {
     id: options.id,
     kind: 'action',
     title: `Prove nothing tagged ${DRILL_RUN_TAG}=${runId} is left in ${regions.join(', ')}`,
     why: 'An isolated drill is only safe to schedule weekly if it provably cleans up after itself.',
     dependsOn: options.dependsOn,
-    policy: { retry: { nonRetryable: ['DrillResourcesLeft'] } },
+    policy: { retry: { nonRetryable: ['DrillResourcesLeft', 'DrillCleanupUnproven'] } },
     preview: () => sweepPreview(options).filter((c) => c.command.startsWith('Describe')),
-    verifyByHand: `aws resourcegroupstaggingapi get-resources --tag-filters Key=${DRILL_RUN_TAG},Values=${runId} (in each region: empty)`,
+    verifyByHand: `${byHand} (each empty, or not found)`,
     act: async (ctx) => {
-      const left = await listDrillResources({ ...options, signal: ctx.signal });
+      const persist = { clock: ctx.clock, until: ctx.clock.now() + PROOF_PATIENCE_MS, signal: ctx.signal, log: (m: string) => ctx.log(m) };
+      const left = await listDrillResources({ ...options, signal: ctx.signal, persist }).catch((error: unknown) => {
+        if (ctx.signal.aborted) throw error;
+        throw unproven(options, error, byHand);
+      });
       if (left.length > 0) {
-        throw new StepFailure(`DrillResourcesLeft: ${left.length} drill resource(s) of run ${runId} remain: ${describeLeft(left)}. Delete them (tag ${DRILL_RUN_TAG}=${runId}).`, {
-          code: 'DrillResourcesLeft', retryable: false,
-        });
+        throw new StepFailure(`DrillResourcesLeft: ${left.length} drill resource(s) of run ${runId} remain: ${describeLeftovers(runId, left)}`, { code: 'DrillResourcesLeft', retryable: false });
       }
       return { checkedRegions: regions };
     },
   };
+}
+
+/** The proof could not look: what the cleanup last saw, and how to look by hand. */
+function unproven(scope: DrillScope, error: unknown, byHand: string): StepFailure {
+  const { runId } = scope;
+  const last = scope.budget?.lastSeen;
+  const seen = last === undefined ? 'The cleanup never saw the list either.'
+    : last.left.length === 0 ? `The cleanup saw nothing left at ${instant(last.at)}.`
+    : `The cleanup last saw, at ${instant(last.at)}: ${describeLeftovers(runId, last.left)}`;
+  return new StepFailure(
+    `DrillCleanupUnproven: could not list what run ${runId} left, after ${formatDuration(PROOF_PATIENCE_MS)} of retries: ${error instanceof Error ? error.message : String(error)} ${seen} Look by hand (${byHand}) and delete what is there.`,
+    { code: 'DrillCleanupUnproven', retryable: false },
+  );
 }

@@ -11,7 +11,7 @@ import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
 import { confirmDrillHealthyStep, drillCopyProbe, drillCopyProbeSettings, type DrillCopyProbe, drillCopyReadyStep } from '../steps/drill-copy-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { readOnlyDrillParameterGroupStep } from '../steps/drill-parameter-group-step.js';
-import { cleanUpDrillStep, DRILL_RUN_TAG, drillName, drillScopeStep, drillTags, verifyNothingLeftStep } from '../steps/drill-cleanup-steps.js';
+import { cleanUpDrillStep, DrillCleanupBudget, DRILL_RUN_TAG, type DrillScope, drillName, drillScopeStep, drillTags, verifyNothingLeftStep } from '../steps/drill-cleanup-steps.js';
 import { findImageStep, launchInstancesStep, waitInstancesRunningStep } from '../steps/image-steps.js';
 import { pickNewestSnapshotStep, restoreDatabaseStep } from '../steps/snapshot-steps.js';
 import type { BackupRestoreTopology } from './backup-restore-topology.js';
@@ -26,7 +26,13 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
   const { aws, topology, runId } = options;
   const db = topology.database.resource;
   const copy = drillName(db.recovery.identifier, runId);
-  const scope = { aws, runId, parameterGroups: [copy] };
+  // One cleanup, by tag, for everything the drill creates (the scope step's compensation, and the cleanup step after
+  // a success), sharing one budget: the compensation after a cleanup that ran out of time makes one last pass.
+  const region = aws.region('recovery');
+  const scope: DrillScope = {
+    aws, runId, parameterGroups: [copy], budget: new DrillCleanupBudget(),
+    expected: [{ kind: 'rds-instance', id: copy, region }, { kind: 'rds-parameter-group', id: copy, region }],
+  };
   const tags = { ...drillTags(runId), 'firedrill:plan': aws.plan.metadata.name };
   const declare = declareDisasterStep({ id: 'start-drill', title: `Start the isolated drill: restore ${aws.plan.metadata.name} from backups in ${aws.region('recovery')}`, dependsOn: ['drill-scope'] });
   const steps: StepDefinition[] = [
@@ -35,7 +41,7 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
     pickNewestSnapshotStep({ id: 'pick-snapshot', aws, side: 'recovery', instanceIdentifier: db.primary.identifier, dependsOn: [declare.id] }),
     readOnlyDrillParameterGroupStep({ id: 'create-drill-parameter-group', aws, side: 'recovery', name: copy, tags, snapshotFrom: 'pick-snapshot', dependsOn: ['pick-snapshot'] }),
     restoreDatabaseStep({
-      id: 'restore-drill-database', aws, side: 'recovery', identifier: copy, snapshotFrom: 'pick-snapshot', measuresRpo: true, tags, deleteOnRollback: true, parameterGroup: copy,
+      id: 'restore-drill-database', aws, side: 'recovery', identifier: copy, snapshotFrom: 'pick-snapshot', measuresRpo: true, tags, parameterGroup: copy,
       dependsOn: ['create-drill-parameter-group'],
       ...(db.recovery.instanceClass ? { instanceClass: db.recovery.instanceClass } : {}),
     }),
@@ -51,7 +57,7 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
       findImageStep({ id: `find-image-${role}`, aws, side: 'recovery', amiName: resource.recovery.amiName, dependsOn: [declare.id] }),
       // No launch template: its network and tags are production's; a drill copy stays out of the application.
       launchInstancesStep({
-        id: `launch-drill-${role}`, aws, side: 'recovery', imageFrom: `find-image-${role}`, count, tags: { ...tags, Name: drillName(role, runId) }, terminateOnRollback: true,
+        id: `launch-drill-${role}`, aws, side: 'recovery', imageFrom: `find-image-${role}`, count, tags: { ...tags, Name: drillName(role, runId) },
         ...(resource.recovery.instanceType ? { instanceType: resource.recovery.instanceType as never } : {}),
       }),
       waitInstancesRunningStep({ id: `wait-drill-${role}-running`, aws, side: 'recovery', launchedBy: `launch-drill-${role}` }),
