@@ -13,8 +13,8 @@ import { type CaseWorld, caseState, failedSteps, runCase, STRATEGY_CASES, type S
 /** Per strategy: the step a failure is injected after (the copies exist then), and the step that proves the cleanup. */
 const DRILLS: [StrategyCase, { failAfter: string; proof: string; scope: string }][] = [
   [STRATEGY_CASES.backupRestore, { failAfter: 'wait-drill-database', proof: 'verify-nothing-left', scope: 'drill-scope' }],
-  [STRATEGY_CASES.pilotLight, { failAfter: 'wait-drill-database', proof: 'verify-nothing-left', scope: 'declare-drill' }],
-  [STRATEGY_CASES.warmStandby, { failAfter: 'wait-drill-database', proof: 'verify-nothing-left', scope: 'declare-drill' }],
+  [STRATEGY_CASES.pilotLight, { failAfter: 'wait-drill-database', proof: 'verify-nothing-left', scope: 'drill-scope' }],
+  [STRATEGY_CASES.warmStandby, { failAfter: 'wait-drill-database', proof: 'verify-nothing-left', scope: 'drill-scope' }],
   // A drain test: it creates nothing; what it must put back is the weights and the capacities.
   [STRATEGY_CASES.multiSite, { failAfter: 'drill-drain-primary-weight-in-sync', proof: 'drill-scale-recovery-tracking-asg-us-east-1-back', scope: 'drill-drain-primary-weight' }],
 ];

@@ -3,25 +3,25 @@
  * it restores a snapshot of the replica as `<db>-drill-<run>` (read-only through its own parameter group, so no
  * client can write to it by mistake) and launches an instance from the recovery launch template, all tagged with
  * the run id; checks the copy serves from its own state; deletes everything; and proves by tag that nothing is
- * left. Every create step has a compensation and the plan runs with rollback `always`, so a drill that fails
- * half way cleans up too; the first step's compensation, which runs last, does the final proof.
+ * left. The cleanup is every drill's (`drill-cleanup-steps.ts`): the first step's compensation, which runs last,
+ * sweeps everything tagged with the run id, so a drill that fails half way cleans up too; the cleanup step and that
+ * compensation share one time budget.
  */
-import { CreateDBParameterGroupCommand, DeleteDBParameterGroupCommand, DeleteDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSnapshotsCommand, ModifyDBParameterGroupCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { CreateDBParameterGroupCommand, DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSnapshotsCommand, ModifyDBParameterGroupCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { type ActionStep, type CallPreview, type StepContext, type StepDefinition, StepFailure } from '@firedrill/core';
+import type { ActionStep, CallPreview, StepDefinition } from '@firedrill/core';
 import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import { classifyAwsError } from '../aws/classify-error.js';
-import { describeInstances, runInstancesFromAmi, terminateInstances } from '../aws/ec2.js';
+import { runInstancesFromAmi } from '../aws/ec2.js';
 import { createDbSnapshot, describeDbSnapshot } from '../aws/rds-snapshots.js';
-import { deleteDbInstance, describeDbInstance, describeRawDbInstance } from '../aws/rds-instances.js';
+import { describeDbInstance, describeRawDbInstance } from '../aws/rds-instances.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
-import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { previewCall } from '../steps/aws-step-options.js';
 import { awsWaitStep } from '../steps/aws-wait-step.js';
-import { DRILL_RUN_TAG } from '../steps/drill-cleanup-steps.js';
+import { cleanUpDrillStep, DrillCleanupBudget, DRILL_RUN_TAG, type DrillScope, drillScopeStep, verifyNothingLeftStep } from '../steps/drill-cleanup-steps.js';
 import { confirmDrillHealthyStep, drillCopyProbe, drillCopyProbeSettings, type DrillCopyProbe, drillCopyReadyStep } from '../steps/drill-copy-steps.js';
-import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
+import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
 import { readOnlyParameter } from '../steps/fence-steps.js';
 import { parameterGroupFamily } from '../steps/parameter-group-family.js';
@@ -63,23 +63,6 @@ export async function drillLeftovers(aws: AwsEnvironment, names: DrillNames, run
   ];
 }
 
-/**
- * Deletes the drill snapshot. RDS deletes a snapshot only once it is `available` ("The DB snapshot must be in
- * the available state to be deleted"): a drill that fails while the snapshot is still being created used to
- * leave it behind, because the compensation's DeleteDBSnapshot was refused. So wait for it first.
- */
-async function deleteSnapshotWhenAvailable(aws: AwsEnvironment, snapshot: string, c: StepContext): Promise<void> {
-  const { rds } = aws.clients('recovery');
-  const exists = await describeDbSnapshot({ rds, identifier: snapshot, signal: c.signal });
-  if (exists === undefined) return;
-  await waitFor('dbSnapshotAvailable', {
-    describe: (signal) => rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot }), sendOptions(signal)),
-    params: { identifier: snapshot }, clock: c.clock, region: aws.region('recovery'), signal: c.signal, limiter: aws.limiter, timeoutMs: 60 * 60_000,
-  });
-  await ignoreNotFound(() => rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshot }), sendOptions(c.signal)));
-  c.log(`deleted drill snapshot ${snapshot}`);
-}
-
 function step(aws: AwsEnvironment, s: Omit<ActionStep, 'kind'> & { calls: ([string, string, Record<string, unknown>] | CallPreview)[] }): ActionStep {
   const { calls, ...rest } = s;
   return { kind: 'action', ...rest, preview: () => calls.map((call) => (Array.isArray(call) ? previewCall(call[0] as 'rds' | 'cloudWatch', aws.region('recovery'), call[1], call[2]) : call)) };
@@ -90,14 +73,6 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
   const { rds, ec2 } = aws.clients('recovery');
   const replica = t.database.recovery.identifier;
   const template = t.compute.recovery.launchTemplate ?? `${ctx.plan.metadata.name}-${aws.region('recovery')}`;
-  const deleteGroup = async (c: StepContext): Promise<void> => {
-    // RDS refuses to delete a group an instance (even a deleting one) still uses: wait for the copy to go.
-    await waitFor('dbInstanceDeleted', {
-      describe: (signal) => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: n.database }), sendOptions(signal)),
-      params: { identifier: n.database }, clock: c.clock, region: aws.region('recovery'), signal: c.signal, limiter: aws.limiter, timeoutMs: 60 * 60_000,
-    });
-    await ignoreNotFound(() => rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: n.group }), sendOptions(c.signal)));
-  };
   return [
     step(aws, {
       id: 'create-drill-parameter-group', title: `Create the read-only parameter group ${n.group} for the drill copy`, dependsOn: ['declare-drill'],
@@ -118,7 +93,6 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
         await rds.send(new ModifyDBParameterGroupCommand({ DBParameterGroupName: n.group, Parameters: [{ ParameterName: readOnlyParameter(db?.engine), ParameterValue: '1', ApplyMethod: 'immediate' }] }), sendOptions(c.signal));
         return { group: n.group };
       },
-      compensate: deleteGroup,
     }),
     step(aws, {
       id: 'snapshot-replica', title: `Snapshot ${replica} in ${aws.region('recovery')} as ${n.snapshot}`, dependsOn: ['declare-drill'],
@@ -134,7 +108,6 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
         if (lag !== undefined) c.log(lag.log);
         return lag?.evidence === undefined ? outcome : { ...outcome, rpoEvidence: lag.evidence };
       },
-      compensate: (c) => deleteSnapshotWhenAvailable(aws, n.snapshot, c),
     }),
     awsWaitStep({
       aws, side: 'recovery', id: 'wait-drill-snapshot', title: `Wait until snapshot ${n.snapshot} is available`, dependsOn: ['snapshot-replica'],
@@ -163,10 +136,6 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
           }), sendOptions(c.signal)));
         return { database: n.database, ...(subnetGroup ? { subnetGroup } : {}), securityGroups };
       },
-      compensate: async (c) => {
-        const db = await describeDbInstance({ rds, identifier: n.database, signal: c.signal });
-        if (db !== undefined && db.status !== 'deleting') c.log((await deleteDbInstance({ rds, identifier: n.database, signal: c.signal })).note);
-      },
     }),
     drillCopyReadyStep(waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: n.database, id: 'wait-drill-database', dependsOn: ['restore-drill-database'] }), { aws, side: 'recovery', identifier: n.database }),
     step(aws, {
@@ -178,57 +147,15 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
         c.log(out.note);
         return { instanceIds: out.instanceIds };
       },
-      compensate: async (c) => {
-        const found = await describeInstances({ ec2, filters: [{ Name: `tag:${DRILL_TAG}`, Values: [ctx.runId] }], signal: c.signal });
-        const ids = found.filter((i) => i.state !== 'terminated').map((i) => i.instanceId);
-        if (ids.length === 0) return;
-        c.log((await terminateInstances({ ec2, instanceIds: ids, signal: c.signal })).note);
-        // The final proof counts a `shutting-down` instance as left behind (it is, until it is gone): wait for it.
-        await waitFor('instancesTerminated', {
-          describe: (signal) => ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }), sendOptions(signal)),
-          params: { instanceIds: ids }, clock: c.clock, region: aws.region('recovery'), signal: c.signal, limiter: aws.limiter, timeoutMs: 30 * 60_000,
-        });
-      },
     }),
   ];
 }
 
-function verifyAndCleanupSteps(ctx: StrategyContext, n: DrillNames, probe: DrillCopyProbe): StepDefinition[] {
-  const { aws } = ctx;
-  const { rds, ec2 } = aws.clients('recovery');
-  const instanceIds = (c: StepContext): string[] => c.resultOf<{ instanceIds: string[] }>('launch-drill-instance')?.instanceIds ?? [];
+function verifyAndCleanupSteps(scope: DrillScope, probe: DrillCopyProbe): StepDefinition[] {
   return [
     confirmDrillHealthyStep(probe, ['wait-drill-database', 'launch-drill-instance']),
-    step(aws, {
-      id: 'delete-drill-resources', title: `Delete the drill copy ${n.database}, its instance and snapshot ${n.snapshot}`, dependsOn: ['confirm-drill-copy-healthy'],
-      why: 'An isolated drill leaves nothing behind.',
-      calls: [['rds', 'DeleteDBInstance', { DBInstanceIdentifier: n.database, SkipFinalSnapshot: true }], ['ec2', 'TerminateInstances', { InstanceIds: ['<drill instance>'] }], ['rds', 'DeleteDBSnapshot', { DBSnapshotIdentifier: n.snapshot }]],
-      act: async (c) => {
-        const db = await describeDbInstance({ rds, identifier: n.database, signal: c.signal });
-        if (db !== undefined && db.status !== 'deleting') c.log((await deleteDbInstance({ rds, identifier: n.database, signal: c.signal })).note);
-        if (instanceIds(c).length > 0) c.log((await terminateInstances({ ec2, instanceIds: instanceIds(c), signal: c.signal })).note);
-        await ignoreNotFound(() => rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: n.snapshot }), sendOptions(c.signal)));
-        return { deleted: [n.database, n.snapshot, ...instanceIds(c)] };
-      },
-    }),
-    waitDatabaseDeletedStep({ aws, side: 'recovery', identifier: n.database, id: 'wait-drill-database-deleted', dependsOn: ['delete-drill-resources'] }),
-    step(aws, {
-      id: 'delete-drill-parameter-group', title: `Delete the drill parameter group ${n.group}`, dependsOn: ['wait-drill-database-deleted'],
-      calls: [['rds', 'DeleteDBParameterGroup', { DBParameterGroupName: n.group }]],
-      act: async (c) => void (await ignoreNotFound(() => rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: n.group }), sendOptions(c.signal)))),
-    }),
-    step(aws, {
-      id: 'verify-nothing-left', title: `Prove nothing tagged ${DRILL_TAG}=${ctx.runId} is left in ${aws.region('recovery')}`, dependsOn: ['delete-drill-parameter-group'],
-      calls: [
-        ['rds', 'DescribeDBInstances', {}], ['rds', 'DescribeDBSnapshots', { SnapshotType: 'manual' }],
-        ['ec2', 'DescribeInstances', { Filters: [{ Name: `tag:${DRILL_TAG}`, Values: [ctx.runId] }] }], ['rds', 'DescribeDBParameterGroups', { DBParameterGroupName: n.group }],
-      ],
-      act: async (c) => {
-        const left = await drillLeftovers(aws, n, ctx.runId, c.signal);
-        if (left.length > 0) throw new StepFailure(`DrillResourcesLeft: still in ${aws.region('recovery')}: ${left.join(', ')}. Delete them by hand (they carry the tag ${DRILL_TAG}=${ctx.runId}).`, { code: 'DrillResourcesLeft', retryable: true });
-        return { left: [] };
-      },
-    }),
+    cleanUpDrillStep({ id: 'delete-drill-resources', ...scope, dependsOn: ['confirm-drill-copy-healthy'] }),
+    verifyNothingLeftStep({ id: 'verify-nothing-left', ...scope, dependsOn: ['delete-drill-resources'] }),
   ];
 }
 
@@ -244,12 +171,14 @@ export function isolatedDrill(ctx: StrategyContext, t: StandbyTopology): { steps
     database: `${t.database.primary.identifier}-drill-${sfx}`.slice(0, 63).replace(/-+$/, ''),
     tags: { [DRILL_TAG]: ctx.runId, 'firedrill:drill': 'isolated' },
   };
-  const declare = declareDisasterStep({ id: 'declare-drill', title: `Isolated drill: bring up a copy of ${ctx.plan.metadata.name} in ${ctx.aws.region('recovery')}` });
-  // Compensations run in reverse order of completion, so this one runs last: the proof after a failed drill.
-  declare.compensate = async (c) => {
-    const left = await drillLeftovers(ctx.aws, n, ctx.runId, c.signal);
-    if (left.length > 0) throw new StepFailure(`DrillResourcesLeft: after cleanup, still in ${ctx.aws.region('recovery')}: ${left.join(', ')}.`, { code: 'DrillResourcesLeft', retryable: true });
+  // The copy's parameter group is found by its name (RDS lists no tags with parameter groups); the rest by the tag.
+  // One budget for the cleanup step and the scope's compensation: a cleanup that ran out of time is not run again.
+  const region = ctx.aws.region('recovery');
+  const scope: DrillScope = {
+    aws: ctx.aws, runId: ctx.runId, parameterGroups: [n.group], budget: new DrillCleanupBudget(),
+    expected: [{ kind: 'rds-instance', id: n.database, region }, { kind: 'rds-snapshot', id: n.snapshot, region }, { kind: 'rds-parameter-group', id: n.group, region }],
   };
+  const declare = declareDisasterStep({ id: 'declare-drill', title: `Isolated drill: bring up a copy of ${ctx.plan.metadata.name} in ${ctx.aws.region('recovery')}`, dependsOn: ['drill-scope'] });
   const probe = drillCopyProbe({ aws: ctx.aws, databaseIdentifier: n.database, instances: { runId: ctx.runId, count: 1 }, ...drillCopyProbeSettings(ctx.plan) });
-  return { steps: [declare, ...createSteps(ctx, t, n), ...verifyAndCleanupSteps(ctx, n, probe)], probe };
+  return { steps: [drillScopeStep({ id: 'drill-scope', ...scope }), declare, ...createSteps(ctx, t, n), ...verifyAndCleanupSteps(scope, probe)], probe };
 }
