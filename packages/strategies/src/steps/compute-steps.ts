@@ -35,19 +35,43 @@ const describeGroup = (aws: AwsEnvironment, side: Side, name: string) => (signal
 
 const fmt = (c: GroupCapacity): string => `${c.min}/${c.desired}/${c.max}`;
 
+/** Options of {@link scaleGroupStep}. */
+export interface ScaleGroupStepOptions extends GroupStepOptions {
+  capacity: GroupCapacity;
+  title?: string;
+  why?: string;
+  /** Undo on rollback: put back the size found before. @default true */
+  compensate?: boolean;
+  /**
+   * `capacity` is a floor: min, desired and max are each raised to it, never lowered. Use it for every scale-out
+   * of a region about to carry traffic: a group an operator already runs larger keeps its size (its instances
+   * serve users), where a plain set would terminate the extra ones.
+   *
+   * @default false
+   */
+  atLeast?: boolean;
+}
+
+const atLeastOrAt = (group: GroupCapacity, capacity: GroupCapacity, atLeast: boolean): boolean =>
+  atLeast
+    ? group.min >= capacity.min && group.desired >= capacity.desired && group.max >= capacity.max
+    : group.min === capacity.min && group.desired === capacity.desired && group.max === capacity.max;
+
 /**
- * Sets a group's min, desired and max together. Check-then-act: already at that size → no call. The
- * compensation restores the size found before (a rolled-back failover turns the recovery fleet back down).
+ * Sets a group's min, desired and max together (with `atLeast`, raises them to at least those values).
+ * Check-then-act: already at that size → no call. The compensation restores the size found before (a rolled-back
+ * failover turns the recovery fleet back down).
  *
  * @example
- * scaleGroupStep({ aws, side: 'recovery', name: 'tracking-asg-us-west-2', capacity: { min: 4, desired: 4, max: 8 }, dependsOn: ['declare-disaster'] });
+ * scaleGroupStep({ aws, side: 'recovery', name: 'tracking-asg-us-west-2', capacity: { min: 4, desired: 4, max: 8 }, atLeast: true, dependsOn: ['declare-disaster'] });
  */
-export function scaleGroupStep(options: GroupStepOptions & { capacity: GroupCapacity; title?: string; why?: string; compensate?: boolean }): ActionStep<ScaleResult> {
+export function scaleGroupStep(options: ScaleGroupStepOptions): ActionStep<ScaleResult> {
   const { aws, side, name, capacity } = options;
+  const atLeast = options.atLeast ?? false;
   const step: ActionStep<ScaleResult> = {
     id: options.id ?? `scale-${side}-compute`,
     kind: 'action',
-    title: options.title ?? `Scale ${name} in ${regionLabel(aws, side)} to ${fmt(capacity)} (min/desired/max)`,
+    title: options.title ?? `Scale ${name} in ${regionLabel(aws, side)} to ${atLeast ? 'at least ' : ''}${fmt(capacity)} (min/desired/max)`,
     why: options.why ?? 'The region must have the capacity to serve production traffic.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
@@ -55,14 +79,15 @@ export function scaleGroupStep(options: GroupStepOptions & { capacity: GroupCapa
       previewCall('autoScaling', aws.region(side), 'DescribeAutoScalingGroups', { AutoScalingGroupNames: [name] }),
       previewCall('autoScaling', aws.region(side), 'UpdateAutoScalingGroup', { AutoScalingGroupName: name, MinSize: capacity.min, DesiredCapacity: capacity.desired, MaxSize: capacity.max }),
     ],
-    verifyByHand: `aws autoscaling describe-auto-scaling-groups --region ${aws.region(side)} --auto-scaling-group-names ${name}: MinSize ${capacity.min}, DesiredCapacity ${capacity.desired}, MaxSize ${capacity.max}.`,
+    verifyByHand: `aws autoscaling describe-auto-scaling-groups --region ${aws.region(side)} --auto-scaling-group-names ${name}: MinSize ${atLeast ? 'at least ' : ''}${capacity.min}, DesiredCapacity ${atLeast ? 'at least ' : ''}${capacity.desired}, MaxSize ${atLeast ? 'at least ' : ''}${capacity.max}.`,
     undoByHand: `Set ${name} back to the size it had before (see this step's journal note).`,
     check: async (ctx) => {
       const group = await describeAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, signal: ctx.signal });
-      const at = group !== undefined && group.min === capacity.min && group.desired === capacity.desired && group.max === capacity.max;
-      return at ? { applied: true, result: { changed: false, note: `${name} is already ${fmt(capacity)}` } } : { applied: false };
+      return group !== undefined && atLeastOrAt(group, capacity, atLeast)
+        ? { applied: true, result: { changed: false, note: `${name} is already ${fmt(group)}${atLeast ? ` (at least ${fmt(capacity)})` : ''}` } }
+        : { applied: false };
     },
-    act: async (ctx) => journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...capacity, signal: ctx.signal })),
+    act: async (ctx) => journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...capacity, atLeast, signal: ctx.signal })),
   };
   if (options.compensate ?? true) {
     step.compensate = async (ctx) => {
