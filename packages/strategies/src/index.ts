@@ -185,7 +185,8 @@ export {
   waitReplicaCaughtUpStep,
 } from './steps/database-steps.js';
 export { createReplicaStep, type CreateReplicaOptions, retireDatabaseStep, type RetireDatabaseOptions } from './steps/replica-steps.js';
-export { type GroupCapacity, type GroupStepOptions, scaleGroupStep, type ScaleResult, waitGroupInServiceStep, waitGroupScaledInStep } from './steps/compute-steps.js';
+export { type GroupCapacity, type GroupStepOptions, scaleGroupStep, type ScaleGroupStepOptions, type ScaleResult, waitGroupInServiceStep, waitGroupScaledInStep } from './steps/compute-steps.js';
+export { recordGroupSizeStep, type RecordedGroupSize, restoreGroupSizeStep, type RestoreGroupSizeStepOptions } from './steps/group-size-steps.js';
 export { type DnsStepOptions, healthCheckOf, switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from './steps/dns-steps.js';
 export {
   type ComputeResource,
