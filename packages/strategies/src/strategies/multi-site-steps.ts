@@ -10,6 +10,7 @@ import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { previewCall, regionLabel } from '../steps/aws-step-options.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
+import { recordGroupSizeStep, restoreGroupSizeStep } from '../steps/group-size-steps.js';
 import { soakStep } from '../steps/soak-steps.js';
 import { globalMoveUnderWay, type GlobalDatabaseNames, moveGlobalWriterSteps, waitForSecondaryRejoinStep, writerMovedOrMoving } from '../steps/global-database-steps.js';
 import { configuredWeight, drainRegionSteps, readWeights, type WeightedRecord, weightedRampSteps } from '../steps/weighted-ramp-steps.js';
@@ -103,6 +104,30 @@ function waitPrimaryWriterReachableStep(aws: AwsEnvironment, database: GlobalDat
   };
 }
 
+/** The id of the step that records a recovery group's size before a drill changes it. */
+const recordId = (name: string): string => `drill-record-recovery-${name}-size`;
+
+/**
+ * Returns each recovery group to the size its record step read, then waits until that many instances serve and the
+ * drill's extra ones are gone: the drill is done only when the fleet serves as it did before.
+ */
+function returnRecoveryGroupsSteps(aws: AwsEnvironment, groups: MultiSiteResources['groups'], prefix: string, dependsOn: readonly string[]): StepDefinition[] {
+  return groups.flatMap((g) => {
+    const name = g.recovery.name;
+    const back = restoreGroupSizeStep({ aws, side: 'recovery', name, recordedBy: recordId(name), id: `${prefix}scale-recovery-${name}-back`, dependsOn });
+    return [
+      back,
+      waitGroupScaledInStep({ aws, side: 'recovery', name, id: `${prefix}wait-recovery-${name}-scaled-in`, dependsOn: [back.id] }),
+      waitGroupInServiceStep({ aws, side: 'recovery', name, id: `${prefix}wait-recovery-${name}-back-in-service`, dependsOn: [back.id] }),
+    ];
+  });
+}
+
+/** Steps that record each recovery group's size before a drill scales it (see {@link recordGroupSizeStep}). */
+export function recordRecoveryGroupsSteps(aws: AwsEnvironment, groups: MultiSiteResources['groups']): StepDefinition[] {
+  return groups.map((g) => recordGroupSizeStep({ aws, side: 'recovery', name: g.recovery.name, id: recordId(g.recovery.name) }));
+}
+
 /**
  * Failover to the recovery region. Ungraceful (the primary region is lost): drain its weight, move the writer with
  * AllowDataLoss and scale the survivor, all at once, then verify. Graceful: capacity first, then drain traffic,
@@ -115,7 +140,7 @@ export function failoverSteps(ctx: StrategyContext, resources: MultiSiteResource
   const graceful = mode === 'graceful';
   const keep = graceful ? { keepWhen: keepFailoverWhen(aws, database) } : {};
   const scale = groups.flatMap((g) => {
-    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), id: `scale-recovery-${g.recovery.name}`, compensate: graceful, ...keep,
+    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), atLeast: true, id: `scale-recovery-${g.recovery.name}`, compensate: graceful, ...keep,
       why: 'The survivor carries every user now: scale it to full production capacity.' });
     return [up, waitGroupInServiceStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-in-service`, dependsOn: [up.id] })];
   });
@@ -136,12 +161,18 @@ export interface FailbackStepsOptions {
   dependsOn?: readonly string[];
   /** A live drill measures the failback as its own phase, from the switchover back. */
   phase?: string;
+  /**
+   * A live drill: return each recovery group to the size {@link recordRecoveryGroupsSteps} read before the drill,
+   * instead of the plan's normal capacity.
+   */
+  restoreRecordedSizes?: boolean;
 }
 
 /**
- * Failback to the primary region: wait until its cluster is a connected secondary again, scale it back, switch the
- * writer over (no data loss), ramp its weight back in stages gated by its health, then return the recovery region
- * to its normal capacity — the topology of the plan (writer region, weights, capacities).
+ * Failback to the primary region: wait until its cluster is a connected secondary again, scale it back (to at least
+ * its normal capacity), switch the writer over (no data loss), ramp its weight back in stages gated by its health,
+ * then return the recovery region to its normal capacity — the topology of the plan (writer region, weights,
+ * capacities). In a live drill the recovery region returns to the size it had before the drill instead.
  */
 export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResources, options: FailbackStepsOptions = {}): StepDefinition[] {
   const { aws, plan } = ctx;
@@ -149,7 +180,8 @@ export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResource
   // The rejoin wait comes first: it also waits for the lost region's APIs to answer again.
   const rejoined = waitForSecondaryRejoinStep({ aws, database, side: 'primary', ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}) });
   const scaleUp = groups.flatMap((g) => {
-    const up = scaleGroupStep({ aws, side: 'primary', name: g.primary.name, capacity: normalCapacity(g, 'primary'), id: `scale-primary-${g.primary.name}`, compensate: false, dependsOn: [rejoined.id],
+    // At least: a primary group already running more than the plan's size keeps it (it takes its users back next).
+    const up = scaleGroupStep({ aws, side: 'primary', name: g.primary.name, capacity: normalCapacity(g, 'primary'), atLeast: true, id: `scale-primary-${g.primary.name}`, compensate: false, dependsOn: [rejoined.id],
       why: 'The recovered region must have its capacity in service before it takes traffic again.' });
     return [up, waitGroupInServiceStep({ aws, side: 'primary', name: g.primary.name, id: `wait-primary-${g.primary.name}-in-service`, dependsOn: [up.id] })];
   });
@@ -161,7 +193,7 @@ export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResource
   const ramp = weightedRampSteps({ aws, record: dns, side: 'primary', dependsOn: [moved.id], stages: rampStages(plan), soakMs: parseDuration(durationParameter(plan, 'rampSoak', '1m')) });
   const rampDone = ramp.at(-1)!.id;
   ramp.at(-1)!.restoresService = true;
-  const scaleDown = groups.flatMap((g) => {
+  const scaleDown = options.restoreRecordedSizes ? returnRecoveryGroupsSteps(aws, groups, '', [rampDone]) : groups.flatMap((g) => {
     const down = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: normalCapacity(g, 'recovery'), id: `scale-recovery-${g.recovery.name}-to-normal`, compensate: false, dependsOn: [rampDone],
       why: 'Both regions serve again: the recovery region returns to its normal share of capacity.' });
     return [down, waitGroupScaledInStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-scaled-in`, dependsOn: [down.id] })];
@@ -171,25 +203,27 @@ export function failbackSteps(ctx: StrategyContext, resources: MultiSiteResource
 
 
 /**
- * Isolated drill for active/active — a drain test that changes no data path: scale the recovery region to full
- * capacity, drain the primary's weight to 0 while both regions stay up (the guardrail refuses if the recovery
- * region fails its health check), hold while the health probe watches the service through DNS, then restore the
- * weights and capacities of the plan. Every change has a compensation, so a failure mid-drill leaves nothing
- * behind either.
+ * Isolated drill for active/active — a drain test that changes no data path: record the recovery region's size,
+ * scale it to at least full capacity, drain the primary's weight to 0 while both regions stay up (the guardrail
+ * refuses if the recovery region fails its health check), hold while the health probe watches the service through
+ * DNS, then restore the weights and return the recovery region straight to the size it had before the drill (not
+ * the plan's: an operator may run it larger, and those instances serve half the users) and wait until it serves at
+ * that size. Every change has a compensation, so a failure mid-drill leaves nothing behind either.
  */
 export function drainDrillSteps(ctx: StrategyContext, resources: MultiSiteResources): StepDefinition[] {
   const { aws, plan } = ctx;
   const { dns, groups } = resources;
+  const records = recordRecoveryGroupsSteps(aws, groups);
   const scale = groups.flatMap((g) => {
-    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), id: `drill-scale-recovery-${g.recovery.name}`, compensate: true });
+    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), atLeast: true, id: `drill-scale-recovery-${g.recovery.name}`, compensate: true, dependsOn: [recordId(g.recovery.name)] });
     return [up, waitGroupInServiceStep({ aws, side: 'recovery', name: g.recovery.name, id: `drill-wait-recovery-${g.recovery.name}-in-service`, dependsOn: [up.id] })];
   });
   const [drain, drainInSync] = drainRegionSteps({ aws, record: dns, side: 'primary', whenBothUnhealthy: 'refuse', restoreOnRollback: true, declaresDisaster: true, id: 'drill-drain-primary-weight', dependsOn: scale.filter((s) => s.kind === 'wait').map((s) => s.id) });
   const verify = verifyServingAloneStep(aws, dns, 'recovery', 'drill-verify-recovery-alone', [drainInSync.id]);
   const hold = soakStep({ id: 'drill-hold-drained', dependsOn: [verify.id], duration: durationParameter(plan, 'soak', '2m'), what: `${aws.region('primary')} drained while the health probe watches ${dns.name}` });
   const restore = weightedRampSteps({ aws, record: dns, side: 'primary', dependsOn: [hold.id], stages: [], soakMs: 0 });
-  const scaleBack = groups.map((g) => scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: normalCapacity(g, 'recovery'), id: `drill-scale-recovery-${g.recovery.name}-back`, compensate: false, dependsOn: [restore.at(-1)!.id] }));
-  return [...scale, drain, drainInSync, verify, hold, ...restore, ...scaleBack];
+  const scaleBack = returnRecoveryGroupsSteps(aws, groups, 'drill-', [restore.at(-1)!.id]);
+  return [...records, ...scale, drain, drainInSync, verify, hold, ...restore, ...scaleBack];
 }
 
 /** The configured weights, for messages. */

@@ -10,7 +10,7 @@ import { soakStep } from '../steps/soak-steps.js';
 import { type Finding, injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from '../strategy.js';
 import { checkMultiSite } from './multi-site-check.js';
 import { durationParameter, multiSiteResources, validateMultiSite } from './multi-site-resources.js';
-import { drainDrillSteps, failbackSteps, failoverSteps } from './multi-site-steps.js';
+import { drainDrillSteps, failbackSteps, failoverSteps, recordRecoveryGroupsSteps } from './multi-site-steps.js';
 
 /**
  * The failover, preceded — when the run injects the region loss it answers (an ungraceful failover or live drill on
@@ -30,11 +30,17 @@ function failoverWithDisaster(ctx: StrategyContext, resources: ReturnType<typeof
   return [declare, ...failover.map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: [declare.id] }))];
 }
 
+/**
+ * A live drill: record the recovery fleet's size, fail over, hold, fail back. The recording comes first — before
+ * the region is lost and before any step scales the survivor — so the failback returns the recovery region to the
+ * size it served at before the drill, not to the plan's (which may be smaller and would cut serving instances).
+ */
 function liveDrillSteps(ctx: StrategyContext): StepDefinition[] {
   const resources = multiSiteResources(ctx.plan);
-  const failover = failoverWithDisaster(ctx, resources);
+  const records = recordRecoveryGroupsSteps(ctx.aws, resources.groups);
+  const failover = failoverWithDisaster(ctx, resources).map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: records.map((r) => r.id) }));
   const hold = soakStep({ id: 'soak-on-recovery', dependsOn: failover.map((s) => s.id), duration: durationParameter(ctx.plan, 'soak', '2m'), what: `the failover to ${ctx.aws.region('recovery')}` });
-  return [...failover, hold, ...failbackSteps(ctx, resources, { dependsOn: [hold.id], phase: 'failback' })];
+  return [...records, ...failover, hold, ...failbackSteps(ctx, resources, { dependsOn: [hold.id], phase: 'failback', restoreRecordedSizes: true })];
 }
 
 function build(ctx: StrategyContext): StrategyRun {
@@ -71,8 +77,12 @@ async function check(ctx: Omit<StrategyContext, 'operation' | 'mode' | 'runId'>)
  * - `failback`: the primary scaled back and rejoined as a connected secondary, SwitchoverGlobalCluster back, the
  *   primary's weight ramped back (`parameters.rampStages`, default 10 % → 50 % → 100 %, each stage after
  *   `parameters.rampSoak` and a health gate), the recovery region back to its normal capacity.
- * - `drill` `live`: failover, hold (`parameters.soak`, default 2m), failback — each phase measured.
- *   `isolated`: a drain test — both regions stay up, the primary's weight goes to 0 and back, nothing left behind.
+ * - `drill` `live`: failover, hold (`parameters.soak`, default 2m), failback — each phase measured; the recovery
+ *   region ends at the size it had before the drill.
+ *   `isolated`: a drain test — both regions stay up, the primary's weight goes to 0 and back, the recovery region
+ *   returns to the size it had before the drill (never below it), nothing left behind.
+ *
+ * Scale-outs only ever grow a group (`atLeast`): a region already running more than the plan's size keeps it.
  *
  * @example
  * registerStrategy(multiSiteStrategy);
