@@ -4,7 +4,7 @@ import { buildPilotLightScenario, planForScenario } from '../../sandbox/src/inde
 import { pilotLight } from '../src/strategies/pilot-light.js';
 import { runOnSandbox, sandboxEnvironment, trueRestoredAt } from './support/run-on-sandbox.js';
 import { denyCommand } from './support/deny-command.js';
-import { checkFindingCases, failbackCases, isolatedDrillCases, type StandbyUnderTest, ungracefulFailbackCases, ungracefulFailoverCases } from './support/standby-cases.js';
+import { checkFindingCases, failbackCases, isolatedDrillCases, liveDrillCapacityCases, type StandbyUnderTest, ungracefulFailbackCases, ungracefulFailoverCases } from './support/standby-cases.js';
 import { parsePlan } from '@firedrill/core';
 import { drillLeftovers } from '../src/strategies/standby-isolated-drill.js';
 import { readTopology } from './support/topology.js';
@@ -68,6 +68,7 @@ describe('pilot light: ungraceful failover in a us-east-1 outage (Route 53 contr
 
 describe('pilot light: failback and live drill', () => {
   failbackCases(underTest);
+  liveDrillCapacityCases(underTest);
   ungracefulFailbackCases(underTest);
 });
 

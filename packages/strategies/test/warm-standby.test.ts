@@ -5,7 +5,7 @@ import { warmStandby } from '../src/strategies/warm-standby.js';
 import { runOnSandbox, sandboxEnvironment, trueRestoredAt } from './support/run-on-sandbox.js';
 import { readTopology } from './support/topology.js';
 import { parsePlan } from '@firedrill/core';
-import { checkFindingCases, failbackCases, isolatedDrillCases, type StandbyUnderTest, ungracefulFailbackCases, ungracefulFailoverCases } from './support/standby-cases.js';
+import { checkFindingCases, failbackCases, isolatedDrillCases, liveDrillCapacityCases, type StandbyUnderTest, ungracefulFailbackCases, ungracefulFailoverCases } from './support/standby-cases.js';
 
 const underTest: StandbyUnderTest = { strategy: warmStandby, build: buildWarmStandbyScenario, standby: { min: 1, desired: 1, max: 8 } };
 
@@ -47,6 +47,7 @@ describe('warm standby: ungraceful failover in a us-east-1 outage (Route 53 cont
 
 describe('warm standby: failback, live and isolated drills', () => {
   failbackCases(underTest);
+  liveDrillCapacityCases(underTest);
   ungracefulFailbackCases(underTest);
   isolatedDrillCases(underTest);
   checkFindingCases(underTest);

@@ -9,6 +9,7 @@ import type { StepDefinition } from '@firedrill/core';
 import { promoteReplicaStep, waitDatabaseAvailableStep, waitDatabaseDeletedStep, waitPromotedStep, waitReplicaCaughtUpStep } from '../steps/database-steps.js';
 import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
+import { restoreGroupSizeStep } from '../steps/group-size-steps.js';
 import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
 import { confirmFailedOverStep } from '../steps/failback-precondition-step.js';
 import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
@@ -22,11 +23,43 @@ export function runSuffix(runId: string): string {
   return safe.slice(-12).replace(/^-+/, '');
 }
 
+/** Options of {@link failbackSteps}. */
+export interface StandbyFailbackOptions {
+  /** A failback run: its start is the failback's t_disaster. */
+  declare?: boolean;
+  /** A live drill: the failback follows this step and begins the `failback` phase. */
+  after?: string;
+  /**
+   * A live drill: the id of the `recordGroupSizeStep` that read the recovery fleet's size before the drill. The
+   * fleet returns to that size rather than to the plan's standby size.
+   */
+  recoverySizeRecordedBy?: string;
+}
+
+/**
+ * The recovery fleet back on standby once users are on the primary: to the plan's standby size, or in a live drill
+ * straight to the size it had before the drill — and, then, until that many instances are InService again.
+ */
+function recoveryBackOnStandbySteps(ctx: StrategyContext, topology: StandbyTopology, kind: StandbyKind, recordedBy: string | undefined): StepDefinition[] {
+  const { aws } = ctx;
+  const name = topology.compute.recovery.name;
+  const dependsOn = ['wait-switch-dns-to-primary-in-sync'];
+  const why = 'Users are back on the primary; the recovery fleet returns to its standby size.';
+  const back = recordedBy === undefined
+    ? scaleGroupStep({ aws, side: 'recovery', name, capacity: standbyCapacity(topology, kind), id: 'scale-recovery-to-standby', dependsOn, compensate: false, why })
+    : restoreGroupSizeStep({ aws, side: 'recovery', name, recordedBy, id: 'scale-recovery-to-standby', dependsOn, why: `${why} In a drill, that is the size it had before the drill.` });
+  return [
+    back,
+    waitGroupScaledInStep({ aws, side: 'recovery', name, id: 'wait-recovery-compute-scaled-in', dependsOn: [back.id] }),
+    ...(recordedBy === undefined ? [] : [waitGroupInServiceStep({ aws, side: 'recovery', name, id: 'wait-recovery-compute-back-in-service', dependsOn: [back.id] })]),
+  ];
+}
+
 /**
  * The failback graph. `declare: true` for a failback run (its start is the failback's t_disaster); `after` for a
  * live drill, where it follows the failover and begins the `failback` phase.
  */
-export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, kind: StandbyKind, options: { declare?: boolean; after?: string }): StepDefinition[] {
+export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, kind: StandbyKind, options: StandbyFailbackOptions): StepDefinition[] {
   const { aws } = ctx;
   const { database: db, compute, dns } = topology;
   const primaryId = db.primary.identifier;
@@ -85,18 +118,16 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     waitPromotedStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-primary-copy-promoted', dependsOn: ['promote-primary-copy'] }),
     // The copy inherited the group fenced at failover: lift it now that the recovery writer is fenced.
     unfenceWritersStep({ aws, side: 'primary', identifier: primaryId, id: 'unfence-primary-writers', dependsOn: ['wait-primary-copy-promoted'] }),
-    scaleGroupStep({ aws, side: 'primary', name: compute.primary.name, capacity: compute.primary.capacity, id: 'scale-primary-compute', dependsOn: ['fence-stale-primary'], compensate: false }),
+    // At least the plan's size: a primary fleet already larger (scaled for a peak, or before a drill) keeps it, since
+    // every user comes back to it next.
+    scaleGroupStep({ aws, side: 'primary', name: compute.primary.name, capacity: compute.primary.capacity, atLeast: true, id: 'scale-primary-compute', dependsOn: ['fence-stale-primary'], compensate: false }),
     waitGroupInServiceStep({ aws, side: 'primary', name: compute.primary.name, id: 'wait-primary-compute-in-service', dependsOn: ['scale-primary-compute'] }),
     // 4. Users back to the primary once Route 53 sees it healthy.
     waitDnsTargetHealthyStep({ aws, record: dns, to: 'primary', id: 'wait-primary-healthy', dependsOn: ['unfence-primary-writers', 'wait-primary-compute-in-service'] }),
     switchDnsStep({ aws, record: dns, to: 'primary', id: 'switch-dns-to-primary', dependsOn: ['wait-primary-healthy'] }),
     waitDnsInSyncStep({ aws, switchStepId: 'switch-dns-to-primary', id: 'wait-switch-dns-to-primary-in-sync', restoresService: true }),
     // 5. The recovery region back on standby, protected by a fresh replica under the old name.
-    scaleGroupStep({
-      aws, side: 'recovery', name: compute.recovery.name, capacity: standbyCapacity(topology, kind), id: 'scale-recovery-to-standby',
-      dependsOn: ['wait-switch-dns-to-primary-in-sync'], compensate: false, why: 'Users are back on the primary; the recovery fleet returns to its standby size.',
-    }),
-    waitGroupScaledInStep({ aws, side: 'recovery', name: compute.recovery.name, id: 'wait-recovery-compute-scaled-in', dependsOn: ['scale-recovery-to-standby'] }),
+    ...recoveryBackOnStandbySteps(ctx, topology, kind, options.recoverySizeRecordedBy),
     describeInstanceShapeStep({ aws, side: 'recovery', identifier: recoveryId, id: 'read-recovery-writer-shape', dependsOn: ['wait-switch-dns-to-primary-in-sync'] }),
     retireDatabaseStep({
       aws, side: 'recovery', identifier: recoveryId, id: 'retire-former-recovery-writer', dependsOn: ['read-recovery-writer-shape'],

@@ -104,7 +104,7 @@ export function failoverSteps(ctx: StrategyContext, topology: StandbyTopology, o
     waitReplicaCaughtUpStep({ aws, side: 'recovery', identifier: replica, dependsOn: ['fence-primary-writers'], modes: ['graceful'] }),
     promoteReplicaStep({ aws, side: 'recovery', identifier: replica, dependsOn: [FAILOVER_IDS.declare, 'wait-replica-caught-up'], ...(db.backup ? { backupRetentionPeriod: Math.min(35, db.backup.retentionDays) } : {}) }),
     waitPromotedStep({ aws, side: 'recovery', identifier: replica, dependsOn: ['promote-replica'] }),
-    scaleGroupStep({ aws, side: 'recovery', name: compute.recovery.name, capacity: compute.recovery.capacity, id: 'scale-recovery-compute', dependsOn: [FAILOVER_IDS.declare], keepWhen }),
+    scaleGroupStep({ aws, side: 'recovery', name: compute.recovery.name, capacity: compute.recovery.capacity, atLeast: true, id: 'scale-recovery-compute', dependsOn: [FAILOVER_IDS.declare], keepWhen }),
     waitGroupInServiceStep({ aws, side: 'recovery', name: compute.recovery.name, id: 'wait-recovery-compute-in-service', dependsOn: ['scale-recovery-compute'] }),
     waitDnsTargetHealthyStep({ aws, record: dns, to: 'recovery', id: 'wait-recovery-healthy', dependsOn: ['wait-replica-promoted', 'wait-recovery-compute-in-service'] }),
     switchDnsStep({ aws, record: dns, to: 'recovery', id: 'switch-dns-to-recovery', dependsOn: ['wait-recovery-healthy'] }),

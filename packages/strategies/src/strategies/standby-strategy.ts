@@ -6,6 +6,7 @@ import type { StepDefinition } from '@firedrill/core';
 import { injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from '../strategy.js';
 import { standbyReadiness } from './readiness-checks.js';
 import { failbackSteps } from './standby-failback.js';
+import { recordGroupSizeStep } from '../steps/group-size-steps.js';
 import { type StandbyKind, failoverSteps, FAILOVER_IDS, standbyTopology, validateStandbyPlan } from './standby-family.js';
 import { isolatedDrill } from './standby-isolated-drill.js';
 
@@ -23,10 +24,14 @@ function build(kind: StandbyKind, ctx: StrategyContext): StrategyRun {
         'the time until a copy restored from a snapshot of the replica serves: a failover promotes the replica instead, so this is not judged against the RTO objective (a live drill measures the failover)',
     };
   } else {
-    // A live drill: the failover, then the failback as its own measured phase.
+    // A live drill: record the recovery fleet's size (the failback returns it there, not to the plan's standby
+    // size), then the failover, then the failback as its own measured phase.
+    const record = recordGroupSizeStep({ aws: ctx.aws, side: 'recovery', name: topology.compute.recovery.name, id: 'drill-record-recovery-compute-size' });
+    const failover = failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${injectedOutage(ctx).injectDisaster ? ' (outage injected)' : ''}` });
     steps = [
-      ...failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${injectedOutage(ctx).injectDisaster ? ' (outage injected)' : ''}` }),
-      ...failbackSteps(ctx, topology, kind, { after: FAILOVER_IDS.dnsInSync }),
+      record,
+      ...failover.map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: [record.id] })),
+      ...failbackSteps(ctx, topology, kind, { after: FAILOVER_IDS.dnsInSync, recoverySizeRecordedBy: record.id }),
     ];
   }
   return { steps };

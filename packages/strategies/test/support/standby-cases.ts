@@ -12,6 +12,7 @@ import { runSuffix } from '../../src/strategies/standby-failback.js';
 import { drillLeftovers } from '../../src/strategies/standby-isolated-drill.js';
 import type { Strategy } from '../../src/strategy.js';
 import { denyCommand } from './deny-command.js';
+import { inServiceBetween, resizeFleet } from './fleet-history.js';
 import { runOnSandbox, sandboxEnvironment, trueRestoredAt } from './run-on-sandbox.js';
 import { readTopology } from './topology.js';
 import { writeHeartbeats } from './strategy-on-sandbox.js';
@@ -182,6 +183,28 @@ export function failbackCases(s: StandbyUnderTest): void {
     expect(after.recoveryCapacity.desired).toBe(s.standby.desired);
     expect(sandbox.truth.splitBrainDetected).toBe(false);
     recordMeasurement(`${s.strategy.name} live drill: failover RTO ${phases[0]!.rto.seconds} s (truth ${(overTruth - disasterAt) / 1000} s), failback RTO ${phases[1]!.rto.seconds} s (truth ${(backTruth - failbackStart) / 1000} s)`);
+  });
+}
+
+/** A live drill on fleets an operator sized off the plan: both end at the size they had before, none serves on fewer. */
+export function liveDrillCapacityCases(s: StandbyUnderTest): void {
+  it('a live drill returns both fleets to their pre-drill sizes and never shrinks the primary that takes users back', async () => {
+    const clock = new VirtualClock({ start: START });
+    const scenario = await s.build({ clock, seed: 7 });
+    const { sandbox, names } = scenario;
+    // The plan says primary 4/4/8, recovery 4/4/8 when it serves and its standby size otherwise.
+    const primary = names.compute.primary!.autoScalingGroupName;
+    const recovery = names.compute.recovery!.autoScalingGroupName;
+    await resizeFleet(sandbox, clock, names.primaryRegion, primary, [5, 6, 12]);
+    await resizeFleet(sandbox, clock, names.recoveryRegion, recovery, [1, 2, 8]);
+    const { report, aws } = await runOnSandbox({ scenario, clock, plan: planForScenario(names), strategy: s.strategy, operation: 'drill', drill: 'live', mode: 'graceful' });
+    expect(report.status, failures(report)).toBe('succeeded');
+    const after = await readTopology(aws, names);
+    expect(after.writerRegion).toBe(names.primaryRegion);
+    expect(after.primaryCapacity).toEqual({ min: 5, desired: 6, max: 12, inService: 6 });
+    expect(after.recoveryCapacity).toEqual({ min: 1, desired: 2, max: 8, inService: 2 });
+    // Every user returns to the primary: its fleet never ran on fewer than the 6 instances it served with.
+    expect(inServiceBetween(sandbox, names.primaryRegion, primary, Date.parse(report.startedAt), Date.parse(report.endedAt!))).toEqual({ fewest: 6, atEnd: 6 });
   });
 }
 
