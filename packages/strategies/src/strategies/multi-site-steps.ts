@@ -124,8 +124,26 @@ function returnRecoveryGroupsSteps(aws: AwsEnvironment, groups: MultiSiteResourc
 }
 
 /** Steps that record each recovery group's size before a drill scales it (see {@link recordGroupSizeStep}). */
-export function recordRecoveryGroupsSteps(aws: AwsEnvironment, groups: MultiSiteResources['groups']): StepDefinition[] {
+function recordRecoveryGroupsSteps(aws: AwsEnvironment, groups: MultiSiteResources['groups']): StepDefinition[] {
   return groups.map((g) => recordGroupSizeStep({ aws, side: 'recovery', name: g.recovery.name, id: recordId(g.recovery.name) }));
+}
+
+const failoverScaleId = (name: string): string => `scale-recovery-${name}`;
+
+/**
+ * A live drill's failover, with a step per recovery group that records its size for the failback: each runs beside
+ * the disaster (it changes nothing, so the disaster still starts the run) and the failover's scale-out of that group
+ * waits for it, so what it reads is the size before the drill.
+ */
+export function withRecordedRecoverySizes(aws: AwsEnvironment, groups: MultiSiteResources['groups'], failover: StepDefinition[]): StepDefinition[] {
+  const recordOf = new Map(groups.map((g) => [failoverScaleId(g.recovery.name), recordId(g.recovery.name)]));
+  return [
+    ...recordRecoveryGroupsSteps(aws, groups),
+    ...failover.map((step) => {
+      const record = recordOf.get(step.id);
+      return record === undefined ? step : { ...step, dependsOn: [...(step.dependsOn ?? []), record] };
+    }),
+  ];
 }
 
 /**
@@ -140,7 +158,7 @@ export function failoverSteps(ctx: StrategyContext, resources: MultiSiteResource
   const graceful = mode === 'graceful';
   const keep = graceful ? { keepWhen: keepFailoverWhen(aws, database) } : {};
   const scale = groups.flatMap((g) => {
-    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), atLeast: true, id: `scale-recovery-${g.recovery.name}`, compensate: graceful, ...keep,
+    const up = scaleGroupStep({ aws, side: 'recovery', name: g.recovery.name, capacity: fullCapacity(g), atLeast: true, id: failoverScaleId(g.recovery.name), compensate: graceful, ...keep,
       why: 'The survivor carries every user now: scale it to full production capacity.' });
     return [up, waitGroupInServiceStep({ aws, side: 'recovery', name: g.recovery.name, id: `wait-recovery-${g.recovery.name}-in-service`, dependsOn: [up.id] })];
   });
@@ -162,8 +180,8 @@ export interface FailbackStepsOptions {
   /** A live drill measures the failback as its own phase, from the switchover back. */
   phase?: string;
   /**
-   * A live drill: return each recovery group to the size {@link recordRecoveryGroupsSteps} read before the drill,
-   * instead of the plan's normal capacity.
+   * A live drill whose failover came from {@link withRecordedRecoverySizes}: return each recovery group to the size
+   * recorded before the drill, instead of the plan's normal capacity.
    */
   restoreRecordedSizes?: boolean;
 }

@@ -10,7 +10,7 @@ import { soakStep } from '../steps/soak-steps.js';
 import { type Finding, injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from '../strategy.js';
 import { checkMultiSite } from './multi-site-check.js';
 import { durationParameter, multiSiteResources, validateMultiSite } from './multi-site-resources.js';
-import { drainDrillSteps, failbackSteps, failoverSteps, recordRecoveryGroupsSteps } from './multi-site-steps.js';
+import { drainDrillSteps, failbackSteps, failoverSteps, withRecordedRecoverySizes } from './multi-site-steps.js';
 
 /**
  * The failover, preceded — when the run injects the region loss it answers (an ungraceful failover or live drill on
@@ -31,16 +31,15 @@ function failoverWithDisaster(ctx: StrategyContext, resources: ReturnType<typeof
 }
 
 /**
- * A live drill: record the recovery fleet's size, fail over, hold, fail back. The recording comes first — before
- * the region is lost and before any step scales the survivor — so the failback returns the recovery region to the
- * size it served at before the drill, not to the plan's (which may be smaller and would cut serving instances).
+ * A live drill: fail over, hold, fail back. The recovery fleet's size is recorded before the failover scales it, so
+ * the failback returns the recovery region to the size it served at before the drill, not to the plan's (which may
+ * be smaller and would cut serving instances).
  */
 function liveDrillSteps(ctx: StrategyContext): StepDefinition[] {
   const resources = multiSiteResources(ctx.plan);
-  const records = recordRecoveryGroupsSteps(ctx.aws, resources.groups);
-  const failover = failoverWithDisaster(ctx, resources).map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: records.map((r) => r.id) }));
+  const failover = withRecordedRecoverySizes(ctx.aws, resources.groups, failoverWithDisaster(ctx, resources));
   const hold = soakStep({ id: 'soak-on-recovery', dependsOn: failover.map((s) => s.id), duration: durationParameter(ctx.plan, 'soak', '2m'), what: `the failover to ${ctx.aws.region('recovery')}` });
-  return [...records, ...failover, hold, ...failbackSteps(ctx, resources, { dependsOn: [hold.id], phase: 'failback', restoreRecordedSizes: true })];
+  return [...failover, hold, ...failbackSteps(ctx, resources, { dependsOn: [hold.id], phase: 'failback', restoreRecordedSizes: true })];
 }
 
 function build(ctx: StrategyContext): StrategyRun {

@@ -77,7 +77,7 @@ export function promotedGuard(aws: AwsEnvironment, identifier: string): (ctx: St
 }
 
 /** Step ids of the failover graph that other graphs hang off. */
-export const FAILOVER_IDS = { declare: 'declare-disaster', dnsInSync: 'wait-switch-dns-to-recovery-in-sync' } as const;
+export const FAILOVER_IDS = { declare: 'declare-disaster', scaleRecovery: 'scale-recovery-compute', dnsInSync: 'wait-switch-dns-to-recovery-in-sync' } as const;
 
 /**
  * The failover graph. Database and compute are independent branches from the declared disaster (compute does
@@ -104,8 +104,8 @@ export function failoverSteps(ctx: StrategyContext, topology: StandbyTopology, o
     waitReplicaCaughtUpStep({ aws, side: 'recovery', identifier: replica, dependsOn: ['fence-primary-writers'], modes: ['graceful'] }),
     promoteReplicaStep({ aws, side: 'recovery', identifier: replica, dependsOn: [FAILOVER_IDS.declare, 'wait-replica-caught-up'], ...(db.backup ? { backupRetentionPeriod: Math.min(35, db.backup.retentionDays) } : {}) }),
     waitPromotedStep({ aws, side: 'recovery', identifier: replica, dependsOn: ['promote-replica'] }),
-    scaleGroupStep({ aws, side: 'recovery', name: compute.recovery.name, capacity: compute.recovery.capacity, atLeast: true, id: 'scale-recovery-compute', dependsOn: [FAILOVER_IDS.declare], keepWhen }),
-    waitGroupInServiceStep({ aws, side: 'recovery', name: compute.recovery.name, id: 'wait-recovery-compute-in-service', dependsOn: ['scale-recovery-compute'] }),
+    scaleGroupStep({ aws, side: 'recovery', name: compute.recovery.name, capacity: compute.recovery.capacity, atLeast: true, id: FAILOVER_IDS.scaleRecovery, dependsOn: [FAILOVER_IDS.declare], keepWhen }),
+    waitGroupInServiceStep({ aws, side: 'recovery', name: compute.recovery.name, id: 'wait-recovery-compute-in-service', dependsOn: [FAILOVER_IDS.scaleRecovery] }),
     waitDnsTargetHealthyStep({ aws, record: dns, to: 'recovery', id: 'wait-recovery-healthy', dependsOn: ['wait-replica-promoted', 'wait-recovery-compute-in-service'] }),
     switchDnsStep({ aws, record: dns, to: 'recovery', id: 'switch-dns-to-recovery', dependsOn: ['wait-recovery-healthy'] }),
     waitDnsInSyncStep({ aws, switchStepId: 'switch-dns-to-recovery', id: FAILOVER_IDS.dnsInSync, restoresService: true }),

@@ -24,13 +24,14 @@ function build(kind: StandbyKind, ctx: StrategyContext): StrategyRun {
         'the time until a copy restored from a snapshot of the replica serves: a failover promotes the replica instead, so this is not judged against the RTO objective (a live drill measures the failover)',
     };
   } else {
-    // A live drill: record the recovery fleet's size (the failback returns it there, not to the plan's standby
-    // size), then the failover, then the failback as its own measured phase.
+    // A live drill: the failover, then the failback as its own measured phase. The recovery fleet's size is recorded
+    // beside the disaster (it changes nothing) and before the failover scales the fleet: the failback returns it
+    // there, not to the plan's standby size.
     const record = recordGroupSizeStep({ aws: ctx.aws, side: 'recovery', name: topology.compute.recovery.name, id: 'drill-record-recovery-compute-size' });
     const failover = failoverSteps(ctx, topology, { title: `Drill: declare ${ctx.aws.region('primary')} lost${injectedOutage(ctx).injectDisaster ? ' (outage injected)' : ''}` });
     steps = [
       record,
-      ...failover.map((step) => (step.dependsOn?.length ? step : { ...step, dependsOn: [record.id] })),
+      ...failover.map((step) => (step.id === FAILOVER_IDS.scaleRecovery ? { ...step, dependsOn: [...(step.dependsOn ?? []), record.id] } : step)),
       ...failbackSteps(ctx, topology, kind, { after: FAILOVER_IDS.dnsInSync, recoverySizeRecordedBy: record.id }),
     ];
   }
