@@ -169,6 +169,7 @@ export { CALL_RECORDER_MIDDLEWARE_NAME, callRecorderPlugin, type CallRecorderOpt
 export { type Finding, type FindingStatus, injectedOutage, type Strategy, type StrategyContext, type StrategyRun } from './strategy.js';
 export { getStrategy, listStrategies, registerStrategy, registerStrategyIfAbsent, UnknownStrategyError } from './strategy-registry.js';
 export { AwsEnvironment, type AwsEnvironmentOptions, createAwsEnvironment, type Side } from './aws-environment.js';
+export { isRunIdPlaceholder, RUN_ID_PLACEHOLDER } from './run-id-placeholder.js';
 export { type AwsStepOptions, journaled, previewCall, regionLabel } from './steps/aws-step-options.js';
 export { type AwsWaitResult, awsWaitStep, type AwsWaitStepOptions } from './steps/aws-wait-step.js';
 export { declareDisasterStep, type DeclareDisasterOptions } from './steps/disaster-steps.js';

@@ -7,6 +7,7 @@ import { type ActionStep, formatDuration, type StepContext, StepFailure } from '
 import { DrillCleanupBudget } from './drill-cleanup-budget.js';
 import { DRILL_RUN_TAG, type DrillResource, drillRegions, type DrillScope, drillSides, instant, listDrillResources } from './drill-resources.js';
 import { describeLeftovers, lookByHand, sweep } from './drill-sweep.js';
+import { isRunIdPlaceholder } from '../run-id-placeholder.js';
 
 export { DRILL_RUN_TAG, type DrillResource, type DrillScope, listDrillResources } from './drill-resources.js';
 export { DRILL_CLEANUP_TIMEOUT_MS, DrillCleanupBudget } from './drill-cleanup-budget.js';
@@ -28,9 +29,10 @@ export function drillTags(runId: string): Record<string, string> {
 export function drillName(base: string, runId: string): string {
   let hash = 0x811c9dc5;
   for (const ch of runId) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  const suffix = `-drill-${hash.toString(16).padStart(8, '0')}`;
-  const stem = base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63 - suffix.length).replace(/-$/, '');
-  return `${stem}${suffix}`;
+  const hex = hash.toString(16).padStart(8, '0');
+  const stem = base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63 - `-drill-${hex}`.length).replace(/-$/, '');
+  // A preview shows the stem the run will use, and marks the part only the run id gives.
+  return `${stem}-drill-${isRunIdPlaceholder(runId) ? '<8 hex digits of the run id>' : hex}`;
 }
 
 const action = (region: string, service: string, command: string, input: Record<string, unknown>): { service: string; region: string; command: string; input: Record<string, unknown>; iamActions: string[] } => ({

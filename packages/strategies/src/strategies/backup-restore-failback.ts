@@ -10,6 +10,7 @@ import type { ManualStep, StepDefinition } from '@firedrill/core';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { sendOptions } from '../aws/aws-call.js';
 import { defineWaiter } from '../aws/waiters/acceptor.js';
+import { isRunIdPlaceholder } from '../run-id-placeholder.js';
 import { previewCall } from '../steps/aws-step-options.js';
 import { awsWaitStep } from '../steps/aws-wait-step.js';
 import { scaleGroupStep } from '../steps/compute-steps.js';
@@ -35,8 +36,9 @@ export interface BackupRestoreFailbackOptions {
   freezeStarts: 'disaster' | 'phase';
 }
 
-/** A short, stable suffix for names this run creates (the same after a resume). */
+/** A short, stable suffix for names this run creates (the same after a resume); a placeholder in a preview. */
 export function runSuffix(runId: string): string {
+  if (isRunIdPlaceholder(runId)) return '<8 hex digits of the run id>';
   let hash = 0x811c9dc5;
   for (const ch of runId) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
   return hash.toString(16).padStart(8, '0');

@@ -6,6 +6,7 @@
  * `<id>-before-failback-<run>` and `<id>-before-reprotect-<run>` are the only resources left behind.
  */
 import type { StepDefinition } from '@firedrill/core';
+import { isRunIdPlaceholder } from '../run-id-placeholder.js';
 import { promoteReplicaStep, waitDatabaseAvailableStep, waitDatabaseDeletedStep, waitPromotedStep, waitReplicaCaughtUpStep } from '../steps/database-steps.js';
 import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
@@ -19,6 +20,7 @@ import { type StandbyKind, type StandbyTopology, standbyCapacity } from './stand
 
 /** A short, identifier-safe form of the run id for resource names (RDS identifiers stop at 63 characters). */
 export function runSuffix(runId: string): string {
+  if (isRunIdPlaceholder(runId)) return '<end of the run id>';
   const safe = runId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return safe.slice(-12).replace(/^-+/, '');
 }

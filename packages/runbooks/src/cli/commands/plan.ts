@@ -1,5 +1,5 @@
 import { realClock } from '@firedrill/core';
-import { AwsEnvironment } from '@firedrill/strategies';
+import { AwsEnvironment, RUN_ID_PLACEHOLDER } from '@firedrill/strategies';
 import { EXIT } from '../cli-io.js';
 import type { CommandRun } from '../command.js';
 import { planPath } from '../plan-path.js';
@@ -7,12 +7,15 @@ import { operationChoice } from '../../operation/operation-options.js';
 import { operationSteps, stepWaves } from '../../operation/operation-steps.js';
 import { loadRunnablePlan } from '../../operation/load-runnable-plan.js';
 
-/** `firedrill plan <plan> --operation <op>`: the dry run. Builds the steps; makes no AWS call. */
+/**
+ * `firedrill plan <plan> --operation <op>`: the dry run. Builds the steps; makes no AWS call. No run exists yet, so
+ * what a run derives from its id (drill names, tags) is previewed as a placeholder.
+ */
 export const run: CommandRun = async ({ positionals, options, io }) => {
   const source = await loadRunnablePlan(planPath(io, positionals[0]!));
   const choice = operationChoice('plan', options);
   const aws = new AwsEnvironment({ plan: source.plan, clock: realClock });
-  const { steps } = operationSteps(source, choice, aws, 'dry-run');
+  const { steps } = operationSteps(source, choice, aws, RUN_ID_PLACEHOLDER);
   const waves = stepWaves(steps);
   const iam = [...new Set(steps.flatMap((s) => (s.preview?.() ?? []).flatMap((c) => c.iamActions ?? [])))].sort();
   if (options['json']) {
