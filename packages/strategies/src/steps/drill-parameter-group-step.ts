@@ -9,8 +9,10 @@ import type { ActionStep, StepFailure } from '@firedrill/core';
 import { callAws, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { previewCall } from './aws-step-options.js';
-import { readOnlyParameter } from './fence-steps.js';
+import { readOnlyParameter, readOnlyParameterPreview } from './fence-steps.js';
 import { parameterGroupFamily } from './parameter-group-family.js';
+
+const DESCRIPTION = 'Firedrill isolated drill copy (read-only)';
 
 /** Options of {@link readOnlyDrillParameterGroupStep}. */
 export interface DrillParameterGroupOptions {
@@ -23,6 +25,8 @@ export interface DrillParameterGroupOptions {
   tags: Readonly<Record<string, string>>;
   /** The step that picked the snapshot the copy is restored from (its engine sets the family). */
   snapshotFrom: string;
+  /** The plan's database the snapshot is of: its engine, when the plan names it, is the preview's. */
+  database: string;
   dependsOn: readonly string[];
 }
 
@@ -31,7 +35,7 @@ export interface DrillParameterGroupOptions {
  * `snapshotFrom` picked. Check-then-act: an existing group of that name is set read-only again, not created twice.
  *
  * @example
- * readOnlyDrillParameterGroupStep({ id: 'create-drill-parameter-group', aws, side: 'recovery', name, tags, snapshotFrom: 'pick-snapshot', dependsOn: ['pick-snapshot'] })
+ * readOnlyDrillParameterGroupStep({ id: 'create-drill-parameter-group', aws, side: 'recovery', name, tags, snapshotFrom: 'pick-snapshot', database: 'tracking-db', dependsOn: ['pick-snapshot'] })
  */
 export function readOnlyDrillParameterGroupStep(options: DrillParameterGroupOptions): ActionStep<{ group: string; family: string }> {
   const { aws, side, name } = options;
@@ -44,8 +48,12 @@ export function readOnlyDrillParameterGroupStep(options: DrillParameterGroupOpti
     dependsOn: options.dependsOn,
     preview: () => [
       previewCall('rds', region, 'DescribeDBSnapshots', { DBSnapshotIdentifier: `<snapshot ${options.snapshotFrom} picked>` }),
-      previewCall('rds', region, 'CreateDBParameterGroup', { DBParameterGroupName: name, Tags: toAwsTags(options.tags) }),
-      previewCall('rds', region, 'ModifyDBParameterGroup', { DBParameterGroupName: name }),
+      previewCall('rds', region, 'CreateDBParameterGroup', {
+        DBParameterGroupName: name, DBParameterGroupFamily: `<family of that snapshot's engine and version, e.g. postgres16>`, Description: DESCRIPTION, Tags: toAwsTags(options.tags),
+      }),
+      previewCall('rds', region, 'ModifyDBParameterGroup', {
+        DBParameterGroupName: name, Parameters: [{ ParameterName: readOnlyParameterPreview(aws.plan, options.database), ParameterValue: '1', ApplyMethod: 'immediate' }],
+      }),
     ],
     undoByHand: `aws rds delete-db-parameter-group --region ${region} --db-parameter-group-name ${name} (once the drill copy is deleted)`,
     act: async (ctx) => {
@@ -59,7 +67,7 @@ export function readOnlyDrillParameterGroupStep(options: DrillParameterGroupOpti
       // An engine the family table does not know keeps the old guess (engine + major version).
       const family = parameterGroupFamily(engine, version) ?? `${engine}${version.split('.')[0] ?? ''}`;
       await callAws({ service: 'rds', client: rds, command: 'CreateDBParameterGroup', resource: name }, ctx.signal, () =>
-        rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: family, Description: 'Firedrill isolated drill copy (read-only)', Tags: toAwsTags(options.tags) }), sendOptions(ctx.signal)),
+        rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: family, Description: DESCRIPTION, Tags: toAwsTags(options.tags) }), sendOptions(ctx.signal)),
       ).catch((error: unknown) => {
         if ((error as StepFailure).code !== 'DBParameterGroupAlreadyExists') throw error;
       });

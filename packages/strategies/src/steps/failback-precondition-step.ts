@@ -47,12 +47,12 @@ export function confirmFailedOverStep(options: ConfirmFailedOverOptions): Action
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     preview: () => [
       previewCall('rds', region, 'DescribeDBInstances', { DBInstanceIdentifier: recoveryIdentifier }),
-      previewCall('rds', region, 'DescribeDBParameters', { DBParameterGroupName: `<parameter group of ${recoveryIdentifier}>` }),
+      previewCall('rds', region, 'DescribeDBParameters', { DBParameterGroupName: `<parameter group of ${recoveryIdentifier}>`, Source: 'user' }),
     ],
     // On paper the operator is the guard: say which answers mean stop, not just what to run.
     verifyByHand:
       `\`aws rds describe-db-instances --region ${region} --db-instance-identifier ${recoveryIdentifier} --query 'DBInstances[0].[DBInstanceStatus,ReadReplicaSourceDBInstanceIdentifier,DBParameterGroups[0].DBParameterGroupName]'\`, ` +
-      `then \`aws rds describe-db-parameters --region ${region} --db-parameter-group-name <that group> --query "Parameters[?ParameterName=='default_transaction_read_only' || ParameterName=='read_only'].ParameterValue"\`. ` +
+      `then \`aws rds describe-db-parameters --region ${region} --db-parameter-group-name <that group> --source user --query "Parameters[?ParameterName=='default_transaction_read_only' || ParameterName=='read_only'].ParameterValue"\`. ` +
       `Go on only when the instance exists, is not \`deleting\`, has no source (None: not a read replica) and is not read-only (not 1). ` +
       `Otherwise **stop**: no failover left the writer here, and this failback would retire ${primaryIdentifier}, production's writer (read-only: resume the earlier failback instead).`,
     act: async (ctx) => {

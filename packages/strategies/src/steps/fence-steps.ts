@@ -5,7 +5,7 @@
  * promotes the replica — never two writers — and a failback fences the recovery-region writer the same way.
  */
 import { type DBInstance, DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBParameterGroupCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { type ActionStep, StepFailure, type StepContext } from '@firedrill/core';
+import { type ActionStep, type Plan, StepFailure, type StepContext } from '@firedrill/core';
 import { callAws, sendOptions } from '../aws/aws-call.js';
 import { describeDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
@@ -43,6 +43,19 @@ interface FenceTarget {
 /** The read-only parameter of an engine. */
 export function readOnlyParameter(engine: string | undefined): string {
   return /mysql|mariadb/.test(engine ?? '') ? 'read_only' : 'default_transaction_read_only';
+}
+
+/**
+ * The read-only parameter a step will set on `identifier`'s parameter group, for its preview: the engine's own when
+ * the plan names the engine of that database; otherwise the step reads the engine (DescribeDBInstances) when it
+ * runs, and the preview says so — an SRE pasting the call must send one parameter name, not a choice of two.
+ *
+ * @example readOnlyParameterPreview(plan, 'tracking-db') // 'default_transaction_read_only' (engine: postgres)
+ */
+export function readOnlyParameterPreview(plan: Plan, identifier: string): string {
+  const engine = Object.values(plan.resources).find((r) => r.kind === 'rds-instance' && (r.primary.identifier === identifier || r.recovery.identifier === identifier));
+  if (engine?.kind === 'rds-instance' && engine.engine !== undefined) return readOnlyParameter(engine.engine);
+  return `<default_transaction_read_only (PostgreSQL) or read_only (MySQL, MariaDB): the engine of ${identifier}, read when the step runs>`;
 }
 
 async function fenceTarget(aws: AwsEnvironment, side: Side, identifier: string, signal: AbortSignal): Promise<FenceTarget> {
@@ -122,6 +135,7 @@ function fenceStep(options: FenceWritersOptions, value: '0' | '1'): ActionStep<F
   const where = regionLabel(aws, side);
   const fence = value === '1';
   const undo = options.compensate ?? fence;
+  const parameter = readOnlyParameterPreview(aws.plan, identifier);
   const step: ActionStep<FenceResult> = {
     id: options.id ?? (fence ? `fence-${side}-writers` : `unfence-${side}-writers`),
     kind: 'action',
@@ -134,13 +148,13 @@ function fenceStep(options: FenceWritersOptions, value: '0' | '1'): ActionStep<F
     ...(options.policy ? { policy: options.policy } : {}),
     preview: () => [
       previewCall('rds', aws.region(side), 'DescribeDBInstances', { DBInstanceIdentifier: identifier }),
-      previewCall('rds', aws.region(side), 'DescribeDBParameters', { DBParameterGroupName: `<parameter group of ${identifier}>` }),
+      previewCall('rds', aws.region(side), 'DescribeDBParameters', { DBParameterGroupName: `<parameter group of ${identifier}>`, Source: 'user' }),
       previewCall('rds', aws.region(side), 'ModifyDBParameterGroup', {
         DBParameterGroupName: `<parameter group of ${identifier}>`,
-        Parameters: [{ ParameterName: 'default_transaction_read_only | read_only', ParameterValue: value, ApplyMethod: 'immediate' }],
+        Parameters: [{ ParameterName: parameter, ParameterValue: value, ApplyMethod: 'immediate' }],
       }),
     ],
-    verifyByHand: `In ${aws.region(side)}: aws rds describe-db-parameters --db-parameter-group-name <group of ${identifier}> shows the read-only parameter = ${value}; a test write ${fence ? 'fails with "read-only transaction"' : 'succeeds'}.`,
+    verifyByHand: `In ${aws.region(side)}: aws rds describe-db-parameters --db-parameter-group-name <group of ${identifier}> --source user shows ${parameter.startsWith('<') ? 'the read-only parameter' : parameter} = ${value}; a test write ${fence ? 'fails with "read-only transaction"' : 'succeeds'}.`,
     undoByHand: `Set the read-only parameter of ${identifier}'s parameter group back to ${fence ? '0' : '1'} (apply immediately).`,
     check: async (ctx) => {
       if (options.missingIsFine && (await describeDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal })) === undefined) {

@@ -39,7 +39,7 @@ export function backupRestoreIsolatedDrill(options: { aws: AwsEnvironment; topol
     drillScopeStep({ id: 'drill-scope', ...scope }),
     declare,
     pickNewestSnapshotStep({ id: 'pick-snapshot', aws, side: 'recovery', instanceIdentifier: db.primary.identifier, dependsOn: [declare.id] }),
-    readOnlyDrillParameterGroupStep({ id: 'create-drill-parameter-group', aws, side: 'recovery', name: copy, tags, snapshotFrom: 'pick-snapshot', dependsOn: ['pick-snapshot'] }),
+    readOnlyDrillParameterGroupStep({ id: 'create-drill-parameter-group', aws, side: 'recovery', name: copy, tags, snapshotFrom: 'pick-snapshot', database: db.primary.identifier, dependsOn: ['pick-snapshot'] }),
     restoreDatabaseStep({
       id: 'restore-drill-database', aws, side: 'recovery', identifier: copy, snapshotFrom: 'pick-snapshot', measuresRpo: true, tags, parameterGroup: copy,
       dependsOn: ['create-drill-parameter-group'],

@@ -23,7 +23,7 @@ import { cleanUpDrillStep, DrillCleanupBudget, DRILL_RUN_TAG, type DrillScope, d
 import { confirmDrillHealthyStep, drillCopyProbe, drillCopyProbeSettings, type DrillCopyProbe, drillCopyReadyStep } from '../steps/drill-copy-steps.js';
 import { waitDatabaseAvailableStep } from '../steps/database-steps.js';
 import { declareDisasterStep } from '../steps/disaster-steps.js';
-import { readOnlyParameter } from '../steps/fence-steps.js';
+import { readOnlyParameter, readOnlyParameterPreview } from '../steps/fence-steps.js';
 import { parameterGroupFamily } from '../steps/parameter-group-family.js';
 import { lagMetricPreview, replicaLagEvidence } from '../steps/replica-lag-evidence.js';
 import { replicationStateOf } from '../steps/replication-lag.js';
@@ -77,7 +77,11 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
     step(aws, {
       id: 'create-drill-parameter-group', title: `Create the read-only parameter group ${n.group} for the drill copy`, dependsOn: ['declare-drill'],
       why: 'The drill copy must refuse writes: no client may diverge onto it.',
-      calls: [['rds', 'CreateDBParameterGroup', { DBParameterGroupName: n.group }], ['rds', 'ModifyDBParameterGroup', { DBParameterGroupName: n.group }]],
+      calls: [
+        ['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }],
+        ['rds', 'CreateDBParameterGroup', { DBParameterGroupName: n.group, DBParameterGroupFamily: `<family of ${replica}'s engine and version, e.g. postgres16>`, Description: `Firedrill drill ${ctx.runId}`, Tags: toAwsTags(n.tags) }],
+        ['rds', 'ModifyDBParameterGroup', { DBParameterGroupName: n.group, Parameters: [{ ParameterName: readOnlyParameterPreview(ctx.plan, replica), ParameterValue: '1', ApplyMethod: 'immediate' }] }],
+      ],
       act: async (c) => {
         const db = await describeDbInstance({ rds, identifier: replica, signal: c.signal });
         const engine = db?.engine ?? 'postgres';
