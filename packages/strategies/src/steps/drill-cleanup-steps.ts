@@ -49,7 +49,7 @@ function sweepPreview(scope: DrillScope): ReturnType<typeof action>[] {
       action(region, 'rds', 'DescribeDBInstances', {}), action(region, 'rds', 'DescribeDBSnapshots', { SnapshotType: 'manual' }),
       action(region, 'ec2', 'DescribeInstances', filter), action(region, 'ec2', 'DescribeImages', { Owners: ['self'], ...filter }),
       action(region, 'ec2', 'DescribeSnapshots', { OwnerIds: ['self'], ...filter }),
-      action(region, 'rds', 'DeleteDBInstance', { DBInstanceIdentifier: '<each tagged instance>', SkipFinalSnapshot: true }),
+      action(region, 'rds', 'DeleteDBInstance', { DBInstanceIdentifier: '<each tagged instance>', SkipFinalSnapshot: true, DeleteAutomatedBackups: true }),
       action(region, 'rds', 'DeleteDBSnapshot', { DBSnapshotIdentifier: '<each tagged snapshot>' }),
       action(region, 'ec2', 'TerminateInstances', { InstanceIds: ['<each tagged instance>'] }),
       ...groups.flatMap((name) => [action(region, 'rds', 'DescribeDBParameterGroups', { DBParameterGroupName: name }), action(region, 'rds', 'DeleteDBParameterGroup', { DBParameterGroupName: name })]),

@@ -6,7 +6,7 @@ import { DescribeInstancesCommand, type RunInstancesCommandInput } from '@aws-sd
 import { type ActionStep, type CallPreview, type StepContext, StepFailure, type WaitStep } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { describeInstances, describeNewestImage, runInstancesFromAmi, terminateInstances } from '../aws/ec2.js';
-import { sendOptions } from '../aws/aws-call.js';
+import { sendOptions, toAwsTags } from '../aws/aws-call.js';
 import type { Ec2InstancesParams } from '../aws/waiters/ec2-waiters.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import { previewCall } from './aws-step-options.js';
@@ -46,7 +46,7 @@ export function findImageStep(options: { id: string; aws: AwsEnvironment; side: 
     why: 'Compute in the recovery region launches from the AMI copied there by the backup schedule.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     policy: { retry: { nonRetryable: ['ImageNotFound', 'AccessDenied', 'UnauthorizedOperation'] } },
-    preview: () => [ec2Action(region, 'DescribeImages', { Owners: ['self'], Filters: [{ Name: 'name', Values: [`${amiName}*`] }, { Name: 'state', Values: ['available'] }] })],
+    preview: () => [ec2Action(region, 'DescribeImages', { Owners: ['self'], Filters: [{ Name: 'state', Values: ['available'] }, { Name: 'name', Values: [`${amiName}*`] }] })],
     verifyByHand: `aws ec2 describe-images --region ${region} --owners self --filters Name=name,Values='${amiName}*'`,
     act: async (ctx) => {
       const image = await describeNewestImage({ ec2: aws.clients(side).ec2, namePrefix: amiName, signal: ctx.signal });
@@ -99,12 +99,15 @@ export function launchInstancesStep(options: LaunchInstancesOptions): ActionStep
     why: 'The application needs compute in the recovery region; nothing runs there in backup & restore.',
     dependsOn: options.dependsOn ?? [options.imageFrom],
     policy: { retry: { nonRetryable: ['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable', 'IdempotentParameterMismatch', 'UnauthorizedOperation'] } },
-    preview: () => [ec2Action(region, 'RunInstances', {
-      ImageId: `<AMI found by ${options.imageFrom}>`, MinCount: options.count, MaxCount: options.count, ClientToken: '<run and step token>',
-      ...(options.instanceType ? { InstanceType: options.instanceType } : {}),
-      ...(options.launchTemplate ? { LaunchTemplate: { LaunchTemplateName: options.launchTemplate } } : {}),
-      TagSpecifications: [{ ResourceType: 'instance', Tags: options.tags }],
-    })],
+    preview: () => [
+      ec2Action(region, 'DescribeInstances', { Filters: [{ Name: 'client-token', Values: ['<run and step token>'] }] }),
+      ec2Action(region, 'RunInstances', {
+        ClientToken: '<run and step token>', MinCount: options.count, MaxCount: options.count, ImageId: `<AMI found by ${options.imageFrom}>`,
+        ...(options.instanceType ? { InstanceType: options.instanceType } : {}),
+        ...(options.launchTemplate ? { LaunchTemplate: { LaunchTemplateName: options.launchTemplate, Version: '$Default' } } : {}),
+        ...(Object.keys(options.tags).length > 0 ? { TagSpecifications: [{ ResourceType: 'instance', Tags: toAwsTags(options.tags) }] } : {}),
+      }),
+    ],
     verifyByHand: `aws ec2 describe-instances --region ${region} --filters ${Object.entries(options.tags).map(([k, v]) => `Name=tag:${k},Values=${v}`).join(' ')}`,
     undoByHand: `aws ec2 terminate-instances --region ${region} --instance-ids <the ids launched>`,
     check: async (ctx) => {

@@ -88,8 +88,12 @@ export function createReplicaStep(options: CreateReplicaOptions): ActionStep<Act
       previewCall('rds', aws.region(side), 'CreateDBInstanceReadReplica', {
         DBInstanceIdentifier: identifier,
         SourceDBInstanceIdentifier: `arn:aws:rds:${aws.region(source.side)}:<account>:db:${source.identifier}`,
+        DBInstanceClass: options.instanceClass ?? `<instance class of ${source.identifier}>`,
         ...(options.parameterGroup ? { DBParameterGroupName: typeof options.parameterGroup === 'string' ? options.parameterGroup : '<parameter group found by the fence step>' } : {}),
-        ...(options.shapeFrom ? { DBSubnetGroupName: `<as read by ${options.shapeFrom}>`, VpcSecurityGroupIds: [`<as read by ${options.shapeFrom}>`] } : {}),
+        // Sent only when the replaced instance had them (MultiAZ only when it was Multi-AZ): the placeholders say so.
+        ...(options.shapeFrom
+          ? { MultiAZ: `<true if ${options.shapeFrom} read it Multi-AZ>`, DBSubnetGroupName: `<subnet group as ${options.shapeFrom} read it, if any>`, VpcSecurityGroupIds: [`<security groups as ${options.shapeFrom} read them, if any>`] }
+          : {}),
         ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
       }),
     ],

@@ -145,7 +145,10 @@ export function tagSnapshotStep(options: TagSnapshotOptions): ActionStep<{ tagge
     title: `Tag snapshot ${identifier} in ${region} as Firedrill's ${options.purpose} snapshot`,
     why: 'Firedrill keeps only the newest few of these and must recognise them (and nothing else) by their tags.',
     dependsOn: options.dependsOn,
-    preview: () => [previewCall('rds', region, 'AddTagsToResource', { ResourceName: `<ARN of ${identifier}>`, Tags: toAwsTags(tags) })],
+    preview: () => [
+      previewCall('rds', region, 'DescribeDBSnapshots', { DBSnapshotIdentifier: identifier }),
+      previewCall('rds', region, 'AddTagsToResource', { ResourceName: `arn:aws:rds:${region}:<account>:snapshot:${identifier}`, Tags: toAwsTags(tags) }),
+    ],
     check: async (ctx) => (tagged(await describeSnapshot(aws.clients(side).rds, identifier, ctx.signal)) ? { applied: true, result: { tagged: true } } : { applied: false }),
     act: async (ctx) => {
       const { rds } = aws.clients(side);

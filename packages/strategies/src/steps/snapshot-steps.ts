@@ -9,6 +9,7 @@ import { deleteDbInstance } from '../aws/rds-instances.js';
 import { copyDbSnapshot, createDbSnapshot, describeDbSnapshot, describeNewestSnapshot } from '../aws/rds-snapshots.js';
 import { callAws, callAwsOrNotFound, sendOptions, toAwsTags } from '../aws/aws-call.js';
 import { waiters } from '../aws/waiters/waiter-registry.js';
+import { RUN_ID_PLACEHOLDER } from '../run-id-placeholder.js';
 import { previewCall } from './aws-step-options.js';
 import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
 import type { InstanceShape } from './instance-shape-step.js';
@@ -179,11 +180,9 @@ export function restoreDatabaseStep(options: RestoreDatabaseOptions): ActionStep
     policy: { timeout: 45 * 60_000, retry: { nonRetryable: ['DBInstanceAlreadyExists', 'AccessDenied'] } },
     preview: () => [rdsAction(region, 'DescribeDBInstances', { DBInstanceIdentifier: identifier }), rdsAction(region, 'RestoreDBInstanceFromDBSnapshot', {
       DBInstanceIdentifier: identifier, DBSnapshotIdentifier: `<snapshot picked by ${sources.join(' or ')}>`,
-      ...(options.shapeFrom ? { MultiAZ: `<as read by ${options.shapeFrom}>`, DBInstanceClass: `<as read by ${options.shapeFrom}>`, DBSubnetGroupName: `<as read by ${options.shapeFrom}>` } : {}),
-      ...(options.multiAz !== undefined ? { MultiAZ: options.multiAz } : {}),
-      ...(options.backupRetentionPeriod !== undefined ? { BackupRetentionPeriod: options.shapeFrom ? `<${options.backupRetentionPeriod} or more, as read by ${options.shapeFrom}>` : options.backupRetentionPeriod } : {}),
-      ...(options.instanceClass ? { DBInstanceClass: options.instanceClass } : {}), ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
-      Tags: { ...options.tags, [RESTORED_BY_RUN_TAG]: '<run id>' },
+      ...restoreShapePreview(options),
+      ...(options.parameterGroup ? { DBParameterGroupName: options.parameterGroup } : {}),
+      Tags: toAwsTags({ ...options.tags, [RESTORED_BY_RUN_TAG]: RUN_ID_PLACEHOLDER }),
     })],
     verifyByHand: `aws rds describe-db-instances --region ${region} --db-instance-identifier ${identifier} (status available)`,
     undoByHand: `aws rds delete-db-instance --region ${region} --db-instance-identifier ${identifier} --final-db-snapshot-identifier ${identifier}-final`,
@@ -249,6 +248,24 @@ function restoreShape(ctx: StepContext, options: RestoreDatabaseOptions): Partia
   };
 }
 
+/**
+ * The topology parameters {@link restoreShape} sends, as a preview: the options' values, and placeholders for what
+ * is read from the replaced instance when the step runs (sent only when that instance had it).
+ */
+function restoreShapePreview(options: RestoreDatabaseOptions): Record<string, unknown> {
+  const read = (what: string): string | undefined => (options.shapeFrom ? `<${what} as ${options.shapeFrom} read it, if any>` : undefined);
+  const entries: [string, unknown][] = [
+    ['MultiAZ', options.multiAz ?? read('Multi-AZ')],
+    ['BackupRetentionPeriod', options.backupRetentionPeriod !== undefined && options.shapeFrom ? `<${options.backupRetentionPeriod}, or more as ${options.shapeFrom} read it (at most 35)>` : options.backupRetentionPeriod],
+    ['DBInstanceClass', options.instanceClass ?? read('the instance class')],
+    ['DBSubnetGroupName', read('the subnet group')],
+    ['VpcSecurityGroupIds', options.shapeFrom ? [read('the security groups')] : undefined],
+    ['StorageType', read('the storage type')],
+    ['CopyTagsToSnapshot', read('tag copying')],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+}
+
 function describeShape(input: Partial<RestoreDBInstanceFromDBSnapshotCommandInput>): string {
   const parts = [
     input.MultiAZ ? 'Multi-AZ' : undefined, input.DBInstanceClass, input.DBSubnetGroupName ? `subnet group ${input.DBSubnetGroupName}` : undefined,
@@ -279,7 +296,7 @@ export function takeSnapshotStep(options: TakeSnapshotOptions): ActionStep<{ sna
     title: `Snapshot ${instanceIdentifier} in ${region} as ${snapshotIdentifier}`,
     why: 'Writes are frozen, so this snapshot holds every write the DR site accepted: failback loses nothing.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    preview: () => [rdsAction(region, 'CreateDBSnapshot', { DBInstanceIdentifier: instanceIdentifier, DBSnapshotIdentifier: snapshotIdentifier })],
+    preview: () => [rdsAction(region, 'CreateDBSnapshot', { DBInstanceIdentifier: instanceIdentifier, DBSnapshotIdentifier: snapshotIdentifier, ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}) })],
     verifyByHand: `aws rds describe-db-snapshots --region ${region} --db-snapshot-identifier ${snapshotIdentifier}`,
     check: async (ctx) => ((await describeDbSnapshot({ rds: aws.clients(side).rds, identifier: snapshotIdentifier, ...signalOf(ctx) })) ? { applied: true, result } : { applied: false }),
     act: async (ctx) => {
@@ -322,7 +339,8 @@ export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<Picke
   const { aws, from, to, sourceIdentifier, targetIdentifier } = options;
   const source = aws.region(from);
   const region = aws.region(to);
-  const sourceArn = (): string => `arn:aws:rds:${source}:${aws.plan.accounts?.[from]?.accountId ?? '*'}:snapshot:${sourceIdentifier}`;
+  // The step sends the ARN DescribeDBSnapshots gives the source snapshot when it runs: its account is read then.
+  const sourceArn = (): string => `arn:aws:rds:${source}:<account>:snapshot:${sourceIdentifier}`;
   const describeCopy = async (ctx: StepContext): Promise<PickedSnapshot | undefined> => {
     const copy = await describeCapture(aws, to, targetIdentifier, ctx.signal);
     return copy === undefined ? undefined : { snapshotIdentifier: targetIdentifier, snapshotArn: copy.arn, capturedAt: copy.capturedAt.getTime(), capturedAtIso: copy.capturedAt.toISOString(), region };
@@ -333,7 +351,10 @@ export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<Picke
     title: `Copy snapshot ${sourceIdentifier} from ${source} to ${region}`,
     why: `RDS restores only from a snapshot in the same region, so the backup must be in ${region} first.`,
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    preview: () => [rdsAction(region, 'CopyDBSnapshot', { SourceDBSnapshotIdentifier: sourceArn(), TargetDBSnapshotIdentifier: targetIdentifier, SourceRegion: source, CopyTags: true })],
+    preview: () => [
+      rdsAction(source, 'DescribeDBSnapshots', { DBSnapshotIdentifier: sourceIdentifier }),
+      rdsAction(region, 'CopyDBSnapshot', { SourceDBSnapshotIdentifier: sourceArn(), TargetDBSnapshotIdentifier: targetIdentifier, CopyTags: true, SourceRegion: source, ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}) }),
+    ],
     verifyByHand: `aws rds describe-db-snapshots --region ${region} --db-snapshot-identifier ${targetIdentifier}`,
     undoByHand: `aws rds delete-db-snapshot --region ${region} --db-snapshot-identifier ${targetIdentifier}`,
     check: async (ctx) => {

@@ -124,7 +124,10 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
       why: 'The drill proves the data can be brought up in the recovery region, in the network the replica (and so a failover) serves from.',
       calls: [
         ['rds', 'DescribeDBInstances', { DBInstanceIdentifier: replica }],
-        ['rds', 'RestoreDBInstanceFromDBSnapshot', { DBInstanceIdentifier: n.database, DBSnapshotIdentifier: n.snapshot, DBParameterGroupName: n.group, DBSubnetGroupName: '<the replica\'s>', VpcSecurityGroupIds: ['<the replica\'s>'], Tags: toAwsTags(n.tags) }],
+        ['rds', 'RestoreDBInstanceFromDBSnapshot', {
+          DBInstanceIdentifier: n.database, DBSnapshotIdentifier: n.snapshot, DBParameterGroupName: n.group, Tags: toAwsTags(n.tags),
+          DBSubnetGroupName: `<subnet group of ${replica}>`, VpcSecurityGroupIds: [`<security groups of ${replica}>`],
+        }],
       ],
       check: async (c) => ((await describeDbInstance({ rds, identifier: n.database, signal: c.signal })) ? { applied: true } : { applied: false }),
       act: async (c) => {
@@ -145,7 +148,10 @@ function createSteps(ctx: StrategyContext, t: StandbyTopology, n: DrillNames): S
     step(aws, {
       id: 'launch-drill-instance', title: `Launch one instance from ${template} in ${aws.region('recovery')}, tagged with the run id`, dependsOn: ['declare-drill'],
       why: 'The drill proves the recovery launch template boots.',
-      calls: [['ec2', 'RunInstances', { LaunchTemplate: { LaunchTemplateName: template }, MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: toAwsTags(n.tags) }] }]],
+      calls: [
+        ['ec2', 'DescribeInstances', { Filters: [{ Name: 'client-token', Values: ['<run and step token>'] }] }],
+        ['ec2', 'RunInstances', { ClientToken: '<run and step token>', MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: template, Version: '$Default' }, TagSpecifications: [{ ResourceType: 'instance', Tags: toAwsTags(n.tags) }] }],
+      ],
       act: async (c) => {
         const out = await runInstancesFromAmi({ ec2, clientToken: c.idempotencyToken('drill-instance'), count: 1, launchTemplate: { name: template }, tags: n.tags, signal: c.signal });
         c.log(out.note);
