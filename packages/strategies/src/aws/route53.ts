@@ -117,7 +117,10 @@ export async function switchDnsFailover(options: SwitchDnsFailoverOptions): Prom
 export interface SetRecordWeightsOptions extends RecordChangeOptions {
   /** New weight per set identifier (0–255); records not named keep theirs. */
   weights: Readonly<Record<string, number>>;
-  /** Submit the named records even when their weights are already in place (a change id to wait on). */
+  /**
+   * Submit every named record, even one already at its weight: a change id to wait on when all are in place, or a
+   * change that states the whole split rather than only its difference.
+   */
   resubmit?: boolean;
 }
 
@@ -138,7 +141,9 @@ export async function setRecordWeights(options: SetRecordWeightsOptions): Promis
   if (after.every((a) => a.weight === 0)) {
     throw adapterFailure(`AllWeightsZero: refusing to set every weight of ${options.name} to 0, which would leave no target in DNS. Keep at least one healthy region weighted.`, 'AllWeightsZero');
   }
-  const changed = options.resubmit ? after.filter((a) => options.weights[a.record.SetIdentifier ?? ''] !== undefined) : after.filter((a) => a.weight !== a.record.Weight);
+  // In the order the weights are given (not Route 53's listing order): a change reads as the caller stated it.
+  const named = Object.keys(options.weights).map((id) => after.find((a) => a.record.SetIdentifier === id)!);
+  const changed = options.resubmit ? named : named.filter((a) => a.weight !== a.record.Weight);
   if (changed.length === 0) return { changed: false, note: `${options.name} weights already ${describeWeights(after)}` };
   const changes: Change[] = changed.map((a) => ({ Action: 'UPSERT', ResourceRecordSet: { ...a.record, Weight: a.weight } }));
   const changeId = await submitRecordChanges({ ...options, changes });

@@ -68,7 +68,44 @@ async function pointAt(aws: AwsEnvironment, options: DnsStepOptions, to: Side, c
   // Weighted: the plan's normal weights when going back to the primary; all traffic to the target otherwise.
   const normal = to === 'primary' && record.weights !== undefined && record.weights.primary > 0;
   const weights = normal ? { [record.primary.setIdentifier]: record.weights!.primary, [record.recovery.setIdentifier]: record.weights!.recovery } : { [record[to].setIdentifier]: Math.max(record.weights?.[to] ?? 0, 100), [record[other(to)].setIdentifier]: 0 };
-  return setRecordWeights({ ...common, weights });
+  // Both records every time, even one already at its weight: the change states the whole split, as the preview shows it.
+  return setRecordWeights({ ...common, weights, resubmit: true });
+}
+
+/**
+ * One side's record set as ListResourceRecordSets returns it, for the preview of a change that submits it again
+ * with a new failover role or weight: what the plan says (the name as Route 53 lists it, with its final dot; the
+ * type, set identifier, health check, TTL and value) and placeholders for what the step reads when it runs. The
+ * step sends the record set as listed: an alias record goes with its AliasTarget in place of TTL and values.
+ *
+ * @example recordSetPreview(plan.resources.dns, 'recovery') // { Name: 'app.example.com.', Type: 'CNAME', SetIdentifier: 'app-us-west-2', … }
+ */
+export function recordSetPreview(record: DnsRecordResource, side: Side): Record<string, unknown> {
+  const target = record[side];
+  const name = record.name.replace(/^\*\./, '\\052.');
+  const listed = (what: string): string => `<${what} of ${target.setIdentifier} as listed>`;
+  return {
+    Name: name.endsWith('.') ? name : `${name}.`,
+    Type: record.type,
+    SetIdentifier: target.setIdentifier,
+    HealthCheckId: target.healthCheckId ?? listed('the health check, if any,'),
+    TTL: record.ttl ?? listed('the TTL'),
+    ResourceRecords: [{ Value: target.value ?? listed('the value') }],
+  };
+}
+
+/**
+ * The changes {@link pointAt} submits, as a preview: each record set as ListResourceRecordSets returns it (what the
+ * plan does not say is read then) with its failover role or weight set.
+ */
+function pointAtChanges(record: DnsRecordResource, to: Side): Record<string, unknown>[] {
+  // Placeholders stand where a value is not known yet, so these are not typed as the SDK's ResourceRecordSet.
+  const upsert = (side: Side, set: Record<string, unknown>): Record<string, unknown> => ({ Action: 'UPSERT', ResourceRecordSet: { ...recordSetPreview(record, side), ...set } });
+  if (record.routing === 'failover') return [upsert(to, { Failover: 'PRIMARY' }), upsert(other(to), { Failover: 'SECONDARY' })];
+  const normal = to === 'primary' && record.weights !== undefined && record.weights.primary > 0;
+  return normal
+    ? [upsert('primary', { Weight: record.weights!.primary }), upsert('recovery', { Weight: record.weights!.recovery })]
+    : [upsert(to, { Weight: Math.max(record.weights?.[to] ?? 0, 100) }), upsert(other(to), { Weight: 0 })];
 }
 
 async function isPointingAt(aws: AwsEnvironment, record: DnsRecordResource, to: Side, signal: AbortSignal): Promise<boolean> {
@@ -104,9 +141,7 @@ export function switchDnsStep(options: DnsStepOptions): ActionStep<DnsSwitchResu
       previewCall('route53', region, 'ListResourceRecordSets', { HostedZoneId: record.hostedZoneId, StartRecordName: record.name, StartRecordType: record.type }),
       previewCall('route53', region, 'ChangeResourceRecordSets', {
         HostedZoneId: record.hostedZoneId,
-        ChangeBatch: { Changes: record.routing === 'failover'
-          ? [{ Action: 'UPSERT', SetIdentifier: record[to].setIdentifier, Failover: 'PRIMARY' }, { Action: 'UPSERT', SetIdentifier: record[other(to)].setIdentifier, Failover: 'SECONDARY' }]
-          : [{ Action: 'UPSERT', SetIdentifier: record[to].setIdentifier, Weight: 'target weight' }, { Action: 'UPSERT', SetIdentifier: record[other(to)].setIdentifier, Weight: 'other weight' }] },
+        ChangeBatch: { Changes: pointAtChanges(record, to), Comment: `firedrill: users to ${region}` },
       }),
     ],
     verifyByHand: `dig ${record.name} answers the ${region} endpoint; the Route 53 console shows ${record[to].setIdentifier} as ${record.routing === 'failover' ? 'Primary' : 'weighted to take the traffic'}.`,

@@ -12,7 +12,9 @@ import { sendOptions } from '../aws/aws-call.js';
 import { getHealthCheckStatus, listRecordSets, type RecordChangeOutcome, setRecordWeights } from '../aws/route53.js';
 import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
+import { RUN_ID_PLACEHOLDER } from '../run-id-placeholder.js';
 import { type AwsStepOptions, compensateUnlessKept, previewCall } from './aws-step-options.js';
+import { recordSetPreview } from './dns-steps.js';
 
 /** A plan's weighted `route53-record` resource. */
 export type WeightedRecord = Extract<PlanResource, { kind: 'route53-record' }>;
@@ -54,6 +56,8 @@ interface SetWeightsOptions extends AwsStepOptions {
   record: WeightedRecord;
   weights: Partial<Record<Side, number>>;
   guard?: (ctx: StepContext) => Promise<void>;
+  /** The health checks the guard reads whenever it runs, for the preview. */
+  guardReads?: readonly string[];
   compensateTo?: Partial<Record<Side, number>>;
   beginsPhase?: string;
   declaresDisaster?: boolean;
@@ -86,8 +90,14 @@ function setWeightsSteps(options: SetWeightsOptions): [ActionStep<RecordChangeOu
     policy: options.policy ?? { timeout: '1m', retry: { maximumAttempts: 12, initialInterval: '5s', maximumInterval: '1m', nonRetryable: ['AllWeightsZero', 'SurvivorUnhealthy', 'WeightedRecordNotFound'] } },
     preview: () => [
       previewCall('route53', aws.region('primary'), 'ListResourceRecordSets', { HostedZoneId: record.hostedZoneId, StartRecordName: record.name, StartRecordType: record.type }),
-      ...(options.guard ? [previewCall('route53', aws.region('primary'), 'GetHealthCheckStatus', { HealthCheckId: '<each side’s health check>' })] : []),
-      previewCall('route53', aws.region('primary'), 'ChangeResourceRecordSets', { HostedZoneId: record.hostedZoneId, ChangeBatch: { Changes: Object.entries(wanted).map(([setId, w]) => ({ Action: 'UPSERT', ResourceRecordSet: { Name: record.name, Type: record.type, SetIdentifier: setId, Weight: w } })) } }),
+      ...(options.guardReads ?? []).map((id) => previewCall('route53', aws.region('primary'), 'GetHealthCheckStatus', { HealthCheckId: id })),
+      previewCall('route53', aws.region('primary'), 'ChangeResourceRecordSets', {
+        HostedZoneId: record.hostedZoneId,
+        ChangeBatch: {
+          Changes: (Object.entries(options.weights) as [Side, number][]).map(([side, w]) => ({ Action: 'UPSERT', ResourceRecordSet: { ...recordSetPreview(record, side), Weight: w } })),
+          Comment: `firedrill ${RUN_ID_PLACEHOLDER} ${id}`,
+        },
+      }),
     ],
     verifyByHand: `aws route53 list-resource-record-sets --hosted-zone-id ${record.hostedZoneId} --query "ResourceRecordSets[?Name=='${record.name}']": weights ${Object.entries(wanted).map(([s, w]) => `${s}=${w}`).join(', ')}.`,
     undoByHand: `Set the weights back to ${record.weights ? `primary ${record.weights.primary}, recovery ${record.weights.recovery}` : 'the plan’s'} (never both 0).`,
@@ -107,7 +117,9 @@ function setWeightsSteps(options: SetWeightsOptions): [ActionStep<RecordChangeOu
       // Re-checked with the weights in place: the same records again, and no guard — no traffic moves.
       const resubmit = ctx.recheck === true && (await inPlace(ctx)) !== undefined;
       if (!resubmit) await options.guard?.(ctx);
-      return apply(ctx, wanted, resubmit);
+      // Every named record, even one already at its weight (the last stage's other side): the change states the
+      // split the step promises, and is the call its preview shows.
+      return apply(ctx, wanted, true);
     },
     ...(options.compensateTo
       ? { compensate: async (ctx: StepContext) => compensateUnlessKept(options, ctx, `the weight change of ${record.name}`, async () => void (await apply(ctx, bySetId(options.compensateTo!)))) }
@@ -176,8 +188,10 @@ export function drainRegionSteps(options: DrainRegionOptions): [ActionStep<Recor
       { code: 'SurvivorUnhealthy', retryable: false },
     );
   };
+  // The survivor's health check; the drained region's is read only when the survivor fails its own.
+  const guardReads = [record[survivor].healthCheckId].filter((id): id is string => id !== undefined);
   return setWeightsSteps({
-    aws, record, guard,
+    aws, record, guard, guardReads,
     id: options.id ?? `drain-${side}-weight`,
     title: `Take ${aws.region(side)} out of ${record.name}: weight of ${record[side].setIdentifier} to 0`,
     why: `${aws.region(survivor)} serves every user; a lost or drained region must not get traffic back before it is ready (health checks alone would let it flap back in).`,
