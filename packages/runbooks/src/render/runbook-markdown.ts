@@ -35,6 +35,9 @@ export function runbookToMarkdown(plan: Plan, choice: OperationChoice, steps: re
     '',
     'Start the clock when the disaster is declared and write the time here: ________ (UTC). Steps in the same stage can be done at the same time.',
     '',
+    // The calls are meant to be pasted: say what must be filled in first.
+    'In the AWS calls, `<…>` marks a value known only when the step runs (the run id, what an earlier step found, what the step reads first): replace it before you run the call. A key whose placeholder says "if any" or "true if …" is sent only in that case: otherwise leave it out.',
+    '',
   ];
   waves.forEach((wave, w) => {
     lines.push(`## Stage ${w + 1}${wave.length > 1 ? ' (in parallel)' : ''}`, '');
