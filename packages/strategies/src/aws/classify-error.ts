@@ -150,6 +150,9 @@ const CREDENTIALS_CODES = new Set([
   'SignatureDoesNotMatch',
 ]);
 
+/** How to give Firedrill credentials: said wherever a missing or refused credential stops something. */
+export const CREDENTIALS_ADVICE = 'give Firedrill AWS credentials (AWS_PROFILE, `aws sso login`, an instance or task role, or the plan\'s roles)';
+
 function classifyClientError(code: string, name: string | undefined): AwsErrorReason {
   if (CREDENTIALS_CODES.has(code) || CREDENTIALS_CODES.has(name ?? '')) return 'credentials';
   if (ACCESS_DENIED_CODES.has(code) || ACCESS_DENIED_CODES.has(name ?? '')) return 'access-denied';
@@ -251,7 +254,7 @@ function failureMessage(c: ClassifiedAwsError, site: AwsCallSite): string {
     case 'access-denied':
       return `${c.code}: ${action}${on} ${where} was denied. Add ${action} to the role Firedrill runs as (see \`firedrill iam-policy\`).`;
     case 'credentials':
-      return `${c.code}: ${action}${on} ${where} was not sent: no AWS credentials that AWS accepts (${c.message}). Give Firedrill credentials (AWS_PROFILE, \`aws sso login\`, an instance or task role, or the plan's roles), or run on the simulated AWS with --target sandbox.`;
+      return `${c.code}: ${action}${on} ${where} was not sent: no AWS credentials that AWS accepts (${c.message}). ${CREDENTIALS_ADVICE[0]!.toUpperCase()}${CREDENTIALS_ADVICE.slice(1)}, or run on the simulated AWS with --target sandbox.`;
     case 'not-found':
       return `${c.code}: ${action} found no ${site.resource ?? 'such resource'} ${where}. Check the resource name and region in the plan (${c.message}).`;
     case 'invalid-state':

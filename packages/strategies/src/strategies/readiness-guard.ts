@@ -3,7 +3,7 @@
  * finding naming the call and the resource — never a crash of the whole `check`, which would hide every other
  * finding from the person who most needs them.
  */
-import { classifyAwsError } from '../aws/classify-error.js';
+import { classifyAwsError, CREDENTIALS_ADVICE } from '../aws/classify-error.js';
 import type { Finding } from '../strategy.js';
 
 /** Where a guarded check looks: its id, and the resource and region its error finding names. */
@@ -30,7 +30,7 @@ export async function guardFindings(where: GuardedCheck, run: () => Promise<Find
     const action = c.reason === 'access-denied'
       ? 'grant the read permissions `check` uses (Describe*, List*, Get*) to the role Firedrill runs as, with the policy of `firedrill iam-policy`'
       : c.reason === 'credentials'
-        ? 'give Firedrill AWS credentials (AWS_PROFILE, `aws sso login`, an instance or task role, or the plan\'s roles), or check on the simulated AWS with --target sandbox'
+        ? `${CREDENTIALS_ADVICE}, or check on the simulated AWS with --target sandbox`
       : c.category === 'permanent'
         ? 'check the resource and the region in the plan'
         : 'run check again; if it persists, check the AWS Health Dashboard for the region';

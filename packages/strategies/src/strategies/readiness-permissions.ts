@@ -9,7 +9,7 @@ import type { FailoverMode, Operation, Plan } from '@firedrill/core';
 import { GetRoleCommand, type EvaluationResult, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/client-factory.js';
-import { classifyAwsError } from '../aws/classify-error.js';
+import { classifyAwsError, CREDENTIALS_ADVICE } from '../aws/classify-error.js';
 import { sendOptions } from '../aws/aws-call.js';
 import type { Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
@@ -165,7 +165,7 @@ async function principalFindings(ctx: CheckContext, { sides, actions }: Principa
       ...base, status: 'warn', resource: `iam:${principal}`,
       message: `${c.code}: ${principal} could not be simulated (${(error as Error).message}); the ${count} IAM actions failover, failback and drills call are not proven granted`,
       action: c.reason === 'access-denied' ? `allow ${principal} iam:SimulatePrincipalPolicy and iam:GetRole on itself so check can prove its grants (the policy of \`firedrill iam-policy\` includes them)`
-        : c.reason === 'credentials' ? 'give Firedrill AWS credentials (AWS_PROFILE, `aws sso login`, an instance or task role, or the plan\'s roles)'
+        : c.reason === 'credentials' ? CREDENTIALS_ADVICE
         : 'run check again; if it persists, check the AWS Health Dashboard for IAM',
     }];
   }
