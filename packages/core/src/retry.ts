@@ -15,6 +15,11 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void | Promise<void>;
   /** Source of jitter, injectable for reproducible runs. @default Math.random */
   random?: () => number;
+  /**
+   * No retry starts at or after this instant (epoch ms on `clock`), and no delay sleeps past it: a deadline for
+   * retries that are otherwise unbounded (`maximumAttempts: Infinity`).
+   */
+  until?: number;
 }
 
 /** The delay before retry number `retry` (1-based), before jitter. */
@@ -53,8 +58,10 @@ export async function retryWithPolicy<T>(attempt: (attemptNumber: number) => Pro
       if (signal?.aborted) return false;
       if (!isRetryableError(error, policy)) return false;
       if (options.isRetryable && !options.isRetryable(error)) return false;
+      const left = options.until === undefined ? Infinity : options.until - clock.now();
+      if (left <= 0) return false;
       const base = backoffDelay(policy, attemptNumber);
-      const delay = Math.round(policy.jitter ? base / 2 + (random() * base) / 2 : base);
+      const delay = Math.min(left, Math.round(policy.jitter ? base / 2 + (random() * base) / 2 : base));
       await options.onRetry?.(error, attemptNumber, delay);
       await clock.sleep(delay, signal);
       return true;

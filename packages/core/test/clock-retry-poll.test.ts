@@ -77,6 +77,20 @@ describe('policies', () => {
     expect(attemptsAt).toEqual([0, 1_000, 4_000, 9_000, 14_000]);
   });
 
+  it('with a deadline, retries without a count until it, the last delay cut short so no attempt comes after it', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const attemptsAt: number[] = [];
+    const policy = { ...resolveStepPolicy({ retry: { initialInterval: '2s', maximumInterval: '8s', jitter: false } }).retry, maximumAttempts: Infinity };
+    await expect(
+      retryWithPolicy(async () => {
+        attemptsAt.push(clock.now() - start);
+        throw new StepFailure('unreachable', { code: 'ECONNREFUSED' });
+      }, { policy, clock, until: start + 25_000 }),
+    ).rejects.toThrow('unreachable');
+    expect(attemptsAt).toEqual([0, 2_000, 6_000, 14_000, 22_000, 25_000]);
+  });
+
   it('never retries an error marked non-retryable or listed in nonRetryable', async () => {
     const clock = new VirtualClock();
     const policy = resolveStepPolicy({ retry: { nonRetryable: ['InvalidDBInstanceState'] } }).retry;

@@ -19,7 +19,9 @@
  * up, the replica's own region down). Values are sampled every second of the minute; the statistics are taken
  * over those samples.
  */
-import { nodeKey, type NodeKey, observedReplicaLag, type ResolvedNode, resolveNode, visibleWrites } from '../database-nodes.js';
+import { nodeKey, observedReplicaLag, type ResolvedNode, resolveNode, visibleWrites } from '../database-nodes.js';
+import type { DbInstanceRecord } from '../resources.js';
+import { replicasAt } from './rds-model.js';
 import { isRegionDown } from '../faults.js';
 import { valueAt } from '../timeline.js';
 import type { World } from '../world.js';
@@ -95,20 +97,13 @@ function seriesOf(world: World, region: string, metric: MetricIdentity): LagSeri
   return undefined;
 }
 
-/** The instance replicas replicating from `source` at `t`, in any region. */
-function replicasOf(world: World, source: NodeKey, t: number): ResolvedNode[] {
-  return Object.entries(world.rds).flatMap(([region, rds]) =>
-    Object.entries(rds.instances)
-      .filter(([, record]) => valueAt(record.replication, t)?.source === source)
-      .map(([id, record]) => ({ kind: 'instance' as const, key: nodeKey('instance', region, id), region, record })));
-}
-
 /**
  * A PostgreSQL source's OldestReplicationSlotLag at `t`: the WAL its most lagging replica has not received, or
- * `undefined` when it has no replica (no slot). A replica that is gone, or cut off, holds its slot back.
+ * `undefined` when it has no replica (no slot). A replica cut off from it (its region down) holds its slot back.
  */
 function slotLagAt(world: World, source: ResolvedNode, t: number): number | undefined {
-  const replicas = replicasOf(world, source.key, t);
+  const replicas = replicasAt(world, source.record as DbInstanceRecord, t)
+    .map((record): ResolvedNode => ({ kind: 'instance', key: nodeKey('instance', record.region, record.id), region: record.region, record }));
   if (replicas.length === 0) return undefined;
   const written = visibleWrites(world, source, t);
   const pending = replicas.map((replica) => {

@@ -72,9 +72,14 @@ export function tagsOf(input: Record<string, unknown>, key = 'Tags'): TagRecord[
 
 /** Instances (all regions) currently replicating from `record`. */
 export function replicasOf(ctx: OperationContext, record: DbInstanceRecord): DbInstanceRecord[] {
+  return replicasAt(ctx.world, record, ctx.now);
+}
+
+/** The instances replicating from `record` at `t`, in any region (deleted ones are not). */
+export function replicasAt(world: World, record: Pick<DbInstanceRecord, 'region' | 'id'>, t: number): DbInstanceRecord[] {
   const key = nodeKey('instance', record.region, record.id);
-  return Object.values(ctx.world.rds).flatMap((r) =>
-    Object.values(r.instances).filter((i) => valueAt(i.replication, ctx.now)?.source === key && valueAt(i.status, ctx.now) !== 'deleted'),
+  return Object.values(world.rds).flatMap((r) =>
+    Object.values(r.instances).filter((i) => valueAt(i.replication, t)?.source === key && valueAt(i.status, t) !== 'deleted'),
   );
 }
 

@@ -33,7 +33,9 @@ export interface ScaleResult extends ActionOutcome {
 const describeGroup = (aws: AwsEnvironment, side: Side, name: string) => (signal: AbortSignal | undefined) =>
   aws.clients(side).autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }), signal ? { abortSignal: signal } : {});
 
-const fmt = (c: GroupCapacity): string => `${c.min}/${c.desired}/${c.max}`;
+/** A capacity as min/desired/max, for titles and notes. */
+export const formatCapacity = (c: GroupCapacity): string => `${c.min}/${c.desired}/${c.max}`;
+const fmt = formatCapacity;
 
 /** Options of {@link scaleGroupStep}. */
 export interface ScaleGroupStepOptions extends GroupStepOptions {
@@ -52,7 +54,8 @@ export interface ScaleGroupStepOptions extends GroupStepOptions {
   atLeast?: boolean;
 }
 
-const atLeastOrAt = (group: GroupCapacity, capacity: GroupCapacity, atLeast: boolean): boolean =>
+/** Whether `group` is at `capacity` (or, `atLeast`, at or above it on each of min, desired and max). */
+export const atLeastOrAt = (group: GroupCapacity, capacity: GroupCapacity, atLeast: boolean): boolean =>
   atLeast
     ? group.min >= capacity.min && group.desired >= capacity.desired && group.max >= capacity.max
     : group.min === capacity.min && group.desired === capacity.desired && group.max === capacity.max;

@@ -6,7 +6,7 @@
  */
 import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { Clock } from '@firedrill/core';
+import { type Clock, type ResolvedRetryPolicy, retryWithPolicy } from '@firedrill/core';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { callAws, callAwsOrNotFound, sendOptions } from '../aws/aws-call.js';
 import { classifyAwsError } from '../aws/classify-error.js';
@@ -56,8 +56,8 @@ export interface Persistence {
   log?: (message: string) => void;
 }
 
-const FIRST_RETRY_MS = 2_000;
-const LONGEST_RETRY_MS = 60_000;
+/** Retried until the deadline, 2 s doubling to 60 s between attempts: `until` bounds it, not a count. */
+const PERSISTENT: ResolvedRetryPolicy = { initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 60_000, maximumAttempts: Infinity, nonRetryable: [], jitter: false };
 // A blip retried at once is not news; a call failing for a minute is, and then every ten minutes.
 const LOG_AFTER_MS = 60_000;
 const LOG_EVERY_MS = 10 * 60_000;
@@ -77,23 +77,17 @@ export const instant = (ms: number): string => new Date(ms).toISOString().replac
 export async function persistently<T>(call: () => Promise<T>, persistence: Persistence | undefined): Promise<T> {
   if (persistence === undefined) return call();
   const { clock, until, signal } = persistence;
-  let delay = FIRST_RETRY_MS;
   const startedAt = clock.now();
   let loggedAt: number | undefined;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
+  return retryWithPolicy(() => call(), {
+    policy: PERSISTENT, clock, until, isRetryable: mayPass, ...(signal ? { signal } : {}),
+    onRetry: (error) => {
       const now = clock.now();
-      if (signal?.aborted || !mayPass(error) || now >= until) throw error;
-      if (now - startedAt >= LOG_AFTER_MS && (loggedAt === undefined || now - loggedAt >= LOG_EVERY_MS)) {
-        loggedAt = now;
-        persistence.log?.(`${error instanceof Error ? error.message : String(error)} — retrying until ${instant(until)}`);
-      }
-      await clock.sleep(Math.min(delay, until - now), signal);
-      delay = Math.min(delay * 2, LONGEST_RETRY_MS);
-    }
-  }
+      if (now - startedAt < LOG_AFTER_MS || (loggedAt !== undefined && now - loggedAt < LOG_EVERY_MS)) return;
+      loggedAt = now;
+      persistence.log?.(`${error instanceof Error ? error.message : String(error)} — retrying until ${instant(until)}`);
+    },
+  });
 }
 
 const hasRunTag = (tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined, runId: string): boolean =>

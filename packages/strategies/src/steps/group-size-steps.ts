@@ -8,14 +8,12 @@ import { type ActionStep, StepFailure } from '@firedrill/core';
 import type { ActionOutcome } from '../aws/aws-call.js';
 import { describeAutoScalingGroup, scaleAutoScalingGroup } from '../aws/auto-scaling.js';
 import { journaled, previewCall, regionLabel } from './aws-step-options.js';
-import type { GroupCapacity, GroupStepOptions } from './compute-steps.js';
+import { atLeastOrAt, formatCapacity as fmt, type GroupCapacity, type GroupStepOptions } from './compute-steps.js';
 
 /** What {@link recordGroupSizeStep} returns: the group's size as it was read, kept in the journal. */
 export interface RecordedGroupSize extends ActionOutcome {
   capacity: GroupCapacity;
 }
-
-const fmt = (c: GroupCapacity): string => `${c.min}/${c.desired}/${c.max}`;
 
 /**
  * Reads a group's min, desired and max and keeps them in the journal, for {@link restoreGroupSizeStep}. Changes
@@ -87,8 +85,7 @@ export function restoreGroupSizeStep(options: RestoreGroupSizeStepOptions): Acti
     check: async (ctx) => {
       const capacity = recorded(ctx);
       const group = await describeAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, signal: ctx.signal });
-      const at = group !== undefined && group.min === capacity.min && group.desired === capacity.desired && group.max === capacity.max;
-      return at ? { applied: true, result: { changed: false, note: `${name} is already at its size before the drill, ${fmt(capacity)}` } } : { applied: false };
+      return group !== undefined && atLeastOrAt(group, capacity, false) ? { applied: true, result: { changed: false, note: `${name} is already at its size before the drill, ${fmt(capacity)}` } } : { applied: false };
     },
     act: async (ctx) => journaled(ctx, await scaleAutoScalingGroup({ autoScaling: aws.clients(side).autoScaling, name, ...recorded(ctx), signal: ctx.signal })),
   };
