@@ -57,6 +57,8 @@ export interface DbInstanceRecord extends DatabaseNode {
   multiAz: boolean;
   allocatedStorage: number;
   backupRetentionPeriod: number;
+  /** RDS refuses to delete it until this is turned off (ModifyDBInstance DeletionProtection: false). */
+  deletionProtection?: boolean;
   dbName?: string;
   masterUsername: string;
   port: number;
@@ -94,6 +96,8 @@ export interface DbClusterRecord extends DatabaseNode {
   members: ClusterMemberRecord[];
   globalClusterId?: string;
   backupRetentionPeriod: number;
+  /** RDS refuses to delete it until this is turned off. */
+  deletionProtection?: boolean;
   port: number;
   masterUsername: string;
   dbName?: string;

@@ -4,6 +4,8 @@ import {
   CreateDBInstanceReadReplicaCommand,
   CreateDBParameterGroupCommand,
   CreateDBSnapshotCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
   DeleteDBParameterGroupCommand,
   DescribeDBParameterGroupsCommand,
   DescribeDBParametersCommand,
@@ -93,6 +95,31 @@ describe('RDS', () => {
     // Source: user lists only what the user set.
     expect((await rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'orders-mysql', Source: 'user' }))).Parameters?.map((p) => p.ParameterName)).toEqual(['read_only']);
     await expect(rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: 'orders-mysql', MaxRecords: 10 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
+  it('deletion protection: a protected instance or cluster is not deleted until the flag is off; replicas and restores do not inherit it', async () => {
+    const { east, west, clock } = await primaryWithReplica();
+    await east.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'orders', DeletionProtection: true }));
+    const [protectedDb] = (await east.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }))).DBInstances ?? [];
+    // The flag applies at once, without the maintenance window and without a `modifying` spell.
+    expect(protectedDb).toMatchObject({ DeletionProtection: true, DBInstanceStatus: 'available' });
+    const refused = await east.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders', SkipFinalSnapshot: true })).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'InvalidParameterCombination', message: 'Cannot delete protected DB Instance, please disable deletion protection and try again.' });
+    expect((await east.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }))).DBInstances?.[0]?.DBInstanceStatus).toBe('available');
+    // A replica made from it, or a restore of its snapshot, is unprotected unless its own request asks.
+    const replica = await west.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-second', SourceDBInstanceIdentifier: protectedDb!.DBInstanceArn! }));
+    expect(replica.DBInstance?.DeletionProtection).toBe(false);
+    await east.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-snap' }));
+    await clock.sleep(30 * MINUTE);
+    const restored = await east.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'orders-restored', DBSnapshotIdentifier: 'orders-snap', DeletionProtection: true }));
+    expect(restored.DBInstance?.DeletionProtection).toBe(true);
+    await east.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'orders', DeletionProtection: false, ApplyImmediately: true }));
+    const deleting = await east.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders', SkipFinalSnapshot: true }));
+    expect(deleting.DBInstance?.DBInstanceStatus).toBe('deleting');
+    // Aurora keeps the flag on the cluster.
+    await east.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'ledger', Engine: 'aurora-postgresql', MasterUsername: 'app', DeletionProtection: true }));
+    const cluster = await east.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'ledger', SkipFinalSnapshot: true })).catch((e: unknown) => e);
+    expect(cluster).toMatchObject({ name: 'InvalidParameterCombination', message: 'Cannot delete protected Cluster, please disable deletion protection and try again.' });
   });
 
   it('answers DescribeDBInstances for an unknown identifier with DBInstanceNotFound', async () => {

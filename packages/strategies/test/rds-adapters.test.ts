@@ -13,11 +13,13 @@ import {
   RDSServiceException,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
-import { StepFailure } from '@firedrill/core';
+import { StepFailure, VirtualClock } from '@firedrill/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { failoverDbCluster, failoverGlobalCluster, switchoverGlobalCluster } from '../src/aws/rds-clusters.js';
-import { modifyDbInstance, promoteReadReplica } from '../src/aws/rds-instances.js';
+import { deleteDbInstance, modifyDbInstance, promoteReadReplica } from '../src/aws/rds-instances.js';
+import { Sandbox } from '../../sandbox/src/index.js';
+import { provisionDatabase } from '../../sandbox/src/scenarios/provision.js';
 import { copyDbSnapshot, describeNewestSnapshot } from '../src/aws/rds-snapshots.js';
 
 const rds = new RDSClient({ region: 'us-west-2', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
@@ -136,5 +138,33 @@ describe('clusters and global databases', () => {
     mock.on(DescribeGlobalClustersCommand).resolves(global(secondary));
     expect(await switchoverGlobalCluster({ rds, identifier: 'g', targetClusterArn: secondary })).toMatchObject({ changed: false });
     expect(mock.commandCalls(SwitchoverGlobalClusterCommand)).toHaveLength(0);
+  });
+});
+
+describe('deleteDbInstance on a database with deletion protection (sandbox)', () => {
+  async function protectedDatabase(): Promise<RDSClient> {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const sandbox = new Sandbox({ clock, seed: 3 });
+    await provisionDatabase(sandbox, 'us-east-1', 'tracking-db');
+    return sandbox.client(RDSClient, 'us-east-1');
+  }
+
+  it('refuses without liftDeletionProtection, saying how to turn it off, and deletes nothing', async () => {
+    const client = await protectedDatabase();
+    const error = await deleteDbInstance({ rds: client, identifier: 'tracking-db' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepFailure);
+    expect((error as StepFailure).retryable).toBe(false);
+    expect((error as StepFailure).message).toContain('aws rds modify-db-instance --region us-east-1 --db-instance-identifier tracking-db --no-deletion-protection --apply-immediately');
+    const [db] = (await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db' }))).DBInstances ?? [];
+    expect(db).toMatchObject({ DBInstanceStatus: 'available', DeletionProtection: true });
+  });
+
+  it('with liftDeletionProtection, turns it off and deletes, keeping the final snapshot', async () => {
+    const client = await protectedDatabase();
+    const outcome = await deleteDbInstance({ rds: client, identifier: 'tracking-db', finalSnapshotIdentifier: 'tracking-db-final', liftDeletionProtection: true });
+    expect(outcome).toEqual({ changed: true, note: 'deleting tracking-db (final snapshot tracking-db-final) after turning its deletion protection off' });
+    const [db] = (await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tracking-db' }))).DBInstances ?? [];
+    expect(db?.DBInstanceStatus).toBe('deleting');
+    expect((await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'tracking-db-final' }))).DBSnapshots).toHaveLength(1);
   });
 });

@@ -86,13 +86,16 @@ export async function provisionImage(sandbox: Sandbox, region: string, name: str
   return registerImage(sandbox.world, region, name, at);
 }
 
-/** An RDS instance (Postgres unless `engine` says otherwise), available, Multi-AZ, with automated backups. */
+/**
+ * An RDS instance (Postgres unless `engine` says otherwise), available, Multi-AZ, with automated backups and, as
+ * production databases usually have, deletion protection (`deletionProtection: false` to leave it off).
+ */
 export async function provisionDatabase(
   sandbox: Sandbox,
   region: string,
   id: string,
   at?: number,
-  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string } = {},
+  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string; deletionProtection?: boolean } = {},
 ): Promise<{ region: string; identifier: string; arn: string }> {
   const engine = options.engine ?? 'postgres';
   const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
@@ -101,6 +104,7 @@ export async function provisionDatabase(
     MasterUsername: 'app', AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: options.retentionDays ?? 7, DBName: 'app', Port: ENGINE_DEFAULTS[engine].port,
     // In the application's network, not RDS's default VPC.
     DBSubnetGroupName: `${id}-subnets`, VpcSecurityGroupIds: [`sg-${id}`],
+    DeletionProtection: options.deletionProtection ?? true,
   }, at);
   return { region, identifier: id, arn: out.DBInstance.DBInstanceArn };
 }

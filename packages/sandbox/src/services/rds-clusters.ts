@@ -36,6 +36,7 @@ export function toDBCluster(ctx: OperationContext, c: DbClusterRecord): DBCluste
     MasterUsername: c.masterUsername,
     MultiAZ: c.members.length > 1,
     BackupRetentionPeriod: c.backupRetentionPeriod,
+    DeletionProtection: c.deletionProtection === true,
     ClusterCreateTime: new Date(c.createdAt),
     StorageEncrypted: true,
     DBClusterMembers: c.members.map((m, i) => ({ DBInstanceIdentifier: m.instanceId, IsClusterWriter: valueAt(m.isWriter, ctx.now) === true, PromotionTier: i + 1 })),
@@ -67,6 +68,7 @@ export function newClusterRecord(ctx: OperationContext, id: string, input: Input
     masterUsername: str(input, 'MasterUsername') ?? 'postgres',
     createdAt: ctx.now,
     tags: tagsOf(input),
+    ...(input['DeletionProtection'] === true ? { deletionProtection: true } : {}),
   };
 }
 
@@ -126,6 +128,7 @@ function restoreDBClusterFromSnapshot(ctx: OperationContext, input: Input): { DB
 
 function deleteDBCluster(ctx: OperationContext, input: Input): { DBCluster: DBCluster } {
   const cluster = findCluster(ctx, str(input, 'DBClusterIdentifier'));
+  if (cluster.deletionProtection) throw badRequest('InvalidParameterCombination', 'Cannot delete protected Cluster, please disable deletion protection and try again.');
   if (cluster.members.length > 0) throw badRequest('InvalidDBClusterStateFault', 'Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
   if (cluster.globalClusterId) throw badRequest('InvalidDBClusterStateFault', `Cluster ${cluster.id} is part of global cluster ${cluster.globalClusterId}; remove it first.`);
   const finalId = str(input, 'FinalDBSnapshotIdentifier');

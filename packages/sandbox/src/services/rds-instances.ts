@@ -58,6 +58,8 @@ export function newInstanceRecord(ctx: OperationContext, id: string, input: Inpu
   };
   const dbName = str(input, 'DBName') ?? base?.dbName;
   if (dbName) record.dbName = dbName;
+  // Never inherited: a replica or restore is unprotected unless its own request asks (RDS's default is false).
+  if (input['DeletionProtection'] === true) record.deletionProtection = true;
   // A same-region replica shares its source's network; a cross-region one gets the region's defaults unless told.
   const network = networkOf(input, base?.region === region ? base.network : undefined);
   if (network) record.network = network;
@@ -158,6 +160,9 @@ function modifyDBInstance(ctx: OperationContext, input: Input): { DBInstance: DB
   }
   if (typeof retention === 'number') record.backupRetentionPeriod = retention;
   if (typeof input['MultiAZ'] === 'boolean') record.multiAz = input['MultiAZ'];
+  // Deletion protection is a flag on the resource: it applies at once, whatever ApplyImmediately says, and the
+  // instance stays available.
+  if (typeof input['DeletionProtection'] === 'boolean') record.deletionProtection = input['DeletionProtection'];
   const classChange = newClass !== undefined && newClass !== valueAt(record.instanceClass, ctx.now);
   if (classChange && input['ApplyImmediately'] !== true) {
     record.pendingInstanceClass = newClass;
@@ -211,6 +216,7 @@ function deleteDBInstance(ctx: OperationContext, input: Input): { DBInstance: DB
   if (instanceStatus(ctx, record) === 'deleting') {
     throw badRequest('InvalidDBInstanceState', `Instance ${record.id} is already being deleted.`);
   }
+  if (record.deletionProtection) throw badRequest('InvalidParameterCombination', 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
   const isReplica = valueAt(record.replication, ctx.now) !== null && valueAt(record.replication, ctx.now) !== undefined;
   const finalId = str(input, 'FinalDBSnapshotIdentifier');
   if (!isReplica && !record.clusterId && input['SkipFinalSnapshot'] !== true) {

@@ -108,6 +108,7 @@ export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInst
     AllocatedStorage: r.allocatedStorage,
     InstanceCreateTime: new Date(r.createdAt),
     BackupRetentionPeriod: r.backupRetentionPeriod,
+    DeletionProtection: r.deletionProtection === true,
     AvailabilityZone: r.availabilityZone,
     MultiAZ: r.multiAz,
     ...(r.multiAz ? { SecondaryAvailabilityZone: standbyZoneOf(r) } : {}),

@@ -147,6 +147,7 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
     createdAt: ctx.now,
     tags: tagsOf(input),
     restoredFrom: snapshot.arn,
+    ...(input['DeletionProtection'] === true ? { deletionProtection: true } : {}),
   };
   const network = networkOf(input);
   if (network) record.network = network;

@@ -26,6 +26,8 @@ export interface DbInstanceSummary {
   readReplicas: string[];
   endpoint: { address: string; port: number } | undefined;
   backupRetentionPeriod: number | undefined;
+  /** RDS refuses to delete it until this is turned off. */
+  deletionProtection: boolean;
   clusterIdentifier: string | undefined;
 }
 
@@ -44,6 +46,7 @@ export function summarizeDbInstance(db: DBInstance): DbInstanceSummary {
     readReplicas: db.ReadReplicaDBInstanceIdentifiers ?? [],
     endpoint: db.Endpoint?.Address === undefined ? undefined : { address: db.Endpoint.Address, port: db.Endpoint.Port ?? 0 },
     backupRetentionPeriod: db.BackupRetentionPeriod,
+    deletionProtection: db.DeletionProtection === true,
     clusterIdentifier: db.DBClusterIdentifier,
   };
 }
@@ -191,6 +194,12 @@ export interface DeleteDbInstanceOptions extends DbInstanceOptions {
   finalSnapshotIdentifier?: string;
   /** @default true */
   deleteAutomatedBackups?: boolean;
+  /**
+   * Turn the instance's deletion protection off first (ModifyDBInstance), when it has it. Only for a deletion the
+   * operation itself decided — retiring a stale writer whose final snapshot keeps its data, removing a copy the run
+   * made. Without it, a protected instance is a permanent error naming what to do.
+   */
+  liftDeletionProtection?: boolean;
 }
 
 /** Deletes a DB instance (an isolated drill's copy). Check-then-act: gone or already deleting → no call. */
@@ -199,6 +208,18 @@ export async function deleteDbInstance(options: DeleteDbInstanceOptions): Promis
   const db = await describeDbInstance(options);
   if (db === undefined) return { changed: false, note: `${identifier} does not exist` };
   if (db.status === 'deleting') return { changed: false, note: `${identifier} is already being deleted` };
+  if (db.deletionProtection) {
+    if (!options.liftDeletionProtection) {
+      const region = await rds.config.region();
+      throw adapterFailure(
+        `InvalidParameterCombination: ${identifier} in ${region} has deletion protection, so RDS refuses to delete it. Turn it off (aws rds modify-db-instance --region ${region} --db-instance-identifier ${identifier} --no-deletion-protection --apply-immediately) if it really is to go, then resume.`,
+        'InvalidParameterCombination',
+      );
+    }
+    // The flag applies at once and leaves the instance available: the delete can follow straight away.
+    await callAws(site(rds, 'ModifyDBInstance', identifier), signal, () =>
+      rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, DeletionProtection: false, ApplyImmediately: true }), sendOptions(signal)));
+  }
   const final = options.finalSnapshotIdentifier;
   await callAws(site(rds, 'DeleteDBInstance', identifier), signal, () =>
     rds.send(new DeleteDBInstanceCommand({
@@ -206,7 +227,7 @@ export async function deleteDbInstance(options: DeleteDbInstanceOptions): Promis
       ...(final === undefined ? { SkipFinalSnapshot: true } : { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: final }),
       DeleteAutomatedBackups: options.deleteAutomatedBackups ?? true,
     }), sendOptions(signal)));
-  return { changed: true, note: `deleting ${identifier}${final ? ` (final snapshot ${final})` : ''}` };
+  return { changed: true, note: `deleting ${identifier}${final ? ` (final snapshot ${final})` : ''}${db.deletionProtection ? ' after turning its deletion protection off' : ''}` };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface InstanceShape {
   copyTagsToSnapshot?: boolean;
   /** Days of automated backups it kept (0: none). */
   backupRetentionPeriod?: number;
+  /** It had deletion protection: what replaces it gets it too (RDS never copies it to a replica or a restore). */
+  deletionProtection?: boolean;
 }
 
 /** Options of {@link describeInstanceShapeStep}. */
@@ -68,8 +70,9 @@ export function describeInstanceShapeStep(options: DescribeInstanceShapeOptions)
         ...(db.StorageType ? { storageType: db.StorageType } : {}),
         ...(db.CopyTagsToSnapshot !== undefined ? { copyTagsToSnapshot: db.CopyTagsToSnapshot } : {}),
         ...(db.BackupRetentionPeriod !== undefined ? { backupRetentionPeriod: db.BackupRetentionPeriod } : {}),
+        ...(db.DeletionProtection ? { deletionProtection: true } : {}),
       };
-      ctx.log(`${identifier}: ${shape.multiAz ? 'Multi-AZ' : 'Single-AZ'}, ${shape.instanceClass ?? 'class unknown'}${shape.subnetGroup ? `, subnet group ${shape.subnetGroup}` : ''}`);
+      ctx.log(`${identifier}: ${shape.multiAz ? 'Multi-AZ' : 'Single-AZ'}, ${shape.instanceClass ?? 'class unknown'}${shape.subnetGroup ? `, subnet group ${shape.subnetGroup}` : ''}${shape.deletionProtection ? ', deletion protection on' : ''}`);
       return shape;
     },
   };

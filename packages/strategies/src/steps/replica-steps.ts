@@ -59,6 +59,8 @@ async function createReplica(aws: AwsEnvironment, options: CreateReplicaOptions,
       ...(shape?.multiAz ? { MultiAZ: true } : {}),
       ...(shape?.subnetGroup ? { DBSubnetGroupName: shape.subnetGroup } : {}),
       ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: [...shape.securityGroupIds] } : {}),
+      // RDS never copies deletion protection to a replica: the one that takes a protected database's place asks.
+      ...(shape?.deletionProtection ? { DeletionProtection: true } : {}),
       ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
     }), sendOptions(ctx.signal)));
   return journaled(ctx, { changed: true, note: `creating ${identifier} in ${aws.region(side)} as a replica of ${source.identifier}` });
@@ -92,7 +94,10 @@ export function createReplicaStep(options: CreateReplicaOptions): ActionStep<Act
         ...(options.parameterGroup ? { DBParameterGroupName: typeof options.parameterGroup === 'string' ? options.parameterGroup : '<parameter group found by the fence step>' } : {}),
         // Sent only when the replaced instance had them (MultiAZ only when it was Multi-AZ): the placeholders say so.
         ...(options.shapeFrom
-          ? { MultiAZ: `<true if ${options.shapeFrom} read it Multi-AZ>`, DBSubnetGroupName: `<subnet group as ${options.shapeFrom} read it, if any>`, VpcSecurityGroupIds: [`<security groups as ${options.shapeFrom} read them, if any>`] }
+          ? {
+            MultiAZ: `<true if ${options.shapeFrom} read it Multi-AZ>`, DBSubnetGroupName: `<subnet group as ${options.shapeFrom} read it, if any>`, VpcSecurityGroupIds: [`<security groups as ${options.shapeFrom} read them, if any>`],
+            DeletionProtection: `<true if ${options.shapeFrom} read it protected>`,
+          }
           : {}),
         ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
       }),
@@ -111,7 +116,8 @@ export function createReplicaStep(options: CreateReplicaOptions): ActionStep<Act
       const db = await describeDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal });
       // Only a replica this step made is removed: a standalone instance under that name holds data of record.
       if (db === undefined || db.readReplicaSource === undefined) return;
-      journaled(ctx, await deleteDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal }));
+      // It may carry the protection of the database it was to replace: the run made it, so the run removes it.
+      journaled(ctx, await deleteDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal, liftDeletionProtection: true }));
     };
   }
   return step;
@@ -131,6 +137,10 @@ export interface RetireDatabaseOptions extends AwsStepOptions {
  * Deletes a DB instance: a stale former writer before its name is reused, a drill copy, an old replica.
  * Check-then-act: already gone or deleting → nothing to do. Wait with `waitDatabaseDeletedStep`.
  *
+ * Deletion protection is turned off first: it guards production's database against a mistaken delete, and this
+ * delete is the operation's own decision (its final snapshot keeps what the instance held). The instance that takes
+ * the name gets the protection back (`shapeFrom` of the replica or restore step).
+ *
  * @example
  * retireDatabaseStep({ aws, side: 'primary', identifier: 'tracking-db', finalSnapshotIdentifier: 'tracking-db-before-failback-abc123' });
  */
@@ -146,6 +156,8 @@ export function retireDatabaseStep(options: RetireDatabaseOptions): ActionStep<A
     ...(options.policy ? { policy: options.policy } : {}),
     preview: () => [
       previewCall('rds', aws.region(side), 'DescribeDBInstances', { DBInstanceIdentifier: identifier }),
+      // Only when DescribeDBInstances reads DeletionProtection: true.
+      previewCall('rds', aws.region(side), 'ModifyDBInstance', { DBInstanceIdentifier: identifier, DeletionProtection: false, ApplyImmediately: true }),
       previewCall('rds', aws.region(side), 'DeleteDBInstance', {
         DBInstanceIdentifier: identifier,
         ...(final ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: final } : { SkipFinalSnapshot: true }),
@@ -159,6 +171,6 @@ export function retireDatabaseStep(options: RetireDatabaseOptions): ActionStep<A
       return db === undefined || db.status === 'deleting' ? { applied: true, result: { changed: false, note: `${identifier} is ${db?.status ?? 'gone'}` } } : { applied: false };
     },
     act: async (ctx) =>
-      journaled(ctx, await deleteDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal, ...(final ? { finalSnapshotIdentifier: final } : {}) })),
+      journaled(ctx, await deleteDbInstance({ rds: aws.clients(side).rds, identifier, signal: ctx.signal, liftDeletionProtection: true, ...(final ? { finalSnapshotIdentifier: final } : {}) })),
   };
 }

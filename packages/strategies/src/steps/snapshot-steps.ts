@@ -245,6 +245,8 @@ function restoreShape(ctx: StepContext, options: RestoreDatabaseOptions): Partia
     ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: shape.securityGroupIds } : {}),
     ...(shape?.storageType ? { StorageType: shape.storageType } : {}),
     ...(shape?.copyTagsToSnapshot !== undefined ? { CopyTagsToSnapshot: shape.copyTagsToSnapshot } : {}),
+    // A restore is unprotected unless asked, whatever the snapshot's source had.
+    ...(shape?.deletionProtection ? { DeletionProtection: true } : {}),
   };
 }
 
@@ -262,6 +264,7 @@ function restoreShapePreview(options: RestoreDatabaseOptions): Record<string, un
     ['VpcSecurityGroupIds', options.shapeFrom ? [read('the security groups')] : undefined],
     ['StorageType', read('the storage type')],
     ['CopyTagsToSnapshot', read('tag copying')],
+    ['DeletionProtection', options.shapeFrom ? `<true if ${options.shapeFrom} read it protected>` : undefined],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }
@@ -270,6 +273,7 @@ function describeShape(input: Partial<RestoreDBInstanceFromDBSnapshotCommandInpu
   const parts = [
     input.MultiAZ ? 'Multi-AZ' : undefined, input.DBInstanceClass, input.DBSubnetGroupName ? `subnet group ${input.DBSubnetGroupName}` : undefined,
     input.BackupRetentionPeriod !== undefined ? `backups kept ${input.BackupRetentionPeriod} day(s)` : undefined,
+    input.DeletionProtection ? 'deletion protection' : undefined,
   ].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }

@@ -20,7 +20,7 @@ import type { Sandbox } from '../../../sandbox/src/index.js';
 
 /** What {@link readAwsState} returns; keys are `region:name`. */
 export interface AwsState {
-  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; backupRetention?: number; parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string> }>;
+  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; backupRetention?: number; deletionProtection: boolean; parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string> }>;
   clusters: Record<string, { status?: string; writer?: string; readers: string[] }>;
   /** Global cluster → its members, `region:cluster` → writer or not. */
   globalClusters: Record<string, Record<string, 'writer' | 'secondary'>>;
@@ -63,6 +63,8 @@ async function readRds(sandbox: Sandbox, region: string, state: AwsState): Promi
       ...(db.DBInstanceClass ? { instanceClass: db.DBInstanceClass } : {}),
       // Production's point-in-time recovery window: a failback that shortens it has not put things back.
       ...(db.BackupRetentionPeriod !== undefined ? { backupRetention: db.BackupRetentionPeriod } : {}),
+      // Production's guard against a mistaken delete: a failback that drops it has not put things back.
+      deletionProtection: db.DeletionProtection === true,
       ...(group ? { parameterGroup: group } : {}),
       // Its network: a failback that recreates it elsewhere (the default VPC) has not put the topology back.
       ...(db.DBSubnetGroup?.DBSubnetGroupName ? { subnetGroup: db.DBSubnetGroup.DBSubnetGroupName } : {}),
