@@ -11,6 +11,8 @@ export interface ErrorInfo {
   /** Machine-readable code, e.g. an AWS error name such as `DBInstanceNotFound`. */
   code?: string;
   retryable?: boolean;
+  /** The service's failure, not the request's (see {@link StepFailureOptions.transient}). */
+  transient?: boolean;
 }
 
 /** Options of {@link StepFailure}. */
@@ -19,6 +21,12 @@ export interface StepFailureOptions {
   code?: string;
   /** Whether trying again may help. @default true */
   retryable?: boolean;
+  /**
+   * The failure was the service's, not the request's: a 5xx, throttling, a network failure. Retrying later is what
+   * helps, so such failures are retried for the policy's `retry.transientFor` even once `maximumAttempts` is spent.
+   * @default false
+   */
+  transient?: boolean;
   cause?: unknown;
 }
 
@@ -33,11 +41,13 @@ export class StepFailure extends Error {
   override readonly name: string = 'StepFailure';
   readonly code: string | undefined;
   readonly retryable: boolean;
+  readonly transient: boolean;
 
   constructor(message: string, options: StepFailureOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code;
     this.retryable = options.retryable ?? true;
+    this.transient = options.retryable !== false && options.transient === true;
   }
 }
 
@@ -81,6 +91,7 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     if (code !== undefined && code !== error.name) info.code = code;
     else if (code !== undefined && error instanceof StepFailure) info.code = code;
     if (typeof retryable === 'boolean') info.retryable = retryable;
+    if ((error as { transient?: unknown }).transient === true) info.transient = true;
     return info;
   }
   return { name: 'Error', message: String(error) };

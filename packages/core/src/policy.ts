@@ -13,6 +13,13 @@ export interface RetryPolicy {
   maximumInterval?: Duration;
   /** Attempts in all, the first included; 1 means never retry. @default 5 */
   maximumAttempts?: number;
+  /**
+   * How long, from the step's first attempt, failures that are the service's (`StepFailure.transient`: 5xx,
+   * throttling, network) are still retried once `maximumAttempts` is spent. A region under load answers 5xx for
+   * minutes; five attempts in fifteen seconds would fail — and roll back — a failover that one more minute saves.
+   * @default "10m"
+   */
+  transientFor?: Duration;
   /** Error codes (or names) that fail the step at once. @default [] */
   nonRetryable?: readonly string[];
   /** Randomise each delay in [delay/2, delay] so concurrent steps do not retry in lockstep. @default true */
@@ -43,6 +50,8 @@ export interface ResolvedRetryPolicy {
   backoffCoefficient: number;
   maximumIntervalMs: number;
   maximumAttempts: number;
+  /** 0: transient failures count like any other. */
+  transientForMs: number;
   nonRetryable: readonly string[];
   jitter: boolean;
 }
@@ -69,6 +78,7 @@ export const DEFAULT_STEP_POLICY: ResolvedStepPolicy = {
     backoffCoefficient: 2,
     maximumIntervalMs: 30_000,
     maximumAttempts: 5,
+    transientForMs: 10 * 60_000,
     nonRetryable: [],
     jitter: true,
   },
@@ -111,6 +121,7 @@ export function resolveStepPolicy(
     backoffCoefficient: numberField(`${where}.retry.backoffCoefficient`, r.backoffCoefficient, base.retry.backoffCoefficient, 1),
     maximumIntervalMs: durationField(`${where}.retry.maximumInterval`, r.maximumInterval, base.retry.maximumIntervalMs),
     maximumAttempts: numberField(`${where}.retry.maximumAttempts`, r.maximumAttempts, base.retry.maximumAttempts, 1),
+    transientForMs: durationField(`${where}.retry.transientFor`, r.transientFor, base.retry.transientForMs),
     nonRetryable: r.nonRetryable ?? base.retry.nonRetryable,
     jitter: r.jitter ?? base.retry.jitter,
   };

@@ -28,6 +28,11 @@ export function backoffDelay(policy: ResolvedRetryPolicy, retry: number): number
   return Math.min(raw, policy.maximumIntervalMs);
 }
 
+/** A failure that is the service's, not the request's (`StepFailure.transient`). */
+export function isTransientError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { transient?: unknown }).transient === true;
+}
+
 /** True when `policy` allows another attempt at `error`. */
 export function isRetryableError(error: unknown, policy: ResolvedRetryPolicy): boolean {
   if (typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false) return false;
@@ -40,7 +45,8 @@ export function isRetryableError(error: unknown, policy: ResolvedRetryPolicy): b
  * Runs `attempt` under a {@link ResolvedRetryPolicy} using p-retry for the attempt bookkeeping and abort
  * handling. p-retry's own timers are switched off (zero delays) and the backoff is slept on the `Clock`
  * inside `shouldRetry`, which p-retry calls only when an attempt is left — so the policy is honoured
- * exactly and a virtual clock pays no real time.
+ * exactly and a virtual clock pays no real time. Once `maximumAttempts` is spent, a transient failure is still
+ * retried while less than `transientForMs` has passed since the first attempt.
  *
  * @example
  * await retryWithPolicy(() => rds.send(cmd), { policy: resolveStepPolicy().retry, clock, signal });
@@ -48,8 +54,9 @@ export function isRetryableError(error: unknown, policy: ResolvedRetryPolicy): b
 export async function retryWithPolicy<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const { policy, clock, signal } = options;
   const random = options.random ?? Math.random;
+  const firstAttemptAt = clock.now();
   return pRetry(attempt, {
-    retries: policy.maximumAttempts - 1,
+    retries: policy.transientForMs > 0 ? Number.POSITIVE_INFINITY : policy.maximumAttempts - 1,
     minTimeout: 0,
     maxTimeout: 0,
     factor: 1,
@@ -58,7 +65,11 @@ export async function retryWithPolicy<T>(attempt: (attemptNumber: number) => Pro
       if (signal?.aborted) return false;
       if (!isRetryableError(error, policy)) return false;
       if (options.isRetryable && !options.isRetryable(error)) return false;
-      const left = options.until === undefined ? Infinity : options.until - clock.now();
+      // Past maximumAttempts only a transient failure goes on, and only until transientFor has passed.
+      const counted = attemptNumber < policy.maximumAttempts;
+      if (!counted && !isTransientError(error)) return false;
+      const deadline = Math.min(options.until ?? Infinity, counted ? Infinity : firstAttemptAt + policy.transientForMs);
+      const left = deadline - clock.now();
       if (left <= 0) return false;
       const base = backoffDelay(policy, attemptNumber);
       const delay = Math.min(left, Math.round(policy.jitter ? base / 2 + (random() * base) / 2 : base));

@@ -91,6 +91,35 @@ describe('policies', () => {
     expect(attemptsAt).toEqual([0, 2_000, 6_000, 14_000, 22_000, 25_000]);
   });
 
+  it('keeps retrying a transient failure (the service\'s) for transientFor after maximumAttempts, and no other', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const policy = resolveStepPolicy({ retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5, transientFor: '2m', jitter: false } }).retry;
+    const attemptsAt: number[] = [];
+    // A 5xx storm of 100 s: five attempts would end 15 s in; the step outlasts it and succeeds.
+    const result = await retryWithPolicy(async () => {
+      attemptsAt.push(clock.now() - start);
+      if (clock.now() - start < 100_000) throw new StepFailure('InternalFailure', { code: 'InternalFailure', transient: true });
+      return 'promoted';
+    }, { policy, clock });
+    expect(result).toBe('promoted');
+    expect(attemptsAt).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000, 91_000, 120_000]);
+    // A storm that outlasts transientFor fails: the last delay is cut short so no attempt starts after 2 minutes.
+    const endless: number[] = [];
+    const t0 = clock.now();
+    await expect(retryWithPolicy(async () => {
+      endless.push(clock.now() - t0);
+      throw new StepFailure('InternalFailure', { code: 'InternalFailure', transient: true });
+    }, { policy, clock })).rejects.toThrow('InternalFailure');
+    expect(endless).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000, 91_000, 120_000]);
+    // The request's own failure (retryable, not transient) still stops at maximumAttempts.
+    let own = 0;
+    await expect(retryWithPolicy(async () => { own++; throw new StepFailure('modifying', { code: 'InvalidDBInstanceState' }); }, { policy, clock })).rejects.toThrow('modifying');
+    expect(own).toBe(5);
+    // transient is never set on a failure that is not retryable.
+    expect(new StepFailure('denied', { retryable: false, transient: true }).transient).toBe(false);
+  });
+
   it('never retries an error marked non-retryable or listed in nonRetryable', async () => {
     const clock = new VirtualClock();
     const policy = resolveStepPolicy({ retry: { nonRetryable: ['InvalidDBInstanceState'] } }).retry;

@@ -124,9 +124,13 @@ export function answerOnce(world: World, recordName: string, type: string | unde
   return { values: valuesOf(chosen[chosen.length - 1]!), type: chosen[0]?.Type };
 }
 
-/** The records DNS servers answer with at `t`: the previous version until the pending change is INSYNC. */
+/**
+ * The records DNS servers answer with at `t`: the previous version until the pending change is INSYNC — and before
+ * the change was made, too. A health checker judges the endpoint as it was half a minute ago, when its load (the
+ * share of users DNS sent it) followed the records of then, not those of a change made since.
+ */
 export function servedRecords(world: World, zone: HostedZoneRecord, t: number): RecordSetRecord[] {
   const change = zone.lastChangeId ? world.route53.changes[zone.lastChangeId] : undefined;
-  if (change && (change.inSyncAt === undefined || change.inSyncAt > t) && change.submittedAt <= t) return zone.servedRecords;
+  if (change && (change.inSyncAt === undefined || change.inSyncAt > t)) return zone.servedRecords;
   return zone.records;
 }

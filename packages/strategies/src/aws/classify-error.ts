@@ -289,6 +289,8 @@ export function toStepFailure(error: unknown, site: AwsCallSite): StepFailure {
   return new StepFailure(failureMessage(classified, site), {
     code: classified.code,
     retryable: classified.category !== 'permanent',
+    // Throttling, 5xx and network failures are AWS's, not the request's: the step keeps at them for a while.
+    transient: classified.category !== 'permanent',
     cause: error,
   });
 }

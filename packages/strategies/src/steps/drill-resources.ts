@@ -57,7 +57,7 @@ export interface Persistence {
 }
 
 /** Retried until the deadline, 2 s doubling to 60 s between attempts: `until` bounds it, not a count. */
-const PERSISTENT: ResolvedRetryPolicy = { initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 60_000, maximumAttempts: Infinity, nonRetryable: [], jitter: false };
+const PERSISTENT: ResolvedRetryPolicy = { initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 60_000, maximumAttempts: Infinity, transientForMs: 0, nonRetryable: [], jitter: false };
 // A blip retried at once is not news; a call failing for a minute is, and then every ten minutes.
 const LOG_AFTER_MS = 60_000;
 const LOG_EVERY_MS = 10 * 60_000;
