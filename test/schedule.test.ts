@@ -77,6 +77,29 @@ describe('firedrill schedule', () => {
     expect(existsSync(join(dir, '.firedrill', 'reports'))).toBe(false);
   });
 
+  it('a slot found late starts only within its starting deadline, and never inside a blocked window', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    // A live drill (a real failover) at 03:00; Wednesdays 16:00–18:00 are the release window.
+    const release = { days: ['wed'], fromTime: '16:00', toTime: '18:00', reason: 'release window' };
+    writePlan(dir, 'live.yaml', { cron: '0 3 * * *', drill: 'live', blockedWindows: [release], startingDeadline: '24h' }, 'live-app');
+    writePlan(dir, 'default.yaml', { cron: '0 3 * * *', drill: 'live', blockedWindows: [release] }, 'default-app');
+    // The scheduler was down from before 03:00 and comes back on Wednesday at 16:30.
+    const late = bufferIo(dir, '2026-03-04T16:30:00Z');
+    expect(await runCli(['schedule', 'live.yaml', '--once', '--target', 'sandbox'], late), late.err()).toBe(0);
+    expect(late.out()).toBe('live-app: skipped: blocked (release window, now at 2026-03-04T16:30:00.000Z: a late start would fall in it) — slot 2026-03-04T03:00:00Z\n');
+    // Without a deadline of its own, a slot 13.5 hours old is missed (default 1h), not run now.
+    const missed = bufferIo(dir, '2026-03-04T16:30:00Z');
+    expect(await runCli(['schedule', 'default.yaml', '--once', '--target', 'sandbox'], missed), missed.err()).toBe(0);
+    expect(missed.out()).toBe('default-app: skipped: missed (found 13h30m after its slot, past the starting deadline of 1h (schedule.startingDeadline)) — slot 2026-03-04T03:00:00Z\n');
+    // Both are handled: neither runs later that day; the next slot is tomorrow's.
+    const evening = bufferIo(dir, '2026-03-04T19:00:00Z');
+    expect(await runCli(['schedule', 'live.yaml', 'default.yaml', '--once', '--target', 'sandbox'], evening)).toBe(0);
+    expect(evening.out()).toBe('live-app: not due until 2026-03-05T03:00:00Z\ndefault-app: not due until 2026-03-05T03:00:00Z\n');
+    expect(existsSync(join(dir, '.firedrill', 'reports'))).toBe(false);
+    // No run was started at all (a run keeps its journal under .firedrill/runs).
+    expect(existsSync(join(dir, '.firedrill', 'runs')) ? readdirSync(join(dir, '.firedrill', 'runs')) : []).toEqual([]);
+  });
+
   it('skips a plan with an active run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
     writePlan(dir, 'tracking.yaml', { cron: '0 3 * * MON' });

@@ -2,7 +2,7 @@
  * `schedule`: when drills run on their own, and the windows in which they must not.
  */
 import { z } from 'zod';
-import { cronField, patternField, siblingCheck, textField } from './plan-fields.js';
+import { cronField, durationField, patternField, siblingCheck, textField } from './plan-fields.js';
 
 const DATE_TIME_EXPECTED = 'an ISO-8601 date-time with a time zone, such as "2026-12-20T00:00:00Z"';
 const dateTime = z
@@ -60,6 +60,10 @@ export const scheduleSchema = z
     blockedWindows: z
       .array(z.union([dateWindow, weeklyWindow]), { error: 'a list of blocked windows' })
       .optional()
-      .describe('Windows in which scheduled drills are skipped.'),
+      .describe('Windows in which scheduled drills are skipped: a slot in one, or a late start that would fall in one.'),
+    startingDeadline: durationField(
+      'How late after its slot a drill may still start (default 1h). A slot found later — the scheduler was down, a CI job queued for hours — is recorded as missed, not run at an hour nobody planned.',
+      { positive: true },
+    ).optional(),
   })
   .describe('Run drills on a schedule.');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireRunLock, type FileRunStore, RunLockedError, type Schedule } from '@firedrill/core';
+import { acquireRunLock, type FileRunStore, formatDuration, RunLockedError, type Schedule } from '@firedrill/core';
 import { isBlocked, nextCronTime, previousCronTime } from './cron-next.js';
 
 /** What `<state-dir>/schedule/<plan>.json` holds: the last slot the scheduler handled, and how. */
@@ -21,6 +21,7 @@ export type DueDecision =
   | { kind: 'due'; slot: number }
   | { kind: 'not-due'; next: number }
   | { kind: 'blocked'; slot: number; reason: string }
+  | { kind: 'missed'; slot: number; reason: string }
   | { kind: 'running'; slot: number; message: string };
 
 /** Where a plan's schedule marker lives. */
@@ -71,12 +72,16 @@ export function planIsRunning(store: FileRunStore, plan: string, now: number): s
   }
 }
 
+/** How late after its slot a scheduled drill may start when the plan does not say (`schedule.startingDeadline`). */
+export const DEFAULT_STARTING_DEADLINE_MS = 60 * 60_000;
+
 /**
  * Whether a plan's scheduled drill is due at `now` (epoch ms). Its last slot (the latest cron time ≤ now) is
- * due when it has not been handled (per the marker, else the plan's last run), is outside every blocked
- * window, and the plan has no active run. A handled slot gives the next slot instead.
+ * due when it has not been handled (per the marker, else the plan's last run), `now` is within the slot's
+ * starting deadline, neither the slot nor `now` is in a blocked window (a drill that starts late starts now, and a
+ * live drill is a real failover), and the plan has no active run. A handled slot gives the next slot instead.
  */
-export function dueDecision(input: { plan: string; schedule: Pick<Schedule, 'cron' | 'blockedWindows'>; now: number; stateDir: string; store: FileRunStore }): DueDecision {
+export function dueDecision(input: { plan: string; schedule: Pick<Schedule, 'cron' | 'blockedWindows' | 'startingDeadline'>; now: number; stateDir: string; store: FileRunStore }): DueDecision {
   const { plan, schedule, now, stateDir, store } = input;
   const slot = previousCronTime(schedule.cron, now);
   const marker = readMarker(stateDir, plan);
@@ -84,6 +89,12 @@ export function dueDecision(input: { plan: string; schedule: Pick<Schedule, 'cro
   if (handled !== undefined && handled >= slot) return { kind: 'not-due', next: nextCronTime(schedule.cron, now) };
   const blocked = isBlocked(slot, schedule.blockedWindows);
   if (blocked.blocked) return { kind: 'blocked', slot, reason: blocked.reason ?? 'blocked window' };
+  const deadline = schedule.startingDeadline ?? DEFAULT_STARTING_DEADLINE_MS;
+  if (now - slot > deadline) {
+    return { kind: 'missed', slot, reason: `found ${formatDuration(now - slot)} after its slot, past the starting deadline of ${formatDuration(deadline)} (schedule.startingDeadline)` };
+  }
+  const blockedNow = isBlocked(now, schedule.blockedWindows);
+  if (blockedNow.blocked) return { kind: 'blocked', slot, reason: `${blockedNow.reason ?? 'blocked window'}, now at ${new Date(now).toISOString()}: a late start would fall in it` };
   const running = planIsRunning(store, plan, now);
   if (running !== undefined) return { kind: 'running', slot, message: running };
   return { kind: 'due', slot };

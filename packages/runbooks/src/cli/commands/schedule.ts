@@ -98,6 +98,9 @@ async function round(plans: ScheduledPlan[], store: FileRunStore, reports: strin
     } else if (decision.kind === 'blocked') {
       writeMarker(store.dir, name, { slot: iso(decision.slot), outcome: 'skipped', reason: decision.reason, handledAt: iso(now) });
       io.stdout.write(`${name}: skipped: blocked (${decision.reason}) — slot ${iso(decision.slot)}\n`);
+    } else if (decision.kind === 'missed') {
+      writeMarker(store.dir, name, { slot: iso(decision.slot), outcome: 'skipped', reason: decision.reason, handledAt: iso(now) });
+      io.stdout.write(`${name}: skipped: missed (${decision.reason}) — slot ${iso(decision.slot)}\n`);
     } else if (decision.kind === 'running') {
       io.stdout.write(`${name}: skipped: running (${decision.message})\n`);
     } else {
