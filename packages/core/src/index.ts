@@ -48,7 +48,7 @@ export { type RunEventListener, RunEventStream } from './run-events.js';
 export { acquireRunLock, type RunLock, RunLockedError, type RunLockOwner } from './run-lock.js';
 export { type ApprovalRecord, applyJournalEvent, foldJournal, type PhaseState, type RpoState, type RunState, type StepState } from './run-state.js';
 export { newRunId } from './run-id.js';
-export { FileRunStore } from './run-store.js';
+export { FileRunStore, RunIdTakenError } from './run-store.js';
 export { type ResumeRunOptions, resumeRun, type Run, type RunSubject, startRun, type StartRunOptions } from './run.js';
 export { buildStepGraph, type StepGraph, StepGraphError } from './step-graph.js';
 export type {

@@ -37,3 +37,17 @@ export class FileRunStore {
     return readdirSync(runs).filter((id) => existsSync(this.journalPath(id))).sort();
   }
 }
+
+/** A run id that already has a journal in the store: a new run under it would write into that run's history. */
+export class RunIdTakenError extends Error {
+  override readonly name = 'RunIdTakenError';
+  readonly code = 'RUN_ID_TAKEN';
+  /** Bad input, for the CLI: nothing ran. */
+  readonly exitCode = 2;
+  constructor(readonly runId: string, readonly journalPath: string) {
+    super(
+      `run id ${runId} is taken: ${journalPath} holds that run's journal. Start the new run under another id (leave runId out and one is made from the plan and the time), ` +
+        `or \`firedrill resume ${runId}\` to continue that run if it did not end.`,
+    );
+  }
+}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createActor, waitFor } from 'xstate';
 import { type Clock, VirtualClock } from './clock.js';
 import { FileJournal, type Journal, MemoryJournal, readJournalFile } from './journal.js';
@@ -11,7 +12,7 @@ import { RunEventStream } from './run-events.js';
 import { type RollbackStrategy, runMachine } from './run-machine.js';
 import { foldJournal, initialRunState, type RunState } from './run-state.js';
 import { newRunId } from './run-id.js';
-import { FileRunStore } from './run-store.js';
+import { FileRunStore, RunIdTakenError } from './run-store.js';
 import { buildStepGraph, type StepGraph } from './step-graph.js';
 import type { FailoverMode, StepDefinition } from './step.js';
 import { OperatorError, RunControls } from './run-controls.js';
@@ -21,6 +22,10 @@ export interface RunSubject {
   /** The plan's name (`metadata.name`): one active run per plan. */
   plan: string;
   strategy?: string;
+  /**
+   * Where the run acts: `sandbox` or `aws`. Reports and portals filter on it, so say it: left out, the report says
+   * `unspecified` (it said `sandbox` before, which labelled runs on real AWS as simulated).
+   */
   target?: string;
   objectives?: RunObjectives;
   /** The plan as written, journaled so a resume in another process can rebuild the step graph. */
@@ -184,6 +189,7 @@ function launch(options: LaunchOptions): Run {
  *
  * @throws StepGraphError when the steps are not a DAG of known steps (nothing is journaled).
  * @throws RunLockedError when the plan already has an active run.
+ * @throws RunIdTakenError when `runId` already has a journal in the store (nothing is journaled).
  * @example
  * const run = await startRun({ subject: { plan: 'tracking-app', objectives: { rtoMs: 900_000 } }, operation: 'drill', steps, clock: new VirtualClock() });
  * run.events.on('step.succeeded', (e) => console.log(e.stepId));
@@ -194,6 +200,8 @@ export async function startRun(options: StartRunOptions): Promise<Run> {
   const { clock } = options;
   const store = options.store === false ? undefined : (options.store ?? new FileRunStore());
   const runId = options.runId ?? newRunId(options.subject.plan, clock);
+  // Appending to another run's journal would merge two runs into one history (and one report).
+  if (store && existsSync(store.journalPath(runId))) throw new RunIdTakenError(runId, store.journalPath(runId));
   const lock = store ? acquireRunLock(store.lockPath(options.subject.plan), { runId, plan: options.subject.plan, since: clock.now() }) : undefined;
   const events = new RunEventStream();
   const journalPath = store?.journalPath(runId);
@@ -209,7 +217,7 @@ export async function startRun(options: StartRunOptions): Promise<Run> {
     operation: options.operation,
     mode: options.mode ?? 'graceful',
     ...(options.drill ? { drill: options.drill } : {}),
-    target: options.subject.target ?? 'sandbox',
+    target: options.subject.target ?? 'unspecified',
     clock: clock.kind,
     objectives: options.subject.objectives ?? {},
     concurrency: options.concurrency ?? 8,

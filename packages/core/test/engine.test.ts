@@ -6,6 +6,7 @@ import {
   FileRunStore,
   type JournalEvent,
   type Run,
+  RunIdTakenError,
   RunLockedError,
   startRun,
   type StartRunOptions,
@@ -334,6 +335,24 @@ describe('run engine', () => {
     mkdirSync(join(dir, 'locks'), { recursive: true });
     writeFileSync(store.lockPath('engine-test'), JSON.stringify({ runId: 'old', plan: 'engine-test', pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 0 }));
     expect((await (await begin([sleepStep('a', 1)], { store, clock })).completion).status).toBe('succeeded');
+  });
+
+  it('refuses a run id that already has a journal, and leaves that run\'s history as it was', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const store = new FileRunStore(mkdtempSync(join(tmpdir(), 'firedrill-runid-')));
+    const first = await begin([sleepStep('a', 1)], { store, runId: 'portal-run-1' });
+    const report = await first.completion;
+    expect(report.status).toBe('succeeded');
+    // A subject that does not say where the run acts is not labelled a sandbox run.
+    expect(report.target).toBe('unspecified');
+    const journal = readFileSync(store.journalPath('portal-run-1'), 'utf8');
+    const again = await begin([sleepStep('b', 1)], { store, runId: 'portal-run-1' }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(RunIdTakenError);
+    expect(again).toMatchObject({ code: 'RUN_ID_TAKEN', exitCode: 2, message: expect.stringContaining('leave runId out') });
+    expect(readFileSync(store.journalPath('portal-run-1'), 'utf8')).toBe(journal);
+    // And the plan is not left locked by the refused start.
+    expect((await (await begin([sleepStep('c', 1)], { store, runId: 'portal-run-2' })).completion).status).toBe('succeeded');
   });
 });
 

@@ -5,7 +5,7 @@
  *
  *   node --conditions firedrill-source --import tsx packages/runbooks/examples/library-use.ts
  */
-import { definePlan, startRun, VirtualClock } from '@firedrill/core';
+import { definePlan, newRunId, startRun, VirtualClock } from '@firedrill/core';
 import { buildWarmStandbyScenario, planForScenario, sandboxHealthProbe, sandboxHeartbeatProbe } from '@firedrill/sandbox';
 import { type AwsPluggable, createAwsEnvironment, getStrategy, registerBuiltinStrategies } from '@firedrill/strategies';
 
@@ -21,13 +21,14 @@ export async function drillFromCode(): Promise<{ status: string; rtoSeconds: num
   registerBuiltinStrategies();
   // The sandbox's plugin fits every SDK client; typed for its own stack, it needs the cast to Firedrill's.
   const aws = createAwsEnvironment({ plan, clock, plugins: [(target) => sandbox.pluginFor(target) as unknown as AwsPluggable] });
-  const runId = `tracking-portal-${clock.now()}`;
+  // A fresh id per run (plan, time and a random part): a run id that already has a journal is refused.
+  const runId = newRunId(plan.metadata.name, clock);
   const { steps } = getStrategy(plan.strategy.name).build({ plan, operation: 'drill', drill: 'live', mode: 'ungraceful', aws, runId, injectDisaster: async () => void sandbox.faults.regionOutage(plan.regions.primary) });
 
   // 4. Run it, with probes measuring RTO (through DNS) and RPO (heartbeats on the writer).
   const health = sandboxHealthProbe({ sandbox, recordName: names.dns!.recordName, intervalMs: 1_000, consecutive: 3 });
   const run = await startRun({
-    subject: { plan: plan.metadata.name, strategy: plan.strategy.name, objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
+    subject: { plan: plan.metadata.name, strategy: plan.strategy.name, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
     operation: 'drill', drill: 'live', mode: 'ungraceful', runId, steps, clock, store: false,
     probes: { health, heartbeat: sandboxHeartbeatProbe({ sandbox, app: names.app, intervalMs: 1_000 }), phaseHealth: { failback: health } },
   });
