@@ -298,6 +298,37 @@ describe('semantic checks', () => {
     ]);
   });
 
+  describe('a database\'s KMS key per side', () => {
+    const keyed = (primary: unknown, recovery: unknown): Record<string, unknown> => minimal({
+      resources: { database: { kind: 'rds-instance', primary: { identifier: 'tracking-db', kmsKeyId: primary }, recovery: { identifier: 'tracking-db-replica', kmsKeyId: recovery } } },
+    });
+    const east = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const west = 'arn:aws:kms:us-west-2:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+
+    it('takes a key ARN or alias ARN of the side\'s region, a key id, or an alias name', () => {
+      const plan = parsePlan(keyed(east, west));
+      expect(plan.resources['database']).toMatchObject({ primary: { kmsKeyId: east }, recovery: { kmsKeyId: west } });
+      expect(() => parsePlan(keyed('alias/tracking-db', 'arn:aws:kms:us-west-2:111111111111:alias/tracking-db'))).not.toThrow();
+      expect(() => parsePlan(keyed('1234abcd-12ab-34cd-56ef-1234567890ab', 'mrk-1234abcd12ab34cd56ef1234567890ab'))).not.toThrow();
+      // Optional: an unencrypted database needs none.
+      expect(parsePlan(minimal()).resources['database']).not.toHaveProperty('primary.kmsKeyId');
+    });
+
+    it('refuses a key ARN of the other region, naming the field, the regions and what to name instead', () => {
+      expect(messages(keyed(west, east))).toEqual([
+        `resources.database.primary.kmsKeyId: expected a KMS key of regions.primary (us-east-1): RDS encrypts the copies it makes there with it, and a key works only in its own region, got "${west}", a key of us-west-2; name a key of us-east-1 (its ARN, or alias/<name>); a multi-Region key's replica in us-east-1 has an ARN of that region`,
+        `resources.database.recovery.kmsKeyId: expected a KMS key of regions.recovery (us-west-2): RDS encrypts the copies it makes there with it, and a key works only in its own region, got "${east}", a key of us-east-1; name a key of us-west-2 (its ARN, or alias/<name>); a multi-Region key's replica in us-west-2 has an ARN of that region`,
+      ]);
+    });
+
+    it('refuses what is not a KMS key, with the line in a YAML file', () => {
+      const [message] = messages(keyed('tracking-key', west));
+      expect(message).toMatch(/^resources\.database\.primary\.kmsKeyId: expected a KMS key: a key ARN such as "arn:aws:kms:us-west-2:111111111111:key\/.*", an alias ARN, a key id, or "alias\/<name>", got "tracking-key"$/);
+      const text = yamlPlan().replace('recovery: { identifier: tracking-db-replica }', 'recovery: { identifier: tracking-db-replica, kmsKeyId: "arn:aws:kms:us-east-1:111111111111:alias/db" }');
+      expect(() => loadPlanText(text, 'tracking.yaml')).toThrow('tracking.yaml:6: resources.database.recovery.kmsKeyId: expected a KMS key of regions.recovery (us-west-2)');
+    });
+  });
+
   it('accepts only primary or recovery as a side', () => {
     const resources = { db: { kind: 'aurora-cluster', identifier: 'ledger', region: 'secondary' } };
     expect(messages(minimal({ resources }))).toEqual(['resources.db.region: expected one of primary, recovery, got "secondary"']);

@@ -82,6 +82,23 @@ export const regionField = patternField(
   'AWS region code, such as us-east-1, eu-west-2 or ap-southeast-1.',
 );
 
+const KMS_KEY_ID = '(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+const KMS_ALIAS = 'alias/[a-zA-Z0-9/_-]{1,250}';
+/**
+ * A KMS key as RDS's `KmsKeyId` takes it: a key ARN, an alias ARN (group 1: the region), a key id (a UUID, or `mrk-…`
+ * for a multi-Region key) or `alias/<name>`.
+ */
+export const KMS_KEY_PATTERN = new RegExp(`^(?:arn:aws[a-z-]*:kms:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):\\d{12}:(?:key/${KMS_KEY_ID}|${KMS_ALIAS})|${KMS_KEY_ID}|${KMS_ALIAS})$`);
+
+/**
+ * The region of a KMS key ARN or alias ARN; `undefined` for a key id or an alias name, which RDS looks up in the
+ * region of the call.
+ * @example kmsKeyRegion('arn:aws:kms:us-west-2:111111111111:alias/tracking') // 'us-west-2'
+ */
+export function kmsKeyRegion(key: string): string | undefined {
+  return KMS_KEY_PATTERN.exec(key)?.[1];
+}
+
 /** A role name: the key of `resources`, kebab-case or camelCase (`database`, `api-cluster`, `webTier`). */
 export const ROLE_PATTERN = /^[a-z][a-zA-Z0-9]*(?:-[a-z0-9]+)*$/;
 export const ROLE_EXPECTED = 'a role name such as "database" or "web-tier" (letters and digits, words joined by "-" or camelCase)';

@@ -7,6 +7,7 @@ import {
   cronField,
   integerField,
   type IssueParams,
+  KMS_KEY_PATTERN,
   patternField,
   retentionDaysField,
   siblingCheck,
@@ -31,10 +32,26 @@ const backupPolicy = z
   })
   .describe('Backups the readiness check expects for this resource.');
 
+/**
+ * The KMS key RDS encrypts an encrypted database's copies with on one side: a cross-region read replica or snapshot
+ * copy made into that side's region needs a key of that region (KMS keys work only in their own region). Its region
+ * is checked against `regions` by `checkPlanSemantics`.
+ */
+const kmsKeyId = patternField(
+  'a KMS key: a key ARN such as "arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab", an alias ARN, a key id, or "alias/<name>"',
+  KMS_KEY_PATTERN,
+  'KMS key of this side\'s region for the encrypted copies RDS makes there (the failback\'s or re-protection\'s cross-region read replica, a snapshot copied in): its key ARN, alias ARN, key id or alias/<name>. Needed when the database is encrypted.',
+);
+
+const rdsPrimary = z
+  .strictObject({ identifier: rdsIdentifier, kmsKeyId: kmsKeyId.optional() })
+  .describe('The source DB instance in the primary region.');
+
 const rdsRecovery = z
   .strictObject({
     identifier: rdsIdentifier,
     instanceClass: patternField('an instance class such as "db.r6g.large"', /^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'Resize the replica to this class when it is promoted.').optional(),
+    kmsKeyId: kmsKeyId.optional(),
   })
   .describe('The cross-region read replica (or the restore target) in the recovery region.');
 
@@ -49,7 +66,7 @@ const rdsInstance = z
       .boolean({ error: 'true or false' })
       .optional()
       .describe('The primary instance is Multi-AZ (a synchronous standby in another Availability Zone): strategy in-region fails it over to the standby; a plan in one region then needs no recovery.'),
-    primary: z.strictObject({ identifier: rdsIdentifier }).describe('The source DB instance in the primary region.'),
+    primary: rdsPrimary,
     recovery: rdsRecovery.optional(),
     backup: backupPolicy.optional(),
   })

@@ -5,6 +5,7 @@
  */
 import { formatDuration } from '../duration.js';
 import { closestKey, describeFound, expectationDraft, type IssueDraft } from './plan-issues.js';
+import { kmsKeyRegion } from './plan-fields.js';
 import { DATABASE_KINDS, SNAPSHOTTABLE_KINDS } from './plan-resources.js';
 import { type Plan, planSchema } from './plan-schema.js';
 
@@ -75,6 +76,34 @@ function checkRecoveryless(raw: Raw): IssueDraft[] {
         'name the cross-region read replica or restore target; only strategy in-region fails a Multi-AZ instance over inside its region without one',
       ),
     );
+  }
+  return drafts;
+}
+
+/**
+ * A database's `kmsKeyId` on one side encrypts the copies RDS makes in that side's region: a key ARN must be of that
+ * region (a key id or alias name is looked up there).
+ */
+function checkKmsKeyRegions(raw: Raw): IssueDraft[] {
+  const regions = section(raw, 'regions');
+  if (!regions) return [];
+  const drafts: IssueDraft[] = [];
+  for (const [role, resource] of Object.entries(record(raw.resources) ?? {})) {
+    const db = record(resource);
+    if (db?.kind !== 'rds-instance') continue;
+    for (const side of ['primary', 'recovery'] as const) {
+      const key = record(db[side])?.kmsKeyId;
+      const keyRegion = typeof key === 'string' ? kmsKeyRegion(key) : undefined;
+      if (keyRegion === undefined || keyRegion === regions[side]) continue;
+      drafts.push(
+        expectationDraft(
+          ['resources', role, side, 'kmsKeyId'],
+          `a KMS key of regions.${side} (${regions[side]}): RDS encrypts the copies it makes there with it, and a key works only in its own region`,
+          `"${String(key)}", a key of ${keyRegion}`,
+          `name a key of ${regions[side]} (its ARN, or alias/<name>); a multi-Region key's replica in ${regions[side]} has an ARN of that region`,
+        ),
+      );
+    }
   }
   return drafts;
 }
@@ -153,5 +182,5 @@ export function checkPlanSemantics(input: unknown): IssueDraft[] {
   const raw = record(input);
   if (!raw) return [];
   const kinds = kindsByRole(raw);
-  return [...checkRegions(raw), ...checkRecoveryless(raw), ...checkHeartbeat(raw, kinds), ...checkHealthEndpoint(raw, kinds), ...checkSnapshotSources(raw, kinds), ...checkApprovals(raw)];
+  return [...checkRegions(raw), ...checkRecoveryless(raw), ...checkKmsKeyRegions(raw), ...checkHeartbeat(raw, kinds), ...checkHealthEndpoint(raw, kinds), ...checkSnapshotSources(raw, kinds), ...checkApprovals(raw)];
 }
