@@ -14,6 +14,7 @@
 import { cronFirings, nextCronTime } from '@firedrill/core';
 import { instantContext } from './operation-context.js';
 import { isRegionDown } from './faults.js';
+import { sandboxKmsKeyArn } from './services/rds-encryption.js';
 import { captureSnapshot, rdsSnapshotHandlers } from './services/rds-snapshots.js';
 import { valueAt } from './timeline.js';
 import type { DbSnapshotRecord, TagRecord } from './resources.js';
@@ -27,6 +28,8 @@ export interface DbSnapshotSchedule {
   copyTo?: string;
   /** How long after the snapshot its copy lands in `copyTo`. */
   copyDelayMs: number;
+  /** KMS key (of `copyTo`) an encrypted snapshot's copy is encrypted with. @default the sandbox's key of `copyTo` */
+  copyKmsKeyId?: string;
   /** UTC cron expression (five fields). */
   cron: string;
   /** Snapshots and copies this schedule took are deleted this long after they were taken. */
@@ -95,7 +98,9 @@ function takeDbSnapshot(world: World, s: DbSnapshotSchedule, at: number): void {
   const snapshot = captureSnapshot(instantContext(world, s.region, at), db, id, s.tags);
   expireLater(snapshot, s);
   if (s.copyTo === undefined || isRegionDown(world, s.copyTo, at)) return;
-  rdsSnapshotHandlers.CopyDBSnapshot(instantContext(world, s.copyTo, at, s.copyDelayMs), { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: `${id}-dr`, CopyTags: true });
+  // An encrypted snapshot's copy in another region is encrypted with a key of that region, as the copy job names it.
+  const key = snapshot.kmsKeyId === undefined ? {} : { KmsKeyId: s.copyKmsKeyId ?? sandboxKmsKeyArn(world, s.copyTo) };
+  rdsSnapshotHandlers.CopyDBSnapshot(instantContext(world, s.copyTo, at, s.copyDelayMs), { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: `${id}-dr`, CopyTags: true, ...key });
   expireLater(world.rds[s.copyTo]!.snapshots[`${id}-dr`]!, s);
 }
 

@@ -63,6 +63,7 @@ const MODELED: Record<ServiceName, Record<string, ExceptionClass>> = {
     InvalidDBClusterSnapshotStateFault: asCtor(rds.InvalidDBClusterSnapshotStateFault),
     GlobalClusterNotFoundFault: asCtor(rds.GlobalClusterNotFoundFault),
     InvalidGlobalClusterStateFault: asCtor(rds.InvalidGlobalClusterStateFault),
+    KMSKeyNotAccessibleFault: asCtor(rds.KMSKeyNotAccessibleFault),
   },
   ec2: {},
   autoscaling: {

@@ -76,6 +76,8 @@ export interface DbInstanceRecord extends DatabaseNode {
    * defaults (the `default` subnet group of the default VPC, its default security group).
    */
   network?: { subnetGroup: string; securityGroups: string[] };
+  /** ARN of the KMS key its storage is encrypted with; absent: unencrypted (so are worlds saved before encryption was modelled). */
+  kmsKeyId?: string;
 }
 
 /** A member instance of an Aurora cluster. */
@@ -104,6 +106,8 @@ export interface DbClusterRecord extends DatabaseNode {
   createdAt: number;
   tags: TagRecord[];
   restoredFrom?: string;
+  /** ARN of the KMS key its storage is encrypted with; absent: unencrypted (so are worlds saved before encryption was modelled). */
+  kmsKeyId?: string;
 }
 
 /** An Aurora global database. */
@@ -150,4 +154,6 @@ export interface DbSnapshotRecord {
   copiedAt?: number;
   sourceRegion?: string;
   tags: TagRecord[];
+  /** ARN of the KMS key it is encrypted with (its database's, or the one it was copied with); absent: unencrypted. */
+  kmsKeyId?: string;
 }

@@ -15,11 +15,12 @@ export async function provisionAuroraCluster(
   region: string,
   id: string,
   instances: number | string[],
-  options: { engine?: AuroraEngine; instanceClass?: string; retentionDays?: number } = {},
+  options: { engine?: AuroraEngine; instanceClass?: string; retentionDays?: number; kmsKeyId?: string } = {},
 ): Promise<{ region: string; identifier: string; arn: string }> {
   const engine = options.engine ?? 'aurora-postgresql';
   const out = await provision<{ DBCluster: { DBClusterArn: string } }>(sandbox, 'rds', region, 'CreateDBCluster', {
     DBClusterIdentifier: id, Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version, Port: ENGINE_DEFAULTS[engine].port, MasterUsername: 'app', BackupRetentionPeriod: options.retentionDays ?? 7,
+    ...(options.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: options.kmsKeyId } : {}),
   });
   const members = typeof instances === 'number' ? Array.from({ length: instances }, (_, i) => `${id}-${i + 1}`) : instances;
   // One member per Availability Zone in turn, as a cluster built for high availability is: a reader in the writer's

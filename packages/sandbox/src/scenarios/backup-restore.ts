@@ -4,7 +4,7 @@ import type { ApplicationSite } from '../world.js';
 import { captureSnapshot } from '../services/rds-snapshots.js';
 import { findInstance } from '../services/rds-model.js';
 import { ENGINE_DEFAULTS, type InstanceRoleLayout, stampOf } from './layout.js';
-import { type ComputeNames, instanceNode, instantContext, provision, provisionCompute, provisionDatabase, provisionImage } from './provision.js';
+import { type ComputeNames, instanceNode, instantContext, provision, provisionCompute, provisionDatabase, provisionImage, scenarioKmsKeys } from './provision.js';
 import { provisionBuckets, provisionDns, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 const HOUR = 3_600_000;
@@ -40,8 +40,9 @@ export async function buildBackupRestoreScenario(options: ScenarioOptions): Prom
   const snapshotTimes = d.snapshotTimes ?? defaultSnapshotTimes(now);
   const createdAt = Math.min(d.createdAt ?? now - 30 * 24 * HOUR, (snapshotTimes[0] ?? now) - 24 * HOUR);
   const dbId = d.primary ?? `${app}-db`;
+  const kmsKeys = scenarioKmsKeys(sandbox, layout, primary, recovery);
   const db = await provisionDatabase(sandbox, primary, dbId, createdAt, {
-    engine, ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
+    engine, ...(kmsKeys.primary ? { kmsKeyId: kmsKeys.primary } : {}), ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
   });
   // Custom parameter groups (when named): the restore uses the recovery one, so failback can fence the DR site's writers.
   for (const [side, region] of [['primary', primary], ['recovery', recovery]] as const) {
@@ -56,13 +57,15 @@ export async function buildBackupRestoreScenario(options: ScenarioOptions): Prom
     const ctx = instantContext(sandbox, primary, at);
     const snapshot = captureSnapshot(ctx, findInstance(ctx, db.identifier), `${dbId}-${stamp}`, [{ Key: 'app', Value: app }]);
     const copyId = `${dbId}-${stamp}-dr`;
-    await provision(sandbox, 'rds', recovery, 'CopyDBSnapshot', { SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: copyId, CopyTags: true }, at + COPY_DELAY);
+    await provision(sandbox, 'rds', recovery, 'CopyDBSnapshot', {
+      SourceDBSnapshotIdentifier: snapshot.arn, TargetDBSnapshotIdentifier: copyId, CopyTags: true, ...(kmsKeys.recovery ? { KmsKeyId: kmsKeys.recovery } : {}),
+    }, at + COPY_DELAY);
     recoverySnapshots.push(copyId);
   }
   // The backups go on as simulated time passes (an AWS Backup plan), from where the history above stops.
   const schedule = d.snapshotSchedule ?? { cron: '0 */12 * * *', coveredUntil: snapshotTimes.at(-1) ?? now };
   addBackupSchedule(sandbox.world, {
-    kind: 'db-snapshot', region: primary, dbId, copyTo: recovery, copyDelayMs: COPY_DELAY, cron: schedule.cron,
+    kind: 'db-snapshot', region: primary, dbId, copyTo: recovery, copyDelayMs: COPY_DELAY, cron: schedule.cron, ...(kmsKeys.recovery ? { copyKmsKeyId: kmsKeys.recovery } : {}),
     ...(schedule.retentionDays !== undefined ? { retentionMs: schedule.retentionDays * 24 * HOUR } : {}),
     tags: [{ Key: 'app', Value: app }], doneUntil: schedule.coveredUntil,
   });
@@ -109,7 +112,7 @@ export async function buildBackupRestoreScenario(options: ScenarioOptions): Prom
     names: {
       strategy: 'backup-restore', app, primaryRegion: primary, recoveryRegion: recovery,
       endpoints,
-      database: { engine: 'rds-instance', primary: db, recoverySnapshots },
+      database: { engine: 'rds-instance', primary: db, recoverySnapshots, kmsKeys },
       compute: { ...(primaryCompute ? { primary: primaryCompute } : {}), ...(recoveryCompute ? { recovery: recoveryCompute } : {}), ...(recoveryImageId ? { recoveryImageId } : {}) },
       ...(dns ? { dns } : {}), ...(storage ? { storage } : {}),
     },

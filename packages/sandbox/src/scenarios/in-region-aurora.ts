@@ -1,6 +1,6 @@
 /** In-region high availability: an Aurora cluster with a writer and a reader in two AZs. */
 import { provisionAuroraCluster } from './aurora.js';
-import { clusterNode, provisionCompute } from './provision.js';
+import { clusterNode, provisionCompute, scenarioKmsKeys } from './provision.js';
 import { buildInRegionMultiAzScenario, isInstanceEngine } from './in-region-multi-az.js';
 import { provisionBuckets, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
@@ -17,7 +17,9 @@ export async function buildInRegionAuroraScenario(options: ScenarioOptions): Pro
   const { sandbox, app, primary, recovery, layout, endpoints } = scenarioSandbox(options);
   const d = layout.database ?? {};
   const id = d.primary ?? `${app}-cluster`;
+  const { primary: kmsKeyId } = scenarioKmsKeys(sandbox, layout, primary, recovery);
   const cluster = await provisionAuroraCluster(sandbox, primary, id, d.members ?? 2, {
+    ...(kmsKeyId ? { kmsKeyId } : {}),
     engine: d.engine === 'aurora-mysql' ? 'aurora-mysql' : 'aurora-postgresql',
     ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
   });
@@ -38,7 +40,7 @@ export async function buildInRegionAuroraScenario(options: ScenarioOptions): Pro
     names: {
       strategy: 'in-region-ha', app, primaryRegion: primary, recoveryRegion: recovery,
       endpoints: { [primary]: endpoints[primary]! },
-      database: { engine: 'aurora-cluster', primary: cluster },
+      database: { engine: 'aurora-cluster', primary: cluster, kmsKeys: kmsKeyId ? { primary: kmsKeyId } : {} },
       compute: { primary: compute },
       ...(storage ? { storage } : {}),
     },

@@ -1,5 +1,5 @@
 /** In-region high availability: an RDS Multi-AZ DB instance (primary in one AZ, synchronous standby in another). */
-import { instanceNode, provisionCompute, provisionDatabase } from './provision.js';
+import { instanceNode, provisionCompute, provisionDatabase, scenarioKmsKeys } from './provision.js';
 import type { RdsInstanceEngine } from './layout.js';
 import { provisionBuckets, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
@@ -22,7 +22,9 @@ export function isInstanceEngine(engine: string | undefined): engine is RdsInsta
 export async function buildInRegionMultiAzScenario(options: ScenarioOptions): Promise<Scenario> {
   const { sandbox, app, primary, recovery, layout, endpoints } = scenarioSandbox(options);
   const d = layout.database ?? {};
+  const { primary: kmsKeyId } = scenarioKmsKeys(sandbox, layout, primary, recovery);
   const db = await provisionDatabase(sandbox, primary, d.primary ?? `${app}-db`, d.createdAt, {
+    ...(kmsKeyId ? { kmsKeyId } : {}),
     engine: isInstanceEngine(d.engine) ? d.engine : 'postgres',
     ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
     ...(d.availabilityZone ? { availabilityZone: d.availabilityZone } : {}),
@@ -44,7 +46,7 @@ export async function buildInRegionMultiAzScenario(options: ScenarioOptions): Pr
     names: {
       strategy: 'in-region-ha', app, primaryRegion: primary, recoveryRegion: recovery,
       endpoints: { [primary]: endpoints[primary]! },
-      database: { engine: 'rds-instance', primary: db },
+      database: { engine: 'rds-instance', primary: db, kmsKeys: kmsKeyId ? { primary: kmsKeyId } : {} },
       compute: { primary: compute },
       ...(storage ? { storage } : {}),
     },

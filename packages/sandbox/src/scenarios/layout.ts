@@ -89,6 +89,16 @@ export interface ScenarioLayout {
     createdAt?: number;
     /** The primary instance's Availability Zone (an in-region Multi-AZ instance's home). @default `<region>a` */
     availabilityZone?: string;
+    /**
+     * Whether the databases are encrypted at rest, as production databases are. @default true
+     * With `false` they are unencrypted, and their cross-region copies need no KMS key.
+     */
+    encrypted?: boolean;
+    /**
+     * The KMS key each side's databases and snapshot copies are encrypted with (key ARN, alias ARN, key id or alias
+     * name of that side's region). @default a key of the region derived from the world's seed (`sandboxKmsKeyArn`)
+     */
+    kmsKeyIds?: { primary?: string; recovery?: string };
   };
   compute?: {
     primary?: GroupLayout;

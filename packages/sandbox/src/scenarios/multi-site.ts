@@ -1,7 +1,7 @@
 /** Multi-site active/active: both regions serve; an Aurora global database. */
 import { provisionAuroraCluster, provisionGlobalCluster } from './aurora.js';
 import type { AuroraEngine } from './layout.js';
-import { clusterNode, provision, provisionCompute } from './provision.js';
+import { clusterNode, provision, provisionCompute, scenarioKmsKeys } from './provision.js';
 import { provisionBuckets, provisionDns, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 /**
@@ -21,8 +21,10 @@ export async function buildMultiSiteScenario(options: ScenarioOptions): Promise<
   const aurora = { engine, ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}) };
   const primaryId = d.primary ?? `${app}-cluster-${primary}`;
   const secondaryId = d.recovery ?? `${app}-cluster-${recovery}`;
-  const primaryCluster = await provisionAuroraCluster(sandbox, primary, primaryId, d.members ?? 2, aurora);
-  const secondaryCluster = await provisionAuroraCluster(sandbox, recovery, secondaryId, [`${secondaryId}-1`], aurora);
+  // Each member cluster of an encrypted global database is encrypted with a key of its own region.
+  const kmsKeys = scenarioKmsKeys(sandbox, layout, primary, recovery);
+  const primaryCluster = await provisionAuroraCluster(sandbox, primary, primaryId, d.members ?? 2, { ...aurora, ...(kmsKeys.primary ? { kmsKeyId: kmsKeys.primary } : {}) });
+  const secondaryCluster = await provisionAuroraCluster(sandbox, recovery, secondaryId, [`${secondaryId}-1`], { ...aurora, ...(kmsKeys.recovery ? { kmsKeyId: kmsKeys.recovery } : {}) });
   const globalId = provisionGlobalCluster(sandbox, d.globalCluster ?? `${app}-global`, [primaryCluster, secondaryCluster], engine);
   const c = layout.compute ?? {};
   const common = { app, ...(c.amiName ? { amiName: c.amiName } : {}), ...(c.instanceType ? { instanceType: c.instanceType } : {}) };
@@ -52,7 +54,7 @@ export async function buildMultiSiteScenario(options: ScenarioOptions): Promise<
     names: {
       strategy: 'multi-site', app, primaryRegion: primary, recoveryRegion: recovery,
       endpoints,
-      database: { engine: 'aurora-global', primary: primaryCluster, recovery: secondaryCluster, globalClusterIdentifier: globalId },
+      database: { engine: 'aurora-global', primary: primaryCluster, recovery: secondaryCluster, globalClusterIdentifier: globalId, kmsKeys },
       compute: { primary: primaryCompute, recovery: recoveryCompute },
       ...(dns ? { dns } : {}), ...(storage ? { storage } : {}),
     },

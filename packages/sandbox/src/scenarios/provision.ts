@@ -14,7 +14,8 @@ import { rdsHandlers } from '../services/rds.js';
 import { route53Handlers } from '../services/route53.js';
 import { s3Handlers } from '../services/s3.js';
 import type { ServiceName } from '../errors.js';
-import { ENGINE_DEFAULTS, type RdsInstanceEngine } from './layout.js';
+import { resolveKmsKey, sandboxKmsKeyArn } from '../services/rds-encryption.js';
+import { ENGINE_DEFAULTS, type RdsInstanceEngine, type ScenarioLayout } from './layout.js';
 
 const HANDLERS = { rds: rdsHandlers, ec2: ec2Handlers, autoscaling: autoScalingHandlers, route53: route53Handlers, s3: s3Handlers } as const;
 
@@ -95,7 +96,7 @@ export async function provisionDatabase(
   region: string,
   id: string,
   at?: number,
-  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string; deletionProtection?: boolean } = {},
+  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string; deletionProtection?: boolean; kmsKeyId?: string } = {},
 ): Promise<{ region: string; identifier: string; arn: string }> {
   const engine = options.engine ?? 'postgres';
   const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
@@ -105,8 +106,23 @@ export async function provisionDatabase(
     // In the application's network, not RDS's default VPC.
     DBSubnetGroupName: `${id}-subnets`, VpcSecurityGroupIds: [`sg-${id}`],
     DeletionProtection: options.deletionProtection ?? true,
+    ...(options.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: options.kmsKeyId } : {}),
   }, at);
   return { region, identifier: id, arn: out.DBInstance.DBInstanceArn };
+}
+
+/**
+ * The KMS key ARN each side's databases are encrypted with: the layout's (`database.kmsKeyIds`), else a key of the
+ * side's region derived from the world's seed; none at all when the layout says `encrypted: false`.
+ */
+export function scenarioKmsKeys(sandbox: Sandbox, layout: ScenarioLayout, primary: string, recovery: string): { primary?: string; recovery?: string } {
+  const d = layout.database ?? {};
+  if (d.encrypted === false) return {};
+  const key = (side: 'primary' | 'recovery', region: string): string => {
+    const named = d.kmsKeyIds?.[side];
+    return named === undefined ? sandboxKmsKeyArn(sandbox.world, region) : resolveKmsKey(sandbox.world, named, region);
+  };
+  return { primary: key('primary', primary), recovery: key('recovery', recovery) };
 }
 
 /** The data-plane key of an RDS instance (for `defineApplication`). */

@@ -199,6 +199,11 @@ export function layoutFromPlan(plan: Plan, now: number): ScenarioLayout {
       ...(db.recovery.instanceClass ? { instanceClass: db.recovery.instanceClass } : {}),
       ...(db.backup ? { retentionDays: db.backup.retentionDays } : {}),
       ...(parameters.parameterGroups ? { parameterGroups: parameters.parameterGroups } : {}),
+      // Encrypted, as production databases are: with the plan's keys where it names them (a plan that names none
+      // gets keys of the sandbox's own, and its cross-region copies are refused as AWS refuses them).
+      ...(db.primary.kmsKeyId || db.recovery.kmsKeyId
+        ? { kmsKeyIds: { ...(db.primary.kmsKeyId ? { primary: db.primary.kmsKeyId } : {}), ...(db.recovery.kmsKeyId ? { recovery: db.recovery.kmsKeyId } : {}) } }
+        : {}),
       // An in-region Multi-AZ instance lives in its home AZ, where a failback returns it.
       ...(strategy === 'in-region' && typeof parameters.preferredZone === 'string' ? { availabilityZone: parameters.preferredZone } : {}),
       ...(strategy === 'backup-restore' && schedule

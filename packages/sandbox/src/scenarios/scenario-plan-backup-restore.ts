@@ -40,6 +40,7 @@ export function planForBackupRestoreScenario(names: ScenarioNames, overrides: Ba
   const { app, primaryRegion: primary, recoveryRegion: recovery, dns, storage, database } = names;
   if (!dns || !storage || !names.compute.primary) throw new TypeError('planForBackupRestoreScenario: the scenario has no DNS, buckets or primary compute');
   const snapshots = overrides.snapshots ?? { schedule: '0 */12 * * *', retentionDays: 3 };
+  const keys = database.kmsKeys;
   return {
     apiVersion: 'firedrill.dev/v1',
     kind: 'Plan',
@@ -51,8 +52,9 @@ export function planForBackupRestoreScenario(names: ScenarioNames, overrides: Ba
       database: {
         kind: 'rds-instance',
         engine: 'postgres',
-        primary: { identifier: database.primary.identifier },
-        recovery: { identifier: overrides.restoredIdentifier ?? `${app}-db-restored`, instanceClass: 'db.r6g.large' },
+        // The keys the scenario encrypted each side with: snapshot copies into that side's region need them.
+        primary: { identifier: database.primary.identifier, ...(keys.primary ? { kmsKeyId: keys.primary } : {}) },
+        recovery: { identifier: overrides.restoredIdentifier ?? `${app}-db-restored`, instanceClass: 'db.r6g.large', ...(keys.recovery ? { kmsKeyId: keys.recovery } : {}) },
         backup: { retentionDays: overrides.rdsRetentionDays ?? 7, schedule: '0 3 * * *' },
       },
       compute: {

@@ -23,6 +23,7 @@ export function planForScenario(names: ScenarioNames, overrides: ScenarioPlanOve
     throw new TypeError(`planForScenario: ${names.strategy} scenarios have their own plan builder`);
   }
   const { database, compute, dns } = names;
+  const keys = database.kmsKeys;
   if (database.recovery === undefined || compute.primary === undefined || compute.recovery === undefined || dns === undefined) {
     throw new TypeError('planForScenario: the scenario lacks a replica, compute in both regions or DNS');
   }
@@ -36,7 +37,13 @@ export function planForScenario(names: ScenarioNames, overrides: ScenarioPlanOve
     regions: { primary: names.primaryRegion, recovery: names.recoveryRegion },
     strategy: { name: names.strategy, parameters: {} },
     resources: {
-      database: { kind: 'rds-instance', engine: 'postgres', primary: { identifier: database.primary.identifier }, recovery: { identifier: database.recovery.identifier } },
+      database: {
+        kind: 'rds-instance',
+        engine: 'postgres',
+        // The keys the scenario encrypted each side with: the failback's reverse replica and the re-protection need them.
+        primary: { identifier: database.primary.identifier, ...(keys.primary ? { kmsKeyId: keys.primary } : {}) },
+        recovery: { identifier: database.recovery.identifier, ...(keys.recovery ? { kmsKeyId: keys.recovery } : {}) },
+      },
       compute: {
         kind: 'auto-scaling-group',
         primary: { name: compute.primary.autoScalingGroupName, capacity: { min: 4, desired: 4, max: 8 } },

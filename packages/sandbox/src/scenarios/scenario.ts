@@ -57,6 +57,8 @@ export interface ScenarioNames {
     globalClusterIdentifier?: string;
     /** Backup & restore: snapshots in the recovery region, oldest first. */
     recoverySnapshots?: string[];
+    /** The KMS key ARN the databases (and snapshot copies) of each side are encrypted with; none: unencrypted. */
+    kmsKeys: { primary?: string; recovery?: string };
   };
   compute: { primary?: ComputeNames; recovery?: ComputeNames; recoveryImageId?: string };
   dns?: DnsNames;

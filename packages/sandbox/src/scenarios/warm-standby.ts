@@ -1,6 +1,6 @@
 /** Warm standby: a scaled-down full copy always running in the recovery region. */
 import { ENGINE_DEFAULTS } from './layout.js';
-import { instanceNode, provision, provisionCompute, provisionDatabase } from './provision.js';
+import { instanceNode, provision, provisionCompute, provisionDatabase, scenarioKmsKeys } from './provision.js';
 import { provisionBuckets, provisionDns, type Scenario, scenarioSandbox, type ScenarioOptions } from './scenario.js';
 
 /** Shared by warm standby and pilot light: a primary RDS writer, a cross-region replica, compute, DNS, buckets. */
@@ -9,7 +9,10 @@ export async function buildReplicatedScenario(options: ScenarioOptions, strategy
   const d = layout.database ?? {};
   const engine = d.engine === 'mysql' || d.engine === 'mariadb' ? d.engine : 'postgres';
   const instanceClass = d.instanceClass ?? 'db.r6g.large';
-  const db = await provisionDatabase(sandbox, primary, d.primary ?? `${app}-db`, d.createdAt, { engine, instanceClass, ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}) });
+  const kmsKeys = scenarioKmsKeys(sandbox, layout, primary, recovery);
+  const db = await provisionDatabase(sandbox, primary, d.primary ?? `${app}-db`, d.createdAt, {
+    engine, instanceClass, ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}), ...(kmsKeys.primary ? { kmsKeyId: kmsKeys.primary } : {}),
+  });
   // A custom parameter group per region: graceful failover fences writers through it (default groups are read-only).
   const groups = { primary: d.parameterGroups?.primary ?? `${app}-db-params`, recovery: d.parameterGroups?.recovery ?? d.parameterGroups?.primary ?? `${app}-db-params` };
   for (const [region, group] of [[primary, groups.primary], [recovery, groups.recovery]] as const) {
@@ -20,6 +23,8 @@ export async function buildReplicatedScenario(options: ScenarioOptions, strategy
   const replica = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', recovery, 'CreateDBInstanceReadReplica', {
     DBInstanceIdentifier: replicaId, SourceDBInstanceIdentifier: db.arn, DBInstanceClass: instanceClass, DBParameterGroupName: groups.recovery,
     DBSubnetGroupName: `${replicaId}-subnets`, VpcSecurityGroupIds: [`sg-${replicaId}`],
+    // An encrypted replica in another region needs a key of that region.
+    ...(kmsKeys.recovery ? { KmsKeyId: kmsKeys.recovery } : {}),
   });
   const c = layout.compute ?? {};
   const common = { app, ...(c.amiName ? { amiName: c.amiName } : {}), ...(c.instanceType ? { instanceType: c.instanceType } : {}) };
@@ -47,7 +52,7 @@ export async function buildReplicatedScenario(options: ScenarioOptions, strategy
     names: {
       strategy, app, primaryRegion: primary, recoveryRegion: recovery,
       endpoints,
-      database: { engine: 'rds-instance', primary: db, recovery: { region: recovery, identifier: replicaId, arn: replica.DBInstance.DBInstanceArn } },
+      database: { engine: 'rds-instance', primary: db, recovery: { region: recovery, identifier: replicaId, arn: replica.DBInstance.DBInstanceArn }, kmsKeys },
       compute: { primary: primaryCompute, recovery: recoveryCompute },
       ...(dns ? { dns } : {}), ...(storage ? { storage } : {}),
     },

@@ -7,6 +7,7 @@ import { str } from '../operation-context.js';
 import type { DbClusterRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
 import { checkIdentifier, parseRdsRef, rdsArn, rdsRegion, tagsOf } from './rds-model.js';
+import { keyOfNewDatabase } from './rds-encryption.js';
 import { engineDefaults, parameterGroupFamilyOf } from './rds-engines.js';
 import { captureSnapshot, findSnapshot, toDBClusterSnapshot } from './rds-snapshots.js';
 
@@ -38,7 +39,8 @@ export function toDBCluster(ctx: OperationContext, c: DbClusterRecord): DBCluste
     BackupRetentionPeriod: c.backupRetentionPeriod,
     DeletionProtection: c.deletionProtection === true,
     ClusterCreateTime: new Date(c.createdAt),
-    StorageEncrypted: true,
+    StorageEncrypted: c.kmsKeyId !== undefined,
+    ...(c.kmsKeyId ? { KmsKeyId: c.kmsKeyId } : {}),
     DBClusterMembers: c.members.map((m, i) => ({ DBInstanceIdentifier: m.instanceId, IsClusterWriter: valueAt(m.isWriter, ctx.now) === true, PromotionTier: i + 1 })),
     TagList: c.tags.map((t) => ({ ...t })),
   };
@@ -54,6 +56,7 @@ export function toDBCluster(ctx: OperationContext, c: DbClusterRecord): DBCluste
 export function newClusterRecord(ctx: OperationContext, id: string, input: Input): DbClusterRecord {
   const engine = str(input, 'Engine') ?? 'aurora-postgresql';
   const defaults = engineDefaults(engine) ?? engineDefaults('aurora-postgresql')!;
+  const kmsKeyId = keyOfNewDatabase(ctx, input);
   return {
     ...writerNode(ctx.now),
     id,
@@ -69,6 +72,7 @@ export function newClusterRecord(ctx: OperationContext, id: string, input: Input
     createdAt: ctx.now,
     tags: tagsOf(input),
     ...(input['DeletionProtection'] === true ? { deletionProtection: true } : {}),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
   };
 }
 
@@ -117,7 +121,11 @@ function restoreDBClusterFromSnapshot(ctx: OperationContext, input: Input): { DB
   const snapshot = findSnapshot(ctx, 'cluster', str(input, 'SnapshotIdentifier'));
   if (valueAt(snapshot.status, ctx.now) !== 'available') throw badRequest('InvalidDBClusterSnapshotStateFault', `Snapshot ${snapshot.id} is not available.`);
   assertNewCluster(ctx, id);
-  const cluster = { ...newClusterRecord(ctx, id, { Engine: snapshot.engine, EngineVersion: snapshot.engineVersion, ...input }), restoredFrom: snapshot.arn };
+  const cluster: DbClusterRecord = { ...newClusterRecord(ctx, id, { Engine: snapshot.engine, EngineVersion: snapshot.engineVersion, ...input }), restoredFrom: snapshot.arn };
+  // Encrypted with the snapshot's key, or with KmsKeyId when given (RestoreDBClusterFromSnapshot API reference).
+  const kmsKeyId = str(input, 'KmsKeyId') === undefined ? snapshot.kmsKeyId : cluster.kmsKeyId;
+  if (kmsKeyId) cluster.kmsKeyId = kmsKeyId;
+  else delete cluster.kmsKeyId;
   cluster.writes = snapshot.writes.map((w) => ({ ...w }));
   const done = ctx.completesAt('rds.restoreDBClusterFromSnapshot', id);
   if (done !== undefined) cluster.status.push({ at: done, value: 'available' });

@@ -34,7 +34,7 @@ function toGlobalCluster(ctx: OperationContext, global: GlobalClusterRecord): Gl
     Status: status,
     Engine: global.engine,
     EngineVersion: global.engineVersion,
-    StorageEncrypted: true,
+    StorageEncrypted: members.some((c) => c.kmsKeyId !== undefined),
     GlobalClusterMembers: members.map((c) => ({
       DBClusterArn: c.arn,
       IsWriter: c === writer,

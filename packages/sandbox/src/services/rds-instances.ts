@@ -21,6 +21,7 @@ import {
   networkOf,
   toDBInstance,
 } from './rds-model.js';
+import { keyOfNewDatabase, keyOfReplica } from './rds-encryption.js';
 import { captureSnapshot } from './rds-snapshots.js';
 
 type Input = Record<string, unknown>;
@@ -80,11 +81,16 @@ function createDBInstance(ctx: OperationContext, input: Input): { DBInstance: DB
       throw badRequest('InvalidParameterCombination', `The engine name requested for your DB instance (${record.engine}) doesn't match the engine name of your DB cluster (${cluster.engine}).`);
     }
     record.clusterId = clusterId;
+    // A member's storage is its cluster's.
+    if (cluster.kmsKeyId) record.kmsKeyId = cluster.kmsKeyId;
     // A member runs its cluster's engine version and answers on its port, whatever instance defaults say.
     record.engineVersion = cluster.engineVersion;
     record.port = cluster.port;
     const hasWriter = cluster.members.some((m) => valueAt(m.isWriter, ctx.now));
     cluster.members.push({ instanceId: id, isWriter: [{ at: ctx.now, value: !hasWriter }] });
+  } else {
+    const key = keyOfNewDatabase(ctx, input);
+    if (key) record.kmsKeyId = key;
   }
   transition(record.status, ctx.now, 'creating', ctx.completesAt('rds.createDBInstance', id), 'available');
   rdsRegion(ctx.world, ctx.region).instances[id] = record;
@@ -110,9 +116,11 @@ function createDBInstanceReadReplica(ctx: OperationContext, input: Input): { DBI
   if (source.backupRetentionPeriod < 1) {
     throw badRequest('InvalidDBInstanceState', 'Automated backups are not enabled for this database instance. To enable automated backups, use ModifyDBInstance to set the backup retention period to a non-zero value.');
   }
+  const kmsKeyId = keyOfReplica(ctx, input, source.kmsKeyId, sourceRegion);
   const sourceKey = nodeKey('instance', sourceRegion, source.id);
   const record: DbInstanceRecord = { ...newInstanceRecord(ctx, id, input, source), ...replicaNode(ctx.now, sourceKey, ctx.latency('rds.replicaLag')) };
   record.sourceArn = source.arn;
+  if (kmsKeyId) record.kmsKeyId = kmsKeyId;
   record.backupRetentionPeriod = 0;
   // A read replica is Single-AZ unless asked (CreateDBInstanceReadReplica's MultiAZ defaults to false), whatever its source is.
   record.multiAz = input['MultiAZ'] === true;

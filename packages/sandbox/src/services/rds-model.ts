@@ -114,7 +114,8 @@ export function toDBInstance(ctx: OperationContext, r: DbInstanceRecord): DBInst
     ...(r.multiAz ? { SecondaryAvailabilityZone: standbyZoneOf(r) } : {}),
     ReadReplicaDBInstanceIdentifiers: replicasOf(ctx, r).map((x) => (x.region === r.region ? x.id : x.arn)),
     PendingModifiedValues: r.pendingInstanceClass ? { DBInstanceClass: r.pendingInstanceClass } : {},
-    StorageEncrypted: true,
+    StorageEncrypted: r.kmsKeyId !== undefined,
+    ...(r.kmsKeyId ? { KmsKeyId: r.kmsKeyId } : {}),
     TagList: r.tags.map((t) => ({ ...t })),
     DBSubnetGroup: { DBSubnetGroupName: r.network?.subnetGroup ?? 'default', SubnetGroupStatus: 'Complete', VpcId: `vpc-${(r.network?.subnetGroup ?? 'default').replace(/[^a-z0-9]/g, '')}` },
     VpcSecurityGroups: (r.network?.securityGroups ?? [`sg-default-${r.region}`]).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
@@ -150,7 +151,8 @@ export function toDBSnapshot(ctx: OperationContext, s: DbSnapshotRecord): DBSnap
     PercentProgress: status === 'available' ? 100 : 0,
     SnapshotType: s.snapshotType,
     AvailabilityZone: `${s.region}a`,
-    Encrypted: true,
+    Encrypted: s.kmsKeyId !== undefined,
+    ...(s.kmsKeyId ? { KmsKeyId: s.kmsKeyId } : {}),
     TagList: s.tags.map((t) => ({ ...t })),
   };
   if (s.sourceSnapshotArn) {

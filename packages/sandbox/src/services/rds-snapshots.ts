@@ -6,6 +6,7 @@ import type { OperationContext } from '../operation-context.js';
 import { str } from '../operation-context.js';
 import type { DbClusterRecord, DbInstanceRecord, DbSnapshotRecord, TagRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
+import { keyOfSnapshotCopy } from './rds-encryption.js';
 import { checkIdentifier, findInstance, networkOf, parseRdsRef, rdsArn, rdsRegion, requireRegionUp, tagsOf, toDBInstance, toDBSnapshot } from './rds-model.js';
 
 type Input = Record<string, unknown>;
@@ -56,6 +57,7 @@ export function captureSnapshot(ctx: OperationContext, db: DbInstanceRecord | Db
     writes: node ? visibleWrites(ctx.world, node, ctx.now).map((w) => ({ ...w })) : [],
     tags,
     ...('backupRetentionPeriod' in db && db.backupRetentionPeriod !== undefined ? { backupRetentionPeriod: db.backupRetentionPeriod } : {}),
+    ...(db.kmsKeyId ? { kmsKeyId: db.kmsKeyId } : {}),
   };
   const done = ctx.completesAt(kind === 'instance' ? 'rds.createDBSnapshot' : 'rds.createDBClusterSnapshot', id);
   scheduleFrom(snapshot.status, ctx.now, done === undefined ? [{ at: ctx.now, value: 'creating' }] : [{ at: ctx.now, value: 'creating' }, { at: done, value: 'available' }]);
@@ -80,6 +82,7 @@ function copySnapshot(ctx: OperationContext, input: Input, kind: Kind): DbSnapsh
   if (sourceRegion !== ctx.region) requireRegionUp(ctx, sourceRegion, `Copy${CODES[kind].label}`);
   const source = findSnapshot(ctx, kind, sourceRef);
   if (valueAt(source.status, ctx.now) !== 'available') throw badRequest(CODES[kind].state, `Snapshot ${source.id} is not in available state.`);
+  const kmsKeyId = keyOfSnapshotCopy(ctx, input, kind, source.kmsKeyId, sourceRegion);
   assertNew(ctx, kind, targetId);
   const copy: DbSnapshotRecord = {
     ...structuredClone(source),
@@ -93,6 +96,8 @@ function copySnapshot(ctx: OperationContext, input: Input, kind: Kind): DbSnapsh
     sourceRegion,
     tags: input['CopyTags'] === true ? [...source.tags, ...tagsOf(input)] : tagsOf(input),
   };
+  if (kmsKeyId) copy.kmsKeyId = kmsKeyId;
+  else delete copy.kmsKeyId;
   const done = ctx.completesAt(kind === 'instance' ? 'rds.copyDBSnapshot' : 'rds.copyDBClusterSnapshot', targetId);
   scheduleFrom(copy.status, ctx.now, done === undefined ? [{ at: ctx.now, value: 'pending' }] : [{ at: ctx.now, value: 'pending' }, { at: done, value: 'available' }]);
   store(ctx, kind, ctx.region)[targetId] = copy;
@@ -148,6 +153,8 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
     tags: tagsOf(input),
     restoredFrom: snapshot.arn,
     ...(input['DeletionProtection'] === true ? { deletionProtection: true } : {}),
+    // A restore is encrypted with its snapshot's key.
+    ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
   };
   const network = networkOf(input);
   if (network) record.network = network;
@@ -171,7 +178,8 @@ export function toDBClusterSnapshot(ctx: OperationContext, s: DbSnapshotRecord):
     Status: status,
     PercentProgress: status === 'available' ? 100 : 0,
     SnapshotType: s.snapshotType,
-    StorageEncrypted: true,
+    StorageEncrypted: s.kmsKeyId !== undefined,
+    ...(s.kmsKeyId ? { KmsKeyId: s.kmsKeyId } : {}),
     TagList: s.tags.map((t) => ({ ...t })),
   };
   if (s.sourceSnapshotArn) out.SourceDBClusterSnapshotArn = s.sourceSnapshotArn;
