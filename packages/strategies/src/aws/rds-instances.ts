@@ -29,6 +29,10 @@ export interface DbInstanceSummary {
   /** RDS refuses to delete it until this is turned off. */
   deletionProtection: boolean;
   clusterIdentifier: string | undefined;
+  /** Encrypted at rest (`StorageEncrypted`): its cross-region replicas and snapshot copies need a key of their region. */
+  storageEncrypted: boolean;
+  /** ARN of the KMS key its storage is encrypted with. */
+  kmsKeyId: string | undefined;
 }
 
 /** A DB instance as DescribeDBInstances returned it, summarized as the strategies need it. */
@@ -48,6 +52,8 @@ export function summarizeDbInstance(db: DBInstance): DbInstanceSummary {
     backupRetentionPeriod: db.BackupRetentionPeriod,
     deletionProtection: db.DeletionProtection === true,
     clusterIdentifier: db.DBClusterIdentifier,
+    storageEncrypted: db.StorageEncrypted === true,
+    kmsKeyId: db.KmsKeyId,
   };
 }
 

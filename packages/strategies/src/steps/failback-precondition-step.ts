@@ -8,6 +8,7 @@ import { type ActionStep, StepFailure } from '@firedrill/core';
 import { describeRawDbInstance, summarizeDbInstance } from '../aws/rds-instances.js';
 import type { AwsEnvironment } from '../aws-environment.js';
 import { previewCall } from './aws-step-options.js';
+import { copiesWithoutKey, type EncryptedCopy, keysToAdd } from './encrypted-copies.js';
 import { writersFenced } from './fence-steps.js';
 
 /** Options of {@link confirmFailedOverStep}. */
@@ -18,6 +19,12 @@ export interface ConfirmFailedOverOptions {
   recoveryIdentifier: string;
   /** The primary-region database the failback would replace, for the message. */
   primaryIdentifier: string;
+  /**
+   * The cross-region copies the failback makes of the recovery writer's data: when it is encrypted, each needs a KMS
+   * key of its region, and a failback the plan names no key for would stop half way (RDS refuses the copy after the
+   * stale primary is retired), so it is refused here, before any change.
+   */
+  encryptedCopies?: readonly EncryptedCopy[];
   dependsOn?: readonly string[];
 }
 
@@ -71,7 +78,16 @@ export function confirmFailedOverStep(options: ConfirmFailedOverOptions): Action
           { code: 'NotFailedOver', retryable: false },
         );
       }
-      return { changed: false, note: `${recoveryIdentifier} in ${region} is a standalone database (${db.status}): the failover's writer` };
+      const unkeyed = db.storageEncrypted ? copiesWithoutKey(aws, options.encryptedCopies ?? []) : [];
+      if (unkeyed.length > 0) {
+        throw new StepFailure(
+          `KmsKeyRequired: ${recoveryIdentifier} in ${region} is encrypted (KMS key ${db.kmsKeyId ?? 'unknown'}) and this failback copies it across regions: ${unkeyed.join('; ')}: each ` +
+            `needs a KMS key of its region, which the plan does not name, and RDS refuses such a copy without one. Add ${keysToAdd(aws, options.encryptedCopies ?? [])} to the plan ` +
+            'and start the failback again (a `firedrill check` shows it ready); nothing was changed.',
+          { code: 'KmsKeyRequired', retryable: false },
+        );
+      }
+      return { changed: false, note: `${recoveryIdentifier} in ${region} is a standalone database (${db.status}${db.storageEncrypted ? ', encrypted' : ''}): the failover's writer` };
     },
   };
 }

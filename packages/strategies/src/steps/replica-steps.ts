@@ -26,6 +26,12 @@ export interface CreateReplicaOptions extends AwsStepOptions {
    */
   shapeFrom?: string;
   instanceClass?: string;
+  /**
+   * KMS key of `side`'s region (the plan's `kmsKeyId` of that side), sent when the source is encrypted: RDS refuses a
+   * cross-region replica of an encrypted source without a key of the replica's region. Not sent for an unencrypted
+   * source, whose replica cannot be encrypted.
+   */
+  kmsKeyId?: string;
   tags?: Readonly<Record<string, string>>;
   /** Delete the replica when the run rolls back. @default true */
   compensate?: boolean;
@@ -61,6 +67,7 @@ async function createReplica(aws: AwsEnvironment, options: CreateReplicaOptions,
       ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: [...shape.securityGroupIds] } : {}),
       // RDS never copies deletion protection to a replica: the one that takes a protected database's place asks.
       ...(shape?.deletionProtection ? { DeletionProtection: true } : {}),
+      ...(sourceDb.storageEncrypted && options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
       ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
     }), sendOptions(ctx.signal)));
   return journaled(ctx, { changed: true, note: `creating ${identifier} in ${aws.region(side)} as a replica of ${source.identifier}` });
@@ -99,6 +106,8 @@ export function createReplicaStep(options: CreateReplicaOptions): ActionStep<Act
             DeletionProtection: `<true if ${options.shapeFrom} read it protected>`,
           }
           : {}),
+        // The plan's key of this side: sent for an encrypted source (every production database should be).
+        ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
         ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
       }),
     ],

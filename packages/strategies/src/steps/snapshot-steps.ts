@@ -318,6 +318,11 @@ export interface CopySnapshotOptions {
   to: Side;
   sourceIdentifier: string;
   targetIdentifier: string;
+  /**
+   * KMS key of `to`'s region (the plan's `kmsKeyId` of that side), sent when the snapshot is encrypted: RDS refuses a
+   * cross-region copy of an encrypted snapshot without a key of the destination region.
+   */
+  kmsKeyId?: string;
   tags?: Readonly<Record<string, string>>;
   dependsOn?: readonly string[];
 }
@@ -357,7 +362,10 @@ export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<Picke
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     preview: () => [
       rdsAction(source, 'DescribeDBSnapshots', { DBSnapshotIdentifier: sourceIdentifier }),
-      rdsAction(region, 'CopyDBSnapshot', { SourceDBSnapshotIdentifier: sourceArn(), TargetDBSnapshotIdentifier: targetIdentifier, CopyTags: true, SourceRegion: source, ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}) }),
+      rdsAction(region, 'CopyDBSnapshot', {
+        SourceDBSnapshotIdentifier: sourceArn(), TargetDBSnapshotIdentifier: targetIdentifier, CopyTags: true, SourceRegion: source,
+        ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}), ...(options.tags ? { Tags: toAwsTags(options.tags) } : {}),
+      }),
     ],
     verifyByHand: `aws rds describe-db-snapshots --region ${region} --db-snapshot-identifier ${targetIdentifier}`,
     undoByHand: `aws rds delete-db-snapshot --region ${region} --db-snapshot-identifier ${targetIdentifier}`,
@@ -372,6 +380,7 @@ export function copySnapshotStep(options: CopySnapshotOptions): ActionStep<Picke
       }
       const outcome = await copyDbSnapshot({
         rds: aws.clients(to).rds, sourceSnapshotArn: snapshot.arn, sourceRegion: source, targetIdentifier, ...(options.tags ? { tags: options.tags } : {}), ...signalOf(ctx),
+        ...(snapshot.encrypted && options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}),
       });
       ctx.log(outcome.note);
       const copy = await describeCopy(ctx);

@@ -16,6 +16,7 @@ import { awsWaitStep } from '../steps/aws-wait-step.js';
 import { scaleGroupStep } from '../steps/compute-steps.js';
 import { waitDatabaseAvailableStep, waitDatabaseDeletedStep } from '../steps/database-steps.js';
 import { switchDnsStep, waitDnsInSyncStep } from '../steps/dns-steps.js';
+import { encryptedCopies } from '../steps/encrypted-copies.js';
 import { confirmFailedOverStep } from '../steps/failback-precondition-step.js';
 import { fenceWritersStep, unfenceWritersStep } from '../steps/fence-steps.js';
 import { terminateTaggedInstancesStep } from '../steps/image-steps.js';
@@ -102,7 +103,10 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
   const after = [...(options.after ?? [])];
   const steps: StepDefinition[] = [
     // Nothing moves unless a failover restored the DR database: without one, the "stale primary" is production's.
-    confirmFailedOverStep({ aws, id: 'confirm-failed-over', recoveryIdentifier: db.recovery.identifier, primaryIdentifier: db.primary.identifier, ...(after.length ? { dependsOn: after } : {}) }),
+    confirmFailedOverStep({
+      aws, id: 'confirm-failed-over', recoveryIdentifier: db.recovery.identifier, primaryIdentifier: db.primary.identifier, ...(after.length ? { dependsOn: after } : {}),
+      encryptedCopies: encryptedCopies(topology.database.role, db, { primary: `the copy of snapshot ${drSnapshot}` }),
+    }),
     awsWaitStep({
       aws, side: 'primary', id: 'wait-primary-region', title: `Wait until ${primaryRegion} answers again`,
       why: 'Failback needs the primary region back; until then the DR site keeps serving.',
@@ -128,7 +132,10 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
       tags: snapshotTags(aws.plan.metadata.name, 'failback-transfer'),
     }),
     waitSnapshotAvailableStep({ id: 'wait-dr-snapshot', aws, side: 'recovery', snapshotIdentifier: drSnapshot, dependsOn: ['snapshot-dr-database'], expectedMs: 4 * 60_000 }),
-    copySnapshotStep({ id: 'copy-snapshot-to-primary', aws, from: 'recovery', to: 'primary', sourceIdentifier: drSnapshot, targetIdentifier: drSnapshot, dependsOn: ['wait-dr-snapshot'] }),
+    copySnapshotStep({
+      id: 'copy-snapshot-to-primary', aws, from: 'recovery', to: 'primary', sourceIdentifier: drSnapshot, targetIdentifier: drSnapshot, dependsOn: ['wait-dr-snapshot'],
+      ...(db.primary.kmsKeyId ? { kmsKeyId: db.primary.kmsKeyId } : {}),
+    }),
     waitSnapshotAvailableStep({ id: 'wait-primary-snapshot', aws, side: 'primary', snapshotIdentifier: drSnapshot, dependsOn: ['copy-snapshot-to-primary'], expectedMs: 15 * 60_000 }),
     restoreDatabaseStep({
       id: 'restore-primary-database', aws, side: 'primary', identifier: db.primary.identifier, snapshotFrom: 'copy-snapshot-to-primary', shapeFrom: 'read-primary-topology',

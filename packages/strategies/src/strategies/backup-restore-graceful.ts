@@ -59,7 +59,13 @@ export function freshCopySteps(options: { aws: AwsEnvironment; topology: BackupR
     },
     { ...waitSnapshotAvailableStep({ id: `${p}wait-primary-snapshot`, aws, side: 'primary', snapshotIdentifier: snapshot, dependsOn: [`${p}snapshot-primary-database`], expectedMs: 4 * 60_000 }), modes: GRACEFUL },
     // The copy carries the snapshot's tags (CopyTags), so its deletion recognises it as Firedrill's too.
-    { ...copySnapshotStep({ id: `${p}copy-snapshot-to-recovery`, aws, from: 'primary', to: 'recovery', sourceIdentifier: snapshot, targetIdentifier: snapshot, dependsOn: [`${p}wait-primary-snapshot`] }), modes: GRACEFUL },
+    {
+      ...copySnapshotStep({
+        id: `${p}copy-snapshot-to-recovery`, aws, from: 'primary', to: 'recovery', sourceIdentifier: snapshot, targetIdentifier: snapshot, dependsOn: [`${p}wait-primary-snapshot`],
+        ...(db.recovery.kmsKeyId ? { kmsKeyId: db.recovery.kmsKeyId } : {}),
+      }),
+      modes: GRACEFUL,
+    },
     { ...waitSnapshotAvailableStep({ id: `${p}wait-recovery-snapshot`, aws, side: 'recovery', snapshotIdentifier: snapshot, dependsOn: [`${p}copy-snapshot-to-recovery`], expectedMs: 15 * 60_000 }), modes: GRACEFUL },
   ];
   return { steps, ids: { fence: fenceId, copy: `${p}copy-snapshot-to-recovery`, ready: `${p}wait-recovery-snapshot`, snapshot } };

@@ -19,6 +19,8 @@ import { parameterGroupFamily } from '../steps/parameter-group-family.js';
 import { namedParameterGroupFinding } from './readiness-parameter-groups.js';
 import { type CheckContext } from './readiness-permissions.js';
 import { planWideFindings, withPlanWide } from './readiness-plan-wide.js';
+import { encryptedCopies } from '../steps/encrypted-copies.js';
+import { encryptionKeysFinding } from './readiness-encryption.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -189,9 +191,22 @@ const namedParameterGroups: Check = async (aws, topology, reads) => {
   return findings;
 };
 
+/**
+ * A graceful failover copies a fresh snapshot to the recovery region and the failback copies one home: an encrypted
+ * database needs the plan's key of each region. (The scheduled copies are the backup job's, made with its own key.)
+ */
+const encryptionKeys: Check = async (aws, t, reads) => {
+  const db = await reads.primaryInstance();
+  if (db === undefined) return [];
+  return [encryptionKeysFinding(aws, db, encryptedCopies(t.database.role, t.database.resource, {
+    recovery: 'a graceful failover\'s snapshot copy', primary: 'the failback\'s snapshot copy',
+  }))];
+};
+
 /** Each check, the region it reads, and the resource its error finding names. */
 const CHECKS: ReadonlyArray<{ name: string; side: Side; resource: (t: BackupRestoreTopology) => string; run: Check }> = [
   { name: 'newest-db-snapshot', side: 'recovery', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: newestDatabaseCopy },
+  { name: 'encryption-keys', side: 'primary', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: encryptionKeys },
   { name: 'rds-backup-retention', side: 'primary', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: automatedBackupRetention },
   { name: 'snapshot-schedule', side: 'recovery', resource: (t) => `rds:${t.database.resource.primary.identifier}`, run: snapshotSchedules },
   { name: 'parameter-group', side: 'recovery', resource: () => 'rds-parameter-group', run: namedParameterGroups },

@@ -4,7 +4,9 @@
  */
 import type { DBInstance } from '@aws-sdk/client-rds';
 import { caughtUpMinutes, replicaLagDatapoints } from '../aws/cloudwatch-metrics.js';
-import { describeRawDbInstance } from '../aws/rds-instances.js';
+import { describeRawDbInstance, summarizeDbInstance } from '../aws/rds-instances.js';
+import { encryptedCopies } from '../steps/encrypted-copies.js';
+import { encryptionKeysFinding } from './readiness-encryption.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { Finding, StrategyContext, StrategyRun } from '../strategy.js';
 import { isPostgresReplica, replicaSourceOf, replicationStateOf } from '../steps/replication-lag.js';
@@ -60,14 +62,21 @@ async function replicaFindings(aws: AwsEnvironment, t: StandbyTopology, rpoMs: n
 }
 
 /** The primary exists, a graceful failover can fence its writers, and its backups are kept as the plan says. */
-async function primaryDatabaseFindings(aws: AwsEnvironment, t: StandbyTopology): Promise<Finding[]> {
+async function primaryDatabaseFindings(aws: AwsEnvironment, t: StandbyTopology, role: string): Promise<Finding[]> {
   const region = aws.region('primary');
   const id = t.database.primary.identifier;
   const db = await describeInstance(aws, 'primary', id);
   if (db === undefined) {
     return [{ status: 'fail', check: 'primary-database', resource: `rds:${id}`, region, message: `no DB instance ${id} in ${region}: nothing replicates to ${t.database.recovery.identifier}`, action: 'check the database\'s primary.identifier and regions.primary in the plan' }];
   }
-  const findings = [fencingFinding(aws, 'primary', db, 'a graceful failover cannot fence its writers')];
+  const findings = [
+    fencingFinding(aws, 'primary', db, 'a graceful failover cannot fence its writers'),
+    // Failback replicates back into the primary region and re-protects into the recovery one: both copies of an
+    // encrypted database need a key of their region.
+    encryptionKeysFinding(aws, summarizeDbInstance(db), encryptedCopies(role, t.database, {
+      primary: `the failback's reverse replica ${id}`, recovery: `the failback's re-protection replica ${t.database.recovery.identifier}`,
+    })),
+  ];
   // The replica protects against losing the region, not against a bad write it replicates at once: the backups do.
   const wanted = t.database.backup?.retentionDays;
   const kept = db.BackupRetentionPeriod ?? 0;
@@ -119,7 +128,7 @@ export async function standbyReadiness(ctx: StandbyCheckContext): Promise<Findin
     guardFindings({ check, resource, region: side === 'global' ? 'global' : aws.region(side) }, run);
   const groups = await Promise.all([
     guard('replica-exists', `rds:${t.database.recovery.identifier}`, 'recovery', () => replicaFindings(aws, t, plan.objectives.rpo)),
-    guard('primary-database', `rds:${t.database.primary.identifier}`, 'primary', () => primaryDatabaseFindings(aws, t)),
+    guard('primary-database', `rds:${t.database.primary.identifier}`, 'primary', () => primaryDatabaseFindings(aws, t, rolesOfKind(plan, 'rds-instance')[0]?.role ?? 'database')),
     guard('recovery-compute', `autoscaling:${t.compute.recovery.name}`, 'recovery', () => computeFindings(aws, t, ctx.kind, roleOf('auto-scaling-group'))),
     // Its own guard: a primary region that cannot be read (the outage this plan is for) must not hide, or be blamed
     // on, the recovery side's findings.

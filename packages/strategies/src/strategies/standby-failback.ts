@@ -12,10 +12,12 @@ import { type FenceResult, fenceWritersStep, unfenceWritersStep } from '../steps
 import { scaleGroupStep, waitGroupInServiceStep, waitGroupScaledInStep } from '../steps/compute-steps.js';
 import { restoreGroupSizeStep } from '../steps/group-size-steps.js';
 import { switchDnsStep, waitDnsInSyncStep, waitDnsTargetHealthyStep } from '../steps/dns-steps.js';
+import { encryptedCopies } from '../steps/encrypted-copies.js';
 import { confirmFailedOverStep } from '../steps/failback-precondition-step.js';
 import { describeInstanceShapeStep } from '../steps/instance-shape-step.js';
 import { createReplicaStep, retireDatabaseStep } from '../steps/replica-steps.js';
 import type { StrategyContext } from '../strategy.js';
+import { rolesOfKind } from './plan-roles.js';
 import { type StandbyKind, type StandbyTopology, standbyCapacity } from './standby-family.js';
 
 /** A short, identifier-safe form of the run id for resource names (RDS identifiers stop at 63 characters). */
@@ -87,7 +89,10 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
   return [
     // 0. Nothing moves unless a failover left the writer in the recovery region: run on a healthy deployment, the
     //    steps below would retire production's writer as "stale".
-    confirmFailedOverStep({ aws, id: 'confirm-failed-over', recoveryIdentifier: recoveryId, primaryIdentifier: primaryId, ...(options.after ? { dependsOn: [options.after] } : {}) }),
+    confirmFailedOverStep({
+      aws, id: 'confirm-failed-over', recoveryIdentifier: recoveryId, primaryIdentifier: primaryId, ...(options.after ? { dependsOn: [options.after] } : {}),
+      encryptedCopies: encryptedCopies(rolesOfKind(ctx.plan, 'rds-instance')[0]?.role ?? 'database', db, { primary: `the reverse replica ${primaryId}`, recovery: `the re-protection replica ${recoveryId}` }),
+    }),
     begin,
     // 1. The stale former writer must not take writes: after an ungraceful failover it is a standalone writer
     //    again the moment its region returns (clients there still reach it), so this is the first call the
@@ -105,6 +110,7 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     createReplicaStep({
       aws, side: 'primary', identifier: primaryId, id: 'create-reverse-replica', dependsOn: ['wait-stale-primary-deleted'],
       source: { side: 'recovery', identifier: recoveryId }, parameterGroup: groupOf('fence-stale-primary'), shapeFrom: 'read-stale-primary-shape',
+      ...(db.primary.kmsKeyId ? { kmsKeyId: db.primary.kmsKeyId } : {}),
     }),
     waitDatabaseAvailableStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-available', dependsOn: ['create-reverse-replica'] }),
     waitReplicaCaughtUpStep({ aws, side: 'primary', identifier: primaryId, id: 'wait-reverse-replica-near', dependsOn: ['wait-reverse-replica-available'], maxLagMs: Math.max(5_000, ctx.plan.objectives.rpo) }),
@@ -140,6 +146,7 @@ export function failbackSteps(ctx: StrategyContext, topology: StandbyTopology, k
     createReplicaStep({
       aws, side: 'recovery', identifier: recoveryId, id: 'reprotect-with-recovery-replica', dependsOn: ['wait-former-recovery-writer-deleted'],
       source: { side: 'primary', identifier: primaryId }, parameterGroup: groupOf('fence-recovery-writers'), compensate: false, shapeFrom: 'read-recovery-writer-shape',
+      ...(db.recovery.kmsKeyId ? { kmsKeyId: db.recovery.kmsKeyId } : {}),
     }),
     waitDatabaseAvailableStep({ aws, side: 'recovery', identifier: recoveryId, id: 'wait-recovery-replica-available', dependsOn: ['reprotect-with-recovery-replica'] }),
     // The recovery group was fenced in step 3: a future failover must promote a replica that accepts writes.
