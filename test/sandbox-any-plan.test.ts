@@ -24,7 +24,12 @@ const ordersPlan = {
   regions: { primary: 'eu-west-1', recovery: 'eu-central-1' },
   strategy: { name: 'warm-standby', parameters: {} },
   resources: {
-    db: { kind: 'rds-instance', engine: 'mysql', primary: { identifier: 'orders-mysql-main' }, recovery: { identifier: 'orders-mysql-dr', instanceClass: 'db.r6g.xlarge' } },
+    // Encrypted (the sandbox's databases are): each side's cross-region replica needs a key of its region.
+    db: {
+      kind: 'rds-instance', engine: 'mysql',
+      primary: { identifier: 'orders-mysql-main', kmsKeyId: 'alias/orders-db' },
+      recovery: { identifier: 'orders-mysql-dr', instanceClass: 'db.r6g.xlarge', kmsKeyId: 'arn:aws:kms:eu-central-1:210987654321:key/5e2a9c71-0d3b-4f86-a1c4-7b9e2d6f3a08' },
+    },
     web: {
       kind: 'auto-scaling-group',
       primary: { name: 'orders-web-euw1', capacity: { min: 3, desired: 3, max: 12 } },

@@ -33,6 +33,7 @@ export { sandboxHealthProbe, type SandboxHealthProbeOptions, sandboxHeartbeatPro
 export { planForScenario, type ScenarioPlanOverrides } from './scenarios/scenario-plan.js';
 export { type InRegionPlanOptions, type MultiSitePlanOptions, planForInRegionScenario, planForMultiSiteScenario } from './scenarios/scenario-plan-multi-site.js';
 export { createRandomState, type RandomState, SeededRandom } from './random.js';
+export { sandboxKmsKeyArn } from './services/rds-encryption.js';
 export {
   applicationOfPlan,
   buildScenarioForPlan,
