@@ -20,7 +20,7 @@ export interface EncryptedCopy {
 
 /**
  * The copies a database's role makes into each side, with the plan's key of that side.
- * @example encryptedCopies(plan, 'database', db, { primary: 'the reverse replica tracking-db' })
+ * @example encryptedCopies('database', plan.resources.database, { primary: 'the reverse replica tracking-db' })
  */
 export function encryptedCopies(
   role: string,
