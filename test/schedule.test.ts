@@ -122,6 +122,50 @@ describe('firedrill schedule', () => {
   });
 });
 
+describe('firedrill schedule with a glob', () => {
+  /** plans/tracking.yaml with a schedule, plans/plain.yaml without one. */
+  const plansDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    mkdirSync(join(dir, 'plans'));
+    writePlan(dir, 'plans/tracking.yaml', { cron: '0 3 * * MON', drill: 'isolated' });
+    writePlan(dir, 'plans/plain.yaml', undefined, 'plain-app');
+    return dir;
+  };
+
+  it('runs the plans it matches that have a schedule and skips one without, naming it and what to add; the exit code is the drill\'s', { timeout: 60_000 }, async () => {
+    const dir = plansDir();
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'plans/*.yaml', '--once', '--target', 'sandbox'], io), io.out() + io.err()).toBe(0);
+    const lines = io.out().split('\n');
+    // (The file as the CLI shows it: relative to the process's working directory, the test's own.)
+    expect(lines[0]).toMatch(/^plain-app: skipped: \S*plans\/plain\.yaml has no `schedule`; add one such as `schedule: \{ cron: "0 3 \* \* 1", drill: isolated \}` to drill it on schedule$/);
+    expect(lines[1]).toMatch(/^tracking-app: ran isolated drill tracking-app-\S+ \(slot 2026-03-02T03:00:00Z\): ok — report /);
+    expect(lines.slice(2)).toEqual(['']);
+    expect(existsSync(join(dir, '.firedrill', 'schedule', 'plain-app.json'))).toBe(false);
+  });
+
+  it('a plan named explicitly without a schedule is still bad input, beside a glob (exit 2, nothing runs)', async () => {
+    const dir = plansDir();
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'plans/*.yaml', 'plans/plain.yaml', '--once', '--target', 'sandbox'], io)).toBe(2);
+    expect(io.err()).toContain('plans/plain.yaml has no `schedule`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: isolated');
+    expect(io.out()).toBe('');
+    expect(existsSync(join(dir, '.firedrill'))).toBe(false);
+  });
+
+  it('a glob matching no plan with a schedule, or no file, is bad input (exit 2, naming the files and the field)', async () => {
+    const dir = plansDir();
+    const none = bufferIo(dir);
+    expect(await runCli(['schedule', 'plans/p*.yaml', '--once', '--target', 'sandbox'], none)).toBe(2);
+    expect(none.err()).toMatch(/no plan matched has a `schedule` \(\S*plans\/plain\.yaml\); add one/);
+    expect(none.out()).toBe('');
+    const nothing = bufferIo(dir);
+    expect(await runCli(['schedule', 'plans/*.yml', '--once', '--target', 'sandbox'], nothing)).toBe(2);
+    expect(nothing.err()).toContain('"plans/*.yml" matches no file');
+    expect(existsSync(join(dir, '.firedrill'))).toBe(false);
+  });
+});
+
 describe('a schedule asking for a drill its strategy cannot run', () => {
   const IN_REGION = join(import.meta.dirname, '..', 'packages', 'runbooks', 'examples', 'aurora-mysql-in-region.yaml');
   const writeInRegion = (dir: string, schedule: Record<string, unknown>): void => {

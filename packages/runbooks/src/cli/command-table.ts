@@ -164,7 +164,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'schedule',
     args: '<plan>...',
     summary: 'run each plan\'s scheduled drill or check when its cron slot is due (UTC), skipping blocked windows',
-    example: 'firedrill schedule plans/*.yaml --once --reports reports/',
+    example: 'firedrill schedule \'plans/*.yaml\' --once --reports reports/',
     options: { once: { type: 'boolean' }, reports: { type: 'string' }, target: run.target, 'state-dir': run['state-dir'] },
     optionHelp: {
       once: 'handle the slots due now and exit (for cron, CI or a Kubernetes CronJob); without it, sleep until the next slot and repeat until Ctrl-C',

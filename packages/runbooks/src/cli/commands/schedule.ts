@@ -5,6 +5,7 @@ import { getStrategy } from '@firedrill/strategies';
 import { type CliIo, EXIT } from '../cli-io.js';
 import type { CommandOptions, CommandRun } from '../command.js';
 import { planPath, runStore } from '../plan-path.js';
+import { expandPlanPatterns } from '../plan-patterns.js';
 import { UsageError } from '../usage-error.js';
 import { checkResult } from '../../render/check-result.js';
 import { openSession, targetOf } from '../../operation/open-session.js';
@@ -32,20 +33,42 @@ function nowOf(io: CliIo): number | undefined {
   return ms;
 }
 
-async function loadScheduled(io: CliIo, files: string[], options: CommandOptions): Promise<ScheduledPlan[]> {
+/** The drill to suggest for a plan without a `schedule`: one its strategy can run (an in-region failover has no isolated drill). */
+function drillToSuggest(source: PlanSource): string {
+  return (getStrategy(source.plan.strategy.name, source.file).drills ?? ['isolated', 'live'])[0]!;
+}
+
+const scheduleToAdd = (source: PlanSource): string => `schedule: { cron: "0 3 * * 1", drill: ${drillToSuggest(source)} }`;
+
+/**
+ * The plans to run on schedule. A plan named explicitly must have a `schedule` (exit 2 otherwise); a plan matched by
+ * a glob without one is reported on its own line and skipped, unless no plan matched has one (exit 2 then too).
+ */
+async function loadScheduled(io: CliIo, args: string[], options: CommandOptions): Promise<ScheduledPlan[]> {
   const plans: ScheduledPlan[] = [];
-  for (const file of files) {
+  const unscheduled: PlanSource[] = [];
+  for (const { file, pattern } of expandPlanPatterns(io, args, 'schedule')) {
     const source = await loadRunnablePlan(planPath(io, file));
     const schedule = source.plan.schedule;
     if (schedule === undefined) {
-      // Suggest a drill the plan's strategy can run (an in-region failover has no isolated drill).
-      const drills = getStrategy(source.plan.strategy.name, source.file).drills ?? ['isolated', 'live'];
-      throw new UsageError(`firedrill schedule: ${source.file} has no \`schedule\`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: ${drills[0]}`);
+      if (pattern === undefined) {
+        throw new UsageError(`firedrill schedule: ${source.file} has no \`schedule\`; add one such as\n  schedule:\n    cron: "0 3 * * 1"\n    drill: ${drillToSuggest(source)}`);
+      }
+      unscheduled.push(source);
+      continue;
     }
     if (schedule.timezone !== 'UTC' && schedule.timezone !== 'Etc/UTC') {
       throw new UsageError(`firedrill schedule: ${source.file}: schedule.timezone "${schedule.timezone}" is not supported yet; write the cron and blocked windows in UTC (timezone: UTC)`);
     }
     plans.push({ source, schedule, target: targetOf('schedule', source, options) });
+  }
+  if (plans.length === 0) {
+    const files = unscheduled.map((s) => s.file).join(', ');
+    throw new UsageError(`firedrill schedule: no plan matched has a \`schedule\` (${files}); add one to each plan to drill on schedule, such as \`${scheduleToAdd(unscheduled[0]!)}\``);
+  }
+  // A warning, once: the other plans run, and the exit code is theirs.
+  for (const source of unscheduled) {
+    io.stdout.write(`${source.plan.metadata.name}: skipped: ${source.file} has no \`schedule\`; add one such as \`${scheduleToAdd(source)}\` to drill it on schedule\n`);
   }
   return plans;
 }
@@ -131,6 +154,9 @@ async function round(plans: ScheduledPlan[], store: FileRunStore, reports: strin
  * `firedrill schedule <plan>... [--once]`: runs each plan's `schedule` (UTC cron; blocked windows skip a slot).
  * `--once` handles the due slots now and exits 0 when every run succeeded and met its objectives, 1 otherwise;
  * without it the command sleeps until the next slot of any plan, runs it, and repeats until Ctrl-C (130).
+ * A quoted glob (`'plans/*.yaml'`) is expanded here: a plan it matches without a `schedule` is skipped with a
+ * warning line, and the exit code is the runs' own; a plan named explicitly without one, or a glob matching no plan
+ * with one, is bad input (2).
  * `FIREDRILL_NOW` (ISO-8601) sets "now" for `--once`, for tests and replays.
  */
 export const run: CommandRun = async ({ positionals, options, io }) => {
