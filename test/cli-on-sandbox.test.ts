@@ -73,6 +73,31 @@ describe('firedrill demo', () => {
     expect(demo.out()).toMatch(/RPO \d+s ±1s \(heartbeat\) — objective 1m: met/);
     expect(demo.out()).toMatch(/phase failback: RTO \d/);
     expect(demo.out()).toContain('Markdown report:');
+    // Not run through the repository's package script: the installed `firedrill` command.
+    expect(demo.out()).toMatch(/^Try next: firedrill plan \S+ --operation failover · firedrill render /m);
+  });
+
+  it('"Try next" prints commands as pasteable as the README\'s own: run as `npx -y pnpm@… demo`, they go through the same pnpm, and each runs', { timeout: 60_000 }, async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const [, pnpm, version] = /^(npx -y pnpm@(\S+)) install && \1 demo /m.exec(readme)!;
+    // What pnpm sets when it runs the repository's `demo` script, from the repository root (the demo's paths are
+    // relative to it); the store goes to a scratch directory, so the suggestions must carry it.
+    const env = { NO_COLOR: '1', npm_lifecycle_event: 'demo', npm_package_name: 'firedrill', npm_config_user_agent: `pnpm/${version} npm/? node/${process.version} linux x64` };
+    const state = mkdtempSync(join(tmpdir(), 'firedrill-demo-next-'));
+    const demo = bufferIo(process.cwd(), { env });
+    expect(await runCli(['demo', '--state-dir', state], demo), demo.out()).toBe(0);
+    const runId = /runs\/([^/\s]+)\/report\.md/.exec(demo.out())![1]!;
+    const commands = /^Try next: (.*)$/m.exec(demo.out())![1]!.split(' · ');
+    expect(commands.map((c) => c.split(' ').slice(0, 5).join(' '))).toEqual([`${pnpm} firedrill plan`, `${pnpm} firedrill render`, `${pnpm} firedrill history`]);
+    const outputs = [];
+    for (const command of commands) {
+      const io = bufferIo(process.cwd());
+      expect(await runCli(command.slice(`${pnpm} firedrill `.length).split(' '), io), `${command}\n${io.err()}`).toBe(0);
+      outputs.push(io.out());
+    }
+    expect(outputs[0]).toContain('Dry run: tracking-app failover');
+    expect(outputs[1]).toContain('# Runbook: tracking-app — failover');
+    expect(outputs[2]).toContain(runId);
   });
 
   it('renders its own run when the store holds later runs of the demo plan', { timeout: 60_000 }, async () => {

@@ -9,8 +9,23 @@ import { openSandboxSession, sandboxWorldPath } from '../../operation/sandbox-se
 import { runOperation } from '../../operation/run-operation.js';
 import { progressOutput } from '../../progress/progress-output.js';
 import type { CommandRun } from '../command.js';
+import { firedrillInvocation } from '../invocation.js';
 import { runStore } from '../plan-path.js';
 import { planHistory } from './report.js';
+
+/** A word as a POSIX shell reads it back unchanged: quoted only when it has to be. */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The commands to try on the demo's plan, typed as the demo was run (pasteable: `npx -y pnpm@… firedrill` from the
+ * repository, `firedrill` installed); `history` reads the demo's run store, so it is given the demo's `--state-dir`.
+ */
+function tryNext(env: Readonly<Record<string, string | undefined>>, planFile: string, stateDir: unknown): string {
+  const firedrill = firedrillInvocation(env);
+  const plan = shellWord(planFile);
+  const store = typeof stateDir === 'string' ? ` --state-dir ${shellWord(stateDir)}` : '';
+  return [`plan ${plan} --operation failover`, `render ${plan} --operation failover`, `history ${plan}${store}`].map((c) => `${firedrill} ${c}`).join(' · ');
+}
 
 /**
  * `firedrill demo`: a live warm-standby drill on the sandbox, end to end — the primary region goes down, the
@@ -39,7 +54,7 @@ export const run: CommandRun = async ({ options, io }) => {
     writeFileSync(markdown, reportToMarkdown(report));
     const html = join(store.runDir(runId), 'report.html');
     writeFileSync(html, reportToHtml(report, planHistory(store, report.plan, runId)));
-    io.stdout.write(`Markdown report: ${relative(process.cwd(), markdown)}\nHTML report: ${relative(process.cwd(), html)}\nTry next: firedrill plan ${shown} --operation failover · firedrill render ${shown} --operation failover · firedrill history ${shown}\n`);
+    io.stdout.write(`Markdown report: ${relative(process.cwd(), markdown)}\nHTML report: ${relative(process.cwd(), html)}\nTry next: ${tryNext(io.env, shown, options['state-dir'])}\n`);
   }
   return code;
 };
