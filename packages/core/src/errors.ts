@@ -1,3 +1,5 @@
+import { formatDuration } from './duration.js';
+
 /**
  * The small, closed family of failures a step can end with. Retryability is a property of the error
  * (the way Temporal's `ApplicationFailure.nonRetryable` is), not an `instanceof` guess, so errors that
@@ -51,12 +53,46 @@ export class StepFailure extends Error {
   }
 }
 
-/** A step attempt, wait or probe ran past its timeout. Retryable: the next attempt gets a fresh timeout. */
+/** What a {@link StepTimeoutFailure} knows beyond its limit, so that it says how long the work really ran and why it stopped. */
+export interface TimeoutDetail {
+  /** What was seen last: a wait's progress or its last poll's error, an attempt's last failed AWS call. */
+  last?: string;
+  /** How long it ran in all, from the first attempt (or the wait's start) to giving up. */
+  ranMs?: number;
+  /** Attempts made, each under its own timeout (action and probe steps); more than one: the step was retried. */
+  attempts?: number;
+  /** How many of those attempts ran into the timeout (the last one did). */
+  timedOut?: number;
+  /** The retry policy's `maximumAttempts`, the reason a retried step gave up. */
+  maximumAttempts?: number;
+}
+
+const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
+
+function timeoutMessage(what: string, timeoutMs: number, detail: TimeoutDetail): string {
+  const seen = detail.last ? `; last seen: ${detail.last}` : '';
+  const ran = detail.ranMs ?? timeoutMs;
+  const attempts = detail.attempts ?? 1;
+  if (attempts > 1) {
+    // A per-attempt limit, retried: "within 60s" alone would hide that the step ran for many minutes.
+    const why = detail.maximumAttempts === attempts ? ` (retry.maximumAttempts: ${attempts})` : '';
+    const which = detail.timedOut === attempts ? 'each attempt' : `the last attempt (${detail.timedOut ?? 1} of ${attempts})`;
+    return `${what} gave up after ${attempts} attempts over ${formatDuration(ran)}${why}: ${which} ran into the ${seconds(timeoutMs)} timeout, a limit on one attempt, not on the step${seen}`;
+  }
+  // A wait checks its deadline between polls: a poll that overran it shows here rather than being hidden.
+  const overran = ran >= timeoutMs + 1_000 ? ` (it ran ${formatDuration(ran)}: a poll kept it past its limit)` : '';
+  return `${what} did not finish within ${seconds(timeoutMs)}${overran}${seen}`;
+}
+
+/**
+ * A step attempt, wait or probe ran past its timeout. Retryable: the next attempt gets a fresh timeout.
+ * Its message says how long the work really ran when that is more than the limit (a retried step, a slow poll).
+ */
 export class StepTimeoutFailure extends StepFailure {
   override readonly name = 'StepTimeoutFailure';
-  /** `last`: what the wait saw last (its progress, or the error its last poll threw), so the timeout says why. */
-  constructor(what: string, timeoutMs: number, last?: string) {
-    super(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s${last ? `; last seen: ${last}` : ''}`, { code: 'Timeout', retryable: true });
+  /** `detail`: what was seen last (a string, as a wait's progress) or everything known — see {@link TimeoutDetail}. */
+  constructor(what: string, timeoutMs: number, detail?: string | TimeoutDetail) {
+    super(timeoutMessage(what, timeoutMs, typeof detail === 'string' ? { last: detail } : (detail ?? {})), { code: 'Timeout', retryable: true });
   }
 }
 

@@ -40,7 +40,8 @@ export interface PollOptions {
  */
 export async function pollUntil<T>(check: (attempt: number) => Promise<PollOutcome<T>>, options: PollOptions): Promise<T> {
   const { clock, policy, signal } = options;
-  const deadline = options.timeoutMs === undefined ? Infinity : clock.now() + options.timeoutMs;
+  const started = clock.now();
+  const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
   let delay = policy.initialIntervalMs;
   let lastProgress: string | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -65,7 +66,10 @@ export async function pollUntil<T>(check: (attempt: number) => Promise<PollOutco
     lastProgress = outcome.progress;
     let next = Math.max(delay, Math.min(outcome.retryAfterMs ?? 0, policy.maximumIntervalMs));
     const remaining = deadline - clock.now();
-    if (remaining <= 0) throw new StepTimeoutFailure(options.what ?? 'wait', options.timeoutMs ?? 0, outcome.detail ?? outcome.progress);
+    if (remaining <= 0) {
+      const last = outcome.detail ?? outcome.progress;
+      throw new StepTimeoutFailure(options.what ?? 'wait', options.timeoutMs ?? 0, { ranMs: clock.now() - started, ...(last === undefined ? {} : { last }) });
+    }
     next = Math.min(next, remaining);
     options.onPoll?.({ attempt, outcome, nextDelayMs: next });
     await clock.sleep(next, signal);

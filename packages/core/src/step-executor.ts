@@ -39,14 +39,36 @@ function isAbort(signal: AbortSignal, error: unknown): boolean {
   return signal.aborted && (error === signal.reason || (error as Error)?.name === 'AbortError' || signal.reason === error);
 }
 
-/** Attempts made and calls counted while a step runs. */
+/** Attempts made, calls counted and timeouts met while a step runs. */
 class StepTally {
   attempts = 0;
   readonly counts: CallCounts = { total: 0, throttled: 0, byService: {} };
+  /** The last call that failed, and its number among the step's calls. */
+  lastFailed: { call: CallRecord; index: number } | undefined;
+  /** Attempts cut off by the step's timeout, and the last such failure (an inner wait's own timeout is not one). */
+  timedOut = 0;
+  lastTimeout: StepTimeoutFailure | undefined;
   add(call: CallRecord): void {
     this.counts.total++;
     if (call.throttled) this.counts.throttled++;
     this.counts.byService[call.service] = (this.counts.byService[call.service] ?? 0) + 1;
+    if (call.outcome !== 'ok') this.lastFailed = { call, index: this.counts.total };
+  }
+  /** The counts so far, to tell later what one attempt's calls saw. */
+  mark(): { total: number; throttled: number } {
+    return { total: this.counts.total, throttled: this.counts.throttled };
+  }
+  /**
+   * What the calls since `since` showed, for a timeout's "last seen": the last failed call, and how many were
+   * throttled — an attempt cut off while it was retrying a throttled call must say so, not only "did not finish".
+   */
+  seenSince(since: { total: number; throttled: number }): string | undefined {
+    const failed = this.lastFailed;
+    if (failed === undefined || failed.index <= since.total) return undefined;
+    const { service, command, region, outcome } = failed.call;
+    const made = this.counts.total - since.total;
+    const throttled = this.counts.throttled - since.throttled;
+    return `${outcome} from ${service} ${command}${region ? ` in ${region}` : ''}${throttled > 0 ? ` (AWS throttled ${throttled} of ${made} calls)` : ''}`;
   }
 }
 
@@ -69,12 +91,16 @@ function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSi
 }
 
 /** Runs `fn` with a per-attempt timeout on the clock; the attempt's signal aborts when it fires. */
-async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: number, parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: number, parent: AbortSignal, calls: StepTally, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const { controller: timer, dispose } = linkAbort(parent);
   const signal = timer.signal;
+  const since = calls.mark();
   const timeout = env.clock.sleep(timeoutMs, signal).then(
     () => {
-      const failure = new StepTimeoutFailure(what, timeoutMs);
+      const last = calls.seenSince(since);
+      const failure = new StepTimeoutFailure(what, timeoutMs, last);
+      calls.timedOut++;
+      calls.lastTimeout = failure;
       timer.abort(failure);
       throw failure;
     },
@@ -92,12 +118,35 @@ async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: num
   }
 }
 
+/**
+ * Runs a step's attempts under its retry policy. The timeout is per attempt, so a step retried after timeouts runs
+ * for many times its limit: when it gives up on a timeout, the failure says how long the step ran, over how many
+ * attempts and why it stopped, not only the last attempt's "did not finish within 60s".
+ */
+async function attemptsUntilGivenUp<T>(env: StepEnvironment, what: string, policy: ResolvedStepPolicy, calls: StepTally, attempts: () => Promise<T>): Promise<T> {
+  const started = env.clock.now();
+  const since = calls.mark();
+  try {
+    return await attempts();
+  } catch (error) {
+    if (error !== calls.lastTimeout || calls.attempts <= 1) throw error;
+    const last = calls.seenSince(since);
+    throw new StepTimeoutFailure(what, policy.timeoutMs, {
+      ranMs: env.clock.now() - started,
+      attempts: calls.attempts,
+      timedOut: calls.timedOut,
+      maximumAttempts: policy.retry.maximumAttempts,
+      ...(last === undefined ? {} : { last }),
+    });
+  }
+}
+
 async function runAction(env: StepEnvironment, step: ActionStep, signal: AbortSignal, calls: StepTally, recheck: boolean): Promise<unknown> {
   const policy = env.policyOf(step.id);
-  return retryWithPolicy(
+  return attemptsUntilGivenUp(env, `step ${step.id}`, policy, calls, () => retryWithPolicy(
     async (attempt) => {
       calls.attempts = attempt;
-      return withTimeout(env, `step ${step.id}`, policy.timeoutMs, signal, async (attemptSignal) => {
+      return withTimeout(env, `step ${step.id}`, policy.timeoutMs, signal, calls, async (attemptSignal) => {
         const ctx = makeContext(env, step, attemptSignal, attempt, calls, recheck);
         if (step.check) {
           const found = await step.check(ctx);
@@ -119,7 +168,7 @@ async function runAction(env: StepEnvironment, step: ActionStep, signal: AbortSi
         await env.record({ type: 'step.attempt-failed', stepId: step.id, attempt, error: toErrorInfo(error), retryInMs: Math.round(delayMs) });
       },
     },
-  );
+  ));
 }
 
 async function runWait(env: StepEnvironment, step: WaitStep, signal: AbortSignal, calls: StepTally): Promise<unknown> {
@@ -157,13 +206,13 @@ async function runWait(env: StepEnvironment, step: WaitStep, signal: AbortSignal
 
 async function runProbe(env: StepEnvironment, step: ProbeStep, signal: AbortSignal, calls: StepTally): Promise<unknown> {
   const policy = env.policyOf(step.id);
-  return retryWithPolicy(
+  return attemptsUntilGivenUp(env, `probe ${step.id}`, policy, calls, () => retryWithPolicy(
     (attempt) => {
       calls.attempts = attempt;
-      return withTimeout(env, `probe ${step.id}`, policy.timeoutMs, signal, (s) => step.measure(makeContext(env, step, s, attempt, calls)));
+      return withTimeout(env, `probe ${step.id}`, policy.timeoutMs, signal, calls, (s) => step.measure(makeContext(env, step, s, attempt, calls)));
     },
     { policy: policy.retry, clock: env.clock, signal, random: env.random },
-  );
+  ));
 }
 
 /**

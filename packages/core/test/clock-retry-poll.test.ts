@@ -175,6 +175,20 @@ describe('a wait step whose poll is broken', () => {
     expect(report.steps[0]!.error?.message).toMatch(/^wait wait-db did not finish within 900s; last seen: TypeError: Cannot read properties of undefined \(reading 'id'\)$/);
   });
 
+  it('a poll that kept the wait past its timeout (a throttled call waiting its turn): the timeout says how long it ran', async () => {
+    const wait: WaitStep = {
+      kind: 'wait', id: 'wait-in-sync', title: 'wait for INSYNC', policy: { timeout: '60s' },
+      poll: async (ctx) => {
+        await ctx.clock.sleep(17 * 60_000, ctx.signal);
+        return { status: 'retry', progress: 'PENDING' };
+      },
+    };
+    const run = await startRun({ subject: { plan: 'slow-poll' }, operation: 'failover', steps: [wait], clock: new VirtualClock(), store: false });
+    const step = (await run.completion).steps[0]!;
+    expect(step.seconds).toBe(1020);
+    expect(step.error?.message).toBe('wait wait-in-sync did not finish within 60s (it ran 17m: a poll kept it past its limit); last seen: PENDING');
+  });
+
   it('a poll that answers something else than an outcome fails at once, saying what a poll answers', async () => {
     const report = await runWait(async () => ({ done: true }) as never);
     expect(report.steps[0]!.error).toMatchObject({ code: 'InvalidPollOutcome' });

@@ -14,6 +14,7 @@ import {
   type StepDefinition,
   StepFailure,
   StepGraphError,
+  StepTimeoutFailure,
   VirtualClock,
 } from '../src/index.js';
 
@@ -120,6 +121,35 @@ describe('run engine', () => {
     const report = await run.completion;
     expect(report.steps[0]).toMatchObject({ status: 'failed', attempts: 2, error: { name: 'StepTimeoutFailure' } });
     expect(report.steps[0]!.seconds).toBe(61);
+  });
+
+  it('a step retried after throttled attempts timed out says how long it ran, over how many attempts, and what AWS answered', async () => {
+    // Each attempt keeps retrying a throttled call inside itself until the step's 60 s timeout cuts it off.
+    const throttledForever = async (ctx: StepContext): Promise<never> => {
+      for (;;) {
+        ctx.recordCall({ service: 'route53', region: 'us-east-1', command: 'ChangeResourceRecordSets', outcome: 'Throttling', throttled: true });
+        await ctx.clock.sleep(7_000, ctx.signal);
+      }
+    };
+    const policy = { timeout: '60s', retry: { maximumAttempts: 12, initialInterval: '5s', maximumInterval: '1m', jitter: false } };
+    const run = await begin([{ id: 'drain-primary-weight', title: 'drain', kind: 'action', policy, act: throttledForever }], { rollback: 'never' });
+    const step = (await run.completion).steps[0]!;
+    // 12 attempts of 60 s, and 5+10+20+40+60×7 s of backoff between them: 20m15s, not "60s".
+    expect(step).toMatchObject({ status: 'failed', attempts: 12, seconds: 1215, error: { name: 'StepTimeoutFailure', code: 'Timeout' } });
+    expect(step.error!.message).toBe(
+      'step drain-primary-weight gave up after 12 attempts over 20m15s (retry.maximumAttempts: 12): each attempt ran into the 60s timeout, a limit on one attempt, not on the step; ' +
+        'last seen: Throttling from route53 ChangeResourceRecordSets in us-east-1 (AWS throttled 108 of 108 calls)',
+    );
+  });
+
+  it('a retried step that gave up on its own error, or on a timeout of a wait inside it, keeps that error', async () => {
+    const inner = await begin([{
+      id: 'inner-wait', title: 'inner', kind: 'action', policy: { timeout: '10m', retry: { maximumAttempts: 2, jitter: false } },
+      act: async () => { throw new StepTimeoutFailure('waiter changeInSync', 300_000); },
+    }], { rollback: 'never' });
+    expect((await inner.completion).steps[0]!.error?.message).toBe('waiter changeInSync did not finish within 300s');
+    const once = await begin([sleepStep('stuck', 3_600_000, { policy: { timeout: '30s', retry: { maximumAttempts: 1 } } })], { rollback: 'never' });
+    expect((await once.completion).steps[0]!.error?.message).toBe('step stuck did not finish within 30s');
   });
 
   it('compensates completed steps in reverse order of completion on failure', async () => {
