@@ -56,6 +56,10 @@ export interface DbInstanceRecord extends DatabaseNode {
   pendingInstanceClass?: string;
   multiAz: boolean;
   allocatedStorage: number;
+  /** `StorageType` (gp2, gp3, io1, io2, standard) as created or restored; absent when never given. */
+  storageType?: string;
+  /** Provisioned IOPS, as created or restored (a restore without `Iops` takes the backup's). */
+  iops?: number;
   backupRetentionPeriod: number;
   /** RDS refuses to delete it until this is turned off (ModifyDBInstance DeletionProtection: false). */
   deletionProtection?: boolean;
@@ -149,6 +153,16 @@ export interface DbSnapshotRecord {
    * inherits it (RDS User Guide, "Backup retention period"). Absent in worlds saved before it was recorded.
    */
   backupRetentionPeriod?: number;
+  /**
+   * What a restore takes from the backup (RestoreDBInstanceFromDBSnapshot API reference: the master user name and
+   * the database name cannot be changed by it; `Port` defaults to the original's; without `Iops` "the IOPS value
+   * is taken from the backup"). Absent in worlds saved before they were recorded.
+   */
+  masterUsername?: string;
+  dbName?: string;
+  port?: number;
+  storageType?: string;
+  iops?: number;
   /** For copies: ARN of the snapshot it was copied from, and when the copy started. */
   sourceSnapshotArn?: string;
   copiedAt?: number;

@@ -1,5 +1,6 @@
 import {
   CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
   CreateDBParameterGroupCommand,
@@ -17,6 +18,7 @@ import {
   InvalidDBInstanceStateFault,
   PromoteReadReplicaCommand,
   RDSClient,
+  RestoreDBClusterFromSnapshotCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import { VirtualClock } from '@firedrill/core';
@@ -71,6 +73,32 @@ describe('RDS', () => {
     expect((await restore('orders-inherits')).DBInstance?.BackupRetentionPeriod).toBe(7);
     expect((await restore('orders-given', 30)).DBInstance?.BackupRetentionPeriod).toBe(30);
     await expect(restore('orders-too-long', 36)).rejects.toMatchObject({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('a restore keeps the snapshot\'s master user, database name, port and storage, and refuses io1 without Iops', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const east = new Sandbox({ clock, seed: 7, latencies: { 'rds.createDBInstance': 5 * MINUTE } }).client(RDSClient, 'us-east-1');
+    await east.send(new CreateDBInstanceCommand({
+      DBInstanceIdentifier: 'ledger', DBInstanceClass: 'db.r6g.large', Engine: 'mysql', MasterUsername: 'ledger_admin', DBName: 'ledger', Port: 3306,
+      AllocatedStorage: 400, StorageType: 'io1', Iops: 12_000, BackupRetentionPeriod: 7,
+    }));
+    await clock.sleep(5 * MINUTE);
+    await east.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'ledger', DBSnapshotIdentifier: 'ledger-snap' }));
+    await clock.sleep(30 * MINUTE);
+    const restore = (id: string, extra: Record<string, unknown> = {}) => east.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: 'ledger-snap', ...extra }));
+    // Nothing given: all of it from the backup (the master user and database name cannot be changed by a restore).
+    const kept = (await restore('ledger-restored')).DBInstance!;
+    expect(kept).toMatchObject({ MasterUsername: 'ledger_admin', DBName: 'ledger', Endpoint: { Port: 3306 }, StorageType: 'io1', Iops: 12_000 });
+    expect((await restore('ledger-io2', { StorageType: 'io2', Iops: 20_000 })).DBInstance).toMatchObject({ StorageType: 'io2', Iops: 20_000, MasterUsername: 'ledger_admin' });
+    // "If you specify io1, io2 …, you must also include a value for the Iops parameter."
+    await expect(restore('ledger-no-iops', { StorageType: 'io1' })).rejects.toMatchObject({ name: 'InvalidParameterCombination', $metadata: { httpStatusCode: 400 } });
+    // An Aurora cluster restored from its snapshot keeps its master user and database name too.
+    await east.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'books', Engine: 'aurora-mysql', MasterUsername: 'books_admin', DatabaseName: 'books' }));
+    await clock.sleep(5 * MINUTE);
+    await east.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'books', DBClusterSnapshotIdentifier: 'books-snap' }));
+    await clock.sleep(30 * MINUTE);
+    const restored = (await east.send(new RestoreDBClusterFromSnapshotCommand({ DBClusterIdentifier: 'books-restored', SnapshotIdentifier: 'books-snap', Engine: 'aurora-mysql' }))).DBCluster!;
+    expect(restored).toMatchObject({ MasterUsername: 'books_admin', DatabaseName: 'books', Port: 3306 });
   });
 
   it('lists a parameter group\'s parameters as RDS does: every engine parameter in name order, 100 a page, a Marker to go on', async () => {

@@ -43,6 +43,7 @@ export async function buildBackupRestoreScenario(options: ScenarioOptions): Prom
   const kmsKeys = scenarioKmsKeys(sandbox, layout, primary, recovery);
   const db = await provisionDatabase(sandbox, primary, dbId, createdAt, {
     engine, ...(kmsKeys.primary ? { kmsKeyId: kmsKeys.primary } : {}), ...(d.instanceClass ? { instanceClass: d.instanceClass } : {}), ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
+    ...(d.storage ? { storage: d.storage } : {}),
   });
   // Custom parameter groups (when named): the restore uses the recovery one, so failback can fence the DR site's writers.
   for (const [side, region] of [['primary', primary], ['recovery', recovery]] as const) {

@@ -69,6 +69,8 @@ export interface ScenarioLayout {
     /** The cross-region replica, or the secondary cluster of a global database. */
     recovery?: string;
     instanceClass?: string;
+    /** The primary instance's storage: `StorageType`, with `Iops` for io1 / io2. @default none given (RDS's default) */
+    storage?: { type: string; iops?: number };
     /** Automated backup retention (days). @default 7 */
     retentionDays?: number;
     /** Custom DB parameter groups per side (graceful failover and failback fence writers through them). */

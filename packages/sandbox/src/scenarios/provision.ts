@@ -96,11 +96,12 @@ export async function provisionDatabase(
   region: string,
   id: string,
   at?: number,
-  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string; deletionProtection?: boolean; kmsKeyId?: string } = {},
+  options: { engine?: RdsInstanceEngine; instanceClass?: string; retentionDays?: number; availabilityZone?: string; deletionProtection?: boolean; kmsKeyId?: string; storage?: { type: string; iops?: number } } = {},
 ): Promise<{ region: string; identifier: string; arn: string }> {
   const engine = options.engine ?? 'postgres';
   const out = await provision<{ DBInstance: { DBInstanceArn: string } }>(sandbox, 'rds', region, 'CreateDBInstance', {
     ...(options.availabilityZone ? { AvailabilityZone: options.availabilityZone } : {}),
+    ...(options.storage ? { StorageType: options.storage.type, ...(options.storage.iops !== undefined ? { Iops: options.storage.iops } : {}) } : {}),
     DBInstanceIdentifier: id, DBInstanceClass: options.instanceClass ?? 'db.r6g.large', Engine: engine, EngineVersion: ENGINE_DEFAULTS[engine].version,
     MasterUsername: 'app', AllocatedStorage: 200, MultiAZ: true, BackupRetentionPeriod: options.retentionDays ?? 7, DBName: 'app', Port: ENGINE_DEFAULTS[engine].port,
     // In the application's network, not RDS's default VPC.

@@ -69,6 +69,7 @@ export function newClusterRecord(ctx: OperationContext, id: string, input: Input
     backupRetentionPeriod: typeof input['BackupRetentionPeriod'] === 'number' ? input['BackupRetentionPeriod'] : 1,
     port: typeof input['Port'] === 'number' ? input['Port'] : defaults.port,
     masterUsername: str(input, 'MasterUsername') ?? 'postgres',
+    ...(str(input, 'DatabaseName') ? { dbName: str(input, 'DatabaseName')! } : {}),
     createdAt: ctx.now,
     tags: tagsOf(input),
     ...(input['DeletionProtection'] === true ? { deletionProtection: true } : {}),
@@ -121,7 +122,12 @@ function restoreDBClusterFromSnapshot(ctx: OperationContext, input: Input): { DB
   const snapshot = findSnapshot(ctx, 'cluster', str(input, 'SnapshotIdentifier'));
   if (valueAt(snapshot.status, ctx.now) !== 'available') throw badRequest('InvalidDBClusterSnapshotStateFault', `Snapshot ${snapshot.id} is not available.`);
   assertNewCluster(ctx, id);
-  const cluster: DbClusterRecord = { ...newClusterRecord(ctx, id, { Engine: snapshot.engine, EngineVersion: snapshot.engineVersion, ...input }), restoredFrom: snapshot.arn };
+  // The master user and database name are the snapshot's: RestoreDBClusterFromSnapshot has no parameter for either.
+  const kept = { ...(snapshot.port !== undefined ? { Port: snapshot.port } : {}), ...(snapshot.dbName ? { DatabaseName: snapshot.dbName } : {}) };
+  const cluster: DbClusterRecord = {
+    ...newClusterRecord(ctx, id, { Engine: snapshot.engine, EngineVersion: snapshot.engineVersion, ...kept, ...input, ...(snapshot.masterUsername ? { MasterUsername: snapshot.masterUsername } : {}) }),
+    restoredFrom: snapshot.arn,
+  };
   // Encrypted with the snapshot's key, or with KmsKeyId when given (RestoreDBClusterFromSnapshot API reference).
   const kmsKeyId = str(input, 'KmsKeyId') === undefined ? snapshot.kmsKeyId : cluster.kmsKeyId;
   if (kmsKeyId) cluster.kmsKeyId = kmsKeyId;

@@ -19,6 +19,7 @@ import {
   standbyZoneOf,
   tagsOf,
   networkOf,
+  storageOf,
   toDBInstance,
 } from './rds-model.js';
 import { keyOfNewDatabase, keyOfReplica } from './rds-encryption.js';
@@ -61,6 +62,7 @@ export function newInstanceRecord(ctx: OperationContext, id: string, input: Inpu
   if (dbName) record.dbName = dbName;
   // Never inherited: a replica or restore is unprotected unless its own request asks (RDS's default is false).
   if (input['DeletionProtection'] === true) record.deletionProtection = true;
+  Object.assign(record, storageOf(input, base));
   // A same-region replica shares its source's network; a cross-region one gets the region's defaults unless told.
   const network = networkOf(input, base?.region === region ? base.network : undefined);
   if (network) record.network = network;

@@ -7,7 +7,7 @@ import { str } from '../operation-context.js';
 import type { DbClusterRecord, DbInstanceRecord, DbSnapshotRecord, TagRecord } from '../resources.js';
 import { scheduleFrom, valueAt } from '../timeline.js';
 import { keyOfSnapshotCopy } from './rds-encryption.js';
-import { checkIdentifier, findInstance, networkOf, parseRdsRef, rdsArn, rdsRegion, requireRegionUp, tagsOf, toDBInstance, toDBSnapshot } from './rds-model.js';
+import { checkIdentifier, findInstance, networkOf, parseRdsRef, rdsArn, rdsRegion, requireRegionUp, storageOf, tagsOf, toDBInstance, toDBSnapshot } from './rds-model.js';
 
 type Input = Record<string, unknown>;
 type Kind = DbSnapshotRecord['kind'];
@@ -58,6 +58,12 @@ export function captureSnapshot(ctx: OperationContext, db: DbInstanceRecord | Db
     tags,
     ...('backupRetentionPeriod' in db && db.backupRetentionPeriod !== undefined ? { backupRetentionPeriod: db.backupRetentionPeriod } : {}),
     ...(db.kmsKeyId ? { kmsKeyId: db.kmsKeyId } : {}),
+    // What a restore keeps of the database: its master user, database name, port and storage.
+    masterUsername: db.masterUsername,
+    port: db.port,
+    ...(db.dbName ? { dbName: db.dbName } : {}),
+    ...('storageType' in db && db.storageType ? { storageType: db.storageType } : {}),
+    ...('iops' in db && db.iops !== undefined ? { iops: db.iops } : {}),
   };
   const done = ctx.completesAt(kind === 'instance' ? 'rds.createDBSnapshot' : 'rds.createDBClusterSnapshot', id);
   scheduleFrom(snapshot.status, ctx.now, done === undefined ? [{ at: ctx.now, value: 'creating' }] : [{ at: ctx.now, value: 'creating' }, { at: done, value: 'available' }]);
@@ -145,8 +151,12 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
     allocatedStorage: snapshot.allocatedStorage,
     // Not given: the source's setting, kept by the snapshot (RDS's default for a new instance is 1 day).
     backupRetentionPeriod: typeof retention === 'number' ? retention : (snapshot.backupRetentionPeriod ?? 1),
-    masterUsername: 'postgres',
-    port: 5432,
+    // The master user and database name are the snapshot's (no restore parameter changes them; DBName applies to
+    // Oracle and SQL Server only); the port is the original's unless given. 'postgres' and 5432: worlds saved before
+    // snapshots recorded them.
+    masterUsername: snapshot.masterUsername ?? 'postgres',
+    port: typeof input['Port'] === 'number' ? input['Port'] : (snapshot.port ?? 5432),
+    ...storageOf(input, snapshot),
     availabilityZone: `${ctx.region}a`,
     status: [],
     createdAt: ctx.now,
@@ -156,6 +166,8 @@ function restoreDBInstanceFromDBSnapshot(ctx: OperationContext, input: Input): {
     // A restore is encrypted with its snapshot's key.
     ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
   };
+  const dbName = str(input, 'DBName') ?? snapshot.dbName;
+  if (dbName) record.dbName = dbName;
   const network = networkOf(input);
   if (network) record.network = network;
   const done = ctx.completesAt('rds.restoreDBInstanceFromDBSnapshot', id);

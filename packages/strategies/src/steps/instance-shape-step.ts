@@ -1,6 +1,6 @@
 /**
  * The shape of a DB instance that a restore is about to replace: Multi-AZ, instance class, subnet group, security
- * groups, storage type, tag copying. A restore from a snapshot takes none of these from the snapshot (RDS
+ * groups, storage type (and provisioned IOPS), tag copying. A restore from a snapshot takes none of these from the snapshot (RDS
  * restores Single-AZ, into the default subnet group, with the default class unless told), so a failback that
  * rebuilds the primary reads them from the old primary before it retires it and restores with the same ones.
  */
@@ -19,6 +19,8 @@ export interface InstanceShape {
   subnetGroup?: string;
   securityGroupIds?: string[];
   storageType?: string;
+  /** Provisioned IOPS: a restore onto io1 / io2 must name them (RDS refuses the storage type without `Iops`). */
+  iops?: number;
   copyTagsToSnapshot?: boolean;
   /** Days of automated backups it kept (0: none). */
   backupRetentionPeriod?: number;
@@ -68,6 +70,7 @@ export function describeInstanceShapeStep(options: DescribeInstanceShapeOptions)
         ...(db.DBSubnetGroup?.DBSubnetGroupName ? { subnetGroup: db.DBSubnetGroup.DBSubnetGroupName } : {}),
         ...(securityGroupIds.length ? { securityGroupIds } : {}),
         ...(db.StorageType ? { storageType: db.StorageType } : {}),
+        ...(db.Iops !== undefined ? { iops: db.Iops } : {}),
         ...(db.CopyTagsToSnapshot !== undefined ? { copyTagsToSnapshot: db.CopyTagsToSnapshot } : {}),
         ...(db.BackupRetentionPeriod !== undefined ? { backupRetentionPeriod: db.BackupRetentionPeriod } : {}),
         ...(db.DeletionProtection ? { deletionProtection: true } : {}),

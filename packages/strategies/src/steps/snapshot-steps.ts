@@ -243,11 +243,24 @@ function restoreShape(ctx: StepContext, options: RestoreDatabaseOptions): Partia
     ...(instanceClass ? { DBInstanceClass: instanceClass } : {}),
     ...(shape?.subnetGroup ? { DBSubnetGroupName: shape.subnetGroup } : {}),
     ...(shape?.securityGroupIds?.length ? { VpcSecurityGroupIds: shape.securityGroupIds } : {}),
-    ...(shape?.storageType ? { StorageType: shape.storageType } : {}),
+    ...storageOf(shape),
     ...(shape?.copyTagsToSnapshot !== undefined ? { CopyTagsToSnapshot: shape.copyTagsToSnapshot } : {}),
     // A restore is unprotected unless asked, whatever the snapshot's source had.
     ...(shape?.deletionProtection ? { DeletionProtection: true } : {}),
   };
+}
+
+/** Storage types whose restore must name the IOPS (RestoreDBInstanceFromDBSnapshot: "If you specify io1, io2 … you must also include a value for the Iops parameter"). */
+const PROVISIONED_IOPS = new Set(['io1', 'io2']);
+
+/**
+ * The replaced instance's storage type, with its provisioned IOPS for io1 / io2: RDS refuses those without `Iops`.
+ * gp3 goes without: RDS refuses `Iops` for a gp3 volume under its striping threshold, and takes the backup's.
+ */
+function storageOf(shape: InstanceShape | undefined): Partial<RestoreDBInstanceFromDBSnapshotCommandInput> {
+  if (!shape?.storageType) return {};
+  const iops = PROVISIONED_IOPS.has(shape.storageType) ? shape.iops : undefined;
+  return { StorageType: shape.storageType, ...(iops !== undefined ? { Iops: iops } : {}) };
 }
 
 /**
@@ -263,6 +276,7 @@ function restoreShapePreview(options: RestoreDatabaseOptions): Record<string, un
     ['DBSubnetGroupName', read('the subnet group')],
     ['VpcSecurityGroupIds', options.shapeFrom ? [read('the security groups')] : undefined],
     ['StorageType', read('the storage type')],
+    ['Iops', read('the provisioned IOPS (io1, io2)')],
     ['CopyTagsToSnapshot', read('tag copying')],
     ['DeletionProtection', options.shapeFrom ? `<true if ${options.shapeFrom} read it protected>` : undefined],
   ];

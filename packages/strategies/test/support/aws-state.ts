@@ -20,7 +20,12 @@ import type { Sandbox } from '../../../sandbox/src/index.js';
 
 /** What {@link readAwsState} returns; keys are `region:name`. */
 export interface AwsState {
-  databases: Record<string, { status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; backupRetention?: number; deletionProtection: boolean; parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string> }>;
+  databases: Record<string, {
+    status?: string; replicates?: string; cluster?: string; multiAz?: boolean; zone?: string; secondaryZone?: string; instanceClass?: string; backupRetention?: number; deletionProtection: boolean;
+    parameterGroup?: string; subnetGroup?: string; securityGroups?: string[]; readOnly: boolean; tags: Record<string, string>;
+    /** What the application connects with and to, and the storage it runs on: a restore must keep them. */
+    engine?: string; engineVersion?: string; masterUsername?: string; dbName?: string; port?: number; allocatedStorage?: number; storageType?: string; iops?: number;
+  }>;
   clusters: Record<string, { status?: string; writer?: string; readers: string[] }>;
   /** Global cluster → its members, `region:cluster` → writer or not. */
   globalClusters: Record<string, Record<string, 'writer' | 'secondary'>>;
@@ -71,6 +76,15 @@ async function readRds(sandbox: Sandbox, region: string, state: AwsState): Promi
       securityGroups: (db.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').sort(),
       readOnly: group !== undefined && readOnly.get(group) === true,
       tags: tagsOf(db.TagList),
+      // How the application logs in and which database it opens: a restore that changed them breaks every client.
+      ...(db.Engine ? { engine: db.Engine } : {}),
+      ...(db.EngineVersion ? { engineVersion: db.EngineVersion } : {}),
+      ...(db.MasterUsername ? { masterUsername: db.MasterUsername } : {}),
+      ...(db.DBName ? { dbName: db.DBName } : {}),
+      ...(db.Endpoint?.Port !== undefined ? { port: db.Endpoint.Port } : {}),
+      ...(db.AllocatedStorage !== undefined ? { allocatedStorage: db.AllocatedStorage } : {}),
+      ...(db.StorageType ? { storageType: db.StorageType } : {}),
+      ...(db.Iops !== undefined ? { iops: db.Iops } : {}),
     };
   }
   for (const cluster of (await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? []) {

@@ -87,7 +87,8 @@ export const STRATEGY_CASES: Record<'backupRestore' | 'pilotLight' | 'warmStandb
     label: 'backup-restore', strategy: backupRestoreStrategy, heartbeat: false, graceful: false, isolatedDrill: true,
     world: async (seed) => {
       const clock = clockAt();
-      const { sandbox, names } = await buildBackupRestoreScenario({ clock, seed });
+      // Production on provisioned-IOPS storage: a failback that restores it must say how many IOPS (RDS refuses io1 without).
+      const { sandbox, names } = await buildBackupRestoreScenario({ clock, seed, layout: { database: { storage: { type: 'io1', iops: 3000 } } } });
       // Custom parameter groups, so the failback fences the DR site itself (no manual freeze), and the recovery
       // site launches what production runs (the sandbox's load rule).
       for (const [region, name] of [[names.primaryRegion, 'tracking-pg'], [names.recoveryRegion, 'tracking-pg-dr']] as const) {
