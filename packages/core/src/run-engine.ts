@@ -332,6 +332,7 @@ export class RunEngine implements StepEnvironment, RunMachineEngine, RpoRecorder
               resultOf: (id) => this.state.steps[id]?.result as never,
               recordCall: () => {},
               log: (message) => void this.record({ type: 'step.log', stepId, message }),
+              noteProgress: () => {},
             }),
           { policy: this.policyOf(stepId).retry, clock: this.clock, random: this.random },
         );

@@ -72,7 +72,15 @@ class StepTally {
   }
 }
 
-function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSignal, attempt: number, calls: StepTally, recheck = false): StepContext {
+function makeContext(
+  env: StepEnvironment,
+  step: StepDefinition,
+  signal: AbortSignal,
+  attempt: number,
+  calls: StepTally,
+  recheck = false,
+  noteProgress: (progress: string) => void = () => {},
+): StepContext {
   return {
     ...(recheck ? { recheck: true } : {}),
     runId: env.runId,
@@ -87,17 +95,30 @@ function makeContext(env: StepEnvironment, step: StepDefinition, signal: AbortSi
     // A call that ignores its abort signal may answer after the run ended (aborted) and its journal closed: that
     // late line has nowhere to go, and must not crash the process that reported the run.
     log: (message) => void env.record({ type: 'step.log', stepId: step.id, message }).catch(() => undefined),
+    noteProgress,
   };
 }
 
-/** Runs `fn` with a per-attempt timeout on the clock; the attempt's signal aborts when it fires. */
-async function withTimeout<T>(env: StepEnvironment, what: string, timeoutMs: number, parent: AbortSignal, calls: StepTally, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a timeout on the clock (an action's or probe's attempt, a whole wait); the signal `fn` receives
+ * aborts when it fires, so a call in flight stops too. `lastSeen` names what was seen last, for the message (else
+ * the last AWS call that failed since it started).
+ */
+async function withTimeout<T>(
+  env: StepEnvironment,
+  what: string,
+  timeoutMs: number,
+  parent: AbortSignal,
+  calls: StepTally,
+  fn: (signal: AbortSignal) => Promise<T>,
+  lastSeen: () => string | undefined = () => undefined,
+): Promise<T> {
   const { controller: timer, dispose } = linkAbort(parent);
   const signal = timer.signal;
   const since = calls.mark();
   const timeout = env.clock.sleep(timeoutMs, signal).then(
     () => {
-      const last = calls.seenSince(since);
+      const last = lastSeen() ?? calls.seenSince(since);
       const failure = new StepTimeoutFailure(what, timeoutMs, last);
       calls.timedOut++;
       calls.lastTimeout = failure;
@@ -171,36 +192,56 @@ async function runAction(env: StepEnvironment, step: ActionStep, signal: AbortSi
   ));
 }
 
+/**
+ * The wait's `timeout` bounds the whole wait, a poll in progress included: a poll may be a whole AWS wait (an
+ * `awsWaitStep`), and checking the deadline only between polls would let it run as long as it likes.
+ */
 async function runWait(env: StepEnvironment, step: WaitStep, signal: AbortSignal, calls: StepTally): Promise<unknown> {
   const policy = env.policyOf(step.id);
-  return pollUntil(
-    async (attempt) => {
-      calls.attempts = attempt;
-      const ctx = makeContext(env, step, signal, attempt, calls);
-      try {
-        return await step.poll(ctx);
-      } catch (error) {
-        // A poll that throws a retryable error (throttled, network) is one more look later, not a failure. A
-        // timeout names its message (a bug in a poll looks the same until then).
-        if (signal.aborted || !isRetryableError(error, policy.retry)) throw error;
-        const info = toErrorInfo(error);
-        return { status: 'retry', progress: `error: ${info.code ?? info.name}`, detail: `${info.code ?? info.name}: ${info.message.slice(0, 300)}` };
-      }
-    },
-    {
-      clock: env.clock,
-      policy: policy.poll,
-      timeoutMs: policy.timeoutMs,
-      what: `wait ${step.id}`,
-      signal,
-      onPoll: ({ outcome }) => {
-        const state = env.state.steps[step.id];
-        if (outcome.status === 'retry' && outcome.progress !== undefined && state?.progress !== outcome.progress) {
-          if (state) state.progress = outcome.progress;
-          void env.record({ type: 'step.progress', stepId: step.id, progress: outcome.progress });
-        }
-      },
-    },
+  const what = `wait ${step.id}`;
+  let lastSeen: string | undefined;
+  const noteProgress = (progress: string): void => {
+    lastSeen = progress;
+  };
+  return withTimeout(
+    env,
+    what,
+    policy.timeoutMs,
+    signal,
+    calls,
+    (waitSignal) =>
+      pollUntil(
+        async (attempt) => {
+          calls.attempts = attempt;
+          const ctx = makeContext(env, step, waitSignal, attempt, calls, false, noteProgress);
+          try {
+            return await step.poll(ctx);
+          } catch (error) {
+            // A poll that throws a retryable error (throttled, network) is one more look later, not a failure. A
+            // timeout names its message (a bug in a poll looks the same until then).
+            if (waitSignal.aborted || !isRetryableError(error, policy.retry)) throw error;
+            const info = toErrorInfo(error);
+            return { status: 'retry', progress: `error: ${info.code ?? info.name}`, detail: `${info.code ?? info.name}: ${info.message.slice(0, 300)}` };
+          }
+        },
+        {
+          clock: env.clock,
+          policy: policy.poll,
+          timeoutMs: policy.timeoutMs,
+          what,
+          signal: waitSignal,
+          onPoll: ({ outcome }) => {
+            if (outcome.status !== 'retry') return;
+            lastSeen = outcome.detail ?? outcome.progress ?? lastSeen;
+            const state = env.state.steps[step.id];
+            if (outcome.progress !== undefined && state?.progress !== outcome.progress) {
+              if (state) state.progress = outcome.progress;
+              void env.record({ type: 'step.progress', stepId: step.id, progress: outcome.progress });
+            }
+          },
+        },
+      ),
+    () => lastSeen,
   );
 }
 

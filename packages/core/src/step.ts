@@ -55,6 +55,11 @@ export interface StepContext {
   /** A note for the journal (shown by the interactive runbook). */
   log(message: string): void;
   /**
+   * What a wait sees now, while its poll is still running (an `awsWaitStep` does a whole AWS wait in one poll):
+   * if the wait runs out of its `timeout`, the timeout names the last state noted ("last seen: modifying").
+   */
+  noteProgress(progress: string): void;
+  /**
    * True while a step that a crash cut off is re-checked on resume: its effect may have landed without its
    * result (say, the id of a change to wait for) reaching the journal.
    */

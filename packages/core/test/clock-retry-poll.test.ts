@@ -196,3 +196,35 @@ describe('a wait step whose poll is broken', () => {
     expect(report.steps[0]!.seconds).toBe(0);
   });
 });
+
+describe('a wait step\'s timeout', () => {
+  // A poll that is a whole wait in itself (as an AWS waiter's is): it only returns once the condition holds.
+  const longPoll = (seen: { signal?: AbortSignal }): WaitStep['poll'] => async (ctx) => {
+    seen.signal = ctx.signal;
+    for (let minute = 1; minute <= 10; minute++) {
+      await ctx.clock.sleep(60_000, ctx.signal);
+      ctx.noteProgress(`promotion: modifying (minute ${minute})`);
+    }
+    return { status: 'success', value: 'promoted' };
+  };
+
+  it('bounds the whole wait, a poll in progress included: it fails at the timeout, aborts the poll and names what it saw last', async () => {
+    const seen: { signal?: AbortSignal } = {};
+    const wait: WaitStep = { kind: 'wait', id: 'wait-db', title: 'wait for the database', poll: longPoll(seen) };
+    const run = await startRun({
+      subject: { plan: 'wait-timeout' }, operation: 'failover', steps: [wait], clock: new VirtualClock(), store: false,
+      policies: { 'wait-db': { timeout: '150s' } },
+    });
+    const report = await run.completion;
+    expect(report.status).not.toBe('succeeded');
+    expect(report.steps[0]).toMatchObject({ status: 'failed', seconds: 150, error: { code: 'Timeout' } });
+    expect(report.steps[0]!.error?.message).toBe('wait wait-db did not finish within 150s; last seen: promotion: modifying (minute 2)');
+    expect(seen.signal?.aborted).toBe(true);
+  });
+
+  it('a wait that finishes within its timeout succeeds', async () => {
+    const wait: WaitStep = { kind: 'wait', id: 'wait-db', title: 'wait for the database', poll: longPoll({}), policy: { timeout: '11m' } };
+    const run = await startRun({ subject: { plan: 'wait-timeout' }, operation: 'failover', steps: [wait], clock: new VirtualClock(), store: false });
+    expect((await run.completion).status).toBe('succeeded');
+  });
+});

@@ -171,7 +171,7 @@ export { getStrategy, listStrategies, registerStrategy, registerStrategyIfAbsent
 export { AwsEnvironment, type AwsEnvironmentOptions, createAwsEnvironment, type Side } from './aws-environment.js';
 export { isRunIdPlaceholder, RUN_ID_PLACEHOLDER } from './run-id-placeholder.js';
 export { type AwsStepOptions, journaled, previewCall, regionLabel } from './steps/aws-step-options.js';
-export { type AwsWaitResult, awsWaitStep, type AwsWaitStepOptions } from './steps/aws-wait-step.js';
+export { type AwsWaitResult, awsWaitStep, type AwsWaitStepOptions, waitPolicy } from './steps/aws-wait-step.js';
 export { declareDisasterStep, type DeclareDisasterOptions } from './steps/disaster-steps.js';
 export { fenceWritersStep, type FenceResult, type FenceWritersOptions, readOnlyParameter, unfenceWritersStep } from './steps/fence-steps.js';
 export { replicaCaughtUp, replicaCaughtUpWaiter, type ReplicationState, replicationStateOf } from './steps/replication-lag.js';

@@ -10,6 +10,7 @@ import { describeDbCluster, failoverDbCluster } from '../aws/rds-clusters.js';
 import { waitFor } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import { stepBoundWait } from './aws-wait-step.js';
 
 /** Options of {@link clusterWriterFailoverSteps}. */
 export interface ClusterWriterFailoverOptions extends AwsStepOptions {
@@ -163,7 +164,7 @@ export function clusterWriterFailoverSteps(options: ClusterWriterFailoverOptions
       const result = await waitFor('dbClusterFailoverComplete', {
         describe: (signal) => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }), sendOptions(signal)),
         params: { identifier: cluster, ...(choice ? { expectedWriter: choice.target } : {}) },
-        clock: ctx.clock, region: aws.region(side), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 10 * 60_000,
+        clock: ctx.clock, region: aws.region(side), signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx),
       });
       ctx.log(`${cluster}: ${result.progress ?? 'failed over'}`);
       return { status: 'success', value: { writer: choice?.target ?? null, progress: result.progress ?? null } };

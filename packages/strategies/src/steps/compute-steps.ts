@@ -10,7 +10,7 @@ import { describeAutoScalingGroup, scaleAutoScalingGroup } from '../aws/auto-sca
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, compensateUnlessKept, journaled, previewCall, regionLabel } from './aws-step-options.js';
-import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import { type AwsWaitResult, awsWaitStep, waitPolicy } from './aws-wait-step.js';
 
 /** A group size. */
 export interface GroupCapacity {
@@ -117,11 +117,10 @@ export function waitGroupInServiceStep(options: GroupStepOptions & { expectedMs?
     title: `Wait until ${name} in ${regionLabel(aws, side)} has its desired capacity InService`,
     why: 'Traffic may move only once enough instances serve it.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('20m', options.policy),
     definition: waiters.groupInService,
     params: { name },
     describe: (_ctx, signal) => describeGroup(aws, side, name)(signal),
-    timeoutMs: 20 * 60_000,
     ...(options.expectedMs === undefined ? {} : { expectedMs: options.expectedMs }),
     preview: () => [previewCall('autoScaling', aws.region(side), 'DescribeAutoScalingGroups', { AutoScalingGroupNames: [name] })],
     verifyByHand: `The group's Instances list shows DesiredCapacity instances InService and Healthy.`,
@@ -140,11 +139,10 @@ export function waitGroupScaledInStep(options: GroupStepOptions): WaitStep<AwsWa
     aws, side, id: options.id ?? `wait-${side}-compute-scaled-in`,
     title: `Wait until ${name} in ${regionLabel(aws, side)} has scaled in`,
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('20m', options.policy),
     definition: waiters.groupScaledIn,
     params: { name },
     describe: (_ctx, signal) => describeGroup(aws, side, name)(signal),
-    timeoutMs: 20 * 60_000,
     preview: () => [previewCall('autoScaling', aws.region(side), 'DescribeAutoScalingGroups', { AutoScalingGroupNames: [name] })],
   });
 }

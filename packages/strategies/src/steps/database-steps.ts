@@ -10,7 +10,7 @@ import { describeDbInstance, modifyDbInstance, promoteReadReplica } from '../aws
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
-import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import { type AwsWaitResult, awsWaitStep, waitPolicy } from './aws-wait-step.js';
 import type { InstanceShape } from './instance-shape-step.js';
 import { lagMetricPreview, replicaLagEvidence, slotLagMetricPreview } from './replica-lag-evidence.js';
 import { observeReplicaLag, type ReplicaLagParams, replicaCaughtUpWaiter } from './replication-lag.js';
@@ -47,7 +47,7 @@ export function waitReplicaCaughtUpStep(options: DatabaseStepOptions & { maxLagM
     why: 'Promoting a replica that has every acknowledged write gives an RPO of zero.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     ...(options.modes ? { modes: options.modes } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('10m', options.policy),
     definition: replicaCaughtUpWaiter,
     // `since` is when this execution of the wait began: it runs after its dependencies (the fence), so a minute
     // that begins at or after it began after the fence. A retried or resumed wait takes a later time: still safe.
@@ -57,7 +57,6 @@ export function waitReplicaCaughtUpStep(options: DatabaseStepOptions & { maxLagM
         rds: aws.clients(side).rds, cloudWatch: aws.clients(side).cloudWatch, cloudWatchIn: (region) => cloudWatchIn(aws, region), region: aws.region(side),
         identifier, since: params.since ?? 0, now: ctx.clock.now(), signal,
       }),
-    timeoutMs: 10 * 60_000,
     preview: () => [describePreview(aws, side, identifier), lagMetricPreview(aws, side, identifier), slotLagMetricPreview(aws, side === 'primary' ? 'recovery' : 'primary', identifier)],
     verifyByHand:
       `MySQL, MariaDB: CloudWatch ReplicaLag of ${identifier} in ${aws.region(side)} reads 0. ` +
@@ -151,11 +150,10 @@ export function waitPromotedStep(options: DatabaseStepOptions): WaitStep<AwsWait
     why: 'The application can write only once the promotion (and its reboot) has finished.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
     ...(options.modes ? { modes: options.modes } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('30m', options.policy),
     definition: waiters.dbInstancePromoted,
     params: { identifier },
     describe: (_ctx, signal) => describeOn(aws, side, identifier)(signal),
-    timeoutMs: 30 * 60_000,
     preview: () => [describePreview(aws, side, identifier)],
     verifyByHand: `The console shows ${identifier} in ${aws.region(side)} as "Primary", status Available.`,
   });
@@ -197,17 +195,16 @@ export function resizeDatabaseStep(options: DatabaseStepOptions & { instanceClas
  * @example
  * waitDatabaseAvailableStep({ aws, side: 'primary', identifier: 'tracking-db', id: 'wait-reverse-replica', dependsOn: ['create-reverse-replica'] });
  */
-export function waitDatabaseAvailableStep(options: DatabaseStepOptions & { title?: string; timeoutMs?: number }): WaitStep<AwsWaitResult> {
+export function waitDatabaseAvailableStep(options: DatabaseStepOptions & { title?: string }): WaitStep<AwsWaitResult> {
   const { aws, side, identifier } = options;
   return awsWaitStep({
     aws, side, id: options.id ?? `wait-${identifier}-available`,
     title: options.title ?? `Wait until ${identifier} in ${regionLabel(aws, side)} is available`,
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('60m', options.policy),
     definition: waiters.dbInstanceAvailable,
     params: { identifier },
     describe: (_ctx, signal) => describeOn(aws, side, identifier)(signal),
-    timeoutMs: options.timeoutMs ?? 60 * 60_000,
     // Right after a create, RDS may not list the instance for a moment.
     notFoundGraceMs: 60_000,
     preview: () => [describePreview(aws, side, identifier)],
@@ -226,11 +223,10 @@ export function waitDatabaseDeletedStep(options: DatabaseStepOptions & { title?:
     aws, side, id: options.id ?? `wait-${identifier}-deleted`,
     title: options.title ?? `Wait until ${identifier} in ${regionLabel(aws, side)} is deleted`,
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('60m', options.policy),
     definition: waiters.dbInstanceDeleted,
     params: { identifier },
     describe: (_ctx, signal) => describeOn(aws, side, identifier)(signal),
-    timeoutMs: 60 * 60_000,
     preview: () => [describePreview(aws, side, identifier)],
   });
 }

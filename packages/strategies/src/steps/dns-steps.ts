@@ -13,7 +13,7 @@ import { waiters } from '../aws/waiters/waiter-registry.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import type { DnsRecordResource } from '../strategies/plan-roles.js';
 import { type AwsStepOptions, journaled, previewCall } from './aws-step-options.js';
-import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import { type AwsWaitResult, awsWaitStep, waitPolicy } from './aws-wait-step.js';
 import { dataPlaneCutoverNote, failsOverByItself, guardControlPlane, isControlPlaneUnreachable } from './route53-control-plane.js';
 
 /** Options of the DNS steps: the plan's record pair and the side users should reach. */
@@ -198,11 +198,10 @@ export function waitDnsTargetHealthyStep(options: DnsStepOptions): WaitStep<AwsW
     title: `Wait until Route 53 sees the ${region} endpoint healthy`,
     why: 'DNS must never point at an endpoint that does not serve.',
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: waitPolicy('20m', options.policy),
     definition: waiters.healthCheckHealthy,
     params: () => (healthCheckId === undefined ? undefined : { healthCheckId }),
     describe: (_ctx, signal, params) => guarded(() => aws.clients('primary').route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: params.healthCheckId }), signal ? { abortSignal: signal } : {})),
-    timeoutMs: 20 * 60_000,
     preview: () => [previewCall('route53', region, 'GetHealthCheckStatus', { HealthCheckId: record[to].healthCheckId ?? `<health check of ${record[to].setIdentifier}>` })],
     verifyByHand: `The Route 53 console shows the health check of ${record[to].setIdentifier} as Healthy.`,
   });

@@ -15,6 +15,7 @@ import { defineWaiter } from '../aws/waiters/acceptor.js';
 import { waitFor, waitForDefinition } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import { stepBoundWait } from './aws-wait-step.js';
 
 /** The global database a block works on, as a plan's `aurora-global-cluster` resource names it. */
 export interface GlobalDatabaseNames {
@@ -140,7 +141,7 @@ export function moveGlobalWriterSteps(options: MoveGlobalWriterOptions): [Action
       const result = await waitFor('globalClusterWriterMoved', {
         describe: (signal) => rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }), sendOptions(signal)),
         params: { identifier: globalId, targetClusterArn },
-        clock: ctx.clock, region, signal: ctx.signal, limiter: aws.limiter, timeoutMs: 20 * 60_000,
+        clock: ctx.clock, region, signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx),
       });
       ctx.log(`${globalId}: ${result.progress ?? 'writer moved'} after ${Math.round(result.elapsedMs / 1000)}s`);
       return { status: 'success', value: { progress: result.progress ?? null, polls: result.polls } };
@@ -238,7 +239,7 @@ export function waitForSecondaryRejoinStep(options: SecondaryRejoinOptions): Wai
       };
       const result = await waitForDefinition('secondaryRejoined', secondaryRejoinedWaiter, {
         describe, params: { globalClusterIdentifier: globalId, clusterIdentifier: cluster },
-        clock: ctx.clock, region: aws.region(side), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 2 * 3_600_000, maxIntervalMs: 30_000,
+        clock: ctx.clock, region: aws.region(side), signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx), maxIntervalMs: 30_000,
       });
       ctx.log(result.progress ?? `${cluster} rejoined`);
       return { status: 'success', value: { progress: result.progress ?? null } };

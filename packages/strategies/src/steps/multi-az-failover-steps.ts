@@ -13,6 +13,7 @@ import { type AcceptorResult, defineWaiter } from '../aws/waiters/acceptor.js';
 import { waitForDefinition } from '../aws/waiters/wait-for.js';
 import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { type AwsStepOptions, journaled, previewCall, regionLabel } from './aws-step-options.js';
+import { stepBoundWait } from './aws-wait-step.js';
 
 /** Options of {@link multiAzFailoverSteps}. */
 export interface MultiAzFailoverOptions extends AwsStepOptions {
@@ -231,7 +232,7 @@ export function multiAzFailoverSteps(options: MultiAzFailoverOptions): [ActionSt
       const result = await waitForDefinition('multiAzFailoverComplete', multiAzFailoverCompleteWaiter, {
         describe: (signal) => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), sendOptions(signal)),
         params: { identifier: id, fromZone: choice.fromZone, ...(choice.toZone ? { toZone: choice.toZone } : {}), noop: choice.noop },
-        clock: ctx.clock, region: aws.region(side), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 10 * 60_000,
+        clock: ctx.clock, region: aws.region(side), signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx),
       });
       ctx.log(`${id}: ${result.progress ?? 'failed over'}`);
       const zone = result.output?.DBInstances?.[0]?.AvailabilityZone ?? null;

@@ -11,7 +11,7 @@ import { callAws, callAwsOrNotFound, sendOptions, toAwsTags } from '../aws/aws-c
 import { waiters } from '../aws/waiters/waiter-registry.js';
 import { RUN_ID_PLACEHOLDER } from '../run-id-placeholder.js';
 import { previewCall } from './aws-step-options.js';
-import { type AwsWaitResult, awsWaitStep } from './aws-wait-step.js';
+import { type AwsWaitResult, awsWaitStep, waitPolicy } from './aws-wait-step.js';
 import type { InstanceShape } from './instance-shape-step.js';
 import { identifierHolder, identifierTakenFailure, RESTORED_BY_RUN_TAG, waitIdentifierFreed } from './restore-identifier.js';
 
@@ -415,7 +415,7 @@ export function waitSnapshotAvailableStep(options: { id: string; aws: AwsEnviron
     title: `Wait until snapshot ${snapshotIdentifier} is available in ${region}`,
     params: { identifier: snapshotIdentifier },
     describe: (_ctx: StepContext, signal: AbortSignal | undefined) => aws.clients(side).rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier }), sendOptions(signal)),
-    timeoutMs: 60 * 60_000,
+    policy: waitPolicy('60m'),
     notFoundGraceMs: 60_000,
     ...(options.expectedMs === undefined ? {} : { expectedMs: options.expectedMs }),
     preview: () => [previewCall('rds', region, 'DescribeDBSnapshots', { DBSnapshotIdentifier: snapshotIdentifier })],

@@ -15,6 +15,7 @@ import type { AwsEnvironment, Side } from '../aws-environment.js';
 import { RUN_ID_PLACEHOLDER } from '../run-id-placeholder.js';
 import { type AwsStepOptions, compensateUnlessKept, previewCall } from './aws-step-options.js';
 import { recordSetPreview } from './dns-steps.js';
+import { stepBoundWait } from './aws-wait-step.js';
 
 /** A plan's weighted `route53-record` resource. */
 export type WeightedRecord = Extract<PlanResource, { kind: 'route53-record' }>;
@@ -139,7 +140,7 @@ function setWeightsSteps(options: SetWeightsOptions): [ActionStep<RecordChangeOu
       const route53 = aws.clients('primary').route53;
       await waitFor('changeInSync', {
         describe: (signal) => route53.send(new GetChangeCommand({ Id: changeId }), sendOptions(signal)),
-        params: { changeId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 5 * 60_000,
+        params: { changeId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx),
       });
       return { status: 'success', value: { changeId } };
     },
@@ -234,7 +235,7 @@ function healthGate(options: WeightedRampOptions, id: string, pct: number, soakM
       const route53 = aws.clients('primary').route53;
       const result = await waitFor('healthCheckHealthy', {
         describe: (signal) => route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: checkId }), sendOptions(signal)),
-        params: { healthCheckId: checkId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 10 * 60_000,
+        params: { healthCheckId: checkId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx),
       });
       return { status: 'success', value: { gate: result.progress ?? 'healthy' } };
     },

@@ -111,7 +111,7 @@ export function backupRestoreFailbackSteps(options: BackupRestoreFailbackOptions
       aws, side: 'primary', id: 'wait-primary-region', title: `Wait until ${primaryRegion} answers again`,
       why: 'Failback needs the primary region back; until then the DR site keeps serving.',
       dependsOn: ['confirm-failed-over'],
-      definition: regionAnswers, params: { region: primaryRegion }, timeoutMs: 24 * 60 * 60_000,
+      definition: regionAnswers, params: { region: primaryRegion }, policy: { timeout: '24h' },
       describe: (_ctx, signal) => aws.clients('primary').rds.send(new DescribeDBInstancesCommand({ MaxRecords: 20 }), sendOptions(signal)),
       preview: () => [previewCall('rds', primaryRegion, 'DescribeDBInstances', { MaxRecords: 20 })],
     }),

@@ -16,6 +16,7 @@ import { globalMoveUnderWay, type GlobalDatabaseNames, moveGlobalWriterSteps, wa
 import { configuredWeight, drainRegionSteps, readWeights, type WeightedRecord, weightedRampSteps } from '../steps/weighted-ramp-steps.js';
 import type { StrategyContext } from '../strategy.js';
 import { durationParameter, fullCapacity, type MultiSiteResources, normalCapacity, rampStages } from './multi-site-resources.js';
+import { stepBoundWait } from '../steps/aws-wait-step.js';
 
 const other = (side: Side): Side => (side === 'primary' ? 'recovery' : 'primary');
 
@@ -47,7 +48,7 @@ export function verifyServingAloneStep(aws: AwsEnvironment, record: WeightedReco
         const route53 = aws.clients('primary').route53;
         await waitFor('healthCheckHealthy', {
           describe: (signal) => route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: checkId }), sendOptions(signal)),
-          params: { healthCheckId: checkId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, timeoutMs: 15 * 60_000,
+          params: { healthCheckId: checkId }, clock: ctx.clock, region: aws.region('primary'), signal: ctx.signal, limiter: aws.limiter, ...stepBoundWait(ctx),
         });
       }
       return { status: 'success', value: { weights } };
