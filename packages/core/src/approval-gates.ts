@@ -1,5 +1,4 @@
 import type { ApprovalGate } from './plan/index.js';
-import { StepGraphError } from './step-graph.js';
 import type { ApprovalStep, StepDefinition } from './step.js';
 
 /** Id of the approval step that gates `target` (`run` gates everything). */
@@ -12,18 +11,16 @@ export function approvalStepId(target: string): string {
  * that waits for the same dependencies as the step and that the step then waits for, so the approval is
  * asked for exactly when the step could start. `before: run` gates every step that has no dependencies.
  *
- * @throws StepGraphError naming `approvals[i].before` when it names no step.
+ * A gate applies to the operations that have its step: a gate before the failover's `promote-replica` is not a
+ * gate of the failback, which has no such step. (A gate that names a step of no operation of the plan's strategy
+ * is a plan error, found by `firedrill validate` and every command that reads the plan.)
+ *
  * @example
  * const steps = withApprovalGates(strategySteps, plan.approvals);
  */
-export function withApprovalGates(steps: readonly StepDefinition[], gates: readonly ApprovalGate[]): StepDefinition[] {
+export function withApprovalGates(steps: readonly StepDefinition[], allGates: readonly ApprovalGate[]): StepDefinition[] {
   const ids = new Set(steps.map((s) => s.id));
-  const problems = gates.flatMap((gate, i) =>
-    gate.before === 'run' || ids.has(gate.before)
-      ? []
-      : [`approvals[${i}].before: no step "${gate.before}" in this operation; steps: ${[...ids].join(', ')}`],
-  );
-  if (problems.length > 0) throw new StepGraphError(problems);
+  const gates = allGates.filter((gate) => gate.before === 'run' || ids.has(gate.before));
   const gated = new Map<string, string[]>();
   const approvals: ApprovalStep[] = [];
   for (const gate of gates) {

@@ -410,10 +410,10 @@ describe('approval gates from the plan', () => {
     expect(report.steps.find((s) => s.id === 'promote-database')!.status).toBe('pending');
   });
 
-  it('names an approval gate that points at no step', async () => {
+  it('leaves out a gate whose step this operation does not have (a failback has no promote-replica to gate)', async () => {
     const { withApprovalGates } = await import('../src/index.js');
-    expect(() => withApprovalGates([sleepStep('a', 1)], [{ before: 'promote-databse' }])).toThrow(
-      'approvals[0].before: no step "promote-databse" in this operation; steps: a',
-    );
+    const steps = withApprovalGates([sleepStep('a', 1)], [{ before: 'promote-replica', approvers: ['ana'] }]);
+    expect(steps.map((s) => s.id)).toEqual(['a']);
+    expect(steps[0]!.dependsOn ?? []).toEqual([]);
   });
 });
