@@ -1,9 +1,11 @@
 import { loadPlanSource, type Plan, type PlanIssue, type PlanSource, PlanValidationError } from '@firedrill/core';
 import { listStrategies, getStrategy } from '@firedrill/strategies';
 import { registerBuiltins } from './register-builtins.js';
+import { stepReferenceIssues } from './step-reference-issues.js';
 
 /**
- * The problems a plan's strategy finds in it (the roles and kinds it needs, fleets it cannot drive), reported
+ * The problems a plan's strategy finds in it (the roles and kinds it needs, fleets it cannot drive, policies and
+ * approval gates that name no step of its operations), reported
  * like schema problems; an unknown strategy name is one such problem. Empty when the strategy can run the plan.
  *
  * A plan can be valid YAML for the schema and still name nothing the strategy could fail over (a pilot light with
@@ -22,7 +24,9 @@ export function strategyIssues(plan: Plan, file: string): PlanIssue[] {
     }];
   }
   const strategy = getStrategy(plan.strategy.name, file);
-  return [...strategy.validate(plan, file), ...scheduleIssues(plan, file, strategy.drills)];
+  const issues = [...strategy.validate(plan, file), ...scheduleIssues(plan, file, strategy.drills)];
+  // A strategy that cannot run the plan may not build its steps either: the step ids wait until it can.
+  return issues.length > 0 ? issues : stepReferenceIssues(plan, file, strategy);
 }
 
 /**
