@@ -147,6 +147,7 @@ describe.concurrent('multi-site and backup & restore live drills crashed mid-fai
       'DeleteDBInstance us-west-2', // the restored instance
       'DeleteDBSnapshot us-east-1', // the failback's transfer snapshots, once the primary serves
       'DeleteDBSnapshot us-west-2',
+      'ModifyDBInstance us-east-1', // the stale primary's deletion protection, lifted to retire it
       'ModifyDBParameterGroup us-west-2', // freeze the DR site
       'RestoreDBInstanceFromDBSnapshot us-east-1',
       'RestoreDBInstanceFromDBSnapshot us-west-2',
