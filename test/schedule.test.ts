@@ -100,6 +100,21 @@ describe('firedrill schedule', () => {
     expect(existsSync(join(dir, '.firedrill', 'runs')) ? readdirSync(join(dir, '.firedrill', 'runs')) : []).toEqual([]);
   });
 
+  it('a drill that succeeded but missed an objective says which, as its report does (not "FAILED")', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
+    writePlan(dir, 'tight.yaml', { cron: '0 3 * * MON', drill: 'live' }, 'tight-app');
+    const plan = parse(readFileSync(join(dir, 'tight.yaml'), 'utf8')) as { objectives: Record<string, string> };
+    plan.objectives = { ...plan.objectives, rto: '2m' };
+    writeFileSync(join(dir, 'tight.yaml'), stringify(plan));
+    const io = bufferIo(dir);
+    expect(await runCli(['schedule', 'tight.yaml', '--once', '--target', 'sandbox'], io), io.err()).toBe(1);
+    const line = /^tight-app: ran live drill (\S+) \(slot 2026-03-02T03:00:00Z\): objective missed \(failover RTO (\d+)s > 120s(?:, failback RTO \d+s > 120s)?\) — report (\S+)\n$/.exec(io.out());
+    expect(line, io.out()).not.toBeNull();
+    const report = JSON.parse(readFileSync(line![3]!, 'utf8')) as { status: string; phases: { name: string; rto: { seconds: number; met: boolean } }[] };
+    expect(report.status).toBe('succeeded');
+    expect(report.phases[0]).toMatchObject({ name: 'failover', rto: { seconds: Number(line![2]), met: false } });
+  });
+
   it('skips a plan with an active run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firedrill-schedule-'));
     writePlan(dir, 'tracking.yaml', { cron: '0 3 * * MON' });

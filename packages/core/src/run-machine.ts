@@ -103,7 +103,7 @@ export const runMachine = setup({
         const input = requested
           ? engine.stepInput(step, 'skip', { skipReason: requested.reason, by: requested.by })
           : outOfMode
-            ? engine.stepInput(step, 'skip', { skipReason: `not part of a ${engine.mode()} failover`, by: 'firedrill' })
+            ? engine.stepInput(step, 'skip', { skipReason: `not part of ${engine.mode() === 'ungraceful' ? 'an ungraceful' : 'a graceful'} failover`, by: 'firedrill' })
             : engine.stepInput(step, 'run', { recheck: engine.needsRecheck(stepId) });
         enqueue(() => engine.launchStep(input));
       };

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { type FileRunStore, newRunId, type PlanSource, realClock, RunLockedError, type Schedule } from '@firedrill/core';
 import { getStrategy } from '@firedrill/strategies';
@@ -110,6 +110,30 @@ async function runScheduled(p: ScheduledPlan, store: FileRunStore, reports: stri
   return { runId, code, report };
 }
 
+/** An objective as the report gives it. */
+interface JudgedObjective { seconds: number | null; objectiveSeconds: number | null; met: boolean | null }
+
+/**
+ * What a scheduled drill's line says of its outcome: `ok`, `FAILED (<status>)` when the run did not succeed, or
+ * `objective missed (…)` when it succeeded but a figure was over its objective — the report's own words, so the log
+ * line and the report never disagree.
+ */
+export function drillOutcome(code: number, reportPath: string): string {
+  if (code === EXIT.ok) return 'ok';
+  let report: { status?: string; rto?: JudgedObjective; rpo?: JudgedObjective; phases?: { name: string; rto?: JudgedObjective; rpo?: JudgedObjective }[] };
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8')) as typeof report;
+  } catch {
+    return 'FAILED (no report: the run was interrupted; `firedrill resume` continues it)';
+  }
+  if (report.status !== 'succeeded') return `FAILED (${report.status ?? 'unknown'})`;
+  const missed = (label: string, o: JudgedObjective | undefined): string[] =>
+    o?.met === false ? [`${label} ${o.seconds === null ? 'not measured' : `${o.seconds}s`} > ${o.objectiveSeconds}s`] : [];
+  const phases = report.phases ?? [{ name: '', rto: report.rto, rpo: report.rpo }];
+  const misses = phases.flatMap((p) => [...missed(`${p.name ? `${p.name} ` : ''}RTO`, p.rto), ...missed(`${p.name ? `${p.name} ` : ''}RPO`, p.rpo)]);
+  return misses.length > 0 ? `objective missed (${misses.join(', ')})` : 'FAILED';
+}
+
 /** One round: decides every plan at `now`, runs the due ones, prints one line per plan. Resolves with the exit code. */
 async function round(plans: ScheduledPlan[], store: FileRunStore, reports: string, now: number, io: CliIo): Promise<number> {
   let exit: number = EXIT.ok;
@@ -134,7 +158,7 @@ async function round(plans: ScheduledPlan[], store: FileRunStore, reports: strin
         // A check is no run (no journal for `report` or `history`): its line says so and names the findings' file.
         io.stdout.write(p.schedule.operation === 'check'
           ? `${name}: checked readiness (slot ${iso(decision.slot)}): ${code === EXIT.ok ? 'READY' : 'NOT READY'} — findings ${report}\n`
-          : `${name}: ran ${p.schedule.drill} drill ${runId} (slot ${iso(decision.slot)}): ${code === EXIT.ok ? 'ok' : 'FAILED'} — report ${report}\n`);
+          : `${name}: ran ${p.schedule.drill} drill ${runId} (slot ${iso(decision.slot)}): ${drillOutcome(code, report)} — report ${report}\n`);
         if (code !== EXIT.ok) exit = EXIT.failed;
       } catch (error) {
         if (error instanceof RunLockedError) {
