@@ -127,6 +127,15 @@ function rpoResult(measured: RpoState | undefined, meta: RunState['meta'], notMe
   };
 }
 
+/**
+ * An objective of a run that has not ended is not judged: a drill still running (or interrupted, waiting for its
+ * resume) has not missed its RTO, and a CI job that collects the report must not record it as missed.
+ */
+function judgedOnlyWhenEnded<T extends { met: boolean | null; objectiveSeconds: number | null; note?: string }>(state: RunState, result: T): T {
+  if (state.status !== undefined || result.objectiveSeconds === null) return result;
+  return { ...result, met: null, note: `run ${state.meta.runId} has not ended (still running, or interrupted: \`firedrill resume ${state.meta.runId}\` continues it)` };
+}
+
 /** Builds the report from a run's folded state. */
 export function reportFromState(state: RunState): RunReport {
   const meta = state.meta;
@@ -146,8 +155,8 @@ export function reportFromState(state: RunState): RunReport {
     disasterAt: iso(state.disasterAt),
     restoredAt: iso(state.restoredAt),
     endedAt: iso(state.endedAt),
-    rto: rtoResult(rto.seconds, rto.source, meta),
-    rpo: rpoResult(state.rpo, meta, state.phases[0]?.rpoNotMeasured),
+    rto: judgedOnlyWhenEnded(state, rtoResult(rto.seconds, rto.source, meta)),
+    rpo: judgedOnlyWhenEnded(state, rpoResult(state.rpo, meta, state.phases[0]?.rpoNotMeasured)),
     criticalPath: criticalPath(state),
     ...(state.phases.length > 1
       ? {
@@ -157,8 +166,8 @@ export function reportFromState(state: RunState): RunReport {
               name: phase.name,
               startedAt: iso(phase.startedAt)!,
               restoredAt: iso(phase.restoredAt),
-              rto: rtoResult(measured.seconds, measured.source, meta),
-              rpo: rpoResult(phase === state.phases[0] ? state.rpo : phase.rpo, meta, phase.rpoNotMeasured),
+              rto: judgedOnlyWhenEnded(state, rtoResult(measured.seconds, measured.source, meta)),
+              rpo: judgedOnlyWhenEnded(state, rpoResult(phase === state.phases[0] ? state.rpo : phase.rpo, meta, phase.rpoNotMeasured)),
               criticalPath: criticalPath(state, phase),
             };
           }),
