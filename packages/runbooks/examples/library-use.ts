@@ -5,7 +5,7 @@
  *
  *   node --conditions firedrill-source --import tsx packages/runbooks/examples/library-use.ts
  */
-import { definePlan, newRunId, startRun, VirtualClock } from '@firedrill/core';
+import { definePlan, newRunId, startRun, VirtualClock, withApprovalGates } from '@firedrill/core';
 import { buildWarmStandbyScenario, planForScenario, sandboxHealthProbe, sandboxHeartbeatProbe } from '@firedrill/sandbox';
 import { type AwsPluggable, createAwsEnvironment, getStrategy, registerBuiltinStrategies } from '@firedrill/strategies';
 
@@ -23,13 +23,17 @@ export async function drillFromCode(): Promise<{ status: string; rtoSeconds: num
   const aws = createAwsEnvironment({ plan, clock, plugins: [(target) => sandbox.pluginFor(target) as unknown as AwsPluggable] });
   // A fresh id per run (plan, time and a random part): a run id that already has a journal is refused.
   const runId = newRunId(plan.metadata.name, clock);
-  const { steps } = getStrategy(plan.strategy.name).build({ plan, operation: 'drill', drill: 'live', mode: 'ungraceful', aws, runId, injectDisaster: async () => void sandbox.faults.regionOutage(plan.regions.primary) });
+  const built = getStrategy(plan.strategy.name).build({ plan, operation: 'drill', drill: 'live', mode: 'ungraceful', aws, runId, injectDisaster: async () => void sandbox.faults.regionOutage(plan.regions.primary) });
+  // The strategy gives its own steps; the plan's approval gates, policies, concurrency and rollback are the caller's
+  // to apply (the CLI does the same): leave them out and a gated failover runs ungated.
+  const steps = withApprovalGates(built.steps, plan.approvals);
 
   // 4. Run it, with probes measuring RTO (through DNS) and RPO (heartbeats on the writer).
   const health = sandboxHealthProbe({ sandbox, recordName: names.dns!.recordName, intervalMs: 1_000, consecutive: 3 });
   const run = await startRun({
     subject: { plan: plan.metadata.name, strategy: plan.strategy.name, target: 'sandbox', objectives: { rtoMs: plan.objectives.rto, rpoMs: plan.objectives.rpo } },
     operation: 'drill', drill: 'live', mode: 'ungraceful', runId, steps, clock, store: false,
+    policies: plan.policies, concurrency: plan.concurrency, rollback: plan.rollback,
     probes: { health, heartbeat: sandboxHeartbeatProbe({ sandbox, app: names.app, intervalMs: 1_000 }), phaseHealth: { failback: health } },
   });
 
