@@ -151,9 +151,13 @@ export class RunControls {
     this.#actor.send({ type: 'MODE_SWITCHED' });
   }
 
-  /** Stops the run: calls in flight are cancelled; compensations run only with rollback `always`. */
+  /**
+   * Stops the run: calls in flight are cancelled; compensations run only with rollback `always`. During the
+   * preflight (a drill's steady state, heartbeats before the disaster) it stops the run at once: no disaster is
+   * declared and no step starts.
+   */
   async abort(by = 'operator', reason = 'aborted by operator'): Promise<void> {
-    await this.#assertActive();
+    if (!this.#actor.getSnapshot().matches('preflight')) await this.#assertActive();
     await this.#engine.record({ type: 'operator.action', action: 'abort', by, note: reason });
     this.#engine.abortInFlight(reason);
     this.#actor.send({ type: 'ABORT' });

@@ -386,6 +386,30 @@ describe('run engine', () => {
   });
 });
 
+describe('abort during a drill\'s steady state', () => {
+  it('stops the run at once: no disaster declared, no step started, nothing published after the run completed', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const beats: number[] = [];
+    const heartbeat = { target: 'db', intervalMs: 1_000, write: async (b: { seq: number }) => void beats.push(b.seq), readNewest: async () => undefined };
+    const run = await begin([sleepStep('declare', 1, { declaresDisaster: true } as Partial<StepDefinition>), sleepStep('promote', 60_000, { dependsOn: ['declare'] })], {
+      operation: 'drill', clock, probes: { heartbeat }, steadyStateMs: 60_000,
+    });
+    const seen: string[] = [];
+    run.events.subscribe((e) => void seen.push(e.type), { replay: true });
+    await run.abort('ana', 'wrong plan');
+    const report = await run.completion;
+    expect(report.status).toBe('aborted');
+    expect(report.disasterAt).toBeNull();
+    expect(report.steps.every((s) => s.status === 'pending')).toBe(true);
+    // It did not wait out the steady state.
+    expect(clock.now() - start).toBeLessThan(60_000);
+    expect(seen).not.toContain('disaster.declared');
+    expect(seen).not.toContain('step.started');
+    expect(seen.at(-1)).toBe('run.completed');
+  });
+});
+
 describe('approval gates from the plan', () => {
   it('gates the run and a step, asks when the step could start, and fails the run when nobody approves in time', async () => {
     const { withApprovalGates } = await import('../src/index.js');
