@@ -24,8 +24,8 @@ export interface StepFailureOptions {
   /** Whether trying again may help. @default true */
   retryable?: boolean;
   /**
-   * The failure was the service's, not the request's: a 5xx, throttling, a network failure. Retrying later is what
-   * helps, so such failures are retried for the policy's `retry.transientFor` even once `maximumAttempts` is spent.
+   * The failure was the service's, not the request's: a 5xx, throttling (the service answered that it is
+   * overloaded). Retrying later is what helps, so such failures are retried for the policy's `retry.transientFor` even once `maximumAttempts` is spent.
    * @default false
    */
   transient?: boolean;

@@ -14,8 +14,8 @@ export interface RetryPolicy {
   /** Attempts in all, the first included; 1 means never retry. @default 5 */
   maximumAttempts?: number;
   /**
-   * How long, from the step's first attempt, failures that are the service's (`StepFailure.transient`: 5xx,
-   * throttling, network) are still retried once `maximumAttempts` is spent. A region under load answers 5xx for
+   * How long, from the step's first attempt, failures that are the service's (`StepFailure.transient`: for AWS,
+   * 5xx and throttling) are still retried once `maximumAttempts` is spent. A region under load answers 5xx for
    * minutes; five attempts in fifteen seconds would fail — and roll back — a failover that one more minute saves.
    * @default "10m"
    */

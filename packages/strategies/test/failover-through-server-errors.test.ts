@@ -47,3 +47,18 @@ describe('an ungraceful failover through a storm of AWS server errors', () => {
     expect(Math.abs(report.rto.seconds! - (truth - disasterAt) / 1000)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('a graceful failover against a primary region that does not answer at all', () => {
+  it('fails its fence within a minute: no answer is an outage, not load, and is not retried for transientFor', async () => {
+    const clock = new VirtualClock({ start: '2026-11-22T03:00:00Z' });
+    const scenario = await buildPilotLightScenario({ clock, seed: 4, regions: ['us-west-2', 'us-east-1'] });
+    scenario.sandbox.faults.regionOutage(scenario.names.primaryRegion, { at: clock.now() });
+    const { report } = await runOnSandbox({ scenario, clock, plan: planForScenario(scenario.names), strategy: pilotLight, operation: 'failover', mode: 'graceful' });
+    const fence = report.steps.find((s) => s.id === 'fence-primary-writers')!;
+    expect(fence.status).toBe('failed');
+    expect(fence.attempts).toBe(5);
+    expect(fence.seconds!).toBeLessThan(60);
+    expect(fence.error?.message).toMatch(/could not reach the rds endpoint in us-west-2/);
+    expect(report.status).toBe('rolled-back');
+  });
+});

@@ -109,7 +109,7 @@ const stepPolicy = z
         backoffCoefficient: coefficient('Multiplier applied to the delay after each retry.'),
         maximumInterval: positiveDuration('Upper bound of one delay.'),
         maximumAttempts: integerField(1, 1_000, 'Attempts in all, the first included; 1 means never retry.').optional(),
-        transientFor: positiveDuration('How long AWS server errors, throttling and network failures are still retried once maximumAttempts is spent, from the first attempt (default 10m).'),
+        transientFor: positiveDuration('How long AWS server errors (5xx) and throttling are still retried once maximumAttempts is spent, from the first attempt (default 10m); network failures (no answer) are not.'),
         nonRetryable: z.array(textField('An error code such as AccessDenied.', 256), { error: 'a list of error codes' }).optional(),
         jitter: z.boolean({ error: 'true or false' }).optional().describe('Randomise delays so steps do not retry in lockstep.'),
       })

@@ -289,8 +289,10 @@ export function toStepFailure(error: unknown, site: AwsCallSite): StepFailure {
   return new StepFailure(failureMessage(classified, site), {
     code: classified.code,
     retryable: classified.category !== 'permanent',
-    // Throttling, 5xx and network failures are AWS's, not the request's: the step keeps at them for a while.
-    transient: classified.category !== 'permanent',
+    // Throttling and 5xx are AWS answering that it is overloaded: the step keeps at them for a while. No answer at
+    // all (a network failure) is an outage, not load: it counts against the attempts as before, so a graceful
+    // failover against a lost primary fails in seconds, not after transientFor, and the operator goes ungraceful.
+    transient: classified.category !== 'permanent' && (classified.reason === 'throttling' || classified.httpStatus !== undefined),
     cause: error,
   });
 }
