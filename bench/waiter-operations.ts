@@ -8,7 +8,7 @@
  * timelines involved, so it is exact to the millisecond, independent of any polling.
  */
 import type { Clock } from '../packages/core/src/index.js';
-import type { Sandbox, Scenario } from '../packages/sandbox/src/index.js';
+import { type Sandbox, type Scenario, sandboxKmsKeyArn } from '../packages/sandbox/src/index.js';
 import { PollCounter, type RateLimiter, waitFor } from '../packages/strategies/src/index.js';
 import { autoScalingSdk, ec2Sdk, rdsSdk, route53Sdk } from './aws-sdk.js';
 
@@ -216,7 +216,8 @@ const copyDbSnapshot: BenchOperation = {
     const client = ctx.clients.rds(region);
     const id = 'bench-snapshot-copy';
     const t0 = ctx.clock.now();
-    await client.send(new rdsSdk.CopyDBSnapshotCommand({ SourceDBSnapshotIdentifier: ctx.sourceSnapshotArn, TargetDBSnapshotIdentifier: id }));
+    // The source is encrypted (as production databases are): a cross-region copy needs a key of its region.
+    await client.send(new rdsSdk.CopyDBSnapshotCommand({ SourceDBSnapshotIdentifier: ctx.sourceSnapshotArn, TargetDBSnapshotIdentifier: id, KmsKeyId: sandboxKmsKeyArn(ctx.sandbox.world, region) }));
     const describe = (signal?: AbortSignal) => client.send(new rdsSdk.DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }), { abortSignal: signal });
     return {
       truth: () => {
