@@ -76,6 +76,9 @@ describe('firedrill command line', () => {
     await runCli(['report', report.runId, '--format', 'junit'], junit);
     expect(junit.out()).toContain('<testcase name="objective.rto"');
     expect(junit.out()).toMatch(/<failure message="RTO 1m30s \(step\) against objective 1m: missed"/);
+    // The suite carries the run's duration and an errors count, which CI dashboards read.
+    expect(junit.out()).toMatch(/<testsuites name="firedrill" tests="3" failures="2" errors="0" time="90\.000">/);
+    expect(junit.out()).toMatch(/<testsuite name="tracking-app\.failover" tests="3" failures="2" errors="0" skipped="0" time="90\.000" /);
     const bad = bufferIo(dir);
     expect(await runCli(['report', report.runId, '--format', 'pdf'], bad)).toBe(2);
     // --out: relative to the working directory, its folder created; a path that cannot be written is a usage error.

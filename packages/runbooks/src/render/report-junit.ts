@@ -43,10 +43,13 @@ export function reportToJUnit(report: RunReport): string {
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;
+  // The run's own duration (dashboards show a suite's time; the sum of its steps would count parallel steps twice).
+  // A run that has not ended has no duration yet: the attribute is left out.
+  const time = report.endedAt === null ? '' : ` time="${((Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000).toFixed(3)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="firedrill" tests="${cases.length}" failures="${failures}">`,
-    `  <testsuite name="${escape(suite)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" timestamp="${report.startedAt}" id="${escape(report.runId)}">`,
+    `<testsuites name="firedrill" tests="${cases.length}" failures="${failures}" errors="0"${time}>`,
+    `  <testsuite name="${escape(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"${time} timestamp="${report.startedAt}" id="${escape(report.runId)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',
