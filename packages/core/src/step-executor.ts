@@ -225,9 +225,9 @@ async function runWait(env: StepEnvironment, step: WaitStep, signal: AbortSignal
           }
         },
         {
+          // No deadline of its own: withTimeout bounds the whole wait, a poll in progress included.
           clock: env.clock,
           policy: policy.poll,
-          timeoutMs: policy.timeoutMs,
           what,
           signal: waitSignal,
           onPoll: ({ outcome }) => {
